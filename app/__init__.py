@@ -1,0 +1,1 @@
+"""InsideOut: one shared, encrypted, offline-first record for drug workers."""

@@ -1,0 +1,107 @@
+"""Setting up a device and signing in: the way into the encrypted store."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from app.domain.audit import AuditAction
+from app.domain.passphrase import passphrase_problems
+from app.services.errors import InvalidInput, SignInRefused
+from app.services.session import WorkerSession
+from app.services.views import WorkerInfo
+from app.store.device import DeviceStore, OpenStore
+from app.store.errors import StoreError, WrongPassphraseError
+from app.store.keys import KdfParams
+from app.store.models import Worker
+from app.store.repositories import DeviceMetaRepository, WorkerRepository
+from app.store.throttle import SignInThrottle
+
+_USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,31}$")
+
+
+def _worker_info(row: Worker) -> WorkerInfo:
+    return WorkerInfo(row.id, row.username, row.full_name, row.role)
+
+
+class DeviceService:
+    """What the first-run wizard, the sign-in window and the CLI call."""
+
+    def __init__(self, *, store: DeviceStore, throttle: SignInThrottle, kdf: KdfParams) -> None:
+        self._store = store
+        self._throttle = throttle
+        self._kdf = kdf
+
+    def is_set_up(self) -> bool:
+        return self._store.is_set_up()
+
+    def usernames(self) -> list[str]:
+        return self._store.usernames()
+
+    def seconds_to_wait(self, username: str) -> float:
+        return self._throttle.seconds_to_wait(username)
+
+    def set_up_standalone(self, *, full_name: str, username: str, passphrase: str,
+                          confirmation: str) -> WorkerSession:
+        username = username.strip().lower()
+        _check_new_worker(full_name, username, passphrase, confirmation)
+        store = self._store.create(username=username, passphrase=passphrase, kdf=self._kdf)
+        with store.transaction() as db:
+            worker = _worker_info(WorkerRepository(db).add(
+                username=username, full_name=full_name.strip(), role="team_lead"))
+            DeviceMetaRepository(db).put("mode", "standalone")
+        session = WorkerSession(store, worker)
+        with session.transaction() as db:
+            session.audit(db, AuditAction.DEVICE_SET_UP, detail={"mode": "standalone"})
+            session.audit(db, AuditAction.SIGN_IN)
+        return session
+
+    def sign_in(self, *, username: str, passphrase: str) -> WorkerSession:
+        username = username.strip().lower()
+        wait = self._throttle.seconds_to_wait(username)
+        if wait > 0:
+            raise SignInRefused(_wait_message(wait), wait_seconds=wait)
+        try:
+            store = self._store.unlock(username=username, passphrase=passphrase)
+        except WrongPassphraseError as exc:
+            delay = self._throttle.record_failure(username)
+            raise SignInRefused(str(exc) + (f" {_wait_message(delay)}" if delay else ""),
+                                wait_seconds=delay) from None
+        except StoreError as exc:
+            raise SignInRefused(str(exc)) from exc
+        return self._start_session(store, username)
+
+    def _start_session(self, store: OpenStore, username: str) -> WorkerSession:
+        failures = self._throttle.record_success(username)
+        with store.transaction() as db:
+            row = WorkerRepository(db).by_username(username)
+        if row is None:  # a wrap without a worker row: the files were mixed up
+            store.close()
+            raise SignInRefused("This account is not known on this device. Contact IT.")
+        session = WorkerSession(store, _worker_info(row))
+        with session.transaction() as db:
+            for failed_at in failures:
+                when = datetime.fromtimestamp(failed_at, UTC).isoformat(timespec="seconds")
+                session.audit(db, AuditAction.SIGN_IN_FAILED, detail={"at": when})
+            session.audit(db, AuditAction.SIGN_IN)
+        return session
+
+
+def _wait_message(seconds: float) -> str:
+    return f"Too many wrong attempts: wait {int(seconds + 0.999)} seconds before trying again."
+
+
+def _check_new_worker(full_name: str, username: str, passphrase: str, confirmation: str) -> None:
+    problems: dict[str, str] = {}
+    if len(full_name.strip()) < 2:
+        problems["full_name"] = "Enter your full name as colleagues know it."
+    if not _USERNAME.match(username):
+        problems["username"] = ("Use 2-32 lower-case letters, digits, dots or dashes, "
+                                "starting with a letter (for example j.smith).")
+    found = passphrase_problems(passphrase, username=username, full_name=full_name)
+    if found:
+        problems["passphrase"] = " ".join(found)
+    elif passphrase != confirmation:
+        problems["confirmation"] = "The two passphrases are different. Type the same one twice."
+    if problems:
+        raise InvalidInput(problems)

@@ -1,0 +1,26 @@
+"""Unsaved form content, kept encrypted in the store across a lock or a crash."""
+
+from __future__ import annotations
+
+from app.services.session import WorkerSession
+from app.store.repositories import DraftRepository
+
+
+def save_drafts(*, session: WorkerSession, drafts: dict[str, dict[str, object]]) -> int:
+    """Write every open form's content; returns how many were saved."""
+    with session.transaction() as db:
+        repo = DraftRepository(db, session.worker.id)
+        for key, payload in drafts.items():
+            repo.save(key, payload)
+    return len(drafts)
+
+
+def load_drafts(*, session: WorkerSession) -> dict[str, dict[str, object]]:
+    with session.transaction() as db:
+        return DraftRepository(db, session.worker.id).all()
+
+
+def discard_draft(*, session: WorkerSession, key: str) -> None:
+    """Called when the form's content is saved for real or cancelled on purpose."""
+    with session.transaction() as db:
+        DraftRepository(db, session.worker.id).discard(key)

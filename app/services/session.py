@@ -1,0 +1,64 @@
+"""A signed-in worker's session: the open store, who they are, and how to lock it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.orm import Session
+
+from app.domain.audit import AuditAction
+from app.services.errors import SessionLocked
+from app.services.views import WorkerInfo
+from app.store import audit
+from app.store.device import OpenStore
+from app.store.identity import WriteContext
+
+
+class WorkerSession:
+    def __init__(self, store: OpenStore, worker: WorkerInfo) -> None:
+        self._store = store
+        self.worker = worker
+        self.context = WriteContext(store.device_id, worker.id, store.clock)
+
+    @property
+    def device_id(self) -> str:
+        return self._store.device_id
+
+    @property
+    def is_open(self) -> bool:
+        return self._store.is_open
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        if not self.is_open:
+            raise SessionLocked()
+        with self._store.transaction() as session:
+            yield session
+
+    def audit(self, session: Session, action: AuditAction, *, record_type: str | None = None,
+              record_id: str | None = None, detail: dict[str, object] | None = None) -> None:
+        audit.append(session, action=action, device_id=self.device_id, hlc=self.context.hlc(),
+                     worker_id=self.worker.id, record_type=record_type, record_id=record_id,
+                     detail=detail)
+
+    def close(self, action: AuditAction = AuditAction.LOCK) -> None:
+        """Audit, then close the database and wipe the key. Safe to call twice."""
+        if not self.is_open:
+            return
+        with self.transaction() as session:
+            self.audit(session, action)
+        self._store.close()
+
+
+def lock(*, session: WorkerSession) -> None:
+    session.close(AuditAction.LOCK)
+
+
+def sign_out(*, session: WorkerSession) -> None:
+    session.close(AuditAction.SIGN_OUT)
+
+
+def verify_audit_trail(*, session: WorkerSession) -> audit.AuditVerification:
+    with session.transaction() as db:
+        return audit.verify(db)

@@ -1,0 +1,124 @@
+"""The device's encrypted store: create it, unlock it with a passphrase, lock it."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.domain.clock import HybridLogicalClock
+from app.store import migrate
+from app.store.engine import assert_encrypted, close_engine, open_encrypted_engine
+from app.store.errors import DeviceNotSetUpError, PlaintextDatabaseError, WrongPassphraseError
+from app.store.keys import KdfParams, KeyWrapFile, new_database_key, unwrap_key, wrap_key
+from app.store.models import DeviceMeta, new_uuid
+
+
+@dataclass
+class OpenStore:
+    """An unlocked database. `close` checkpoints, disconnects and wipes the key."""
+
+    engine: Engine
+    device_id: str
+    clock: HybridLogicalClock
+    _key: bytearray = field(repr=False)
+    _sessions: sessionmaker[Session] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: committed on success, rolled back on any exception."""
+        with self._sessions.begin() as session:
+            yield session
+
+    @property
+    def is_open(self) -> bool:
+        return bool(self._key)
+
+    def close(self) -> None:
+        if not self.is_open:
+            return
+        close_engine(self.engine)
+        for i in range(len(self._key)):
+            self._key[i] = 0
+        self._key.clear()
+
+
+@dataclass(frozen=True)
+class DeviceFiles:
+    database: Path
+    key_wraps: Path
+
+
+class DeviceStore:
+    """The files of one device and the only way in: a worker's passphrase."""
+
+    def __init__(self, files: DeviceFiles) -> None:
+        self._files = files
+        self._wraps = KeyWrapFile(files.key_wraps)
+
+    def is_set_up(self) -> bool:
+        return self._wraps.exists() and self._files.database.exists()
+
+    def usernames(self) -> list[str]:
+        return self._wraps.usernames()
+
+    def create(self, *, username: str, passphrase: str, kdf: KdfParams) -> OpenStore:
+        """A brand-new encrypted database with a random key wrapped for its first worker."""
+        if self._files.database.exists():
+            raise FileExistsError(f"{self._files.database} already exists; refusing to overwrite")
+        self._files.database.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        key = new_database_key()
+        store = self._open_with_key(key, device_id=new_uuid())
+        self._wraps.put(wrap_key(key, username=username, passphrase=passphrase, kdf=kdf))
+        return store
+
+    def unlock(self, *, username: str, passphrase: str) -> OpenStore:
+        if not self.is_set_up():
+            raise DeviceNotSetUpError()
+        assert_encrypted(self._files.database)  # before any passphrase work
+        wrap = self._wraps.get(username)
+        if wrap is None:
+            # Spend the same Argon2id time so timing does not reveal who has an account.
+            decoy = wrap_key(b"\0" * 32, username=username, passphrase=secrets.token_hex(8),
+                             kdf=KdfParams())
+            unwrap_key(decoy, passphrase)
+            raise WrongPassphraseError()
+        return self._open_with_key(unwrap_key(wrap, passphrase))
+
+    def add_worker_wrap(self, store: OpenStore, *, username: str, passphrase: str,
+                        kdf: KdfParams) -> None:
+        """Let another worker unlock this device (or replace a worker's passphrase)."""
+        self._wraps.put(wrap_key(store._key, username=username, passphrase=passphrase, kdf=kdf))
+
+    def destroy_key_wraps(self) -> None:
+        self._wraps.destroy()
+
+    def _open_with_key(self, key: bytearray, device_id: str | None = None) -> OpenStore:
+        engine = open_encrypted_engine(self._files.database, key)
+        migrate.upgrade(engine)
+        with engine.begin() as conn:
+            if device_id is not None:
+                conn.execute(DeviceMeta.__table__.insert().values(key="device_id", value=device_id))
+            device_id = conn.execute(
+                DeviceMeta.__table__.select().where(DeviceMeta.key == "device_id")
+            ).one().value
+        if not self._files.database.exists() or _is_plain(self._files.database):
+            engine.dispose()
+            raise PlaintextDatabaseError(self._files.database)
+        return OpenStore(engine, device_id, HybridLogicalClock(device_id), key)
+
+
+def _is_plain(path: Path) -> bool:
+    try:
+        assert_encrypted(path)
+    except PlaintextDatabaseError:
+        return True
+    return False

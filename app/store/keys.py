@@ -1,0 +1,133 @@
+"""The database key and the per-worker passphrase wraps that protect it.
+
+The SQLCipher key is 32 random bytes. Each worker's passphrase is stretched with
+Argon2id into a key-encryption key which wraps the database key with AES-GCM; the
+wraps live in a JSON file beside the database. The file holds no secret a guess
+could skip: every guess costs one Argon2id run.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from argon2.low_level import Type, hash_secret_raw
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from app.store.errors import WrongPassphraseError
+from app.store.files import write_atomically
+
+KEY_BYTES = 32
+_AAD_PREFIX = b"insideout-keywrap-v1|"
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    """Argon2id cost. The default fits the 0.6 s unlock budget on a 2-core laptop."""
+
+    time_cost: int = 3
+    memory_kib: int = 64 * 1024
+    parallelism: int = 2
+
+    @classmethod
+    def fast_for_tests(cls) -> KdfParams:
+        return cls(time_cost=1, memory_kib=8 * 1024, parallelism=1)
+
+
+@dataclass(frozen=True)
+class KeyWrap:
+    username: str
+    salt: bytes
+    nonce: bytes
+    ciphertext: bytes
+    kdf: KdfParams
+
+
+def new_database_key() -> bytearray:
+    # bytearray so that lock can overwrite it in place; Python may still hold
+    # transient copies (hex strings for the PRAGMA), which is the best we can do here.
+    return bytearray(secrets.token_bytes(KEY_BYTES))
+
+
+def _kek(passphrase: str, salt: bytes, kdf: KdfParams) -> bytes:
+    return hash_secret_raw(
+        passphrase.encode("utf-8"), salt, kdf.time_cost, kdf.memory_kib, kdf.parallelism,
+        KEY_BYTES, Type.ID,
+    )
+
+
+def wrap_key(key: bytes | bytearray, *, username: str, passphrase: str, kdf: KdfParams) -> KeyWrap:
+    salt, nonce = os.urandom(16), os.urandom(12)
+    aad = _AAD_PREFIX + username.encode()
+    ciphertext = AESGCM(_kek(passphrase, salt, kdf)).encrypt(nonce, bytes(key), aad)
+    return KeyWrap(username, salt, nonce, ciphertext, kdf)
+
+
+def unwrap_key(wrap: KeyWrap, passphrase: str) -> bytearray:
+    aad = _AAD_PREFIX + wrap.username.encode()
+    try:
+        kek = AESGCM(_kek(passphrase, wrap.salt, wrap.kdf))
+        plain = kek.decrypt(wrap.nonce, wrap.ciphertext, aad)
+    except InvalidTag:
+        raise WrongPassphraseError() from None
+    return bytearray(plain)
+
+
+class KeyWrapFile:
+    """The wraps of one device, one per worker who may sign in on it."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+
+    def exists(self) -> bool:
+        return self._path.exists()
+
+    def usernames(self) -> list[str]:
+        return sorted(self._load())
+
+    def get(self, username: str) -> KeyWrap | None:
+        return self._load().get(username)
+
+    def put(self, wrap: KeyWrap) -> None:
+        wraps = self._load()
+        wraps[wrap.username] = wrap
+        self._save(wraps)
+
+    def destroy(self) -> None:
+        """Make the database unreadable on this device (revocation, wipe)."""
+        if self._path.exists():
+            size = self._path.stat().st_size
+            with self._path.open("r+b") as handle:
+                handle.write(secrets.token_bytes(size))
+                handle.flush()
+                os.fsync(handle.fileno())
+            self._path.unlink()
+
+    def _load(self) -> dict[str, KeyWrap]:
+        if not self._path.exists():
+            return {}
+        raw = json.loads(self._path.read_text(encoding="utf-8"))
+        return {name: _decode(name, item) for name, item in raw["wraps"].items()}
+
+    def _save(self, wraps: dict[str, KeyWrap]) -> None:
+        body = {"version": 1, "wraps": {name: _encode(w) for name, w in wraps.items()}}
+        write_atomically(self._path, json.dumps(body, indent=2).encode())
+
+
+def _encode(wrap: KeyWrap) -> dict[str, object]:
+    b64 = base64.b64encode
+    return {
+        "salt": b64(wrap.salt).decode(), "nonce": b64(wrap.nonce).decode(),
+        "ciphertext": b64(wrap.ciphertext).decode(), "kdf": asdict(wrap.kdf),
+    }
+
+
+def _decode(username: str, item: dict) -> KeyWrap:
+    b64 = base64.b64decode
+    return KeyWrap(username, b64(item["salt"]), b64(item["nonce"]), b64(item["ciphertext"]),
+                   KdfParams(**item["kdf"]))

@@ -1,0 +1,63 @@
+"""Fixtures every test shares: data paths in tmp_path, and the real PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+PG_DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path, monkeypatch) -> None:
+    """Point every path the app uses at tmp_path, so no test touches a real profile."""
+    data_dir = tmp_path / "insideout-data"
+    monkeypatch.setenv("INSIDEOUT_DATA_DIR", str(data_dir))
+
+
+def _postgres_reachable(url: str) -> bool:
+    try:
+        import sqlalchemy as sa
+
+        engine = sa.create_engine(url, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(sa.text("select 1"))
+        engine.dispose()
+        return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> str:
+    """The real PostgreSQL: skipped locally if absent, a failure when INSIDEOUT_REQUIRE_POSTGRES=1."""
+    url = os.environ.get("INSIDEOUT_TEST_PG_URL", PG_DEFAULT_URL)
+    if not _postgres_reachable(url):
+        message = f"PostgreSQL is not reachable at {url}"
+        if os.environ.get("INSIDEOUT_REQUIRE_POSTGRES") == "1":
+            pytest.fail(message + " and INSIDEOUT_REQUIRE_POSTGRES=1 forbids skipping")
+        pytest.skip(message)
+    return url
+
+
+@pytest.fixture
+def fresh_postgres_database(postgres_admin_url: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database for one test, dropped afterwards."""
+    import sqlalchemy as sa
+
+    name = f"insideout_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.engine.make_url(postgres_admin_url).set(database=name)
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
