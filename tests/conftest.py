@@ -35,7 +35,7 @@ def _postgres_reachable(url: str) -> bool:
 
 @pytest.fixture(scope="session")
 def postgres_admin_url() -> str:
-    """The real PostgreSQL: skipped locally if absent, a failure when INSIDEOUT_REQUIRE_POSTGRES=1."""
+    """The real PostgreSQL: skipped locally if absent, fails if INSIDEOUT_REQUIRE_POSTGRES=1."""
     url = os.environ.get("INSIDEOUT_TEST_PG_URL", PG_DEFAULT_URL)
     if not _postgres_reachable(url):
         message = f"PostgreSQL is not reachable at {url}"

@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.orm import Session
-
 from app.domain.audit import AuditAction
 from app.services.errors import SessionLocked
 from app.services.views import WorkerInfo
 from app.store import audit
-from app.store.device import OpenStore
+from app.store.device import DbSession, OpenStore
 from app.store.identity import WriteContext
 
 
@@ -30,13 +28,13 @@ class WorkerSession:
         return self._store.is_open
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
+    def transaction(self) -> Iterator[DbSession]:
         if not self.is_open:
             raise SessionLocked()
         with self._store.transaction() as session:
             yield session
 
-    def audit(self, session: Session, action: AuditAction, *, record_type: str | None = None,
+    def audit(self, session: DbSession, action: AuditAction, *, record_type: str | None = None,
               record_id: str | None = None, detail: dict[str, object] | None = None) -> None:
         audit.append(session, action=action, device_id=self.device_id, hlc=self.context.hlc(),
                      worker_id=self.worker.id, record_type=record_type, record_id=record_id,

@@ -18,6 +18,9 @@ from app.store.errors import DeviceNotSetUpError, PlaintextDatabaseError, WrongP
 from app.store.keys import KdfParams, KeyWrapFile, new_database_key, unwrap_key, wrap_key
 from app.store.models import DeviceMeta, new_uuid
 
+# Services hold a unit of work without importing SQLAlchemy themselves.
+DbSession = Session
+
 
 @dataclass
 class OpenStore:

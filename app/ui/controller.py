@@ -1,0 +1,113 @@
+"""Which window is showing: first run, sign-in, or the main window; and locking."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+
+from app.config import Settings
+from app.services import drafts
+from app.services.device import DeviceService
+from app.services.errors import ServiceError, SignInRefused
+from app.services.session import WorkerSession, lock, sign_out
+from app.ui.first_run import FirstRunWizard
+from app.ui.idle import IdleWatcher
+from app.ui.main_window import MainWindow
+from app.ui.sign_in import SignInWindow
+from app.ui.tasks import TaskRunner
+
+
+class AppController(QObject):
+    """Owns the session and swaps windows; widgets only receive what they show."""
+
+    signed_in = Signal()
+    locked = Signal()
+
+    def __init__(self, *, device: DeviceService, settings: Settings, version: str) -> None:
+        super().__init__()
+        self._device = device
+        self._settings = settings
+        self._version = version
+        self.runner = TaskRunner(self)
+        self.session: WorkerSession | None = None
+        self.first_run: FirstRunWizard | None = None
+        self.sign_in_window: SignInWindow | None = None
+        self.main_window: MainWindow | None = None
+        self.idle = IdleWatcher(int(settings.idle_lock_minutes * 60_000), self)
+        self.idle.idle.connect(self.lock_now)
+        QCoreApplication.instance().installEventFilter(self.idle)
+
+    def start(self) -> None:
+        if self._device.is_set_up():
+            self._show_sign_in()
+        else:
+            self.first_run = FirstRunWizard(set_up=self._device.set_up_standalone)
+            self.first_run.accepted.connect(self._first_run_done)
+            self.first_run.show()
+
+    def _first_run_done(self) -> None:
+        assert self.first_run is not None and self.first_run.session is not None
+        session = self.first_run.session
+        self.first_run.deleteLater()
+        self.first_run = None
+        self._open_main(session)
+
+    # ---- sign-in --------------------------------------------------------------------------
+    def _show_sign_in(self, locked_by: str = "") -> None:
+        self.sign_in_window = SignInWindow(usernames=self._device.usernames(), locked_by=locked_by)
+        self.sign_in_window.sign_in_requested.connect(self._try_sign_in)
+        self.sign_in_window.show()
+
+    def _try_sign_in(self, username: str, passphrase: str) -> None:
+        # Argon2id takes a noticeable moment: do it on the database thread.
+        self.runner.run_db(
+            lambda: self._device.sign_in(username=username, passphrase=passphrase),
+            on_success=self._signed_in, on_failure=self._sign_in_failed)
+
+    def _sign_in_failed(self, error: Exception) -> None:
+        if self.sign_in_window is None:
+            return
+        wait = error.wait_seconds if isinstance(error, SignInRefused) else 0.0
+        text = str(error) if isinstance(error, ServiceError) else f"Could not sign in: {error}"
+        self.sign_in_window.show_refusal(text, wait)
+
+    def _signed_in(self, session: WorkerSession) -> None:
+        if self.sign_in_window is not None:
+            self.sign_in_window.close()
+            self.sign_in_window.deleteLater()
+            self.sign_in_window = None
+        self._open_main(session)
+
+    def _open_main(self, session: WorkerSession) -> None:
+        self.session = session
+        window = MainWindow(session=session, version=self._version,
+                            idle_minutes=self._settings.idle_lock_minutes)
+        window.lock_requested.connect(self.lock_now)
+        window.sign_out_requested.connect(self.sign_out_now)
+        window.restore_drafts(drafts.load_drafts(session=session))
+        window.show()
+        self.main_window = window
+        self.idle.start()
+        self.signed_in.emit()
+
+    # ---- locking --------------------------------------------------------------------------
+    def lock_now(self) -> None:
+        self._close_session(lock)
+
+    def sign_out_now(self) -> None:
+        self._close_session(sign_out)
+
+    def _close_session(self, how: Callable[..., None]) -> None:
+        if self.session is None or self.main_window is None:
+            return
+        self.idle.stop()
+        session, window = self.session, self.main_window
+        drafts.save_drafts(session=session, drafts=window.collect_drafts())
+        window.hide()
+        window.deleteLater()  # widgets holding record text go with the key
+        self.main_window = None
+        how(session=session)
+        self.session = None
+        self._show_sign_in(locked_by=session.worker.username)
+        self.locked.emit()

@@ -1,0 +1,100 @@
+"""The sign-in window, also shown when the app is locked."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.ui.resources import icon
+
+
+class SignInWindow(QWidget):
+    """Asks for username and passphrase; the controller does the checking."""
+
+    sign_in_requested = Signal(str, str)
+
+    def __init__(self, *, usernames: list[str], locked_by: str = "") -> None:
+        super().__init__()
+        self.setObjectName("signInWindow")
+        self.setWindowTitle("InsideOut — sign in")
+        self.setWindowIcon(icon("insideout"))
+        self._wait_left = 0
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(1000)
+        self._countdown.timeout.connect(self._tick)
+        self._build(usernames, locked_by)
+
+    def _build(self, usernames: list[str], locked_by: str) -> None:
+        title = QLabel("InsideOut")
+        title.setObjectName("title")
+        subtitle = QLabel("Locked — sign in to carry on where you left off." if locked_by
+                          else "Sign in to open this device's records.")
+        subtitle.setWordWrap(True)
+        self.username = QLineEdit(locked_by or (usernames[0] if len(usernames) == 1 else ""))
+        self.username.setAccessibleName("Username")
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setAccessibleName("Passphrase")
+        self.passphrase.returnPressed.connect(self._submit)
+        self.button = QPushButton("Sign in")
+        self.button.setDefault(True)
+        self.button.setAccessibleName("Sign in")
+        self.button.clicked.connect(self._submit)
+        self.message = QLabel()
+        self.message.setObjectName("errorMessage")
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("Sign-in message")
+        form = QFormLayout()
+        form.addRow("&Username", self.username)
+        form.addRow("&Passphrase", self.passphrase)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(40, 32, 40, 32)
+        for widget in (title, subtitle):
+            layout.addWidget(widget)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.button, alignment=Qt.AlignmentFlag.AlignRight)
+        (self.passphrase if self.username.text() else self.username).setFocus()
+        self.resize(440, 300)
+
+    def _submit(self) -> None:
+        if not self.button.isEnabled():
+            return
+        self.set_busy(True)
+        self.sign_in_requested.emit(self.username.text(), self.passphrase.text())
+
+    def set_busy(self, busy: bool) -> None:
+        self.button.setEnabled(not busy)
+        self.button.setText("Checking…" if busy else "Sign in")
+        if busy:
+            self.message.clear()
+
+    def show_refusal(self, message: str, wait_seconds: float = 0.0) -> None:
+        self.set_busy(False)
+        self.passphrase.clear()
+        self.passphrase.setFocus()
+        self.message.setText(message)
+        self._wait_left = int(wait_seconds + 0.999)
+        if self._wait_left > 0:
+            self.button.setEnabled(False)
+            self._countdown.start()
+            self._tick_label()
+
+    def _tick(self) -> None:
+        self._wait_left -= 1
+        if self._wait_left <= 0:
+            self._countdown.stop()
+            self.button.setEnabled(True)
+            self.button.setText("Sign in")
+        else:
+            self._tick_label()
+
+    def _tick_label(self) -> None:
+        self.button.setText(f"Wait {self._wait_left} s")

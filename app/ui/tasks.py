@@ -1,0 +1,57 @@
+"""One runner for work off the UI thread (Anki's CollectionOp idea).
+
+Database work goes to a single worker thread, so there is only ever one writer.
+Success and failure callbacks come back on the UI thread; the background function
+never touches a widget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+
+class _Signals(QObject):
+    succeeded = Signal(object)
+    failed = Signal(object)
+
+
+class _Job(QRunnable):
+    def __init__(self, work: Callable[[], Any], signals: _Signals) -> None:
+        super().__init__()
+        self._work = work
+        self.signals = signals
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            result = self._work()
+        except Exception as exc:  # handed to the UI's failure callback, never swallowed
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.succeeded.emit(result)
+
+
+class TaskRunner(QObject):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._database = QThreadPool(self)
+        self._database.setMaxThreadCount(1)
+        self._pending: set[_Signals] = set()
+
+    def run_db(self, work: Callable[[], Any], *, on_success: Callable[[Any], None],
+               on_failure: Callable[[Exception], None]) -> None:
+        signals = _Signals()
+        self._pending.add(signals)  # keep alive until a callback has run
+        signals.succeeded.connect(lambda result: self._finish(signals, on_success, result))
+        signals.failed.connect(lambda exc: self._finish(signals, on_failure, exc))
+        self._database.start(_Job(work, signals))
+
+    def _finish(self, signals: _Signals, callback: Callable[[Any], None], value: Any) -> None:
+        self._pending.discard(signals)
+        callback(value)
+
+    def wait_for_idle(self, msecs: int = 30_000) -> bool:
+        return self._database.waitForDone(msecs)
