@@ -1,0 +1,212 @@
+"""Wire shapes and the protocol version: the only module the client and the server share.
+
+Standard library only (the desktop client has no pydantic). The server wraps these
+shapes in pydantic models with the same field names; a test keeps the two in step.
+Every JSON body is a dict; bytes travel as standard base64 text.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal, NotRequired, TypedDict
+
+PROTOCOL_VERSION: Final = 1
+API_PREFIX: Final = "/api/v1"
+
+# Headers. The device credential travels as `Authorization: Bearer <device token>`;
+# a signed-in worker's session rides alongside it in its own header.
+SESSION_HEADER: Final = "X-InsideOut-Session"
+PROTOCOL_HEADER: Final = "X-InsideOut-Protocol"
+
+# Paths under API_PREFIX. Sync (push / pull by server cursor) arrives with the sync issue
+# as SYNC_PUSH_PATH and SYNC_PULL_PATH; the names are reserved here so clients can plan.
+HEALTH_PATH: Final = "/health"
+ENROL_PATH: Final = "/devices/enrol"
+ESCROW_PATH: Final = "/devices/me/escrow"
+SIGN_IN_PATH: Final = "/auth/sign-in"
+PEOPLE_PATH: Final = "/people"
+LOOKUP_PATH: Final = "/people/lookup"
+NOTIFICATIONS_PATH: Final = "/team/notifications"
+RECOVER_PATH: Final = "/team/recover-key"
+SYNC_PUSH_PATH: Final = "/sync/push"
+SYNC_PULL_PATH: Final = "/sync/pull"
+
+ROLES: Final = ("worker", "team_lead", "admin", "partner_readonly")
+Role = Literal["worker", "team_lead", "admin", "partner_readonly"]
+
+AGENCIES: Final = (
+    "police",
+    "probation",
+    "prison",
+    "treatment_provider",
+    "housing",
+    "social_services",
+    "young_peoples_service",
+)
+Agency = Literal[
+    "police",
+    "probation",
+    "prison",
+    "treatment_provider",
+    "housing",
+    "social_services",
+    "young_peoples_service",
+]
+
+IDENTIFIER_KINDS: Final = ("pnc", "nomis", "nhs", "ndtms_client_ref", "local")
+IdentifierKind = Literal["pnc", "nomis", "nhs", "ndtms_client_ref", "local"]
+
+# Machine-readable error codes (the `error` field of every 4xx/5xx body).
+ERR_INVALID_REQUEST: Final = "invalid_request"
+ERR_BODY_TOO_LARGE: Final = "body_too_large"
+ERR_RATE_LIMITED: Final = "rate_limited"
+ERR_UNAUTHENTICATED: Final = "unauthenticated"
+ERR_DEVICE_REVOKED: Final = "device_revoked"
+ERR_BAD_ENROLMENT_CODE: Final = "bad_enrolment_code"
+ERR_INVALID_CREDENTIALS: Final = "invalid_credentials"
+ERR_WORKER_DISABLED: Final = "worker_disabled"
+ERR_SESSION_REQUIRED: Final = "session_required"
+ERR_WRONG_TEAM: Final = "wrong_team"
+ERR_FORBIDDEN_ROLE: Final = "forbidden_role"
+ERR_NOT_IN_SCOPE: Final = "not_in_scope"
+ERR_CONSENT_REQUIRED: Final = "consent_required"
+ERR_NOT_FOUND: Final = "not_found"
+ERR_CONFLICT: Final = "conflict"
+ERR_NO_ESCROW: Final = "no_escrow"
+# What a client must do when it sees ERR_DEVICE_REVOKED.
+ACTION_DESTROY_LOCAL_KEYS: Final = "destroy_local_keys"
+
+
+class FieldProblem(TypedDict):
+    field: str  # dotted location, e.g. "body.username"
+    problem: str
+
+
+class ErrorBody(TypedDict):
+    error: str
+    message: str
+    fields: NotRequired[list[FieldProblem]]
+    action: NotRequired[str]
+
+
+class Health(TypedDict):
+    status: Literal["ok"]
+    protocol_version: int
+    database: Literal["ok"]
+
+
+class EnrolRequest(TypedDict):
+    code: str
+    device_name: str
+
+
+class EnrolResponse(TypedDict):
+    device_id: str
+    device_token: str  # shown once; the server keeps only its hash
+    team_id: str
+    team_name: str
+    protocol_version: int
+
+
+class EscrowUpload(TypedDict):
+    store_key: str  # base64 of the raw 32-byte local store key
+
+
+class EscrowReceipt(TypedDict):
+    device_id: str
+    stored_at: str
+
+
+class SignInRequest(TypedDict):
+    username: str
+    password: str
+
+
+class WorkerInfo(TypedDict):
+    worker_id: str
+    username: str
+    display_name: str
+    role: Role
+    team_id: str | None
+    partner_agency: Agency | None
+
+
+class SignInResponse(TypedDict):
+    worker: WorkerInfo
+    session_token: str
+    session_expires_at: str
+    # The escrowed store key, so a second worker can get a wrap on a device that
+    # already has a store. None when the device has not escrowed its key yet.
+    store_key: str | None
+
+
+class Identifier(TypedDict):
+    kind: IdentifierKind
+    value: str
+
+
+class ConsentEntry(TypedDict):
+    agency: Agency
+    granted: bool
+
+
+class PersonCreate(TypedDict):
+    person_id: str  # UUID made by the client
+    linkage_key: str  # NDTMS: initials + date of birth ddmmyyyy + sex (M/F/I), "DS07031986M"
+    identifiers: list[Identifier]
+    consents: list[ConsentEntry]
+
+
+class ConsentUpdate(TypedDict):
+    consents: list[ConsentEntry]
+
+
+class PersonView(TypedDict):
+    person_id: str
+    owning_team_id: str
+    linkage_key: str
+    identifiers: list[Identifier]
+    consents: list[ConsentEntry]
+
+
+class PeoplePage(TypedDict):
+    people: list[PersonView]
+
+
+class LookupRequest(TypedDict):
+    linkage_key: NotRequired[str]
+    identifier: NotRequired[Identifier]
+
+
+class LookupMatch(TypedDict):
+    person_id: str
+    owning_team_id: str
+    linkage_key: str
+
+
+class FetchRequest(TypedDict):
+    reason: str
+
+
+class BreakGlassRequest(TypedDict):
+    reason: str
+
+
+class Notification(TypedDict):
+    notification_id: int
+    kind: str
+    created_at: str
+    worker_id: str | None
+    person_id: str | None
+    detail: str
+    read: bool
+
+
+class RecoverKeyRequest(TypedDict):
+    device_id: str
+    worker_id: str  # the worker who forgot their passphrase
+    reason: str
+
+
+class RecoverKeyResponse(TypedDict):
+    device_id: str
+    store_key: str

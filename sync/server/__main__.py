@@ -1,0 +1,41 @@
+"""`python -m sync.server serve|admin ...` (also installed as `insideout-server`)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from sync.server import cli, serve
+from sync.server.settings import Settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", help="server data directory (INSIDEOUT_SERVER_DATA_DIR)")
+    common.add_argument(
+        "--database-url",
+        help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db "
+        "(INSIDEOUT_SERVER_DATABASE_URL; default: SQLite in the data directory)",
+    )
+    parser = argparse.ArgumentParser(prog="insideout-server", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve.add_arguments(commands.add_parser("serve", parents=[common], help="run the HTTP API"))
+    cli.add_arguments(
+        commands.add_parser("admin", parents=[common], help="teams, workers, devices, audit")
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    args = _parser().parse_args(argv)
+    overrides = {"data_dir": args.data_dir, "database_url": args.database_url}
+    settings = Settings.from_env(**{k: v for k, v in overrides.items() if v})
+    if args.command == "serve":
+        return serve.run(args, settings)
+    return cli.run(args, settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The HTTP API: pydantic schemas, dependencies, error handling and the routers."""

@@ -1,0 +1,80 @@
+"""Request-scoped dependencies: the database session, and who is calling."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from argon2 import PasswordHasher
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from sync import protocol as p
+from sync.server.errors import Refused
+from sync.server.services import auth
+from sync.server.settings import Settings
+
+_bearer = HTTPBearer(auto_error=False, description="the device token received at enrolment")
+_session_header = APIKeyHeader(
+    name=p.SESSION_HEADER, auto_error=False, description="a worker's session from sign-in"
+)
+
+
+def _session(request: Request) -> Iterator[Session]:
+    """One transaction per request, committed before the response is sent."""
+    session: Session = request.app.state.sessions()
+    try:
+        yield session
+        session.commit()
+    except Refused as refusal:
+        # Some refusals must leave a trace (a failed sign-in is audited).
+        session.commit() if refusal.keep_writes else session.rollback()
+        raise
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+# scope="function": the commit happens when the endpoint returns, before the response
+# goes out, so a client never sees 200 for a write that then failed to commit.
+Db = Annotated[Session, Depends(_session, scope="function")]
+
+
+def settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def master_key(request: Request) -> bytes:
+    return request.app.state.master_key
+
+
+def hasher(request: Request) -> PasswordHasher:
+    return request.app.state.hasher
+
+
+def _device_caller(
+    db: Db, credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
+) -> auth.Caller:
+    return auth.Caller(device=auth.device_for_token(db, credentials and credentials.credentials))
+
+
+DeviceCaller = Annotated[auth.Caller, Depends(_device_caller)]
+
+
+def _worker_caller(
+    db: Db, caller: DeviceCaller, token: Annotated[str | None, Security(_session_header)]
+) -> auth.Caller:
+    if not token:
+        raise Refused(401, p.ERR_SESSION_REQUIRED, f"sign in first and send {p.SESSION_HEADER}")
+    return auth.Caller(
+        device=caller.device, worker=auth.worker_for_session(db, caller.device, token)
+    )
+
+
+WorkerCaller = Annotated[auth.Caller, Depends(_worker_caller)]
+SettingsDep = Annotated[Settings, Depends(settings)]
+MasterKey = Annotated[bytes, Depends(master_key)]
+Hasher = Annotated[PasswordHasher, Depends(hasher)]

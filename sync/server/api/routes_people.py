@@ -1,0 +1,85 @@
+"""The person registry as a device sees it. Sync (next issue) extends these rows."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Path, Response
+from sqlalchemy.orm import Session
+
+from sync import protocol as p
+from sync.server.api import schemas as s
+from sync.server.api.deps import Db, WorkerCaller
+from sync.server.models import Person
+from sync.server.services import people, registry
+
+router = APIRouter(tags=["people"])
+_REFUSALS = {code: {"model": s.ErrorBody} for code in (401, 403, 404, 409)}
+PersonId = Path(pattern=s.UUID_PATTERN, description="the client-made person UUID")
+
+
+def _view(db: Session, person: Person) -> s.PersonView:
+    return s.PersonView.model_validate(people.view(db, person))
+
+
+@router.get(p.PEOPLE_PATH, response_model=s.PeoplePage, responses=_REFUSALS)
+def list_people(db: Db, caller: WorkerCaller) -> s.PeoplePage:
+    """Only the people this caller may see (team, fetched, or consent for partners)."""
+    rows = db.scalars(people.visible_query(caller).order_by(Person.id).limit(1000))
+    return s.PeoplePage(people=[_view(db, person) for person in rows])
+
+
+@router.post(p.PEOPLE_PATH, response_model=s.PersonView, status_code=201, responses=_REFUSALS)
+def create_person(
+    body: s.PersonCreate, db: Db, caller: WorkerCaller, response: Response
+) -> s.PersonView:
+    person, created = registry.create_person(db, caller, body.model_dump())  # type: ignore[arg-type]
+    if not created:
+        response.status_code = 200  # a repeat of an earlier create: same answer, no new row
+    return _view(db, person)
+
+
+@router.get(p.PEOPLE_PATH + "/{person_id}", response_model=s.PersonView, responses=_REFUSALS)
+def get_person(db: Db, caller: WorkerCaller, person_id: str = PersonId) -> s.PersonView:
+    return _view(db, people.get_visible(db, caller, person_id))
+
+
+@router.put(
+    p.PEOPLE_PATH + "/{person_id}/consents", response_model=s.PersonView, responses=_REFUSALS
+)
+def put_consents(
+    body: s.ConsentUpdate, db: Db, caller: WorkerCaller, person_id: str = PersonId
+) -> s.PersonView:
+    entries = [c.model_dump() for c in body.consents]
+    return _view(db, registry.set_consent(db, caller, person_id, entries))  # type: ignore[arg-type]
+
+
+@router.post(p.LOOKUP_PATH, response_model=list[s.LookupMatch], responses=_REFUSALS)
+def lookup(body: s.LookupRequest, db: Db, caller: WorkerCaller) -> list[s.LookupMatch]:
+    """Find a person known to another team (no record content), to fetch on purpose."""
+    found = people.lookup(
+        db,
+        caller,
+        linkage_key=body.linkage_key,
+        identifier=body.identifier.model_dump() if body.identifier else None,
+    )  # type: ignore[arg-type]
+    return [
+        s.LookupMatch(person_id=x.id, owning_team_id=x.owning_team_id, linkage_key=x.linkage_key)
+        for x in found
+    ]
+
+
+@router.post(p.PEOPLE_PATH + "/{person_id}/fetch", response_model=s.PersonView, responses=_REFUSALS)
+def fetch(
+    body: s.FetchRequest, db: Db, caller: WorkerCaller, person_id: str = PersonId
+) -> s.PersonView:
+    """Bring a person onto this device on purpose; their consent must cover your agency."""
+    return _view(db, people.fetch(db, caller, person_id, reason=body.reason))
+
+
+@router.post(
+    p.PEOPLE_PATH + "/{person_id}/break-glass", response_model=s.PersonView, responses=_REFUSALS
+)
+def break_glass(
+    body: s.BreakGlassRequest, db: Db, caller: WorkerCaller, person_id: str = PersonId
+) -> s.PersonView:
+    """Emergency access without consent: needs a reason, is audited and reported."""
+    return _view(db, people.break_glass(db, caller, person_id, reason=body.reason))

@@ -1,0 +1,182 @@
+"""Pydantic twins of the TypedDicts in sync.protocol (same field names; a test checks).
+
+Every request model forbids unknown fields, so a typo in a client is a clear 422
+naming the field rather than a silently ignored value.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from sync import protocol as p
+
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+UuidStr = Annotated[str, StringConstraints(pattern=UUID_PATTERN)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=500)]
+# NDTMS client linkage as app.domain.linkage makes it: initials, birth date ddmmyyyy, sex.
+LinkageKey = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}[0-9]{8}[MFI]$")]
+Agency = Literal[p.AGENCIES]  # type: ignore[valid-type]
+Role = Literal[p.ROLES]  # type: ignore[valid-type]
+IdentifierKind = Literal[p.IDENTIFIER_KINDS]  # type: ignore[valid-type]
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorBody(BaseModel):
+    error: str
+    message: str
+    fields: list[dict[str, str]] | None = None
+    action: str | None = None
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    protocol_version: int
+    database: Literal["ok"]
+
+
+class EnrolRequest(Request):
+    code: Annotated[str, StringConstraints(min_length=5, max_length=40)]
+    device_name: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
+    ]
+
+
+class EnrolResponse(BaseModel):
+    device_id: str
+    device_token: str
+    team_id: str
+    team_name: str
+    protocol_version: int
+
+
+class EscrowUpload(Request):
+    store_key: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+
+    @field_validator("store_key")
+    @classmethod
+    def _is_32_bytes_of_base64(cls, value: str) -> str:
+        try:
+            raw = base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError("must be standard base64") from None
+        if len(raw) != 32:
+            raise ValueError(f"must decode to 32 bytes, not {len(raw)}")
+        return value
+
+
+class EscrowReceipt(BaseModel):
+    device_id: str
+    stored_at: datetime
+
+
+class SignInRequest(Request):
+    username: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+
+
+class WorkerInfo(BaseModel):
+    worker_id: str
+    username: str
+    display_name: str
+    role: Role
+    team_id: str | None
+    partner_agency: Agency | None
+
+
+class SignInResponse(BaseModel):
+    worker: WorkerInfo
+    session_token: str
+    session_expires_at: str
+    store_key: str | None
+
+
+class Identifier(Request):
+    kind: IdentifierKind
+    value: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9/ -]{1,40}$")]
+
+
+class ConsentEntry(Request):
+    agency: Agency
+    granted: bool
+
+
+class PersonCreate(Request):
+    person_id: UuidStr
+    linkage_key: LinkageKey
+    identifiers: list[Identifier] = Field(default_factory=list, max_length=20)
+    consents: list[ConsentEntry] = Field(default_factory=list, max_length=len(p.AGENCIES))
+
+    @field_validator("linkage_key")
+    @classmethod
+    def _real_birth_date(cls, value: str) -> str:
+        try:
+            born = datetime.strptime(value[2:10], "%d%m%Y").date()
+        except ValueError:
+            raise ValueError("characters 3-10 must be a real date of birth, ddmmyyyy") from None
+        if born > date.today():
+            raise ValueError("the date of birth is in the future")
+        return value
+
+
+class ConsentUpdate(Request):
+    consents: list[ConsentEntry] = Field(min_length=1, max_length=len(p.AGENCIES))
+
+
+class PersonView(BaseModel):
+    person_id: str
+    owning_team_id: str
+    linkage_key: str
+    identifiers: list[Identifier]
+    consents: list[ConsentEntry]
+
+
+class PeoplePage(BaseModel):
+    people: list[PersonView]
+
+
+class LookupRequest(Request):
+    linkage_key: LinkageKey | None = None
+    identifier: Identifier | None = None
+
+
+class LookupMatch(BaseModel):
+    person_id: str
+    owning_team_id: str
+    linkage_key: str
+
+
+class FetchRequest(Request):
+    reason: Reason
+
+
+class BreakGlassRequest(Request):
+    reason: Reason
+
+
+class Notification(BaseModel):
+    notification_id: int
+    kind: str
+    created_at: str
+    worker_id: str | None
+    person_id: str | None
+    detail: str
+    read: bool
+
+
+class RecoverKeyRequest(Request):
+    device_id: UuidStr
+    worker_id: UuidStr
+    reason: Reason
+
+
+class RecoverKeyResponse(BaseModel):
+    device_id: str
+    store_key: str

@@ -1,0 +1,63 @@
+"""The FastAPI app factory. Nothing is built at import time."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from sqlalchemy.orm import Session, sessionmaker
+
+from sync import protocol as p
+from sync.server import crypto, db
+from sync.server.api import (
+    errors,
+    routes_auth,
+    routes_devices,
+    routes_health,
+    routes_people,
+    routes_sync,
+    routes_team,
+)
+from sync.server.api.limits import BodySizeLimit
+from sync.server.settings import Settings
+
+
+def create_app(
+    settings: Settings,
+    *,
+    sessions: sessionmaker[Session] | None = None,
+    master_key: bytes | None = None,
+) -> FastAPI:
+    """Build the app. Tests pass `sessions` bound to a rolled-back connection.
+
+    The schema must already be at head (`serve` migrates before it starts workers);
+    every piece of state lives in the database, so any number of processes can serve.
+    """
+    if sessions is None:
+        sessions = db.session_factory(db.make_engine(settings.database_url))
+    app = FastAPI(
+        title="InsideOut central server",
+        version=f"protocol {p.PROTOCOL_VERSION}",
+        openapi_url=f"{p.API_PREFIX}/openapi.json",
+        docs_url=f"{p.API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.sessions = sessions
+    app.state.master_key = master_key or crypto.load_master_key(settings, create=False)
+    app.state.hasher = crypto.password_hasher(settings)
+    errors.install(app)
+    for module in (
+        routes_health,
+        routes_devices,
+        routes_auth,
+        routes_people,
+        routes_team,
+        routes_sync,
+    ):
+        app.include_router(module.router, prefix=p.API_PREFIX)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Entry for uvicorn worker processes (`factory=True`): settings from the environment."""
+    return create_app(Settings.from_env())

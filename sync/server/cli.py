@@ -1,0 +1,182 @@
+"""`python -m sync.server admin ...`: what IT needs, working directly on the database."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sync import protocol as p
+from sync.server import crypto, db
+from sync.server.errors import Refused
+from sync.server.models import AuditEvent, Team, Worker
+from sync.server.services import org
+from sync.server.settings import Settings
+
+Command = Callable[[Session, argparse.Namespace, Settings], None]
+
+
+def _actor() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+def _password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password (12+ characters): ")
+    if getpass.getpass("Again: ") != first:
+        raise Refused(422, p.ERR_INVALID_REQUEST, "the two passwords differ")
+    return first
+
+
+def _create_team(session: Session, args: argparse.Namespace, _s: Settings) -> None:
+    team = org.create_team(session, name=args.name, agency=args.agency, actor=_actor())
+    print(f"team {team.name} created: {team.id}")
+
+
+def _list_teams(session: Session, _a: argparse.Namespace, _s: Settings) -> None:
+    for team in session.scalars(select(Team).order_by(Team.name)):
+        print(f"{team.id}  {team.agency:<22} {team.name}")
+
+
+def _create_worker(session: Session, args: argparse.Namespace, settings: Settings) -> None:
+    team = org.team_by_name(session, args.team) if args.team else None
+    worker = org.create_worker(
+        session,
+        crypto.password_hasher(settings),
+        username=args.username,
+        display_name=args.display_name or args.username,
+        role=args.role,
+        password=_password(args),
+        team=team,
+        partner_agency=args.partner_agency,
+        actor=_actor(),
+    )
+    print(f"{worker.role} {worker.username} created: {worker.id}")
+
+
+def _create_admin(session: Session, args: argparse.Namespace, settings: Settings) -> None:
+    args.role, args.team, args.partner_agency = "admin", None, None
+    _create_worker(session, args, settings)
+
+
+def _set_password(session: Session, args: argparse.Namespace, settings: Settings) -> None:
+    worker = org.worker_by_username(session, args.username)
+    org.set_password(
+        session, crypto.password_hasher(settings), worker, _password(args), actor=_actor()
+    )
+    print(f"password for {worker.username} changed")
+
+
+def _disable(session: Session, args: argparse.Namespace, _s: Settings) -> None:
+    worker = org.worker_by_username(session, args.username)
+    org.set_disabled(session, worker, disabled=args.command == "disable-worker", actor=_actor())
+    print(f"{worker.username} {'disabled' if worker.disabled_at else 'enabled'}")
+
+
+def _list_workers(session: Session, _a: argparse.Namespace, _s: Settings) -> None:
+    for worker in session.scalars(select(Worker).order_by(Worker.username)):
+        state = "DISABLED" if worker.disabled_at else "active"
+        print(f"{worker.id}  {worker.username:<20} {worker.role:<17} {state}")
+
+
+def _issue_code(session: Session, args: argparse.Namespace, _s: Settings) -> None:
+    team = org.team_by_name(session, args.team)
+    code = org.issue_enrolment_code(session, team, hours=args.valid_hours, actor=_actor())
+    print(f"enrolment code for {team.name} (one use, valid {args.valid_hours} h): {code}")
+
+
+def _list_devices(session: Session, args: argparse.Namespace, _s: Settings) -> None:
+    team = org.team_by_name(session, args.team) if args.team else None
+    print(
+        "device id                             team                 name                 "
+        "last contact               status"
+    )
+    for device, dteam in org.list_devices(session, team=team):
+        seen = device.last_seen_at.isoformat(timespec="seconds") if device.last_seen_at else "never"
+        state = f"REVOKED {device.revoked_at:%Y-%m-%d}" if device.revoked_at else "active"
+        print(f"{device.id}  {dteam.name[:20]:<20} {device.name[:20]:<20} {seen:<26} {state}")
+
+
+def _revoke(session: Session, args: argparse.Namespace, _s: Settings) -> None:
+    device = org.revoke_device(session, args.device_id, reason=args.reason, actor=_actor())
+    print(f"device {device.name} revoked; at its next contact it destroys its local keys")
+
+
+def _audit_log(session: Session, args: argparse.Namespace, _s: Settings) -> None:
+    events = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(args.limit))
+    for e in events:
+        print(f"{e.id:>7} {e.at:%Y-%m-%d %H:%M:%S} {e.action:<24} {e.actor:<44} {e.detail}")
+
+
+def _migrate(_session: Session, _a: argparse.Namespace, _s: Settings) -> None:
+    print(f"schema at {db.head_revision()}")
+
+
+COMMANDS: dict[str, tuple[Command, str]] = {
+    "migrate": (_migrate, "bring the database schema up to date"),
+    "create-team": (_create_team, "add a team"),
+    "list-teams": (_list_teams, "show teams"),
+    "create-worker": (_create_worker, "add a worker, team lead or partner (read-only)"),
+    "create-admin": (_create_admin, "add an administrator (no team)"),
+    "set-password": (_set_password, "set a worker's password"),
+    "disable-worker": (_disable, "stop a worker signing in anywhere, at once"),
+    "enable-worker": (_disable, "undo disable-worker"),
+    "list-workers": (_list_workers, "show workers"),
+    "issue-enrolment-code": (_issue_code, "make a one-time code to enrol a laptop"),
+    "list-devices": (_list_devices, "show devices with their last contact"),
+    "revoke-device": (_revoke, "refuse a device from now on; it destroys its keys"),
+    "audit-log": (_audit_log, "show the newest audit events"),
+}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="admin_command", required=True)
+    parsers = {name: sub.add_parser(name, help=text) for name, (_, text) in COMMANDS.items()}
+    parsers["create-team"].add_argument("--name", required=True)
+    parsers["create-team"].add_argument(
+        "--agency", default="treatment_provider", choices=p.AGENCIES
+    )
+    for name in ("create-worker", "create-admin", "set-password"):
+        parsers[name].add_argument("--username", required=True)
+        parsers[name].add_argument(
+            "--password-stdin",
+            action="store_true",
+            help="read the password from the first line of stdin",
+        )
+    for name in ("create-worker", "create-admin"):
+        parsers[name].add_argument("--display-name")
+    parsers["create-worker"].add_argument("--team", required=True, help="team name")
+    parsers["create-worker"].add_argument(
+        "--role", default="worker", choices=[r for r in p.ROLES if r != "admin"]
+    )
+    parsers["create-worker"].add_argument("--partner-agency", choices=p.AGENCIES)
+    for name in ("disable-worker", "enable-worker"):
+        parsers[name].add_argument("--username", required=True)
+    parsers["issue-enrolment-code"].add_argument("--team", required=True, help="team name")
+    parsers["issue-enrolment-code"].add_argument("--valid-hours", type=int, default=72)
+    parsers["list-devices"].add_argument("--team", help="only this team's devices")
+    parsers["revoke-device"].add_argument("--device-id", required=True)
+    parsers["revoke-device"].add_argument("--reason", required=True)
+    parsers["audit-log"].add_argument("--limit", type=int, default=50)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Each command is one transaction: all of it is written, or none."""
+    engine = db.make_engine(settings.database_url)
+    try:
+        db.migrate(engine)
+        command, _ = COMMANDS[args.admin_command]
+        args.command = args.admin_command
+        with db.session_factory(engine).begin() as session:
+            command(session, args, settings)
+        return 0
+    except Refused as refusal:
+        print(f"error: {refusal.message}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()

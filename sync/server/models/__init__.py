@@ -1,0 +1,31 @@
+"""All server tables; importing this module registers them on Base.metadata."""
+
+from sync.server.models.audit import AuditEvent, Notification, RateLimitBucket
+from sync.server.models.base import Base, utcnow
+from sync.server.models.org import (
+    Device,
+    EnrolmentCode,
+    KeyEscrow,
+    Team,
+    Worker,
+    WorkerSession,
+)
+from sync.server.models.people import Consent, DeviceFetch, Person, PersonIdentifier
+
+__all__ = [
+    "AuditEvent",
+    "Base",
+    "Consent",
+    "Device",
+    "DeviceFetch",
+    "EnrolmentCode",
+    "KeyEscrow",
+    "Notification",
+    "Person",
+    "PersonIdentifier",
+    "RateLimitBucket",
+    "Team",
+    "Worker",
+    "WorkerSession",
+    "utcnow",
+]

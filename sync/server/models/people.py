@@ -1,0 +1,59 @@
+"""The minimal person registry that decides who sees whom (the sync issue extends it)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from sync.server.models.base import Base, UTCDateTime, utcnow
+
+
+class Person(Base):
+    __tablename__ = "people"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # made by the client
+    owning_team_id: Mapped[str] = mapped_column(ForeignKey("teams.id"), index=True)
+    linkage_key: Mapped[str] = mapped_column(String(20), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_device_id: Mapped[str | None] = mapped_column(ForeignKey("devices.id"))
+
+
+class PersonIdentifier(Base):
+    # Not unique across people: two devices offline may create the same person twice,
+    # and the server must keep both until a worker merges them.
+    __tablename__ = "person_identifiers"
+    __table_args__ = (
+        UniqueConstraint("person_id", "kind", "value"),
+        Index("ix_person_identifiers_kind_value", "kind", "value"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str] = mapped_column(String(40))
+
+
+class Consent(Base):
+    __tablename__ = "consents"
+
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    agency: Mapped[str] = mapped_column(String(40), primary_key=True)
+    granted: Mapped[bool] = mapped_column(Boolean)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DeviceFetch(Base):
+    """A person a worker pulled onto a device on purpose (or by break-glass)."""
+
+    __tablename__ = "device_fetches"
+    __table_args__ = (Index("ix_device_fetches_device_person", "device_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"))
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
+    worker_id: Mapped[str] = mapped_column(ForeignKey("workers.id"))
+    reason: Mapped[str] = mapped_column(String(500))
+    break_glass: Mapped[bool] = mapped_column(Boolean, default=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,147 @@
+"""Who is calling: the device behind a token, and the worker behind a session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sync import protocol as p
+from sync.server import crypto
+from sync.server.errors import Refused, device_revoked, unauthenticated
+from sync.server.models import Device, Team, Worker, WorkerSession, utcnow
+from sync.server.services import audit
+
+# Writing last_seen_at on every request would turn each read into a write.
+_LAST_SEEN_GRANULARITY = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class Caller:
+    device: Device
+    worker: Worker | None = None
+
+    @property
+    def actor(self) -> str:
+        return f"worker:{self.worker.id}" if self.worker else f"device:{self.device.id}"
+
+    def require_worker(self) -> Worker:
+        if self.worker is None:
+            raise Refused(401, p.ERR_SESSION_REQUIRED, f"sign in first ({p.SESSION_HEADER})")
+        return self.worker
+
+
+def device_for_token(session: Session, token: str | None) -> Device:
+    if not token:
+        raise unauthenticated()
+    device = session.scalar(select(Device).where(Device.token_hash == crypto.token_hash(token)))
+    if device is None:
+        raise unauthenticated()
+    if device.revoked_at is not None:
+        raise device_revoked()
+    now = utcnow()
+    if device.last_seen_at is None or now - device.last_seen_at > _LAST_SEEN_GRANULARITY:
+        device.last_seen_at = now
+    return device
+
+
+def worker_for_session(session: Session, device: Device, token: str) -> Worker:
+    row = session.get(WorkerSession, crypto.token_hash(token))
+    if row is None or row.device_id != device.id or row.expires_at <= utcnow():
+        raise Refused(401, p.ERR_SESSION_REQUIRED, "the session is unknown or expired")
+    worker = session.get_one(Worker, row.worker_id)
+    _check_worker_may_use(worker, device)
+    return worker
+
+
+def _check_worker_may_use(worker: Worker, device: Device) -> None:
+    if worker.disabled_at is not None:
+        raise Refused(403, p.ERR_WORKER_DISABLED, "this worker account is disabled")
+    if worker.team_id != device.team_id:
+        raise Refused(403, p.ERR_WRONG_TEAM, "this device belongs to another team")
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    worker: Worker
+    token: str
+    expires_at_iso: str
+
+
+def sign_in(
+    session: Session,
+    hasher: PasswordHasher,
+    device: Device,
+    *,
+    username: str,
+    password: str,
+    session_hours: int,
+) -> SignedIn:
+    """Check a worker's password for first sign-in on `device`; open a session."""
+    worker = session.scalar(select(Worker).where(Worker.username == username))
+    if worker is None:
+        hasher.hash(password)  # spend the same time as a real check: no username oracle
+    if worker is None or not crypto.verify_password(hasher, worker.password_hash, password):
+        audit.record(
+            session,
+            "worker.sign_in_failed",
+            actor=f"device:{device.id}",
+            device_id=device.id,
+            worker_id=worker.id if worker else None,
+        )
+        raise Refused(
+            401, p.ERR_INVALID_CREDENTIALS, "unknown username or wrong password", keep_writes=True
+        )
+    try:
+        _check_worker_may_use(worker, device)
+    except Refused as refusal:
+        audit.record(
+            session,
+            "worker.sign_in_refused",
+            actor=f"device:{device.id}",
+            device_id=device.id,
+            worker_id=worker.id,
+            error=refusal.error,
+        )
+        refusal.keep_writes = True
+        raise
+    return _open_session(session, worker, device, session_hours)
+
+
+def _open_session(session: Session, worker: Worker, device: Device, hours: int) -> SignedIn:
+    token = crypto.new_token()
+    expires = utcnow() + timedelta(hours=hours)
+    session.add(
+        WorkerSession(
+            token_hash=crypto.token_hash(token),
+            worker_id=worker.id,
+            device_id=device.id,
+            expires_at=expires,
+        )
+    )
+    audit.record(
+        session,
+        "worker.signed_in",
+        actor=f"worker:{worker.id}",
+        worker_id=worker.id,
+        device_id=device.id,
+    )
+    return SignedIn(worker=worker, token=token, expires_at_iso=expires.isoformat())
+
+
+def worker_info(worker: Worker) -> p.WorkerInfo:
+    return {
+        "worker_id": worker.id,
+        "username": worker.username,
+        "display_name": worker.display_name,
+        "role": worker.role,  # type: ignore[typeddict-item]
+        "team_id": worker.team_id,
+        "partner_agency": worker.partner_agency,  # type: ignore[typeddict-item]
+    }
+
+
+def team_of(session: Session, device: Device) -> Team:
+    return session.get_one(Team, device.team_id)

@@ -1,0 +1,178 @@
+"""Who sees whom: the person registry's access rules.
+
+- A worker or team lead sees the people their device's team owns, plus people fetched
+  onto that device on purpose (consent allowing) or by break-glass (audited, reported).
+- A partner_readonly worker sees only people whose consent covers the partner's agency.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy.orm import Session
+
+from sync import protocol as p
+from sync.server.errors import Refused, not_found
+from sync.server.models import Consent, Device, DeviceFetch, Person, PersonIdentifier, Team, Worker
+from sync.server.services import audit
+from sync.server.services.auth import Caller
+
+CLINICAL_ROLES = ("worker", "team_lead")
+
+
+def require_clinical(worker: Worker) -> None:
+    if worker.role not in CLINICAL_ROLES:
+        raise Refused(403, p.ERR_FORBIDDEN_ROLE, f"a {worker.role} cannot do this")
+
+
+def agency_of(session: Session, worker: Worker) -> str:
+    if worker.partner_agency:
+        return worker.partner_agency
+    return session.get_one(Team, worker.team_id).agency
+
+
+def _consented(agency: str) -> Select[tuple[bool]]:
+    return exists().where(
+        Consent.person_id == Person.id, Consent.agency == agency, Consent.granted.is_(True)
+    )
+
+
+def device_scope(device: Device) -> Select[tuple[Person]]:
+    """What a device may hold: the sync issue's pull uses this same rule."""
+    fetched = select(DeviceFetch.person_id).where(DeviceFetch.device_id == device.id)
+    return select(Person).where(
+        or_(Person.owning_team_id == device.team_id, Person.id.in_(fetched))
+    )
+
+
+def visible_query(caller: Caller) -> Select[tuple[Person]]:
+    worker = caller.require_worker()
+    if worker.role == "partner_readonly":
+        return select(Person).where(_consented(worker.partner_agency or ""))
+    return device_scope(caller.device)
+
+
+def get_visible(session: Session, caller: Caller, person_id: str) -> Person:
+    person = session.scalar(visible_query(caller).where(Person.id == person_id))
+    if person is not None:
+        return person
+    if session.get(Person, person_id) is None:
+        raise not_found("person")
+    if caller.require_worker().role == "partner_readonly":
+        raise Refused(403, p.ERR_CONSENT_REQUIRED, "the person's consent does not cover you")
+    raise Refused(403, p.ERR_NOT_IN_SCOPE, "not your team's person: fetch or break glass")
+
+
+def view(session: Session, person: Person) -> p.PersonView:
+    ids = session.scalars(select(PersonIdentifier).where(PersonIdentifier.person_id == person.id))
+    consents = session.scalars(select(Consent).where(Consent.person_id == person.id))
+    return {
+        "person_id": person.id,
+        "owning_team_id": person.owning_team_id,
+        "linkage_key": person.linkage_key,
+        "identifiers": [{"kind": i.kind, "value": i.value} for i in ids],  # type: ignore[typeddict-item]
+        "consents": [{"agency": c.agency, "granted": c.granted} for c in consents],  # type: ignore[typeddict-item]
+    }
+
+
+def lookup(
+    session: Session, caller: Caller, *, linkage_key: str | None, identifier: p.Identifier | None
+) -> list[Person]:
+    """Find people anywhere in the scheme, to fetch on purpose. Returns no record content."""
+    worker = caller.require_worker()
+    require_clinical(worker)
+    conditions = []
+    if linkage_key:
+        conditions.append(Person.linkage_key == linkage_key)
+    if identifier:
+        conditions.append(
+            exists().where(
+                and_(
+                    PersonIdentifier.person_id == Person.id,
+                    PersonIdentifier.kind == identifier["kind"],
+                    PersonIdentifier.value == identifier["value"],
+                )
+            )
+        )
+    if not conditions:
+        raise Refused(422, p.ERR_INVALID_REQUEST, "give linkage_key or identifier")
+    found = list(session.scalars(select(Person).where(*conditions).limit(50)))
+    audit.record(
+        session,
+        "person.lookup",
+        actor=caller.actor,
+        worker_id=worker.id,
+        device_id=caller.device.id,
+        matches=len(found),
+    )
+    return found
+
+
+def fetch(session: Session, caller: Caller, person_id: str, *, reason: str) -> Person:
+    """Bring another team's person onto this device, when their consent allows it."""
+    worker = caller.require_worker()
+    require_clinical(worker)
+    person = session.get(Person, person_id)
+    if person is None:
+        raise not_found("person")
+    if person.owning_team_id == caller.device.team_id:
+        return person  # already in scope; nothing to record
+    consented = session.scalar(
+        select(_consented(agency_of(session, worker))).where(Person.id == person.id)
+    )
+    if not consented:
+        raise Refused(
+            403,
+            p.ERR_CONSENT_REQUIRED,
+            "consent does not cover your agency; break glass if you must",
+        )
+    session.add(
+        DeviceFetch(
+            device_id=caller.device.id, person_id=person.id, worker_id=worker.id, reason=reason
+        )
+    )
+    audit.record(
+        session,
+        "person.fetched",
+        actor=caller.actor,
+        worker_id=worker.id,
+        device_id=caller.device.id,
+        person_id=person.id,
+        reason=reason,
+    )
+    return person
+
+
+def break_glass(session: Session, caller: Caller, person_id: str, *, reason: str) -> Person:
+    """Emergency access whatever consent says: audited, and reported to the team leads
+    of both the worker's team and the team that owns the person."""
+    worker = caller.require_worker()
+    require_clinical(worker)
+    person = session.get(Person, person_id)
+    if person is None:
+        raise not_found("person")
+    session.add(
+        DeviceFetch(
+            device_id=caller.device.id,
+            person_id=person.id,
+            worker_id=worker.id,
+            reason=reason,
+            break_glass=True,
+        )
+    )
+    event = audit.record(
+        session,
+        "person.break_glass",
+        actor=caller.actor,
+        worker_id=worker.id,
+        device_id=caller.device.id,
+        person_id=person.id,
+        reason=reason,
+    )
+    audit.notify_team(
+        session,
+        {caller.device.team_id, person.owning_team_id},
+        event,
+        kind="break_glass",
+        text=f"{worker.display_name} broke glass on a person: {reason}",
+    )
+    return person
