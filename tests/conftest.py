@@ -61,3 +61,33 @@ def fresh_postgres_database(postgres_admin_url: str) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+# ---- the desktop client's device, with a cheap KDF so tests stay quick ----------------
+PASSPHRASE = "custody suite kettle 42"
+
+
+@pytest.fixture
+def data_paths(tmp_path):
+    from app.config import resolve_paths
+
+    return resolve_paths(tmp_path / "device").ensure()
+
+
+@pytest.fixture
+def device_service(data_paths):
+    import main
+    from app.store.keys import KdfParams
+
+    return main.build_device_service(data_paths, kdf=KdfParams.fast_for_tests())
+
+
+@pytest.fixture
+def signed_in(device_service):
+    """A standalone device with one worker, signed in; locked again at teardown."""
+    session = device_service.set_up_standalone(
+        full_name="Jo Bloggs", username="jo", passphrase=PASSPHRASE, confirmation=PASSPHRASE
+    )
+    yield session
+    if session.is_open:
+        session.close()

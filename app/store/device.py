@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.domain.clock import HybridLogicalClock
 from app.store import migrate
 from app.store.engine import assert_encrypted, close_engine, open_encrypted_engine
-from app.store.errors import DeviceNotSetUpError, PlaintextDatabaseError, WrongPassphraseError
+from app.store.errors import DeviceNotSetUpError, WrongPassphraseError
 from app.store.keys import KdfParams, KeyWrapFile, new_database_key, unwrap_key, wrap_key
 from app.store.models import DeviceMeta, new_uuid
 
@@ -106,22 +106,19 @@ class DeviceStore:
 
     def _open_with_key(self, key: bytearray, device_id: str | None = None) -> OpenStore:
         engine = open_encrypted_engine(self._files.database, key)
-        migrate.upgrade(engine)
-        with engine.begin() as conn:
-            if device_id is not None:
-                conn.execute(DeviceMeta.__table__.insert().values(key="device_id", value=device_id))
-            device_id = conn.execute(
-                DeviceMeta.__table__.select().where(DeviceMeta.key == "device_id")
-            ).one().value
-        if not self._files.database.exists() or _is_plain(self._files.database):
+        try:
+            migrate.upgrade(engine)
+            device_id = _device_id(engine, new_id=device_id)
+            assert_encrypted(self._files.database)  # the file as written, not only as found
+        except BaseException:
             engine.dispose()
-            raise PlaintextDatabaseError(self._files.database)
+            raise
         return OpenStore(engine, device_id, HybridLogicalClock(device_id), key)
 
 
-def _is_plain(path: Path) -> bool:
-    try:
-        assert_encrypted(path)
-    except PlaintextDatabaseError:
-        return True
-    return False
+def _device_id(engine: Engine, *, new_id: str | None) -> str:
+    table = DeviceMeta.__table__
+    with engine.begin() as conn:
+        if new_id is not None:
+            conn.execute(table.insert().values(key="device_id", value=new_id))
+        return conn.execute(table.select().where(table.c.key == "device_id")).one().value

@@ -26,8 +26,5 @@ def run_application(*, device: DeviceService, settings: Settings, version: str) 
     controller = AppController(device=device, settings=settings, version=version)
     controller.start()
     code = app.exec()
-    if controller.session is not None:
-        controller.lock_now()  # closing the window locks: key dropped, drafts kept
-        if controller.sign_in_window is not None:
-            controller.sign_in_window.close()
+    controller.shutdown()  # closing the window locks: key dropped, drafts kept
     return code

@@ -103,11 +103,23 @@ class AppController(QObject):
             return
         self.idle.stop()
         session, window = self.session, self.main_window
-        drafts.save_drafts(session=session, drafts=window.collect_drafts())
+        if session.is_open:
+            drafts.save_drafts(session=session, drafts=window.collect_drafts())
         window.hide()
         window.deleteLater()  # widgets holding record text go with the key
         self.main_window = None
-        how(session=session)
+        if session.is_open:
+            how(session=session)
         self.session = None
         self._show_sign_in(locked_by=session.worker.username)
         self.locked.emit()
+
+    def shutdown(self) -> None:
+        """Quit: lock (keeping drafts), close every window, stop listening for input."""
+        self.runner.wait_for_idle()
+        self.lock_now()
+        self.idle.stop()
+        QCoreApplication.instance().removeEventFilter(self.idle)
+        for window in (self.main_window, self.sign_in_window, self.first_run):
+            if window is not None:
+                window.close()

@@ -1,0 +1,39 @@
+"""Nothing a worker types may be readable in any file the device leaves behind."""
+
+from app.services import drafts, people
+from app.services.session import lock
+
+KNOWN = ["Zebedee", "Quixotefield", "Wormwood-Ashby", "TYPEDBUTNOTSAVED"]
+
+
+def _all_bytes_under(folder):
+    return {path: path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+
+
+def _leaks(folder):
+    found = []
+    for path, data in _all_bytes_under(folder).items():
+        for word in KNOWN:
+            for encoded in (word.encode("utf-8"), word.encode("utf-16-le"), word.lower().encode()):
+                if encoded in data:
+                    found.append((path.name, word))
+    return found
+
+
+def test_known_strings_are_not_in_any_file_while_open_or_after_lock(signed_in, data_paths):
+    people.add_person(session=signed_in, given_name=KNOWN[0], family_name=KNOWN[1],
+                      date_of_birth="1990-01-01")
+    people.add_person(session=signed_in, given_name="Ann", family_name=KNOWN[2])
+    drafts.save_drafts(session=signed_in, drafts={"new-person": {"given_name": KNOWN[3]}})
+    files_while_open = {p.name for p in data_paths.data_dir.rglob("*") if p.is_file()}
+    assert "insideout.db-wal" in files_while_open  # the WAL exists and is checked too
+    assert _leaks(data_paths.data_dir) == []
+    lock(session=signed_in)
+    assert _leaks(data_paths.data_dir) == []
+    assert not (data_paths.data_dir / "insideout.db-wal").exists() or (
+        (data_paths.data_dir / "insideout.db-wal").stat().st_size == 0)
+
+
+def test_the_check_itself_would_catch_a_leak(tmp_path):
+    (tmp_path / "leaky.txt").write_text(f"notes about {KNOWN[0]}")
+    assert _leaks(tmp_path) == [("leaky.txt", KNOWN[0])]

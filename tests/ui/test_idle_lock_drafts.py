@@ -1,0 +1,71 @@
+"""Idle auto-lock closes the store; what was being typed comes back after unlock."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from app.config import Settings
+from app.services import people
+from app.ui.controller import AppController
+from tests.conftest import PASSPHRASE
+
+
+def test_typed_form_survives_an_idle_lock(qtbot, device_service):
+    device_service.set_up_standalone(full_name="Jo Bloggs", username="jo",
+                                     passphrase=PASSPHRASE, confirmation=PASSPHRASE).close()
+    settings = Settings(idle_lock_minutes=0.5 / 60)  # half a second
+    ctrl = AppController(device=device_service, settings=settings, version="t")
+    try:
+        ctrl.start()
+        qtbot.keyClicks(ctrl.sign_in_window.passphrase, PASSPHRASE)
+        qtbot.keyClick(ctrl.sign_in_window.passphrase, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: ctrl.main_window is not None)
+        window = ctrl.main_window
+        window.show_new_person()
+        qtbot.keyClicks(window.new_person_form.edits["given_name"], "Darren")
+        qtbot.keyClicks(window.new_person_form.edits["family_name"], "Half-Typed")
+        session = ctrl.session
+
+        qtbot.waitUntil(lambda: ctrl.sign_in_window is not None, timeout=5000)
+        assert ctrl.main_window is None
+        assert not session.is_open  # the database is closed and the key wiped
+
+        qtbot.keyClicks(ctrl.sign_in_window.passphrase, PASSPHRASE)
+        qtbot.keyClick(ctrl.sign_in_window.passphrase, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: ctrl.main_window is not None)
+        form = ctrl.main_window.new_person_form
+        assert form.edits["given_name"].text() == "Darren"
+        assert form.edits["family_name"].text() == "Half-Typed"
+        assert ctrl.main_window.work_area.currentWidget() is form
+
+        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+        assert [p.family_name for p in people.find_people(session=ctrl.session)] == ["Half-Typed"]
+        ctrl.lock_now()
+        qtbot.keyClicks(ctrl.sign_in_window.passphrase, PASSPHRASE)
+        qtbot.keyClick(ctrl.sign_in_window.passphrase, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: ctrl.main_window is not None)
+        assert not ctrl.main_window.new_person_form.has_content()  # saved drafts are gone
+    finally:
+        ctrl.shutdown()
+
+
+def test_activity_postpones_the_idle_lock(qtbot):
+    from app.ui.idle import IdleWatcher
+
+    watcher = IdleWatcher(300)
+    QApplication.instance().installEventFilter(watcher)
+    fired = []
+    watcher.idle.connect(lambda: fired.append(True))
+    watcher.start()
+    try:
+        from PySide6.QtWidgets import QLineEdit
+
+        edit = QLineEdit()
+        qtbot.addWidget(edit)
+        edit.show()
+        for _ in range(6):
+            qtbot.wait(100)
+            qtbot.keyClick(edit, Qt.Key.Key_A)
+        assert fired == []
+        qtbot.waitUntil(lambda: fired == [True], timeout=2000)
+    finally:
+        QApplication.instance().removeEventFilter(watcher)
