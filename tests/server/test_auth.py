@@ -1,0 +1,89 @@
+"""Worker sign-in on a device: the checks an offline device cannot make for itself."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from sync import protocol as p
+from sync.server.models import AuditEvent, Worker
+from sync.server.services import org
+from tests.server.conftest import API
+
+
+def _sign_in(world, device, username, password):
+    return world.client.post(f"{API}/auth/sign-in", headers=device.headers(),
+                             json={"username": username, "password": password})
+
+
+def test_first_sign_in_returns_worker_and_session(world):
+    device = world.enrol("Custody North")
+    reply = _sign_in(world, device, "lee", "long enough password 1")
+    assert reply.status_code == 200
+    body = reply.json()
+    assert body["worker"]["role"] == "team_lead"
+    assert body["worker"]["team_id"] == world.teams["Custody North"]
+    assert body["store_key"] is None  # nothing escrowed yet
+    assert len(body["session_token"]) >= 40
+
+
+def test_wrong_password_is_refused_and_the_failure_is_audited(world, db):
+    device = world.enrol("Custody North")
+    reply = _sign_in(world, device, "ann", "not the password")
+    assert reply.status_code == 401
+    assert reply.json()["error"] == p.ERR_INVALID_CREDENTIALS
+    unknown = _sign_in(world, device, "nobody", "whatever")
+    assert unknown.json() == reply.json()  # no hint whether the username exists
+    failures = db.scalars(sa.select(AuditEvent).where(
+        AuditEvent.action == "worker.sign_in_failed")).all()
+    assert len(failures) == 2
+    assert "not the password" not in "".join(e.detail for e in failures)
+
+
+def test_disabled_worker_is_refused_at_sign_in_and_on_open_sessions(world):
+    device = world.enrol("Custody North")
+    session_token = world.sign_in(device, "ann")
+    with world.sessions.begin() as s:
+        org.set_disabled(s, s.get_one(Worker, world.workers["ann"]), disabled=True, actor="t")
+    reply = _sign_in(world, device, "ann", "long enough password 1")
+    assert reply.status_code == 403
+    assert reply.json()["error"] == p.ERR_WORKER_DISABLED
+    open_session = world.client.get(f"{API}/people", headers=device.headers(session_token))
+    assert open_session.status_code == 403
+    assert open_session.json()["error"] == p.ERR_WORKER_DISABLED
+
+
+def test_worker_of_another_team_is_refused_on_this_device(world):
+    device = world.enrol("Custody North")
+    reply = _sign_in(world, device, "bob", "long enough password 1")
+    assert reply.status_code == 403
+    assert reply.json()["error"] == p.ERR_WRONG_TEAM
+
+
+def test_a_session_is_bound_to_the_device_it_was_opened_on(world):
+    first, second = world.enrol("Custody North"), world.enrol("Custody North")
+    session_token = world.sign_in(first, "ann")
+    reply = world.client.get(f"{API}/people", headers=second.headers(session_token))
+    assert reply.status_code == 401
+    assert reply.json()["error"] == p.ERR_SESSION_REQUIRED
+
+
+def test_sign_in_is_rate_limited_with_retry_after(world):
+    device = world.enrol("Custody North")
+    limit = world.settings.auth_rate_limit
+    codes = [_sign_in(world, device, "ann", "wrong").status_code for _ in range(limit)]
+    assert set(codes) == {401}
+    refused = _sign_in(world, device, "ann", "long enough password 1")  # even the right one
+    assert refused.status_code == 429
+    assert refused.json()["error"] == p.ERR_RATE_LIMITED
+    assert 1 <= int(refused.headers["Retry-After"]) <= world.settings.auth_rate_window_s
+
+
+def test_second_worker_on_a_device_receives_the_escrowed_key(world):
+    device = world.enrol("Custody North")
+    world.sign_in(device, "ann")
+    key_b64 = "q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA="
+    put = world.client.put(f"{API}/devices/me/escrow", headers=device.headers(),
+                           json={"store_key": key_b64})
+    assert put.status_code == 200
+    second = _sign_in(world, device, "lee", "long enough password 1")
+    assert second.json()["store_key"] == key_b64
