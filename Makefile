@@ -3,9 +3,14 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-export QT_QPA_PLATFORM ?= $(if $(DISPLAY)$(WAYLAND_DISPLAY),,offscreen)
 
-.PHONY: run test lint bench server fuzz installer clean
+.PHONY: run test lint bench server fuzz installer clean check-desktop-libs
+
+# Shared libraries Qt needs on a Debian/Ubuntu desktop (the README lists the same).
+QT_APT_PACKAGES := libegl1 libgl1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 \
+	libxcb-keysyms1 libxcb-shape0 libxcb-randr0 libxcb-render-util0 libxcb-image0 \
+	libfontconfig1 libdbus-1-3
+QT_LIBS := libEGL.so.1 libxkbcommon-x11.so.0 libxcb-cursor.so.0 libfontconfig.so.1 libdbus-1.so.3
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -13,7 +18,14 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[app,server,dev]"
 	touch $(STAMP)
 
-run: $(STAMP)
+check-desktop-libs:
+	@missing=""; for lib in $(QT_LIBS); do \
+	  /sbin/ldconfig -p | grep -q "$$lib" || missing="$$missing $$lib"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Qt cannot open a window: missing$$missing"; \
+	  echo "Install them with:  sudo apt-get install -y $(QT_APT_PACKAGES)"; exit 1; fi
+
+run: $(STAMP) check-desktop-libs
 	$(PY) main.py
 
 lint: $(STAMP)

@@ -1,0 +1,1 @@
+"""`make bench`: the figures ARCHITECTURE.md budgets, printed as one table."""

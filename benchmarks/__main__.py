@@ -1,0 +1,14 @@
+"""Run every benchmark group and print one table."""
+
+from __future__ import annotations
+
+from benchmarks import foundation
+from benchmarks.table import render
+
+
+def main() -> None:
+    print(render(foundation.rows()))
+
+
+if __name__ == "__main__":
+    main()
