@@ -23,7 +23,7 @@ class HlcStamp:
     device: str
 
     def encode(self) -> str:
-        return f"{self.wall_ms:013d}-{self.counter:05d}-{self.device}"
+        return f"{self.wall_ms:015d}-{self.counter:05d}-{self.device}"
 
     @classmethod
     def decode(cls, text: str) -> HlcStamp:
