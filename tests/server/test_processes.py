@@ -1,0 +1,111 @@
+"""The server as IT runs it: real `python -m sync.server` processes on real ports."""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from sync.server.__main__ import main as server_main
+from tests.server.conftest import API, PASSWORD, new_person
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def running_server(data_dir: Path, *extra: str) -> Iterator[str]:
+    """Start `python -m sync.server serve`, wait for health, stop it afterwards."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INSIDEOUT_SERVER_")}
+    command = [sys.executable, "-m", "sync.server", "serve", "--port", str(port),
+               "--data-dir", str(data_dir), *extra]
+    log = data_dir.parent / f"server-{port}.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(base, proc, log)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _wait_healthy(base: str, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"server exited with {proc.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{base}{API}/health", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    pytest.fail(f"server did not answer health within 30 s:\n{log.read_text()}")
+
+
+def test_serve_starts_on_sqlite_in_its_data_dir_and_answers_health(tmp_path):
+    data_dir = tmp_path / "server-data"
+    with running_server(data_dir) as base:
+        reply = httpx.get(f"{base}{API}/health", timeout=5)
+        assert reply.status_code == 200
+        assert reply.json()["database"] == "ok"
+    assert (data_dir / "server.sqlite3").is_file()
+    assert (data_dir / "master.key").stat().st_mode & 0o777 == 0o600
+
+
+def _admin(url: str, data_dir: Path, *args: str, stdin: str = "") -> None:
+    saved = sys.stdin
+    sys.stdin = io.StringIO(stdin)
+    try:
+        code = server_main(["admin", "--database-url", url, "--data-dir", str(data_dir), *args])
+    finally:
+        sys.stdin = saved
+    assert code == 0
+
+
+@pytest.mark.postgres
+def test_two_processes_on_one_postgres_serve_the_same_data(
+    tmp_path, fresh_postgres_database, capsys
+):
+    url, data_dir = fresh_postgres_database, tmp_path / "shared"
+    _admin(url, data_dir, "create-team", "--name", "Custody North")
+    _admin(url, data_dir, "create-worker", "--team", "Custody North", "--username", "ann",
+           "--password-stdin", stdin=PASSWORD + "\n")
+    capsys.readouterr()
+    _admin(url, data_dir, "issue-enrolment-code", "--team", "Custody North")
+    code = capsys.readouterr().out.strip().rsplit(" ", 1)[-1]
+    with running_server(data_dir, "--database-url", url) as one, \
+            running_server(data_dir, "--database-url", url) as two:
+        enrolled = httpx.post(f"{one}{API}/devices/enrol", timeout=10,
+                              json={"code": code, "device_name": "laptop"}).json()
+        device = {"Authorization": f"Bearer {enrolled['device_token']}"}
+        signed = httpx.post(f"{two}{API}/auth/sign-in", headers=device, timeout=10,
+                            json={"username": "ann", "password": PASSWORD})
+        assert signed.status_code == 200  # process two knows the device process one enrolled
+        headers = {**device, "X-InsideOut-Session": signed.json()["session_token"]}
+        person = new_person()
+        assert httpx.post(f"{one}{API}/people", headers=headers, json=person,
+                          timeout=10).status_code == 201
+        listed = httpx.get(f"{two}{API}/people", headers=headers, timeout=10).json()
+        assert [row["person_id"] for row in listed["people"]] == [person["person_id"]]
