@@ -15,7 +15,6 @@ API_PREFIX: Final = "/api/v1"
 # Headers. The device credential travels as `Authorization: Bearer <device token>`;
 # a signed-in worker's session rides alongside it in its own header.
 SESSION_HEADER: Final = "X-InsideOut-Session"
-PROTOCOL_HEADER: Final = "X-InsideOut-Protocol"
 
 # Paths under API_PREFIX. Sync (push / pull by server cursor) arrives with the sync issue
 # as SYNC_PUSH_PATH and SYNC_PULL_PATH; the names are reserved here so clients can plan.

@@ -120,3 +120,19 @@ def test_every_protocol_shape_has_a_server_model():
     shapes = {name for name, obj in vars(p).items()
               if isinstance(obj, type) and typing.is_typeddict(obj)}
     assert shapes - {wire.__name__ for wire, _ in PAIRS} == {"FieldProblem"}
+
+
+def test_rate_limit_is_shared_by_separate_app_instances(settings, sessions):
+    """Two apps on one database stand in for two worker processes: the count is shared."""
+    from fastapi.testclient import TestClient
+
+    from sync.server.app import create_app
+    from tests.server.conftest import MASTER_KEY
+
+    apps = [TestClient(create_app(settings, sessions=sessions, master_key=MASTER_KEY))
+            for _ in range(2)]
+    body = {"code": "AAAAA-BBBBB-CCCCC-DDDDD", "device_name": "guesser"}
+    codes = [apps[i % 2].post(f"{API}/devices/enrol", json=body).status_code
+             for i in range(settings.auth_rate_limit + 1)]
+    assert codes[-1] == 429
+    assert codes.count(401) == settings.auth_rate_limit

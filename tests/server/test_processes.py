@@ -28,7 +28,7 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_server(data_dir: Path, *extra: str) -> Iterator[str]:
+def running_server(data_dir: Path, *extra: str, scheme: str = "http") -> Iterator[str]:
     """Start `python -m sync.server serve`, wait for health, stop it afterwards."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("INSIDEOUT_SERVER_")}
@@ -37,7 +37,7 @@ def running_server(data_dir: Path, *extra: str) -> Iterator[str]:
     log = data_dir.parent / f"server-{port}.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
-    base = f"http://127.0.0.1:{port}"
+    base = f"{scheme}://127.0.0.1:{port}"
     try:
         _wait_healthy(base, proc, log)
         yield base
@@ -56,7 +56,7 @@ def _wait_healthy(base: str, proc: subprocess.Popen, log: Path) -> None:
         if proc.poll() is not None:
             pytest.fail(f"server exited with {proc.returncode}:\n{log.read_text()}")
         try:
-            if httpx.get(f"{base}{API}/health", timeout=1).status_code == 200:
+            if httpx.get(f"{base}{API}/health", timeout=1, verify=False).status_code == 200:
                 return
         except httpx.TransportError:
             pass
@@ -109,3 +109,39 @@ def test_two_processes_on_one_postgres_serve_the_same_data(
                           timeout=10).status_code == 201
         listed = httpx.get(f"{two}{API}/people", headers=headers, timeout=10).json()
         assert [row["person_id"] for row in listed["people"]] == [person["person_id"]]
+
+
+def _self_signed(directory: Path) -> tuple[Path, Path]:
+    import ipaddress
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(minutes=1)).not_valid_after(now + timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+def test_serve_with_tls_answers_https(tmp_path):
+    cert, key = _self_signed(tmp_path)
+    data_dir = tmp_path / "tls-data"
+    with running_server(data_dir, "--tls-cert", str(cert), "--tls-key", str(key),
+                        scheme="https") as base:
+        assert base.startswith("https://")
+        reply = httpx.get(f"{base}{API}/health", verify=str(cert), timeout=5)
+        assert reply.status_code == 200
