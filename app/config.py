@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from dataclasses import asdict, dataclass, fields, replace
 from importlib import metadata
 from pathlib import Path
@@ -16,7 +17,20 @@ import platformdirs
 
 APP_NAME = "InsideOut"
 DATA_DIR_ENV = "INSIDEOUT_DATA_DIR"
-RESOURCES_DIR = Path(__file__).resolve().parent.parent / "resources"
+DEFAULTS_FILE_ENV = "INSIDEOUT_DEFAULTS_FILE"
+DEFAULTS_FILE_NAME = "insideout-defaults.json"
+
+
+def _resources_dir() -> Path:
+    # A PyInstaller one-folder build unpacks data under sys._MEIPASS (the _internal
+    # folder); installer/insideout.spec puts resources/ at its top.
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle) / "resources"
+    return Path(__file__).resolve().parent.parent / "resources"
+
+
+RESOURCES_DIR = _resources_dir()
 
 
 def app_version() -> str:
@@ -77,11 +91,43 @@ class Settings:
 
     @classmethod
     def load(cls, path: Path) -> Settings:
-        if not path.exists():
-            return cls()
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        known = {f.name for f in fields(cls)}
-        return replace(cls(), **{k: v for k, v in raw.items() if k in known})
+        """The device's settings.json over IT's install-time defaults over built-in values."""
+        return cls.install_defaults()._overlaid_by(path)
+
+    @classmethod
+    def install_defaults(cls) -> Settings:
+        return cls()._overlaid_by(install_defaults_file())
 
     def save(self, path: Path) -> None:
-        path.write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
+        # Only what this device changed: a setting left alone keeps following IT's
+        # defaults file, so a new server_url there still reaches every laptop.
+        baseline = asdict(type(self).install_defaults())
+        changed = {k: v for k, v in asdict(self).items() if baseline[k] != v}
+        path.write_text(json.dumps(changed, indent=2), encoding="utf-8")
+
+    def _overlaid_by(self, source: Path | None) -> Settings:
+        if source is None or not source.exists():
+            return self
+        known = {f.name for f in fields(self)}
+        return replace(self, **{k: v for k, v in _json_object(source).items() if k in known})
+
+
+def install_defaults_file() -> Path | None:
+    """IT's pre-configured defaults (e.g. server_url), written by the installer.
+
+    INSIDEOUT_DEFAULTS_FILE wins; a frozen build looks beside its executable (the
+    installer writes it there, e.g. C:\\Program Files\\InsideOut); a source checkout has none.
+    """
+    chosen = os.environ.get(DEFAULTS_FILE_ENV)
+    if chosen:
+        return Path(chosen).expanduser()
+    if getattr(sys, "frozen", False):
+        return Path(sys.executable).resolve().parent / DEFAULTS_FILE_NAME
+    return None
+
+
+def _json_object(path: Path) -> dict[str, object]:
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(raw, dict):
+        raise ValueError(f"{path}: expected a JSON object of settings")
+    return raw
