@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from app.config import Paths, Settings, app_version, resolve_paths
+from app.config import RESOURCES_DIR, Paths, Settings, app_version, resolve_paths
 
 if TYPE_CHECKING:
     from app.services.device import DeviceService
@@ -20,9 +20,11 @@ if TYPE_CHECKING:
     from app.store.keys import KdfParams
 
 
-def build_device_service(paths: Paths, *, kdf: KdfParams | None = None) -> DeviceService:
+def build_device_service(paths: Paths, *, kdf: KdfParams | None = None,
+                         settings: Settings | None = None) -> DeviceService:
     """The one place that turns paths into the concrete store and sign-in service."""
     from app.services.device import DeviceService
+    from app.services.reference import ReferenceData
     from app.store.device import DeviceFiles, DeviceStore
     from app.store.keys import KdfParams
     from app.store.throttle import SignInThrottle
@@ -32,6 +34,8 @@ def build_device_service(paths: Paths, *, kdf: KdfParams | None = None) -> Devic
         store=DeviceStore(DeviceFiles(paths.database, paths.key_wraps)),
         throttle=SignInThrottle(paths.signin_throttle),
         kdf=kdf or KdfParams(),
+        reference=ReferenceData.load(
+            RESOURCES_DIR, stale_section_days=(settings or Settings()).stale_section_days),
     )
 
 
@@ -50,13 +54,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _self_test() -> int:
+    from app.services.reference import ReferenceData
     from app.services.selftest import run_self_test
 
     def show(check: Check) -> None:
         mark = "ok  " if check.ok else "FAIL"
         print(f"[{mark}] {check.name} {check.detail}".rstrip())
 
-    checks = run_self_test(show)
+    checks = run_self_test(ReferenceData.load(RESOURCES_DIR), show)
     failed = [c for c in checks if not c.ok]
     print("self-test passed" if not failed else f"self-test FAILED: {len(failed)} check(s)")
     return 1 if failed else 0
@@ -66,7 +71,8 @@ def _run_gui(paths: Paths) -> int:
     from app.ui.application import run_application
 
     settings = Settings.load(paths.settings)
-    return run_application(device=build_device_service(paths), settings=settings,
+    return run_application(device=build_device_service(paths, settings=settings),
+                           settings=settings,
                            version=app_version())
 
 

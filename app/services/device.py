@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from app.domain.audit import AuditAction
 from app.domain.passphrase import passphrase_problems
 from app.services.errors import InvalidInput, SignInRefused
+from app.services.reference import ReferenceData
 from app.services.session import WorkerSession
 from app.services.views import WorkerInfo
 from app.store.device import DeviceStore, OpenStore
@@ -27,8 +28,10 @@ def _worker_info(row: Worker) -> WorkerInfo:
 class DeviceService:
     """What the first-run wizard, the sign-in window and the CLI call."""
 
-    def __init__(self, *, store: DeviceStore, throttle: SignInThrottle, kdf: KdfParams) -> None:
+    def __init__(self, *, store: DeviceStore, throttle: SignInThrottle, kdf: KdfParams,
+                 reference: ReferenceData) -> None:
         self._store = store
+        self._reference = reference
         self._throttle = throttle
         self._kdf = kdf
 
@@ -50,7 +53,7 @@ class DeviceService:
             worker = _worker_info(WorkerRepository(db).add(
                 username=username, full_name=full_name.strip(), role="team_lead"))
             DeviceMetaRepository(db).put("mode", "standalone")
-        session = WorkerSession(store, worker)
+        session = WorkerSession(store, worker, self._reference)
         with session.transaction() as db:
             session.audit(db, AuditAction.DEVICE_SET_UP, detail={"mode": "standalone"})
             session.audit(db, AuditAction.SIGN_IN)
@@ -78,7 +81,7 @@ class DeviceService:
         if row is None:  # a wrap without a worker row: the files were mixed up
             store.close()
             raise SignInRefused("This account is not known on this device. Contact IT.")
-        session = WorkerSession(store, _worker_info(row))
+        session = WorkerSession(store, _worker_info(row), self._reference)
         with session.transaction() as db:
             for failed_at in failures:
                 when = datetime.fromtimestamp(failed_at, UTC).isoformat(timespec="seconds")

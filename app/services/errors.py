@@ -24,3 +24,17 @@ class InvalidInput(ServiceError):
 class SessionLocked(ServiceError):
     def __init__(self) -> None:
         super().__init__("This session is locked. Sign in again to continue.")
+
+
+class PossibleDuplicates(ServiceError):
+    """Likely existing records of this person; the worker must look before creating."""
+
+    def __init__(self, matches: list) -> None:
+        super().__init__(f"{len(matches)} existing record(s) may be this person. Check them "
+                         "before creating a new one.")
+        self.matches = matches
+
+
+class NotFound(ServiceError):
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what} was not found on this device.")

@@ -14,8 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.services import people
+from app.services.caseload import search_people
 from app.services.device import DeviceService
+from app.services.reference import ReferenceData
 from app.services.session import lock, verify_audit_trail
+from app.services.views import PersonInput
 from app.store.device import DeviceFiles, DeviceStore
 from app.store.engine import is_plaintext_sqlite
 from app.store.keys import KdfParams
@@ -29,13 +32,15 @@ class Check:
     detail: str = ""
 
 
-def run_self_test(report: Callable[[Check], None] = lambda _check: None) -> list[Check]:
+def run_self_test(reference: ReferenceData,
+                  report: Callable[[Check], None] = lambda _check: None) -> list[Check]:
     with tempfile.TemporaryDirectory(prefix="insideout-selftest-") as tmp:
-        checks = list(_checks(Path(tmp), report))
+        checks = list(_checks(Path(tmp), reference, report))
     return checks
 
 
-def _checks(folder: Path, report: Callable[[Check], None]) -> list[Check]:
+def _checks(folder: Path, reference: ReferenceData,
+            report: Callable[[Check], None]) -> list[Check]:
     checks: list[Check] = []
 
     def record(name: str, ok: bool, detail: str = "") -> None:
@@ -44,19 +49,20 @@ def _checks(folder: Path, report: Callable[[Check], None]) -> list[Check]:
 
     device = DeviceService(
         store=DeviceStore(DeviceFiles(folder / "selftest.db", folder / "keywraps.json")),
-        throttle=SignInThrottle(folder / "throttle.json"), kdf=KdfParams(),
+        throttle=SignInThrottle(folder / "throttle.json"), kdf=KdfParams(), reference=reference,
     )
     marker = f"Selftest{secrets.token_hex(6)}"
     passphrase = secrets.token_urlsafe(18)
     session = device.set_up_standalone(full_name="Self Test", username="selftest",
                                        passphrase=passphrase, confirmation=passphrase)
-    people.add_person(session=session, given_name=marker, family_name="Check")
+    people.create_person(session=session,
+                         person=PersonInput(given_name=marker, family_name="Check"))
     lock(session=session)
     database = (folder / "selftest.db").read_bytes()
     record("database file is encrypted", not is_plaintext_sqlite(folder / "selftest.db"))
     record("written text is not readable on disk", marker.encode() not in database)
     session = device.sign_in(username="selftest", passphrase=passphrase)
-    found = people.find_people(session=session, text=marker)
+    found = search_people(session=session, text=marker)
     record("data reads back after unlock", [p.given_name for p in found] == [marker])
     verification = verify_audit_trail(session=session)
     record("audit chain verifies", verification.ok,

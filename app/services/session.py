@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from app.domain.audit import AuditAction
 from app.services.errors import SessionLocked
+from app.services.reference import ReferenceData
 from app.services.views import WorkerInfo
 from app.store import audit
 from app.store.device import DbSession, OpenStore
@@ -14,9 +15,10 @@ from app.store.identity import WriteContext
 
 
 class WorkerSession:
-    def __init__(self, store: OpenStore, worker: WorkerInfo) -> None:
+    def __init__(self, store: OpenStore, worker: WorkerInfo, reference: ReferenceData) -> None:
         self._store = store
         self.worker = worker
+        self.reference = reference
         self.context = WriteContext(store.device_id, worker.id, store.clock)
 
     @property

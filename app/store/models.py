@@ -81,10 +81,29 @@ class Draft(Base):
 
 
 class Person(SyncableMixin, Base):
-    """The minimum identity of a person; the assessment issue extends it by migration."""
+    """A person's identity. Aliases, consent and the assessment hang off it."""
 
     __tablename__ = "people"
 
     given_name: Mapped[str] = mapped_column(String(200))
     family_name: Mapped[str] = mapped_column(String(200))
     date_of_birth: Mapped[str | None] = mapped_column(String(10))
+    middle_name: Mapped[str] = mapped_column(String(200), default="")
+    sex: Mapped[str] = mapped_column(String(8), default="")
+    gender: Mapped[str] = mapped_column(String(100), default="")
+    ethnicity: Mapped[str] = mapped_column(String(8), default="")
+    nationality: Mapped[str] = mapped_column(String(100), default="")
+    phone: Mapped[str] = mapped_column(String(60), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    safe_to_leave_message: Mapped[bool] = mapped_column(Boolean, default=False)
+    contact_notes: Mapped[str] = mapped_column(Text, default="")
+    address_line1: Mapped[str] = mapped_column(String(200), default="")
+    address_line2: Mapped[str] = mapped_column(String(200), default="")
+    town: Mapped[str] = mapped_column(String(100), default="")
+    postcode: Mapped[str] = mapped_column(String(12), default="")
+    home_district: Mapped[str] = mapped_column(String(40), default="")
+    out_of_area: Mapped[bool] = mapped_column(Boolean, default=False)
+    pnc_id: Mapped[str] = mapped_column(String(16), default="", index=True)
+    prison_number: Mapped[str] = mapped_column(String(10), default="", index=True)
+    nhs_number: Mapped[str] = mapped_column(String(10), default="", index=True)
+    merged_into: Mapped[str | None] = mapped_column(String(36))

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app.store.identity import WriteContext, stamp_new
-from app.store.models import DeviceMeta, Draft, Person, Worker
+from app.store.models import DeviceMeta, Draft, Worker
 
 
 def utc_now() -> str:
@@ -59,26 +58,3 @@ class DraftRepository:
         self._session.execute(
             delete(Draft).where(Draft.key == key, Draft.worker_id == self._worker_id)
         )
-
-
-class PersonRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def add(self, ctx: WriteContext, *, given_name: str, family_name: str,
-            date_of_birth: str | None) -> Person:
-        person = Person(given_name=given_name, family_name=family_name,
-                        date_of_birth=date_of_birth)
-        stamp_new(person, ctx)
-        self._session.add(person)
-        self._session.flush()
-        return person
-
-    def search(self, text: str = "", limit: int = 200) -> list[Person]:
-        query = select(Person).where(Person.deleted.is_(False))
-        for word in text.split():
-            pattern = f"%{word.lower()}%"
-            query = query.where(or_(func.lower(Person.given_name).like(pattern),
-                                    func.lower(Person.family_name).like(pattern)))
-        query = query.order_by(Person.family_name, Person.given_name).limit(limit)
-        return list(self._session.scalars(query))

@@ -3,8 +3,10 @@ import pytest
 import main
 from app.domain.audit import AuditAction
 from app.services import people
+from app.services.caseload import caseload
 from app.services.errors import InvalidInput, SessionLocked, SignInRefused
 from app.services.session import lock, verify_audit_trail
+from app.services.views import PersonInput
 from app.store.keys import KdfParams
 from app.store.models import AuditEvent
 from tests.conftest import PASSPHRASE
@@ -27,12 +29,13 @@ def test_set_up_refuses_mismatched_confirmation(device_service):
 
 
 def test_sign_in_after_lock_reads_the_same_data(device_service, signed_in):
-    people.add_person(session=signed_in, given_name="Ann", family_name="Other")
+    people.create_person(session=signed_in,
+                         person=PersonInput(given_name="Ann", family_name="Other"))
     lock(session=signed_in)
     with pytest.raises(SessionLocked):
-        people.find_people(session=signed_in)
+        caseload(session=signed_in)
     again = device_service.sign_in(username="JO ", passphrase=PASSPHRASE)
-    assert [p.family_name for p in people.find_people(session=again)] == ["Other"]
+    assert [p.family_name for p in caseload(session=again)] == ["Other"]
     assert again.worker.full_name == "Jo Bloggs"
     again.close()
 

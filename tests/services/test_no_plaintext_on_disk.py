@@ -1,9 +1,11 @@
 """Nothing a worker types may be readable in any file the device leaves behind."""
 
-from app.services import drafts, people
+from app.services import assessment, drafts, people
+from app.services.views import PersonInput
 from app.services.session import lock
 
-KNOWN = ["Zebedee", "Quixotefield", "Wormwood-Ashby", "TYPEDBUTNOTSAVED"]
+KNOWN = ["Zebedee", "Quixotefield", "Wormwood-Ashby", "TYPEDBUTNOTSAVED",
+         "Get my kids back from Mablethorpe", "0000001Q"]
 
 
 def _all_bytes_under(folder):
@@ -21,9 +23,13 @@ def _leaks(folder):
 
 
 def test_known_strings_are_not_in_any_file_while_open_or_after_lock(signed_in, data_paths):
-    people.add_person(session=signed_in, given_name=KNOWN[0], family_name=KNOWN[1],
-                      date_of_birth="1990-01-01")
-    people.add_person(session=signed_in, given_name="Ann", family_name=KNOWN[2])
+    first = people.create_person(session=signed_in, person=PersonInput(
+        given_name=KNOWN[0], family_name=KNOWN[1], date_of_birth="01/01/1990",
+        aliases=(("Zeb the Quixotic", "nickname"),), pnc_id="2001/0000001Q"))
+    people.create_person(session=signed_in, person=PersonInput(given_name="Ann",
+                                                               family_name=KNOWN[2]))
+    assessment.save_section(session=signed_in, person_id=first.id, section="goals",
+                            typed={"goals_own_words": KNOWN[4]})
     drafts.save_drafts(session=signed_in, drafts={"new-person": {"given_name": KNOWN[3]}})
     files_while_open = {p.name for p in data_paths.data_dir.rglob("*") if p.is_file()}
     assert "insideout.db-wal" in files_while_open  # the WAL exists and is checked too

@@ -1,0 +1,174 @@
+"""The single living assessment: read it, save a section, see what changed and what is stale."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from app.domain.assessment import (
+    FieldChange,
+    RiskSummary,
+    Value,
+    coerce_field,
+    risk_summary,
+    stale_sections,
+    validate_section,
+)
+from app.domain.audit import AuditAction
+from app.domain.errors import InvalidValue
+from app.services.errors import InvalidInput
+from app.services.session import WorkerSession
+from app.store.assessment_repo import (
+    AssessmentRepository,
+    Confirmation,
+    ContactEntry,
+    HistoryEntry,
+)
+from app.store.caseload_repo import CaseloadRepository
+from app.store.device import DbSession
+from app.store.people_repo import PeopleRepository
+
+CONTACT_SETTINGS = ("custody", "court", "prison", "community")
+
+
+@dataclass(frozen=True)
+class AssessmentView:
+    values: dict[str, dict[str, Value]]
+    confirmations: dict[str, Confirmation]
+    stale: tuple[str, ...]
+    risk: RiskSummary
+    contacts: tuple[ContactEntry, ...]
+    since_last_contact: tuple[HistoryEntry, ...]  # changes after the latest contact
+    # Values from records merged into this one that differ from the current answer.
+    also_recorded: dict[tuple[str, str], tuple[Value, ...]]
+
+
+@dataclass(frozen=True)
+class SectionSaved:
+    section: str
+    changes: tuple[HistoryEntry, ...]
+    risk: RiskSummary
+
+
+def _merged_values(repo: AssessmentRepository, person_id: str
+                   ) -> tuple[dict[str, dict[str, Value]], dict[tuple[str, str], tuple]]:
+    """The survivor's answers, filled in from merged records; differing answers kept aside."""
+    values = repo.values(person_id)
+    aside: dict[tuple[str, str], list[Value]] = {}
+    for merged_id in repo.merged_ids(person_id):
+        for section, fields in repo.values(merged_id).items():
+            mine = values.setdefault(section, {})
+            for field, value in fields.items():
+                if field not in mine or mine[field] is None:
+                    mine[field] = value
+                elif mine[field] != value:
+                    aside.setdefault((section, field), []).append(value)
+    return values, {key: tuple(v) for key, v in aside.items()}
+
+
+def load_assessment(*, session: WorkerSession, person_id: str,
+                    today: date | None = None) -> AssessmentView:
+    today = today or date.today()
+    with session.transaction() as db:
+        repo = AssessmentRepository(db)
+        values, aside = _merged_values(repo, person_id)
+        confirmations = repo.confirmations(person_id)
+        contacts = tuple(repo.contacts(person_id))
+        since = tuple(repo.history(person_id, after_hlc=contacts[0].hlc)) if contacts else ()
+    confirmed = {s: datetime.fromisoformat(c.at_utc) for s, c in confirmations.items()}
+    stale = tuple(stale_sections(confirmed, today, session.reference.stale_section_days,
+                                 section_ids=session.reference.schema.section_ids))
+    return AssessmentView(values, confirmations, stale, risk_summary(values), contacts, since,
+                          aside)
+
+
+def coerce_typed(*, session: WorkerSession, section: str,
+                 typed: Mapping[str, str]) -> dict[str, Value]:
+    """Typed text to stored values; InvalidInput lists every field that could not be read."""
+    definition = session.reference.schema.section(section)
+    values: dict[str, Value] = {}
+    problems: dict[str, str] = {}
+    for field_id, text in typed.items():
+        try:
+            values[field_id] = coerce_field(definition.field(field_id), text,
+                                            session.reference.schema.value_sets)
+        except InvalidValue as error:
+            problems[field_id] = str(error)
+        except KeyError:
+            problems[field_id] = f"'{field_id}' is not a field of {definition.title}."
+    if problems:
+        raise InvalidInput(problems)
+    return values
+
+
+def save_section(*, session: WorkerSession, person_id: str, section: str,
+                 typed: Mapping[str, str], today: date | None = None) -> SectionSaved:
+    """Validate the whole section, write only what changed, confirm it, keep history."""
+    return save_sections(session=session, person_id=person_id, typed={section: typed},
+                         today=today)[0]
+
+
+def save_sections(*, session: WorkerSession, person_id: str,
+                  typed: Mapping[str, Mapping[str, str]],
+                  today: date | None = None) -> list[SectionSaved]:
+    """Several sections in one transaction (the triage view saves this way)."""
+    today = today or date.today()
+    coerced = {s: coerce_typed(session=session, section=s, typed=t) for s, t in typed.items()}
+    with session.transaction() as db:
+        person = PeopleRepository(db).get(person_id)
+        repo = AssessmentRepository(db, session.context, session.worker.full_name)
+        current = repo.values(person_id)
+        _validate(session, coerced, current, person.age(today), today)
+        saved = [(s, tuple(repo.save_section(person_id, s, v))) for s, v in coerced.items()]
+        risk = risk_summary(repo.values(person_id))
+        _refresh_digest(db, session, repo, person_id, risk)
+        for section, changes in saved:
+            session.audit(db, AuditAction.EDIT, record_type="assessment", record_id=person_id,
+                          detail={"section": section, "fields": [c.field for c in changes]})
+    return [SectionSaved(s, changes, risk) for s, changes in saved]
+
+
+def _validate(session: WorkerSession, coerced: Mapping[str, dict[str, Value]],
+              current: Mapping[str, dict[str, Value]], age: int | None, today: date) -> None:
+    problems: dict[str, str] = {}
+    for section, values in coerced.items():
+        merged = {**current.get(section, {}), **values}
+        found = validate_section(session.reference.schema.section(section), merged,
+                                 session.reference.schema.value_sets, person_age=age,
+                                 today=today)
+        problems.update({f: m for f, m in found.items() if f in values})
+    if problems:
+        raise InvalidInput(problems)
+
+
+def _refresh_digest(db: DbSession, session: WorkerSession, repo: AssessmentRepository,
+                    person_id: str, risk: RiskSummary) -> None:
+    CaseloadRepository(db).refresh(
+        person_id, risk_level=risk.level, risk_headline=risk.headline(),
+        confirmations={s: c.at_utc for s, c in repo.confirmations(person_id).items()},
+        touched_by=session.worker.id)
+
+
+def field_history(*, session: WorkerSession, person_id: str, section: str,
+                  field: str) -> list[HistoryEntry]:
+    with session.transaction() as db:
+        return AssessmentRepository(db).history(person_id, section=section, field=field)
+
+
+def record_contact(*, session: WorkerSession, person_id: str, setting: str) -> ContactEntry:
+    if setting not in CONTACT_SETTINGS:
+        raise InvalidInput({"setting": "Choose custody, court, prison or community."})
+    with session.transaction() as db:
+        entry = AssessmentRepository(db, session.context, session.worker.full_name
+                                     ).add_contact(person_id, setting)
+        CaseloadRepository(db).refresh(person_id, contact=(entry.at_utc, setting),
+                                       touched_by=session.worker.id)
+        session.audit(db, AuditAction.CREATE, record_type="contact", record_id=person_id,
+                      detail={"setting": setting})
+    return entry
+
+
+__all__ = ["CONTACT_SETTINGS", "AssessmentView", "FieldChange", "SectionSaved",
+           "field_history", "load_assessment", "record_contact", "save_section",
+           "save_sections"]

@@ -1,0 +1,73 @@
+"""The caseload: a local digest per person so the list never opens every record."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import desc, select
+from sqlalchemy.orm import Session
+
+from app.store.models import Person as PersonRow
+from app.store.person_models import PersonDigest
+
+
+@dataclass(frozen=True)
+class DigestRow:
+    person_id: str
+    given_name: str
+    family_name: str
+    date_of_birth: str | None
+    last_contact_at: str | None
+    last_contact_setting: str | None
+    risk_level: str
+    risk_headline: str
+    confirmations: dict[str, str]  # section -> confirmed_at
+
+
+class CaseloadRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def refresh(self, person_id: str, *, risk_level: str | None = None,
+                risk_headline: str | None = None, confirmations: dict[str, str] | None = None,
+                contact: tuple[str, str] | None = None, touched_by: str | None = None) -> None:
+        row = self._session.get(PersonDigest, person_id)
+        if row is None:
+            row = PersonDigest(person_id=person_id, risk_level="not_assessed",
+                               risk_headline="Risk not assessed", confirmations_json="{}",
+                               touched_by_json="[]")
+            self._session.add(row)
+        if risk_level is not None:
+            row.risk_level, row.risk_headline = risk_level, risk_headline or ""
+        if confirmations is not None:
+            row.confirmations_json = json.dumps(confirmations)
+        if contact is not None:
+            row.last_contact_at, row.last_contact_setting = contact
+        if touched_by is not None:
+            touched = set(json.loads(row.touched_by_json)) | {touched_by}
+            row.touched_by_json = json.dumps(sorted(touched))
+
+    def rows(self, *, worker_id: str | None = None, person_ids: list[str] | None = None,
+             limit: int = 200) -> list[DigestRow]:
+        query = (select(PersonRow, PersonDigest)
+                 .outerjoin(PersonDigest, PersonDigest.person_id == PersonRow.id)
+                 .where(PersonRow.deleted.is_(False), PersonRow.merged_into.is_(None)))
+        if worker_id is not None:
+            query = query.where(PersonDigest.touched_by_json.contains(f'"{worker_id}"'))
+        if person_ids is not None:
+            query = query.where(PersonRow.id.in_(person_ids))
+        query = query.order_by(desc(PersonDigest.last_contact_at).nulls_last(),
+                               PersonRow.family_name, PersonRow.given_name).limit(limit)
+        return [_digest(person, digest) for person, digest in self._session.execute(query)]
+
+
+def _digest(person: PersonRow, digest: PersonDigest | None) -> DigestRow:
+    return DigestRow(
+        person.id, person.given_name, person.family_name, person.date_of_birth,
+        digest.last_contact_at if digest else None,
+        digest.last_contact_setting if digest else None,
+        digest.risk_level if digest else "not_assessed",
+        digest.risk_headline if digest else "Risk not assessed",
+        json.loads(digest.confirmations_json) if digest else {},
+    )

@@ -1,0 +1,238 @@
+"""People rows <-> domain Person, plus the local search and matching indexes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import delete, select, text
+from sqlalchemy.orm import Session
+
+from app.domain.consent import ConsentRecord, PartnerAgency
+from app.domain.linkage import blocking_keys
+from app.domain.person import Address, Alias, ContactDetails, Identifiers, Person, PersonName
+from app.store.identity import WriteContext, stamp_edit, stamp_new
+from app.store.models import Person as PersonRow
+from app.store.person_models import BlockingKey, Consent, PersonAlias
+
+_IDENTITY_COLUMNS = ("given_name", "family_name", "middle_name", "date_of_birth", "sex",
+                     "gender", "ethnicity", "nationality", "phone", "email",
+                     "safe_to_leave_message", "contact_notes", "address_line1", "address_line2",
+                     "town", "postcode", "home_district", "out_of_area", "pnc_id",
+                     "prison_number", "nhs_number")
+
+
+def _columns(person: Person) -> dict[str, object]:
+    a, c, ids = person.address, person.contact, person.identifiers
+    return {
+        "given_name": person.name.given, "family_name": person.name.family,
+        "middle_name": person.name.middle,
+        "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
+        "sex": person.sex, "gender": person.gender, "ethnicity": person.ethnicity,
+        "nationality": person.nationality, "phone": c.phone, "email": c.email,
+        "safe_to_leave_message": c.safe_to_leave_message, "contact_notes": c.notes,
+        "address_line1": a.line1, "address_line2": a.line2, "town": a.town,
+        "postcode": a.postcode, "home_district": a.home_district,
+        "out_of_area": person.out_of_area, "pnc_id": ids.pnc_id,
+        "prison_number": ids.prison_number, "nhs_number": ids.nhs_number,
+    }
+
+
+def to_domain(row: PersonRow, aliases: Iterable[PersonAlias] = (),
+              consents: Iterable[Consent] = ()) -> Person:
+    return Person(
+        id=row.id, name=PersonName(row.given_name, row.family_name, row.middle_name),
+        date_of_birth=date.fromisoformat(row.date_of_birth) if row.date_of_birth else None,
+        sex=row.sex, gender=row.gender, ethnicity=row.ethnicity, nationality=row.nationality,
+        aliases=tuple(Alias(a.text, a.kind) for a in aliases if not a.deleted),
+        address=Address(row.address_line1, row.address_line2, row.town, row.postcode,
+                        row.home_district),
+        contact=ContactDetails(row.phone, row.email, row.safe_to_leave_message,
+                               row.contact_notes),
+        identifiers=Identifiers(row.pnc_id, row.prison_number, row.nhs_number),
+        out_of_area=row.out_of_area,
+        consents=tuple(_consent(c) for c in consents if not c.deleted),
+    )
+
+
+def _consent(row: Consent) -> ConsentRecord:
+    return ConsentRecord(
+        PartnerAgency(row.agency), date.fromisoformat(row.given_on), row.recorded_by,
+        date.fromisoformat(row.withdrawn_on) if row.withdrawn_on else None,
+        row.withdrawal_recorded_by)
+
+
+class PeopleRepository:
+    def __init__(self, session: Session, ctx: WriteContext | None = None) -> None:
+        self._session = session
+        self._ctx = ctx
+
+    # ---- writing --------------------------------------------------------------------
+    def add(self, person: Person) -> str:
+        assert self._ctx is not None
+        row = PersonRow(**_columns(person))
+        stamp_new(row, self._ctx)
+        self._session.add(row)
+        self._replace_aliases(row.id, person.aliases)
+        self._session.flush()
+        self.reindex(person_id=row.id)
+        return row.id
+
+    def update(self, person_id: str, person: Person) -> list[str]:
+        """Write the fields that changed; returns their names (empty: nothing to do)."""
+        assert self._ctx is not None
+        row = self._row(person_id)
+        changed = [k for k, v in _columns(person).items() if getattr(row, k) != v]
+        alias_change = set(self.get(person_id).aliases) != set(person.aliases)
+        if changed:
+            for key in changed:
+                setattr(row, key, _columns(person)[key])
+            stamp_edit(row, self._ctx)
+        if alias_change:
+            self._replace_aliases(person_id, person.aliases)
+            changed.append("aliases")
+        if changed:
+            self._session.flush()
+            self.reindex(person_id=person_id)
+        return changed
+
+    def _replace_aliases(self, person_id: str, aliases: Iterable[Alias]) -> None:
+        assert self._ctx is not None
+        wanted = {(a.text, a.kind) for a in aliases}
+        existing = self._session.scalars(select(PersonAlias).where(
+            PersonAlias.person_id == person_id, PersonAlias.deleted.is_(False))).all()
+        for row in existing:
+            if (row.text, row.kind) not in wanted:
+                row.deleted = True  # tombstone, so the removal syncs
+                stamp_edit(row, self._ctx)
+            wanted.discard((row.text, row.kind))
+        for alias_text, kind in sorted(wanted):
+            alias = PersonAlias(person_id=person_id, text=alias_text, kind=kind)
+            stamp_new(alias, self._ctx)
+            self._session.add(alias)
+
+    def set_merged_into(self, person_id: str, survivor_id: str | None) -> None:
+        assert self._ctx is not None
+        row = self._row(person_id)
+        row.merged_into = survivor_id
+        stamp_edit(row, self._ctx)
+
+    # ---- reading --------------------------------------------------------------------
+    def _row(self, person_id: str) -> PersonRow:
+        row = self._session.get(PersonRow, person_id)
+        if row is None or row.deleted:
+            raise KeyError(person_id)
+        return row
+
+    def exists(self, person_id: str) -> bool:
+        row = self._session.get(PersonRow, person_id)
+        return row is not None and not row.deleted
+
+    def merged_into(self, person_id: str) -> str | None:
+        return self._row(person_id).merged_into
+
+    def get(self, person_id: str) -> Person:
+        return self.get_many([person_id])[0]
+
+    def get_many(self, person_ids: list[str]) -> list[Person]:
+        if not person_ids:
+            return []
+        rows = {r.id: r for r in self._session.scalars(
+            select(PersonRow).where(PersonRow.id.in_(person_ids)))}
+        aliases = self._children(PersonAlias, person_ids)
+        consents = self._children(Consent, person_ids)
+        missing = [pid for pid in person_ids if pid not in rows]
+        if missing:
+            raise KeyError(missing[0])
+        return [to_domain(rows[pid], aliases.get(pid, []), consents.get(pid, []))
+                for pid in person_ids]
+
+    def _children(self, model: type, person_ids: list[str]) -> dict[str, list]:
+        grouped: dict[str, list] = {}
+        rows = self._session.scalars(select(model).where(model.person_id.in_(person_ids)))
+        for row in rows:
+            grouped.setdefault(row.person_id, []).append(row)
+        return grouped
+
+    # ---- local indexes: full-text search and find-before-create ---------------------
+    def reindex(self, *, person_id: str) -> None:
+        person = self.get(person_id)
+        row = self._row(person_id)
+        self._session.execute(delete(BlockingKey).where(BlockingKey.person_id == person_id))
+        self._session.execute(text("DELETE FROM people_search WHERE person_id = :p"),
+                              {"p": person_id})
+        if row.merged_into:
+            return  # a merged record is found through its survivor
+        for key in blocking_keys(person):
+            self._session.add(BlockingKey(person_id=person_id, key=key))
+        names = [person.name.given, person.name.middle, person.name.family,
+                 *(a.text for a in person.aliases)]
+        self._session.execute(
+            text("INSERT INTO people_search (person_id, names, identifiers) VALUES (:p, :n, :i)"),
+            {"p": person_id, "n": " ".join(n for n in names if n),
+             "i": " ".join(_identifier_tokens(person.identifiers))})
+
+    def candidates(self, keys: Iterable[str], limit: int = 500) -> list[Person]:
+        keys = list(keys)
+        if not keys:
+            return []
+        ids = self._session.scalars(
+            select(BlockingKey.person_id).where(BlockingKey.key.in_(keys)).distinct()
+            .limit(limit)).all()
+        return self.get_many(list(ids))
+
+    def search_ids(self, query: str, limit: int = 50) -> list[str]:
+        match = _fts_query(query)
+        if not match:
+            return []
+        return list(self._session.scalars(
+            text("SELECT person_id FROM people_search WHERE people_search MATCH :q "
+                 "ORDER BY rank LIMIT :limit"), {"q": match, "limit": limit}))
+
+
+def _identifier_tokens(ids: Identifiers) -> list[str]:
+    """Identifiers as the search tokenizer will see what a worker types."""
+    tokens = [ids.prison_number, ids.nhs_number]
+    if ids.pnc_id:
+        year, serial = ids.pnc_id.split("/")
+        tokens += [year + serial, serial, year[2:] + serial]
+    return [t for t in tokens if t]
+
+
+def _fts_query(typed: str) -> str:
+    """Words to prefix terms, all required: "smi jo" -> "smi"* AND "jo"*.
+
+    Identifier punctuation and spaces are squeezed out first, so "2001/0000001Z",
+    "943 476 5919" and "a1234bc" all find the record.
+    """
+    squeezed = re.sub(r"[\s/\-.]", "", typed)
+    if len(squeezed) >= 7 and any(ch.isdigit() for ch in squeezed):
+        words = [squeezed]
+    else:
+        words = re.findall(r"\w+", typed)
+    return " AND ".join(f'"{w.lower()}"*' for w in words if w)
+
+
+class ConsentRepository:
+    def __init__(self, session: Session, ctx: WriteContext) -> None:
+        self._session = session
+        self._ctx = ctx
+
+    def give(self, person_id: str, agency: str, given_on: date, recorded_by: str) -> None:
+        row = Consent(person_id=person_id, agency=agency, given_on=given_on.isoformat(),
+                      recorded_by=recorded_by, withdrawn_on=None, withdrawal_recorded_by="")
+        stamp_new(row, self._ctx)
+        self._session.add(row)
+
+    def withdraw(self, person_id: str, agency: str, withdrawn_on: date,
+                 recorded_by: str) -> int:
+        """Mark every active agreement with this agency withdrawn; returns how many."""
+        rows = self._session.scalars(select(Consent).where(
+            Consent.person_id == person_id, Consent.agency == agency,
+            Consent.withdrawn_on.is_(None), Consent.deleted.is_(False))).all()
+        for row in rows:
+            row.withdrawn_on = withdrawn_on.isoformat()
+            row.withdrawal_recorded_by = recorded_by
+            stamp_edit(row, self._ctx)
+        return len(rows)
