@@ -127,7 +127,8 @@ def install_defaults_file() -> Path | None:
 
 
 def _json_object(path: Path) -> dict[str, object]:
-    raw = json.loads(path.read_text(encoding="utf-8"))
+    # utf-8-sig: Notepad and some installer tools start UTF-8 files with a BOM.
+    raw = json.loads(path.read_text(encoding="utf-8-sig"))
     if not isinstance(raw, dict):
         raise ValueError(f"{path}: expected a JSON object of settings")
     return raw

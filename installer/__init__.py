@@ -1,0 +1,1 @@
+"""Build tooling for the desktop app's installers (not shipped inside the app)."""
