@@ -156,6 +156,12 @@ def field_history(*, session: WorkerSession, person_id: str, section: str,
         return AssessmentRepository(db).history(person_id, section=section, field=field)
 
 
+def person_history(*, session: WorkerSession, person_id: str) -> list[HistoryEntry]:
+    """Every change to every field, oldest first."""
+    with session.transaction() as db:
+        return AssessmentRepository(db).history(person_id)
+
+
 def record_contact(*, session: WorkerSession, person_id: str, setting: str) -> ContactEntry:
     if setting not in CONTACT_SETTINGS:
         raise InvalidInput({"setting": "Choose custody, court, prison or community."})
@@ -169,6 +175,6 @@ def record_contact(*, session: WorkerSession, person_id: str, setting: str) -> C
     return entry
 
 
-__all__ = ["CONTACT_SETTINGS", "AssessmentView", "FieldChange", "SectionSaved",
-           "field_history", "load_assessment", "record_contact", "save_section",
-           "save_sections"]
+__all__ = ["CONTACT_SETTINGS", "AssessmentView", "FieldChange", "HistoryEntry", "SectionSaved",
+           "field_history", "load_assessment", "person_history", "record_contact",
+           "save_section", "save_sections"]

@@ -7,9 +7,11 @@ from app.store.repositories import DraftRepository
 
 
 def save_drafts(*, session: WorkerSession, drafts: dict[str, dict[str, object]]) -> int:
-    """Write every open form's content; returns how many were saved."""
+    """Replace the worker's drafts with every open form's content; returns how many."""
     with session.transaction() as db:
         repo = DraftRepository(db, session.worker.id)
+        for key in set(repo.all()) - set(drafts):
+            repo.discard(key)
         for key, payload in drafts.items():
             repo.save(key, payload)
     return len(drafts)

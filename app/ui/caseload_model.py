@@ -1,26 +1,37 @@
-"""The caseload table: people the worker is working with."""
+"""The caseload table: who, age, last contact, risk and what needs checking, at a glance."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
 
 from app.services.views import PersonSummary
 
-_COLUMNS = ("Name", "Date of birth")
+_COLUMNS = ("Name", "Born (age)", "Last contact", "Risk", "Assessment")
 Index = QModelIndex | QPersistentModelIndex
+_RISK_COLOURS = {"high": "#a4161a", "medium": "#9a5b00"}
 
 
-def _uk_date(iso: str | None) -> str:
-    if not iso:
+def _born(person: PersonSummary) -> str:
+    if not person.date_of_birth:
         return "not known"
-    year, month, day = iso.split("-")
-    return f"{day}/{month}/{year}"
+    iso = person.date_of_birth
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]} ({person.age})"
+
+
+def _assessment(person: PersonSummary, section_count: int) -> str:
+    if len(person.stale_sections) >= section_count:
+        return "not assessed"
+    if person.stale_sections:
+        return f"{len(person.stale_sections)} section(s) to check"
+    return "up to date"
 
 
 class CaseloadModel(QAbstractTableModel):
-    def __init__(self) -> None:
+    def __init__(self, section_count: int = 10) -> None:
         super().__init__()
         self._people: list[PersonSummary] = []
+        self._section_count = section_count
 
     def set_people(self, people: list[PersonSummary]) -> None:
         self.beginResetModel()
@@ -30,18 +41,37 @@ class CaseloadModel(QAbstractTableModel):
     def person_at(self, row: int) -> PersonSummary:
         return self._people[row]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt API)
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._people)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(_COLUMNS)
 
+    def _text(self, person: PersonSummary, column: int) -> str:
+        if column == 0:
+            return person.display_name + ("  [YP]" if person.young_person else "")
+        if column == 1:
+            return _born(person)
+        if column == 2:
+            return person.last_contact or "none yet"
+        if column == 3:  # the short form; the tooltip has the whole headline
+            return person.risk_headline.split(" (")[0]
+        return _assessment(person, self._section_count)
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole,
-                                               Qt.ItemDataRole.AccessibleTextRole):
+        if not index.isValid():
             return None
         person = self._people[index.row()]
-        return person.display_name if index.column() == 0 else _uk_date(person.date_of_birth)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._text(person, index.column())
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3:
+            return person.risk_headline
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0 and person.young_person:
+            return "Under 18: young people's pathway"
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 3:
+            colour = _RISK_COLOURS.get(person.risk_level)
+            return QBrush(QColor(colour)) if colour else None
+        return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> object:

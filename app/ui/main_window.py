@@ -1,18 +1,19 @@
-"""The main window: caseload, search, the work area, menus and the status bar."""
+"""The main window: caseload and search on the left, the work area on the right."""
 
 from __future__ import annotations
-
-from functools import partial
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QButtonGroup,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QRadioButton,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -21,13 +22,18 @@ from PySide6.QtWidgets import (
 )
 
 from app.services import drafts, people
+from app.services.caseload import caseload, search_people
 from app.services.session import WorkerSession, verify_audit_trail
+from app.services.views import PersonSummary
 from app.ui.caseload_model import CaseloadModel
 from app.ui.new_person_form import NewPersonForm
+from app.ui.person_view import PersonView
 from app.ui.resources import icon
+from app.ui.triage_view import TriageView
 
 EMPTY_CASELOAD = ("No one on your caseload yet.\n\n"
                   "Press Ctrl+N to add the person in front of you.")
+PERSON_DRAFT_KEY = "person-view"
 
 
 class MainWindow(QMainWindow):
@@ -39,29 +45,53 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self._session = session
         self._version = version
+        self.person_view: PersonView | None = None
+        self.triage_view: TriageView | None = None
         self.setWindowTitle("InsideOut")
         self.setWindowIcon(icon("insideout"))
-        self.caseload = CaseloadModel()
+        self.caseload = CaseloadModel(len(session.reference.schema.sections))
         self._build_central()
         self._build_menus()
         self._build_status(idle_minutes)
         self.refresh_caseload()
-        self.resize(1100, 700)
+        self.resize(1366, 800)
+        self.splitter.setSizes([726, 640])  # room for every caseload column
 
     # ---- layout -------------------------------------------------------------------------
     def _build_central(self) -> None:
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self._caseload_panel())
+        self.splitter.addWidget(self._work_area())
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.widget(0).setMinimumWidth(460)
+        self.setCentralWidget(self.splitter)
+
+    def _caseload_panel(self) -> QWidget:
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search by name  (Ctrl+F)")
+        self.search.setPlaceholderText("Search name, alias, PNC, prison or NHS no.  (Ctrl+F)")
         self.search.setAccessibleName("Search people")
         self.search.setClearButtonEnabled(True)
         self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.search.textChanged.connect(self.refresh_caseload)
+        self.mine = QRadioButton("&My people")
+        self.team = QRadioButton("&Team")
+        self.team.setChecked(True)
+        scope = QButtonGroup(self)
+        for button in (self.mine, self.team):
+            scope.addButton(button)
+            button.toggled.connect(self.refresh_caseload)
         self.table = QTableView()
         self.table.setModel(self.caseload)
         self.table.setAccessibleName("Caseload")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
+        self.table.activated.connect(lambda index: self.open_person(
+            self.caseload.person_at(index.row()).id))
+        self.table.doubleClicked.connect(lambda index: self.open_person(
+            self.caseload.person_at(index.row()).id))
         self.empty_state = QLabel(EMPTY_CASELOAD)
         self.empty_state.setObjectName("emptyState")
         self.empty_state.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -69,34 +99,46 @@ class MainWindow(QMainWindow):
         self.list_stack = QStackedWidget()
         self.list_stack.addWidget(self.table)
         self.list_stack.addWidget(self.empty_state)
-        left = QWidget()
-        left.setObjectName("caseloadPanel")
-        column = QVBoxLayout(left)
-        heading = QLabel("My caseload")
+        heading = QLabel("Caseload")
         heading.setObjectName("heading")
-        for widget in (heading, self.search, self.list_stack):
-            column.addWidget(widget)
+        scope_row = QHBoxLayout()
+        for widget in (heading, self.mine, self.team):
+            scope_row.addWidget(widget)
+        scope_row.addStretch()
+        panel = QWidget()
+        panel.setObjectName("caseloadPanel")
+        column = QVBoxLayout(panel)
+        column.addLayout(scope_row)
+        column.addWidget(self.search)
+        column.addWidget(self.list_stack)
+        return panel
+
+    def _work_area(self) -> QStackedWidget:
+        schema = self._session.reference.schema
         self.new_person_form = NewPersonForm(
-            add_person=partial(people.add_person, session=self._session))
-        self.new_person_form.saved.connect(self._person_saved)
+            value_sets=dict(schema.value_sets),
+            find=lambda typed: people.find_matches(session=self._session, person=typed),
+            create=lambda typed, seen: people.create_person(
+                session=self._session, person=typed, acknowledged_matches=seen))
+        self.new_person_form.saved.connect(self._person_created)
         self.new_person_form.cancelled.connect(self._form_cancelled)
+        self.new_person_form.open_existing.connect(self.open_person)
         self.welcome = QLabel(f"Welcome, {self._session.worker.full_name}.\n\n"
-                              "Choose a person on the left, or press Ctrl+N to add someone.")
+                              "Choose a person on the left, search with Ctrl+F,\n"
+                              "or press Ctrl+N to add someone.")
         self.welcome.setObjectName("emptyState")
         self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.work_area = QStackedWidget()
+        # An explicit minimum beats the forms' size hints, so the caseload keeps its columns.
+        self.work_area.setMinimumWidth(640)
         self.work_area.addWidget(self.welcome)
         self.work_area.addWidget(self.new_person_form)
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(self.work_area)
-        splitter.setSizes([420, 680])
-        self.setCentralWidget(splitter)
+        return self.work_area
 
     def _build_menus(self) -> None:
         def action(text: str, shortcut: QKeySequence | str, slot: object,
-                   icon_name: str = "") -> QAction:
-            act = QAction(icon(icon_name) if icon_name else icon("blank"), text, self)
+                   icon_name: str = "blank") -> QAction:
+            act = QAction(icon(icon_name), text, self)
             act.setShortcut(QKeySequence(shortcut))
             act.triggered.connect(slot)
             self.addAction(act)
@@ -111,6 +153,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.lock_action)
         file_menu.addAction(action("Sign &out", "Ctrl+Shift+L", self.sign_out_requested.emit))
         file_menu.addAction(action("&Quit", QKeySequence.StandardKey.Quit, self.close))
+        person_menu = self.menuBar().addMenu("&Person")
+        self.triage_action = action("Custody &triage", "Ctrl+T", self._triage_current)
+        person_menu.addAction(self.triage_action)
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(action("&Find person", QKeySequence.StandardKey.Find,
                                    self._focus_search, "search"))
@@ -131,34 +176,78 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.sync_label)
         self.statusBar().addPermanentWidget(lock_hint)
 
-    # ---- behaviour ----------------------------------------------------------------------
+    # ---- caseload -----------------------------------------------------------------------
     def refresh_caseload(self) -> None:
-        found = people.find_people(session=self._session, text=self.search.text())
+        text = self.search.text()
+        if text.strip():
+            found = search_people(session=self._session, text=text)
+        else:
+            found = caseload(session=self._session, mine_only=self.mine.isChecked())
         self.caseload.set_people(found)
-        showing_empty = not found and not self.search.text()
+        showing_empty = not found and not text
         self.list_stack.setCurrentWidget(self.empty_state if showing_empty else self.table)
-
-    def show_new_person(self) -> None:
-        self.work_area.setCurrentWidget(self.new_person_form)
-        self.new_person_form.edits["given_name"].setFocus()
-
-    def _form_cancelled(self) -> None:
-        drafts.discard_draft(session=self._session, key=NewPersonForm.DRAFT_KEY)
-        self._show_welcome()
-
-    def _show_welcome(self) -> None:
-        self.work_area.setCurrentWidget(self.welcome)
-
-    def _person_saved(self, _person: object) -> None:
-        drafts.discard_draft(session=self._session, key=NewPersonForm.DRAFT_KEY)
-        self.refresh_caseload()
-        self.statusBar().showMessage("Saved.", 4000)
-        self._show_welcome()
 
     def _focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
 
+    # ---- the work area ------------------------------------------------------------------
+    def _give_room_to_work(self) -> None:
+        # A record needs the width; the caseload keeps names and ages visible.
+        total = sum(self.splitter.sizes())
+        self.splitter.setSizes([460, max(640, total - 460)])
+
+    def show_new_person(self) -> None:
+        self._give_room_to_work()
+        self.work_area.setCurrentWidget(self.new_person_form)
+        self.new_person_form.focus_first()
+
+    def open_person(self, person_id: str) -> PersonView:
+        self._replace_view("person_view", PersonView(session=self._session,
+                                                     person_id=person_id))
+        assert self.person_view is not None
+        self.person_view.changed.connect(self.refresh_caseload)
+        self.person_view.triage_requested.connect(self.open_triage)
+        return self.person_view
+
+    def open_triage(self, person_id: str) -> TriageView:
+        self._replace_view("triage_view", TriageView(session=self._session,
+                                                     person_id=person_id))
+        assert self.triage_view is not None
+        self.triage_view.done.connect(self._triage_done)
+        self.triage_view.focus_first()
+        return self.triage_view
+
+    def _replace_view(self, attribute: str, view: QWidget) -> None:
+        old = getattr(self, attribute)
+        if old is not None:
+            self.work_area.removeWidget(old)
+            old.deleteLater()
+        setattr(self, attribute, view)
+        self._give_room_to_work()
+        self.work_area.addWidget(view)
+        self.work_area.setCurrentWidget(view)
+
+    def _triage_current(self) -> None:
+        if self.person_view is not None:
+            self.open_triage(self.person_view.person_id)
+
+    def _triage_done(self, person_id: str) -> None:
+        drafts.discard_draft(session=self._session, key=TriageView.DRAFT_KEY)
+        self.refresh_caseload()
+        self.open_person(person_id)
+
+    def _person_created(self, person: PersonSummary) -> None:
+        drafts.discard_draft(session=self._session, key=NewPersonForm.DRAFT_KEY)
+        self.refresh_caseload()
+        self.statusBar().showMessage("Saved.", 4000)
+        self.open_person(person.id)
+
+    def _form_cancelled(self) -> None:
+        drafts.discard_draft(session=self._session, key=NewPersonForm.DRAFT_KEY)
+        self.work_area.setCurrentWidget(self.welcome)
+
+    # ---- help and tools -----------------------------------------------------------------
     def about_text(self) -> str:
         return (f"<b>InsideOut</b> version {self._version}<br><br>One shared, encrypted record "
                 "for drug workers in custody suites, courts and prisons.<br>"
@@ -178,13 +267,30 @@ class MainWindow(QMainWindow):
 
     # ---- drafts: what survives a lock ---------------------------------------------------
     def collect_drafts(self) -> dict[str, dict[str, object]]:
+        found: dict[str, dict[str, object]] = {}
         if self.new_person_form.has_content():
-            return {NewPersonForm.DRAFT_KEY: self.new_person_form.draft_state()}
-        return {}
+            found[NewPersonForm.DRAFT_KEY] = self.new_person_form.draft_state()
+        for key, view in ((PERSON_DRAFT_KEY, self.person_view),
+                          (TriageView.DRAFT_KEY, self.triage_view)):
+            state = view.draft_state() if view is not None else {}
+            if state:
+                found[key] = state
+        return found
 
-    def restore_drafts(self, drafts: dict[str, dict[str, object]]) -> None:
-        state = drafts.get(NewPersonForm.DRAFT_KEY)
-        if state:
-            self.new_person_form.restore_draft(state)
+    def restore_drafts(self, saved: dict[str, dict[str, object]]) -> None:
+        if not saved:
+            return
+        if saved.get(PERSON_DRAFT_KEY):
+            state = saved[PERSON_DRAFT_KEY]
+            self.open_person(str(state["person_id"])).restore_draft(state)
+        if saved.get(TriageView.DRAFT_KEY):
+            state = saved[TriageView.DRAFT_KEY]
+            fields = state.get("fields", {})
+            assert isinstance(fields, dict)
+            self.open_triage(str(state["person_id"])).form.restore_draft(fields)
+        if saved.get(NewPersonForm.DRAFT_KEY):
+            self.new_person_form.restore_draft(saved[NewPersonForm.DRAFT_KEY])
             self.show_new_person()
-            self.statusBar().showMessage("Restored what you were typing before the lock.", 8000)
+        self.statusBar().showMessage("Restored what you were typing before the lock.", 8000)
+
+

@@ -1,117 +1,215 @@
-"""A short form to add a person. Its typed content survives a lock as a draft."""
+"""Add a person — after looking for them. Likely matches show as you type, with reasons.
+
+Typed content survives a lock as a draft, like every form.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from app.services.errors import InvalidInput
-from app.services.views import PersonSummary
+from app.domain.valuesets import ValueSet
+from app.services.errors import InvalidInput, PossibleDuplicates
+from app.services.views import MatchView, PersonInput, PersonSummary
 
-AddPerson = Callable[..., PersonSummary]
-_FIELDS = (("given_name", "&First name"), ("family_name", "Family &name"),
-           ("date_of_birth", "&Date of birth"))
+_TEXT_FIELDS = (("given_name", "&First name"), ("middle_name", "Middle name"),
+                ("family_name", "Family &name"), ("date_of_birth", "&Date of birth"),
+                ("aliases", "Also known as"), ("pnc_id", "PNC ID"),
+                ("prison_number", "Prison number"), ("nhs_number", "NHS number"),
+                ("gender", "Gender (their words)"), ("nationality", "Nationality"),
+                ("phone", "Phone"), ("address_line1", "Address"), ("town", "Town"),
+                ("postcode", "Postcode"))
+_CHOICES = (("sex", "Sex", "sex"), ("ethnicity", "Ethnicity", "ethnicity"),
+            ("home_district", "Home district", "home_districts"))
+_PLACEHOLDERS = {"date_of_birth": "dd/mm/yyyy", "aliases": "nicknames, separated by commas",
+                 "pnc_id": "YYYY/NNNNNNNC", "prison_number": "A1234BC",
+                 "nhs_number": "943 476 5919"}
+
+
+_ID_ROLE = Qt.ItemDataRole.UserRole
 
 
 class NewPersonForm(QWidget):
     DRAFT_KEY = "new-person"
-    saved = Signal(object)
+    saved = Signal(object)  # PersonSummary
+    open_existing = Signal(str)
     cancelled = Signal()
 
-    def __init__(self, *, add_person: AddPerson) -> None:
+    def __init__(self, *, value_sets: dict[str, ValueSet],
+                 find: Callable[[PersonInput], list[MatchView]],
+                 create: Callable[[PersonInput, list[str]], PersonSummary]) -> None:
         super().__init__()
         self.setObjectName("newPersonForm")
-        self._add_person = add_person
-        self.edits: dict[str, QLineEdit] = {}
+        self._find, self._create = find, create
+        self.edits: dict[str, QLineEdit | QComboBox] = {}
         self.errors: dict[str, QLabel] = {}
-        heading = QLabel("New person")
-        heading.setObjectName("heading")
+        self.shown_matches: list[MatchView] = []
+        self._warned = False  # the worker was told about likely matches and saves anyway
+        self._debounce = QTimer(self, singleShot=True, interval=300)
+        self._debounce.timeout.connect(self.refresh_matches)
+        form = self._build_fields(value_sets)
+        self.matches = QListWidget()
+        self.matches.setAccessibleName("Possible existing records")
+        self.matches.setWordWrap(True)
+        self.matches.setObjectName("matchList")
+        self.matches.itemActivated.connect(lambda i: self.open_existing.emit(i.data(_ID_ROLE)))
+        self.match_heading = QLabel("Existing records that may be this person")
+        self.match_heading.setObjectName("heading")
+        self.message = QLabel()
+        self.message.setObjectName("errorMessage")
+        self.message.setWordWrap(True)
+        self._layout(form)
+
+    def _build_fields(self, value_sets: dict[str, ValueSet]) -> QFormLayout:
         form = QFormLayout()
-        for key, label in _FIELDS:
-            edit, error = QLineEdit(), QLabel()
-            edit.setAccessibleName(label.replace("&", ""))
-            error.setObjectName("fieldError")
-            self.edits[key], self.errors[key] = edit, error
-            form.addRow(label, edit)
-            form.addRow("", error)
-        self.edits["date_of_birth"].setPlaceholderText("dd/mm/yyyy")
-        self.save_button = QPushButton("&Save")
+        for key, label in _TEXT_FIELDS:
+            edit = QLineEdit()
+            edit.setPlaceholderText(_PLACEHOLDERS.get(key, ""))
+            edit.textChanged.connect(self._debounce.start)
+            self._add_row(form, key, label, edit)
+        for key, label, value_set in _CHOICES:
+            combo = QComboBox()
+            combo.addItem("— not recorded —", "")
+            for item in value_sets[value_set]:
+                combo.addItem(item.label, item.code)
+            combo.currentIndexChanged.connect(self._debounce.start)
+            self._add_row(form, key, label, combo)
+        return form
+
+    def _add_row(self, form: QFormLayout, key: str, label: str,
+                 edit: QLineEdit | QComboBox) -> None:
+        edit.setAccessibleName(label.replace("&", ""))
+        error = QLabel()
+        error.setObjectName("fieldError")
+        error.setWordWrap(True)
+        error.hide()
+        self.edits[key], self.errors[key] = edit, error
+        form.addRow(label, edit)
+        form.addRow("", error)
+
+    def _layout(self, form: QFormLayout) -> None:
+        heading = QLabel("New person — we look for them first")
+        heading.setObjectName("heading")
+        self.save_button = QPushButton("&Save new person")
         self.save_button.setDefault(True)
-        cancel = QPushButton("Cancel")
         self.save_button.clicked.connect(self.save)
+        cancel = QPushButton("Cancel")
         cancel.clicked.connect(self._cancel)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
         buttons = QHBoxLayout()
         buttons.addStretch()
         buttons.addWidget(cancel)
         buttons.addWidget(self.save_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addLayout(form)
-        layout.addLayout(buttons)
-        layout.addStretch()
+        left = QVBoxLayout()
+        left.addWidget(heading)
+        left.addLayout(form)
+        left.addWidget(self.message)
+        left.addLayout(buttons)
+        left.addStretch()
+        right = QVBoxLayout()
+        right.addWidget(self.match_heading)
+        right.addWidget(self.matches)
+        hint = QLabel("Double-click or press Enter on a record to open it instead.")
+        hint.setObjectName("hint")
+        right.addWidget(hint)
+        row = QHBoxLayout(self)
+        row.addLayout(left, 3)
+        row.addLayout(right, 2)
+
+    # ---- reading the form ------------------------------------------------------------
+    def _text(self, key: str) -> str:
+        edit = self.edits[key]
+        return str(edit.currentData() or "") if isinstance(edit, QComboBox) else edit.text()
+
+    def typed(self) -> PersonInput:
+        values = {key: self._text(key) for key in self.edits if key != "aliases"}
+        aliases = tuple((a.strip(), "nickname") for a in self._text("aliases").split(",")
+                        if a.strip())
+        return PersonInput(**values, aliases=aliases)
 
     def has_content(self) -> bool:
-        return any(edit.text().strip() for edit in self.edits.values())
+        return any(self._text(key).strip() for key in self.edits)
 
-    def draft_state(self) -> dict[str, object]:
-        return {key: edit.text() for key, edit in self.edits.items()}
+    # ---- matches ---------------------------------------------------------------------
+    def refresh_matches(self) -> None:
+        self._warned = False  # new details: new matches to look at
+        typed = self.typed()
+        found = self._find(typed) if typed.family_name.strip() else []
+        self.show_matches(found)
 
-    def restore_draft(self, state: dict[str, object]) -> None:
-        for key, edit in self.edits.items():
-            edit.setText(str(state.get(key, "")))
+    def show_matches(self, matches: list[MatchView]) -> None:
+        self.shown_matches = list(matches)
+        self.matches.clear()
+        for match in matches:
+            person = match.person
+            born = f"born {person.date_of_birth[8:10]}/{person.date_of_birth[5:7]}/" \
+                   f"{person.date_of_birth[:4]}" if person.date_of_birth else "no date of birth"
+            item = QListWidgetItem(f"{match.level.upper()}: {person.display_name}, {born}\n   "
+                                   + "; ".join(match.evidence))
+            item.setData(_ID_ROLE, person.id)
+            self.matches.addItem(item)
+        self.match_heading.setText(
+            f"{len(matches)} existing record(s) may be this person" if matches
+            else "No existing record looks like this person")
 
-    def clear(self) -> None:
-        for key, edit in self.edits.items():
-            edit.clear()
-            self.errors[key].clear()
-
+    # ---- saving ----------------------------------------------------------------------
     def save(self) -> None:
         for label in self.errors.values():
-            label.clear()
-        values = {key: edit.text() for key, edit in self.edits.items()}
-        dob = _iso_date(values["date_of_birth"])
-        if dob is None:
-            self.errors["date_of_birth"].setText("Type the date as dd/mm/yyyy, e.g. 07/03/1989.")
-            return
+            label.hide()
+        self.message.clear()
         try:
-            person = self._add_person(given_name=values["given_name"],
-                                      family_name=values["family_name"], date_of_birth=dob or None)
-        except InvalidInput as exc:
-            for key, message in exc.problems.items():
-                self.errors[key].setText(message)
+            seen = [m.person.id for m in self.shown_matches] if self._warned else []
+            person = self._create(self.typed(), seen)
+        except InvalidInput as error:
+            for key, text in error.problems.items():
+                if key in self.errors:
+                    self.errors[key].setText(text)
+                    self.errors[key].show()
+            return
+        except PossibleDuplicates as duplicates:
+            self.show_matches(duplicates.matches)
+            self._warned = True
+            self.message.setText("This may be someone we already know. Check the records on "
+                                 "the right; press Save again to create a new record anyway.")
             return
         self.clear()
         self.saved.emit(person)
+
+    def clear(self) -> None:
+        for edit in self.edits.values():
+            edit.setCurrentIndex(0) if isinstance(edit, QComboBox) else edit.clear()
+        self.show_matches([])
 
     def _cancel(self) -> None:
         self.clear()
         self.cancelled.emit()
 
+    def draft_state(self) -> dict[str, object]:
+        return {key: self._text(key) for key in self.edits}
 
-def _iso_date(text: str) -> str | None:
-    """'' for no date, an ISO date, or None if the text is not a real dd/mm/yyyy date."""
-    from datetime import date
+    def restore_draft(self, state: dict[str, object]) -> None:
+        for key, edit in self.edits.items():
+            value = str(state.get(key, ""))
+            if isinstance(edit, QComboBox):
+                edit.setCurrentIndex(max(edit.findData(value), 0))
+            else:
+                edit.setText(value)
 
-    text = text.strip()
-    if not text:
-        return ""
-    parts = text.replace("-", "/").replace(".", "/").split("/")
-    try:
-        day, month, year = (int(p) for p in parts)
-        if year < 1900 or year > date.today().year:
-            return None
-        return date(year, month, day).isoformat()
-    except ValueError:
-        return None
+    def focus_first(self) -> None:
+        self.edits["given_name"].setFocus()
+
+

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import time
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -25,9 +28,9 @@ class SignInWindow(QWidget):
         self.setObjectName("signInWindow")
         self.setWindowTitle("InsideOut — sign in")
         self.setWindowIcon(icon("insideout"))
-        self._wait_left = 0
+        self._deadline = 0.0
         self._countdown = QTimer(self)
-        self._countdown.setInterval(1000)
+        self._countdown.setInterval(250)
         self._countdown.timeout.connect(self._tick)
         self._build(usernames, locked_by)
 
@@ -81,20 +84,18 @@ class SignInWindow(QWidget):
         self.passphrase.clear()
         self.passphrase.setFocus()
         self.message.setText(message)
-        self._wait_left = int(wait_seconds + 0.999)
-        if self._wait_left > 0:
+        if wait_seconds > 0:
+            # A deadline, not a count of ticks: timers can fire early, the throttle cannot.
+            self._deadline = time.monotonic() + wait_seconds
             self.button.setEnabled(False)
             self._countdown.start()
-            self._tick_label()
+            self._tick()
 
     def _tick(self) -> None:
-        self._wait_left -= 1
-        if self._wait_left <= 0:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
             self._countdown.stop()
             self.button.setEnabled(True)
             self.button.setText("Sign in")
         else:
-            self._tick_label()
-
-    def _tick_label(self) -> None:
-        self.button.setText(f"Wait {self._wait_left} s")
+            self.button.setText(f"Wait {math.ceil(left)} s")

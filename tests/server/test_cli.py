@@ -68,3 +68,14 @@ def test_enrolment_code_device_list_and_revoke(admin):
         actions = conn.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert actions == ["team.created", "enrolment_code.issued", "device.revoked"]
     assert "device.revoked" in admin("audit-log", "--limit", "1")[1]
+
+
+def test_backup_makes_a_consistent_sqlite_copy(admin, tmp_path):
+    admin("create-team", "--name", "Custody North")
+    target = tmp_path / "backup.sqlite3"
+    assert admin("backup", "--to", str(target))[0] == 0
+    copy = sa.create_engine(f"sqlite:///{target}")
+    with copy.connect() as conn:
+        assert conn.scalar(sa.text("SELECT name FROM teams")) == "Custody North"
+        assert conn.scalar(sa.text("SELECT count(*) FROM audit_events")) == 1
+    copy.dispose()

@@ -4,7 +4,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from app.config import Settings
-from app.services import people
+from app.services.caseload import caseload
 from app.ui.controller import AppController
 from tests.conftest import PASSPHRASE
 
@@ -38,7 +38,7 @@ def test_typed_form_survives_an_idle_lock(qtbot, device_service):
         assert ctrl.main_window.work_area.currentWidget() is form
 
         qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-        assert [p.family_name for p in people.find_people(session=ctrl.session)] == ["Half-Typed"]
+        assert [p.family_name for p in caseload(session=ctrl.session)] == ["Half-Typed"]
         ctrl.lock_now()
         qtbot.keyClicks(ctrl.sign_in_window.passphrase, PASSPHRASE)
         qtbot.keyClick(ctrl.sign_in_window.passphrase, Qt.Key.Key_Return)
