@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from app.config import Settings
 from app.services import drafts
@@ -16,6 +16,9 @@ from app.ui.idle import IdleWatcher
 from app.ui.main_window import MainWindow
 from app.ui.sign_in import SignInWindow
 from app.ui.tasks import TaskRunner
+
+
+AUTOSAVE_MS = 10_000
 
 
 class AppController(QObject):
@@ -36,6 +39,10 @@ class AppController(QObject):
         self.main_window: MainWindow | None = None
         self.idle = IdleWatcher(int(settings.idle_lock_minutes * 60_000), self)
         self.idle.idle.connect(self.lock_now)
+        # Typed work is saved as an encrypted draft every few seconds, so a crash or a
+        # pulled plug loses at most that much.
+        self.autosave = QTimer(self, interval=AUTOSAVE_MS)
+        self.autosave.timeout.connect(self.save_drafts_now)
         QCoreApplication.instance().installEventFilter(self.idle)
 
     def start(self) -> None:
@@ -89,6 +96,7 @@ class AppController(QObject):
         window.show()
         self.main_window = window
         self.idle.start()
+        self.autosave.start()
         self.signed_in.emit()
 
     # ---- locking --------------------------------------------------------------------------
@@ -98,10 +106,15 @@ class AppController(QObject):
     def sign_out_now(self) -> None:
         self._close_session(sign_out)
 
+    def save_drafts_now(self) -> None:
+        if self.session is not None and self.main_window is not None and self.session.is_open:
+            drafts.save_drafts(session=self.session, drafts=self.main_window.collect_drafts())
+
     def _close_session(self, how: Callable[..., None]) -> None:
         if self.session is None or self.main_window is None:
             return
         self.idle.stop()
+        self.autosave.stop()
         session, window = self.session, self.main_window
         if session.is_open:
             drafts.save_drafts(session=session, drafts=window.collect_drafts())
@@ -119,6 +132,7 @@ class AppController(QObject):
         self.runner.wait_for_idle()
         self.lock_now()
         self.idle.stop()
+        self.autosave.stop()
         QCoreApplication.instance().removeEventFilter(self.idle)
         for window in (self.main_window, self.sign_in_window, self.first_run):
             if window is not None:

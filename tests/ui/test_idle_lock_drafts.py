@@ -69,3 +69,56 @@ def test_activity_postpones_the_idle_lock(qtbot):
         qtbot.waitUntil(lambda: fired == [True], timeout=2000)
     finally:
         QApplication.instance().removeEventFilter(watcher)
+
+
+def _signed_in_controller(qtbot, device_service, idle_minutes=5.0):
+    device_service.set_up_standalone(full_name="Jo Bloggs", username="jo",
+                                     passphrase=PASSPHRASE, confirmation=PASSPHRASE).close()
+    ctrl = AppController(device=device_service, settings=Settings(idle_lock_minutes=idle_minutes),
+                         version="t")
+    ctrl.start()
+    qtbot.keyClicks(ctrl.sign_in_window.passphrase, PASSPHRASE)
+    qtbot.keyClick(ctrl.sign_in_window.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: ctrl.main_window is not None)
+    return ctrl
+
+
+def test_a_half_typed_assessment_section_survives_a_lock(qtbot, device_service):
+    from app.services import people
+    from app.services.views import PersonInput
+
+    ctrl = _signed_in_controller(qtbot, device_service)
+    try:
+        person = people.create_person(session=ctrl.session, person=PersonInput(
+            given_name="Lee", family_name="Walker"))
+        panel = ctrl.main_window.open_person(person.id).open_section("housing")
+        qtbot.keyClicks(panel.form.editors[("housing", "housing_notes")], "Sofa at his sister's")
+        ctrl.lock_now()
+        qtbot.keyClicks(ctrl.sign_in_window.passphrase, PASSPHRASE)
+        qtbot.keyClick(ctrl.sign_in_window.passphrase, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: ctrl.main_window is not None)
+        view = ctrl.main_window.person_view
+        assert view is not None and view.person_id == person.id
+        notes = view.panels["housing"].form.editors[("housing", "housing_notes")]
+        assert notes.toPlainText() == "Sofa at his sister's"
+        assert view.section_stack.currentWidget() is view.panels["housing"]
+    finally:
+        ctrl.shutdown()
+
+
+def test_autosaved_drafts_survive_a_crash(qtbot, device_service):
+    ctrl = _signed_in_controller(qtbot, device_service)
+    try:
+        ctrl.main_window.show_new_person()
+        qtbot.keyClicks(ctrl.main_window.new_person_form.edits["family_name"], "Crashworthy")
+        ctrl.save_drafts_now()  # what the autosave timer does every few seconds
+        assert ctrl.autosave.isActive()
+        # A crash: the process dies without locking. Another process signs in.
+        after_crash = device_service.sign_in(username="jo", passphrase=PASSPHRASE)
+        from app.services import drafts
+
+        saved = drafts.load_drafts(session=after_crash)
+        assert saved["new-person"]["family_name"] == "Crashworthy"
+        after_crash.close()
+    finally:
+        ctrl.shutdown()
