@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import sqlite3
 import sys
 from collections.abc import Callable
 
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from sync import protocol as p
@@ -117,6 +119,24 @@ def _migrate(_session: Session, _a: argparse.Namespace, _s: Settings) -> None:
     print(f"schema at {db.head_revision()}")
 
 
+def _backup(_session: Session, args: argparse.Namespace, settings: Settings) -> None:
+    """SQLite's online backup: a consistent copy while the server keeps running.
+
+    It uses its own plain connection: the command's session is never touched, so no
+    write lock is held while the pages are copied.
+    """
+    url = make_url(settings.database_url)
+    if url.get_backend_name() != "sqlite" or not url.database:
+        raise Refused(422, p.ERR_INVALID_REQUEST, "on PostgreSQL use pg_dump (docs/SERVER.md)")
+    source, target = sqlite3.connect(url.database), sqlite3.connect(args.to)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    print(f"backed up to {args.to}; back up the master key separately")
+
+
 COMMANDS: dict[str, tuple[Command, str]] = {
     "migrate": (_migrate, "bring the database schema up to date"),
     "create-team": (_create_team, "add a team"),
@@ -131,6 +151,7 @@ COMMANDS: dict[str, tuple[Command, str]] = {
     "list-devices": (_list_devices, "show devices with their last contact"),
     "revoke-device": (_revoke, "refuse a device from now on; it destroys its keys"),
     "audit-log": (_audit_log, "show the newest audit events"),
+    "backup": (_backup, "copy a SQLite database safely while the server runs"),
 }
 
 
@@ -163,6 +184,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parsers["revoke-device"].add_argument("--device-id", required=True)
     parsers["revoke-device"].add_argument("--reason", required=True)
     parsers["audit-log"].add_argument("--limit", type=int, default=50)
+    parsers["backup"].add_argument("--to", required=True, help="file to write (SQLite only)")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
