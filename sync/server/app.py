@@ -17,6 +17,7 @@ from sync.server.api import (
     routes_team,
 )
 from sync.server.api.limits import BodySizeLimit
+from sync.server.api.schemas import COMMON_RESPONSES
 from sync.server.settings import Settings
 
 
@@ -53,7 +54,7 @@ def create_app(
         routes_team,
         routes_sync,
     ):
-        app.include_router(module.router, prefix=p.API_PREFIX)
+        app.include_router(module.router, prefix=p.API_PREFIX, responses=COMMON_RESPONSES)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app
 

@@ -24,6 +24,8 @@ def test_openapi_is_served_under_the_version_prefix(client):
     assert doc["openapi"].startswith("3.")
     assert doc["paths"] and all(path.startswith(API + "/") for path in doc["paths"])
     assert f"{API}{p.SIGN_IN_PATH}" in doc["paths"]
+    invalid = doc["paths"][f"{API}{p.SIGN_IN_PATH}"]["post"]["responses"]["422"]
+    assert invalid["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorBody")
 
 
 def test_invalid_body_names_each_wrong_field(client):

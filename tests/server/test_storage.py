@@ -35,6 +35,14 @@ def test_audit_log_refuses_update_and_delete(db, statement):
     assert db.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) >= 1
 
 
+def test_audit_log_refuses_truncate_on_postgres(db):
+    if db.get_bind().dialect.name != "postgresql":
+        pytest.skip("SQLite has no TRUNCATE; its DELETE trigger covers the same ground")
+    audit.record(db, "test.event", actor="test")
+    with pytest.raises(DBAPIError, match="append-only"), db.begin_nested():
+        db.execute(sa.text("TRUNCATE audit_events CASCADE"))
+
+
 def test_datetimes_come_back_aware_utc(db):
     team = Team(name="Clock team")
     db.add(team)

@@ -36,6 +36,13 @@ class ErrorBody(BaseModel):
     action: str | None = None
 
 
+# Documented on every route: what any request can get back besides its own answers.
+COMMON_RESPONSES: dict[int | str, dict[str, object]] = {
+    413: {"model": ErrorBody, "description": "the body is larger than the server accepts"},
+    422: {"model": ErrorBody, "description": "invalid input; `fields` names each problem"},
+}
+
+
 class Health(BaseModel):
     status: Literal["ok"]
     protocol_version: int

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from sync import protocol as p
 from sync.server import crypto
 from sync.server.errors import Refused, device_revoked, unauthenticated
-from sync.server.models import Device, Team, Worker, WorkerSession, utcnow
+from sync.server.models import Device, Worker, WorkerSession, utcnow
 from sync.server.services import audit
 
 # Writing last_seen_at on every request would turn each read into a write.
@@ -142,6 +142,3 @@ def worker_info(worker: Worker) -> p.WorkerInfo:
         "partner_agency": worker.partner_agency,  # type: ignore[typeddict-item]
     }
 
-
-def team_of(session: Session, device: Device) -> Team:
-    return session.get_one(Team, device.team_id)
