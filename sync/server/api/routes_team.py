@@ -13,12 +13,13 @@ from sync.server.api.deps import Db, MasterKey, WorkerCaller
 from sync.server.errors import Refused, not_found
 from sync.server.models import Notification, utcnow
 from sync.server.services import escrow
+from sync.server.services.auth import Caller
 
 router = APIRouter(tags=["team"])
 _REFUSALS = {code: {"model": s.ErrorBody} for code in (401, 403, 404)}
 
 
-def _lead_team(caller: WorkerCaller) -> str:
+def _lead_team(caller: Caller) -> str:
     worker = caller.require_worker()
     if worker.role != "team_lead" or worker.team_id is None:
         raise Refused(403, p.ERR_FORBIDDEN_ROLE, "only a team lead reads team notifications")

@@ -108,6 +108,8 @@ def sign_in(
         )
         refusal.keep_writes = True
         raise
+    if hasher.check_needs_rehash(worker.password_hash):
+        worker.password_hash = hasher.hash(password)  # Argon2 cost raised since it was set
     return _open_session(session, worker, device, session_hours)
 
 
