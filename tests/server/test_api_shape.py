@@ -138,3 +138,14 @@ def test_rate_limit_is_shared_by_separate_app_instances(settings, sessions):
              for i in range(settings.auth_rate_limit + 1)]
     assert codes[-1] == 429
     assert codes.count(401) == settings.auth_rate_limit
+
+
+def test_control_characters_are_a_422_on_both_backends(world):
+    device = world.enrol("Custody North")
+    enrol = world.client.post(f"{API}/devices/enrol",
+                              json={"code": "AAAAA-BBBBB", "device_name": "lap\x00top"})
+    sign_in = world.client.post(f"{API}/auth/sign-in", headers=device.headers(),
+                                json={"username": "ann\x00", "password": "x"})
+    for reply, field in ((enrol, "body.device_name"), (sign_in, "body.username")):
+        assert reply.status_code == 422
+        assert reply.json()["fields"][0]["field"] == field

@@ -1,6 +1,7 @@
 """Schemathesis drives every operation in the OpenAPI document; no input may cause a 5xx.
 
-In-process ASGI on SQLite inside a rolled-back transaction. Requests carry a real device
+In-process ASGI on both backends (PostgreSQL refuses inputs SQLite takes, such as
+NUL characters), inside a rolled-back transaction. Requests carry a real device
 token and a team lead's session, so generated bodies reach the handlers instead of all
 stopping at 401. Bounded by max_examples to keep the suite quick on two cores.
 """
@@ -22,23 +23,14 @@ from sync.server.app import create_app
 from tests.server.conftest import MASTER_KEY, World, cheap_settings
 
 
-@pytest.fixture(scope="module")
-def _fuzz_engine(tmp_path_factory):
-    path = tmp_path_factory.mktemp("fuzz") / "server.sqlite3"
-    engine = server_db.make_engine(f"sqlite:///{path}")
-    server_db.migrate(engine)
-    yield engine
-    engine.dispose()
-
-
 @pytest.fixture
-def fuzz_app(_fuzz_engine, tmp_path) -> Iterator[tuple[object, dict[str, str]]]:
+def fuzz_app(engine, tmp_path) -> Iterator[tuple[object, dict[str, str]]]:
     from fastapi.testclient import TestClient
 
-    conn = _fuzz_engine.connect()
+    conn = engine.connect()
     outer = conn.begin()
     sessions = server_db.session_factory(conn)
-    conf = cheap_settings(tmp_path, str(_fuzz_engine.url))
+    conf = cheap_settings(tmp_path, engine.url.render_as_string(hide_password=False))
     app = create_app(conf, sessions=sessions, master_key=MASTER_KEY)
     world = World(client=TestClient(app), sessions=sessions, settings=conf)
     world.add_team("Custody North")

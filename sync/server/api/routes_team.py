@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 from sqlalchemy import select
 
 from sync import protocol as p
@@ -47,7 +47,12 @@ def notifications(db: Db, caller: WorkerCaller, unread_only: bool = False) -> li
 
 
 @router.post(p.NOTIFICATIONS_PATH + "/{notification_id}/read", status_code=204, responses=_REFUSALS)
-def mark_read(notification_id: int, db: Db, caller: WorkerCaller) -> None:
+def mark_read(
+    db: Db,
+    caller: WorkerCaller,
+    # Bounded to the column's range: a larger number would overflow the driver (a 500).
+    notification_id: int = Path(ge=1, le=2**31 - 1),
+) -> None:
     note = db.get(Notification, notification_id)
     if note is None or note.team_id != _lead_team(caller):
         raise not_found("notification")

@@ -11,13 +11,32 @@ import binascii
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from sync import protocol as p
 
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+
+
+def _no_control_characters(value: str) -> str:
+    # PostgreSQL refuses NUL in text (a 500 if it got that far); no field needs controls.
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+PlainText = AfterValidator(_no_control_characters)
 UuidStr = Annotated[str, StringConstraints(pattern=UUID_PATTERN)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=500)]
+Reason = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=10, max_length=500), PlainText
+]
 # NDTMS client linkage as app.domain.linkage makes it: initials, birth date ddmmyyyy, sex.
 LinkageKey = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}[0-9]{8}[MFI]$")]
 Agency = Literal[p.AGENCIES]  # type: ignore[valid-type]
@@ -52,7 +71,7 @@ class Health(BaseModel):
 class EnrolRequest(Request):
     code: Annotated[str, StringConstraints(min_length=5, max_length=40)]
     device_name: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), PlainText
     ]
 
 
@@ -85,7 +104,7 @@ class EscrowReceipt(BaseModel):
 
 
 class SignInRequest(Request):
-    username: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    username: Annotated[str, StringConstraints(min_length=1, max_length=64), PlainText]
     password: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
 
 
