@@ -47,10 +47,11 @@ def _row(rng: random.Random, n: int) -> dict[str, object]:
     pnc, nhs, prison = _identifiers(rng, n)
     dob = date(1960, 1, 1) + timedelta(days=rng.randint(0, 16_000))
     stamp = f"{n:015d}-00000-bench"
+    suffix = "" if n % 4 else rng.choice(["e", "son", "ley"])  # Smithe, Jonesson: near-misses
     return {"id": f"00000000-0000-4000-8000-{n:012d}", "revision_id": f"rev-{n}",
             "created_hlc": stamp, "updated_hlc": stamp, "device_id": "bench",
             "worker_id": "bench", "deleted": False, "given_name": rng.choice(GIVEN),
-            "family_name": f"{rng.choice(FAMILY)}{'' if n % 4 else rng.choice(['e', 'son', 'ley'])}",
+            "family_name": rng.choice(FAMILY) + suffix,
             "date_of_birth": dob.isoformat(), "sex": rng.choice("12"), "pnc_id": pnc,
             "nhs_number": nhs, "prison_number": prison}
 
@@ -74,7 +75,8 @@ def _load_people(session: object, count: int) -> list[dict[str, object]]:
 def _queries(rows: list[dict[str, object]], n: int = 300) -> list[str]:
     rng = random.Random(11)
     picks = [rng.choice(rows) for _ in range(n)]
-    kinds = [lambda r: str(r["family_name"])[:4], lambda r: f"{r['given_name']} {r['family_name']}",
+    kinds = [lambda r: str(r["family_name"])[:4],
+             lambda r: f"{r['given_name']} {r['family_name']}",
              lambda r: str(r["pnc_id"]), lambda r: str(r["nhs_number"]),
              lambda r: str(r["prison_number"]).lower()]
     return [kinds[i % len(kinds)](row) for i, row in enumerate(picks)]

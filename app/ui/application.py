@@ -25,6 +25,12 @@ def configure(app: QApplication, version: str) -> None:
     app.setStyleSheet(stylesheet())
 
 
+def _report_shown(app: QApplication) -> None:
+    titles = sorted(w.windowTitle() for w in app.topLevelWidgets() if w.isVisible())
+    print(f"shown-at {time.time():.6f} {' | '.join(titles)}", flush=True)
+    app.quit()
+
+
 def run_application(*, device: DeviceService, settings: Settings, version: str) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     configure(app, version)
@@ -32,8 +38,7 @@ def run_application(*, device: DeviceService, settings: Settings, version: str) 
     controller.start()
     if os.environ.get(EXIT_WHEN_SHOWN_ENV) == "1":
         # `make bench` measures process start to first window; report and leave.
-        QTimer.singleShot(0, lambda: (print(f"shown-at {time.time():.6f}", flush=True),
-                                      app.quit()))
+        QTimer.singleShot(0, lambda: _report_shown(app))
     code = app.exec()
     controller.shutdown()  # closing the window locks: key dropped, drafts kept
     return code

@@ -17,7 +17,6 @@ from app.ui.main_window import MainWindow
 from app.ui.sign_in import SignInWindow
 from app.ui.tasks import TaskRunner
 
-
 AUTOSAVE_MS = 10_000
 
 

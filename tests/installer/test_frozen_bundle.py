@@ -53,9 +53,10 @@ def device_with_a_worker(data_dir):
     return paths.data_dir
 
 
-def assert_window_shown(result):
+def assert_window_shown(result, title):
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("shown-at "), result.stdout + result.stderr
+    assert title in result.stdout, result.stdout
 
 
 def test_cli_version_is_the_one_in_pyproject(bundle):
@@ -76,13 +77,13 @@ def test_sign_in_window_opens_offscreen(bundle, tmp_path):
     data_dir = device_with_a_worker(tmp_path / "device")
     result = run_frozen(bundle / layout.GUI_EXE, "--data-dir", str(data_dir),
                         env_extra={"INSIDEOUT_EXIT_WHEN_SHOWN": "1"})
-    assert_window_shown(result)
+    assert_window_shown(result, "InsideOut — sign in")
 
 
 def test_first_run_window_opens_offscreen_on_an_empty_laptop(bundle, tmp_path):
     result = run_frozen(bundle / layout.GUI_EXE, "--data-dir", str(tmp_path / "new"),
                         env_extra={"INSIDEOUT_EXIT_WHEN_SHOWN": "1"})
-    assert_window_shown(result)
+    assert_window_shown(result, "InsideOut — set up this laptop")
 
 
 def test_the_bundle_holds_what_the_app_loads_from_files(bundle):

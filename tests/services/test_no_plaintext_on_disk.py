@@ -1,8 +1,8 @@
 """Nothing a worker types may be readable in any file the device leaves behind."""
 
 from app.services import assessment, drafts, people
-from app.services.views import PersonInput
 from app.services.session import lock
+from app.services.views import PersonInput
 
 KNOWN = ["Zebedee", "Quixotefield", "Wormwood-Ashby", "TYPEDBUTNOTSAVED",
          "Get my kids back from Mablethorpe", "0000001Q"]

@@ -1,4 +1,4 @@
-"""Create -> duplicate warning -> full assessment -> sign out/in -> all there; triage by keyboard."""
+"""Create, duplicate warning, full assessment, sign out and in: all there. Triage by keyboard."""
 
 import pytest
 from PySide6.QtCore import Qt
