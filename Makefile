@@ -41,6 +41,9 @@ bench: $(STAMP)
 server: $(STAMP)
 	$(PY) -m sync.server serve
 
+fuzz: $(STAMP)  # the schemathesis run over the server's OpenAPI (also part of make test)
+	$(PY) -m pytest tests/server/test_fuzz.py -v
+
 installer: $(STAMP)
 	$(PY) -m pip install --quiet -e ".[app,installer]"
 	$(PY) installer/build.py
