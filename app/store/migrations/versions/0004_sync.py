@@ -1,0 +1,51 @@
+"""Sync bookkeeping: the outbox (written with every local edit), sync state, conflicts.
+
+Revision ID: 0004
+Revises: 0003
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "sync_outbox",
+        sa.Column("seq", sa.Integer, primary_key=True),  # push order = edit order
+        sa.Column("change_id", sa.String(36), nullable=False, unique=True),
+        sa.Column("table_name", sa.String(60), nullable=False),
+        sa.Column("row_id", sa.String(36), nullable=False, index=True),
+        sa.Column("revision_id", sa.String(36), nullable=False),
+        sa.Column("base_revision_id", sa.String(36)),
+        sa.Column("hlc", sa.String(64), nullable=False),
+        sa.Column("payload", sa.Text, nullable=False),
+        sa.Column("changed_fields", sa.Text, nullable=False),
+        sa.Column("content_hash", sa.String(64), nullable=False),
+        sa.Column("state", sa.String(12), nullable=False, server_default="pending"),
+        sa.Column("error", sa.Text),
+    )
+    op.create_table(
+        "sync_state",
+        sa.Column("key", sa.String(60), primary_key=True),
+        sa.Column("value", sa.Text, nullable=False),
+    )
+    op.create_table(
+        "sync_conflicts",
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("table_name", sa.String(60), nullable=False),
+        sa.Column("row_id", sa.String(36), nullable=False, index=True),
+        sa.Column("field", sa.String(60), nullable=False),
+        sa.Column("kept_value", sa.Text, nullable=False),
+        sa.Column("other_value", sa.Text, nullable=False),
+        sa.Column("other_worker", sa.String(200), nullable=False),
+        sa.Column("other_device", sa.String(36), nullable=False),
+        sa.Column("other_hlc", sa.String(64), nullable=False),
+        sa.Column("created_at", sa.String(40), nullable=False),
+        sa.Column("resolved_at", sa.String(40)),
+        sa.Column("resolved_by", sa.String(200)),
+    )
