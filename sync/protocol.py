@@ -7,7 +7,9 @@ Every JSON body is a dict; bytes travel as standard base64 text.
 
 from __future__ import annotations
 
-from typing import Final, Literal, NotRequired, TypedDict
+import hashlib
+import json
+from typing import Any, Final, Literal, NotRequired, TypedDict
 
 PROTOCOL_VERSION: Final = 1
 API_PREFIX: Final = "/api/v1"
@@ -209,3 +211,80 @@ class RecoverKeyRequest(TypedDict):
 class RecoverKeyResponse(TypedDict):
     device_id: str
     store_key: str
+
+
+# ---- sync: push changes, pull by a server-assigned cursor ------------------------------
+# A change carries a whole row as JSON scalars; the server merges it field by field
+# against the revision it was edited from. Conflicts travel in the same feed as rows,
+# as rows of the pseudo-table CONFLICTS_TABLE, so every device sees them.
+CONFLICTS_TABLE: Final = "_conflicts"
+MAX_PUSH_BATCH: Final = 500
+MAX_PULL_PAGE: Final = 2000
+# A device whose clock is further than this from the server's is flagged (never trusted).
+CLOCK_SKEW_WARNING_MS: Final = 10 * 60 * 1000
+
+ChangeStatus = Literal["applied", "merged", "duplicate", "refused"]
+
+
+class Change(TypedDict):
+    change_id: str
+    table: str
+    row_id: str
+    person_id: str  # the person the row belongs to: what decides who may see it
+    revision_id: str
+    base_revision_id: str | None
+    hlc: str
+    worker_id: str
+    append_only: bool  # signed plans, outcome forms, history: never merged, never changed
+    fields: dict[str, Any]
+    content_hash: str
+    linkage_key: NotRequired[str | None]  # for a person row: lets other teams find them
+
+
+class PushRequest(TypedDict):
+    changes: list[Change]
+
+
+class ChangeResult(TypedDict):
+    change_id: str
+    status: ChangeStatus
+    code: int  # the HTTP status this change alone would have had
+    message: str
+    revision_id: str | None
+    conflicts: int
+
+
+class PushResponse(TypedDict):
+    results: list[ChangeResult]
+    server_time_ms: int
+    clock_warning: str | None
+
+
+class PulledRow(TypedDict):
+    seq: int
+    table: str
+    row_id: str
+    person_id: str
+    revision_id: str
+    hlc: str
+    device_id: str
+    worker_id: str
+    append_only: bool
+    fields: dict[str, Any]
+
+
+class PullResponse(TypedDict):
+    rows: list[PulledRow]
+    next_cursor: int
+    has_more: bool
+    evicted_people: list[str]  # no longer this device's to hold: remove them locally
+
+
+def content_hash(change: Change | dict[str, Any]) -> str:
+    """SHA-256 over the canonical JSON of what a change says (not its transport details)."""
+    canonical = json.dumps(
+        [change["table"], change["row_id"], change["person_id"], change["revision_id"],
+         change["base_revision_id"], change["append_only"], change["fields"]],
+        sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

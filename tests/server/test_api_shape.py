@@ -8,7 +8,7 @@ import pytest
 from pydantic import BaseModel
 
 from sync import protocol as p
-from sync.server.api import schemas
+from sync.server.api import schemas, sync_schemas
 from tests.server.conftest import API
 
 
@@ -110,6 +110,9 @@ PAIRS = [
     (p.RecoverKeyRequest, schemas.RecoverKeyRequest),
     (p.RecoverKeyResponse, schemas.RecoverKeyResponse), (p.Health, schemas.Health),
     (p.ErrorBody, schemas.ErrorBody),
+    (p.Change, sync_schemas.Change), (p.PushRequest, sync_schemas.PushRequest),
+    (p.ChangeResult, sync_schemas.ChangeResult), (p.PushResponse, sync_schemas.PushResponse),
+    (p.PulledRow, sync_schemas.PulledRow), (p.PullResponse, sync_schemas.PullResponse),
 ]
 
 

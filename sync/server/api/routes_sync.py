@@ -1,16 +1,33 @@
-"""RESERVED for the sync issue: push and pull by server-assigned cursor.
+"""Sync endpoints: push a batch of changes, pull pages after a server-assigned cursor.
 
-Planned shape (see ARCHITECTURE.md "Data that must never be lost"):
-- POST {API_PREFIX}{SYNC_PUSH_PATH}: a batch of changes, each with its own id and content
-  hash; same id + same hash is acknowledged again, same id + another hash is 409.
-- GET  {API_PREFIX}{SYNC_PULL_PATH}?cursor=N&limit=M: a page of changes after cursor N,
-  limited to `services.people.device_scope(device)`, and the next cursor.
-Both take the DeviceCaller dependency (a revoked device gets 403 device_revoked) and a
-session from deps.Db. Add the routes to `router` below; app.py already includes it.
+Both need only the device credential: a background sync runs while a worker may be
+signed out, and each change already names the worker who made it.
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from sync import protocol as p
+from sync.server.api.deps import Db, DeviceCaller
+from sync.server.api.sync_schemas import PullResponse, PushRequest, PushResponse
+from sync.server.services import sync_pull, sync_push
 
 router = APIRouter(tags=["sync"])
+
+
+@router.post(p.SYNC_PUSH_PATH, response_model=PushResponse)
+def push(body: PushRequest, db: Db, caller: DeviceCaller) -> p.PushResponse:
+    """Each change is judged on its own: one refused change never blocks the others.
+    A replayed change is acknowledged again; a reused id with new content is a 409."""
+    changes: list[p.Change] = [change.model_dump() for change in body.changes]  # type: ignore[misc]
+    return sync_push.push(db, caller.device, changes)
+
+
+@router.get(p.SYNC_PULL_PATH, response_model=PullResponse)
+def pull(db: Db, caller: DeviceCaller,
+         cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
+         limit: Annotated[int, Query(ge=1, le=p.MAX_PULL_PAGE)] = 500) -> p.PullResponse:
+    return sync_pull.pull(db, caller.device, cursor, limit)

@@ -11,6 +11,7 @@ from sync.server.models.org import (
     WorkerSession,
 )
 from sync.server.models.people import Consent, DeviceFetch, Person, PersonIdentifier
+from sync.server.models.sync import DeviceHolding, SyncChange, SyncCounter, SyncRevision, SyncRow
 
 __all__ = [
     "AuditEvent",
@@ -18,12 +19,17 @@ __all__ = [
     "Consent",
     "Device",
     "DeviceFetch",
+    "DeviceHolding",
     "EnrolmentCode",
     "KeyEscrow",
     "Notification",
     "Person",
     "PersonIdentifier",
     "RateLimitBucket",
+    "SyncChange",
+    "SyncCounter",
+    "SyncRevision",
+    "SyncRow",
     "Team",
     "Worker",
     "WorkerSession",

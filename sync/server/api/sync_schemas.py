@@ -1,0 +1,73 @@
+"""Pydantic twins of the sync shapes in sync.protocol."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from sync import protocol as p
+from sync.server.api.schemas import PlainText, UuidStr
+
+TableName = Annotated[str, StringConstraints(pattern=r"^_?[a-z][a-z0-9_]{0,58}$")]
+Hlc = Annotated[str, StringConstraints(pattern=r"^\d{1,15}-\d{1,5}-[0-9a-zA-Z-]{1,60}$")]
+Scalar = str | int | float | bool | None
+
+
+class Change(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    change_id: UuidStr
+    table: TableName
+    row_id: Annotated[str, StringConstraints(min_length=1, max_length=36), PlainText]
+    person_id: UuidStr
+    revision_id: Annotated[str, StringConstraints(min_length=1, max_length=36), PlainText]
+    base_revision_id: Annotated[str, StringConstraints(max_length=36), PlainText] | None
+    hlc: Hlc
+    worker_id: Annotated[str, StringConstraints(min_length=1, max_length=36), PlainText]
+    append_only: bool
+    fields: dict[Annotated[str, StringConstraints(max_length=60)], Scalar] = Field(
+        max_length=200)
+    content_hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    linkage_key: Annotated[str, StringConstraints(max_length=20), PlainText] | None = None
+
+
+class PushRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    changes: list[Change] = Field(min_length=1, max_length=p.MAX_PUSH_BATCH)
+
+
+class ChangeResult(BaseModel):
+    change_id: str
+    status: p.ChangeStatus
+    code: int
+    message: str
+    revision_id: str | None
+    conflicts: int
+
+
+class PushResponse(BaseModel):
+    results: list[ChangeResult]
+    server_time_ms: int
+    clock_warning: str | None
+
+
+class PulledRow(BaseModel):
+    seq: int
+    table: str
+    row_id: str
+    person_id: str
+    revision_id: str
+    hlc: str
+    device_id: str
+    worker_id: str
+    append_only: bool
+    fields: dict[str, Any]
+
+
+class PullResponse(BaseModel):
+    rows: list[PulledRow]
+    next_cursor: int
+    has_more: bool
+    evicted_people: list[str]

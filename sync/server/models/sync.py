@@ -1,0 +1,69 @@
+"""What sync keeps on the server: current rows, every revision, the change ledger,
+the counter that orders the feed, and which people each device holds."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from sync.server.models.base import Base, UTCDateTime, utcnow
+
+
+class SyncCounter(Base):
+    """One row. Every push locks it until commit, so seq order is commit order and a
+    puller can never pass over a change that commits later with a smaller seq."""
+
+    __tablename__ = "sync_counter"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class SyncRow(Base):
+    __tablename__ = "sync_rows"
+    __table_args__ = (Index("ix_sync_rows_person_seq", "person_id", "seq"),)
+
+    table_name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    row_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(36))
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True, index=True)
+    revision_id: Mapped[str] = mapped_column(String(36))
+    hlc: Mapped[str] = mapped_column(String(80))
+    device_id: Mapped[str] = mapped_column(String(36))
+    worker_id: Mapped[str] = mapped_column(String(36))
+    append_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    fields_json: Mapped[str] = mapped_column(Text)
+
+
+class SyncRevision(Base):
+    """Every revision a row has had: the common base for the next three-way merge."""
+
+    __tablename__ = "sync_revisions"
+
+    table_name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    row_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    revision_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    fields_json: Mapped[str] = mapped_column(Text)
+
+
+class SyncChange(Base):
+    """The ledger that makes push idempotent: a change id is applied once, ever."""
+
+    __tablename__ = "sync_changes"
+
+    change_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"))
+    result_json: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DeviceHolding(Base):
+    """People whose rows a device has been sent, so a team move can evict them cleanly."""
+
+    __tablename__ = "sync_device_people"
+
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"), primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(36), primary_key=True)

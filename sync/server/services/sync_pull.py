@@ -1,0 +1,72 @@
+"""Pages of the feed after a cursor, limited to what the device may hold."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from sync import protocol as p
+from sync.server.models import Device, DeviceHolding, Person, SyncCounter, SyncRow
+from sync.server.services import people as access
+
+
+def pull(session: Session, device: Device, cursor: int, limit: int) -> p.PullResponse:
+    # Read the counter first: every seq at or below it is committed (pushes hold the
+    # counter's lock until they commit), so stopping there can never skip a change.
+    ceiling = session.scalar(select(SyncCounter.value).where(SyncCounter.id == 1)) or 0
+    scope = access.device_scope(device).with_only_columns(Person.id)
+    rows = list(session.scalars(
+        select(SyncRow).where(SyncRow.seq > cursor, SyncRow.seq <= ceiling,
+                              SyncRow.person_id.in_(scope))
+        .order_by(SyncRow.seq).limit(limit + 1)))
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = rows[-1].seq if has_more else ceiling
+    rows = _backfill(session, device, cursor) + rows
+    _hold(session, device, {row.person_id for row in rows})
+    return {"rows": [_pulled(row) for row in rows], "next_cursor": max(next_cursor, cursor),
+            "has_more": has_more, "evicted_people": _evict(session, device)}
+
+
+def _backfill(session: Session, device: Device, cursor: int) -> list[SyncRow]:
+    """A person who came into scope after the cursor passed their rows (fetched from
+    another team, or moved to ours): send their history too, once."""
+    if cursor == 0:
+        return []
+    scope = access.device_scope(device).with_only_columns(Person.id)
+    held = select(DeviceHolding.person_id).where(DeviceHolding.device_id == device.id)
+    return list(session.scalars(
+        select(SyncRow).where(SyncRow.person_id.in_(scope), SyncRow.person_id.not_in(held),
+                              SyncRow.seq <= cursor).order_by(SyncRow.seq)))
+
+
+def _pulled(row: SyncRow) -> p.PulledRow:
+    return {"seq": row.seq, "table": row.table_name, "row_id": row.row_id,
+            "person_id": row.person_id, "revision_id": row.revision_id, "hlc": row.hlc,
+            "device_id": row.device_id, "worker_id": row.worker_id,
+            "append_only": row.append_only, "fields": json.loads(row.fields_json)}
+
+
+def _hold(session: Session, device: Device, person_ids: set[str]) -> None:
+    held = set(session.scalars(select(DeviceHolding.person_id).where(
+        DeviceHolding.device_id == device.id, DeviceHolding.person_id.in_(person_ids))))
+    for person_id in sorted(person_ids - held):
+        session.add(DeviceHolding(device_id=device.id, person_id=person_id))
+
+
+def _evict(session: Session, device: Device) -> list[str]:
+    """People this device holds that it may no longer see (moved to another team)."""
+    scope = access.device_scope(device).with_only_columns(Person.id)
+    gone = list(session.scalars(select(DeviceHolding.person_id).where(
+        DeviceHolding.device_id == device.id, DeviceHolding.person_id.not_in(scope))))
+    if gone:
+        session.execute(delete(DeviceHolding).where(DeviceHolding.device_id == device.id,
+                                                    DeviceHolding.person_id.in_(gone)))
+    return gone
+
+
+def move_person(session: Session, person_id: str, team_id: str) -> None:
+    """Hand a person to another team; the old team's devices drop them at their next pull."""
+    session.get_one(Person, person_id).owning_team_id = team_id

@@ -1,0 +1,154 @@
+"""Push and pull on both backends: idempotent, merged field by field, scoped, resumable."""
+
+import time
+import uuid
+
+from sync import protocol as p
+from sync.server.services import sync_pull
+from tests.server.conftest import API
+
+
+def change(person_id, row_id=None, table="people", base=None, fields=None, append_only=False,
+           revision=None, worker="w-1"):
+    body = {"change_id": str(uuid.uuid4()), "table": table, "row_id": row_id or person_id,
+            "person_id": person_id, "revision_id": revision or str(uuid.uuid4()),
+            "base_revision_id": base, "hlc": f"{time.time_ns() // 1_000_000:015d}-00000-dev",
+            "worker_id": worker, "append_only": append_only,
+            "fields": fields or {"given_name": "Ann", "family_name": "Smith"},
+            "linkage_key": "AS01011990F"}
+    body["content_hash"] = p.content_hash(body)
+    return body
+
+
+def push(world, device, *changes):
+    reply = world.client.post(f"{API}{p.SYNC_PUSH_PATH}", headers=device.headers(),
+                              json={"changes": list(changes)})
+    assert reply.status_code == 200, reply.text
+    return reply.json()["results"]
+
+
+def pull_all(world, device, cursor=0, limit=500):
+    rows, evicted = [], []
+    while True:
+        reply = world.client.get(f"{API}{p.SYNC_PULL_PATH}", headers=device.headers(),
+                                 params={"cursor": cursor, "limit": limit})
+        assert reply.status_code == 200, reply.text
+        page = reply.json()
+        rows += page["rows"]
+        evicted += page["evicted_people"]
+        cursor = page["next_cursor"]
+        if not page["has_more"]:
+            return rows, cursor, evicted
+
+
+def test_a_team_sees_its_people_and_another_team_does_not(world):
+    custody_a, custody_b = world.enrol("Custody North", "a"), world.enrol("Custody North", "b")
+    prison = world.enrol("Prison In-Reach")
+    person = str(uuid.uuid4())
+    [result] = push(world, custody_a, change(person))
+    assert (result["status"], result["code"]) == ("applied", 201)
+    rows, cursor, _ = pull_all(world, custody_b)
+    assert [(r["table"], r["row_id"]) for r in rows] == [("people", person)]
+    assert cursor == rows[-1]["seq"]
+    assert pull_all(world, prison)[0] == []
+
+
+def test_a_replay_is_acknowledged_and_a_reused_id_is_refused_without_blocking(world):
+    device = world.enrol("Custody North")
+    person = str(uuid.uuid4())
+    first = change(person)
+    push(world, device, first)
+    reused = change(person, fields={"given_name": "Someone else"})
+    reused["change_id"] = first["change_id"]
+    reused["content_hash"] = p.content_hash(reused)
+    other = change(str(uuid.uuid4()))
+    results = push(world, device, first, reused, other)
+    assert [r["status"] for r in results] == ["duplicate", "refused", "applied"]
+    assert results[1]["code"] == 409
+    rows, _, _ = pull_all(world, device)
+    assert sorted(r["row_id"] for r in rows) == sorted([person, other["person_id"]])
+
+
+def test_a_damaged_change_is_refused_alone(world):
+    device = world.enrol("Custody North")
+    damaged = change(str(uuid.uuid4()))
+    damaged["fields"]["given_name"] = "Tampered"
+    good = change(str(uuid.uuid4()))
+    results = push(world, device, damaged, good)
+    assert [(r["status"], r["code"]) for r in results] == [("refused", 400), ("applied", 201)]
+
+
+def test_concurrent_edits_merge_field_by_field_and_conflicts_reach_every_device(world):
+    a, b = world.enrol("Custody North", "a"), world.enrol("Custody North", "b")
+    person = str(uuid.uuid4())
+    created = change(person, fields={"given_name": "Ann", "family_name": "Smith", "town": "X"})
+    push(world, a, created)
+    base = created["revision_id"]
+    from_a = change(person, base=base, fields={"given_name": "Anne", "family_name": "Smith",
+                                               "town": "Harlow"}, worker="w-a")
+    from_b = change(person, base=base, fields={"given_name": "Ann", "family_name": "Smyth",
+                                               "town": "Basildon"}, worker="w-b")
+    assert push(world, a, from_a)[0]["status"] == "applied"
+    [merged] = push(world, b, from_b)
+    assert (merged["status"], merged["conflicts"]) == ("merged", 1)
+    for device in (a, b):
+        rows, _, _ = pull_all(world, device)
+        person_row = next(r for r in rows if r["table"] == "people")
+        assert person_row["fields"] == {"given_name": "Anne", "family_name": "Smyth",
+                                        "town": "Harlow"}
+        [conflict] = [r for r in rows if r["table"] == p.CONFLICTS_TABLE]
+        assert conflict["fields"]["field"] == "town"
+        assert conflict["fields"]["kept_value"] == '"Harlow"'
+        assert conflict["fields"]["other_value"] == '"Basildon"'
+        assert conflict["fields"]["other_worker"] == "w-b"
+
+
+def test_append_only_rows_never_change(world):
+    device = world.enrol("Custody North")
+    person = str(uuid.uuid4())
+    push(world, device, change(person))
+    signed = change(person, row_id=str(uuid.uuid4()), table="care_plan_versions",
+                    append_only=True, fields={"version": 1, "goals": "stay clean"})
+    assert push(world, device, signed)[0]["status"] == "applied"
+    rewrite = change(person, row_id=signed["row_id"], table="care_plan_versions",
+                     append_only=True, base=signed["revision_id"],
+                     fields={"version": 1, "goals": "rewritten"})
+    [refused] = push(world, device, rewrite)
+    assert (refused["status"], refused["code"]) == ("refused", 409)
+
+
+def test_pages_resume_from_the_cursor_without_gaps(world):
+    device = world.enrol("Custody North")
+    people = [str(uuid.uuid4()) for _ in range(25)]
+    push(world, device, *[change(person) for person in people])
+    rows, cursor, _ = pull_all(world, device, limit=7)
+    assert [r["row_id"] for r in rows] == people  # every one, once, in push order
+    assert pull_all(world, device, cursor=cursor)[0] == []
+
+
+def test_a_person_moved_to_another_team_leaves_the_old_devices(world):
+    custody, prison = world.enrol("Custody North"), world.enrol("Prison In-Reach")
+    person = str(uuid.uuid4())
+    push(world, custody, change(person))
+    _, custody_cursor, _ = pull_all(world, custody)
+    other = str(uuid.uuid4())
+    push(world, prison, change(other))
+    _, prison_cursor, _ = pull_all(world, prison)
+    with world.sessions.begin() as session:
+        sync_pull.move_person(session, person, world.teams["Prison In-Reach"])
+    rows, _, evicted = pull_all(world, custody, cursor=custody_cursor)
+    assert evicted == [person] and rows == []
+    rows, _, _ = pull_all(world, prison, cursor=prison_cursor)
+    assert [r["row_id"] for r in rows] == [person]  # its history arrives at the new team
+
+
+def test_a_revoked_device_cannot_sync(world):
+    from sync.server.models import Device
+    from sync.server.models.base import utcnow
+
+    device = world.enrol("Custody North")
+    with world.sessions.begin() as session:
+        session.get(Device, device.id).revoked_at = utcnow()
+    reply = world.client.get(f"{API}{p.SYNC_PULL_PATH}", headers=device.headers())
+    assert reply.status_code == 403
+    assert reply.json()["action"] == p.ACTION_DESTROY_LOCAL_KEYS
