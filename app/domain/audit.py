@@ -12,8 +12,11 @@ class AuditAction(StrEnum):
     EDIT = "edit"
     PRINT = "print"
     EXPORT = "export"
+    VERIFY = "verify"  # a printed or saved PDF was checked against the record
     SIGN_IN = "sign-in"
     SIGN_IN_FAILED = "failed-sign-in"
     LOCK = "lock"
     SIGN_OUT = "sign-out"
     DEVICE_SET_UP = "device-set-up"
+    SYNC = "sync"
+    ENROL = "enrol"

@@ -10,6 +10,7 @@ from app.domain.passphrase import passphrase_problems
 from app.services.errors import InvalidInput, SignInRefused
 from app.services.reference import ReferenceData
 from app.services.session import WorkerSession
+from app.services.sync import escrow_store_key, remember_enrolment
 from app.services.views import WorkerInfo
 from app.store.device import DeviceStore, OpenStore
 from app.store.errors import StoreError, WrongPassphraseError
@@ -17,6 +18,7 @@ from app.store.keys import KdfParams
 from app.store.models import Worker
 from app.store.repositories import DeviceMetaRepository, WorkerRepository
 from app.store.throttle import SignInThrottle
+from sync.client.transport import HttpTransport, SyncError
 
 _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,31}$")
 
@@ -53,9 +55,40 @@ class DeviceService:
             worker = _worker_info(WorkerRepository(db).add(
                 username=username, full_name=full_name.strip(), role="team_lead"))
             DeviceMetaRepository(db).put("mode", "standalone")
-        session = WorkerSession(store, worker, self._reference)
+        session = self._session(store, worker)
         with session.transaction() as db:
             session.audit(db, AuditAction.DEVICE_SET_UP, detail={"mode": "standalone"})
+            session.audit(db, AuditAction.SIGN_IN)
+        return session
+
+    def _session(self, store: OpenStore, worker: WorkerInfo) -> WorkerSession:
+        return WorkerSession(store, worker, self._reference,
+                             on_revoked=self._store.destroy_key_wraps)
+
+    def enrol(self, *, server_url: str, code: str, device_name: str, username: str,
+              password: str) -> WorkerSession:
+        """Join the organisation's server: the worker's first sign-in is checked there, the
+        store is created with their password as passphrase, its key is escrowed."""
+        username = username.strip().lower()
+        try:
+            enrolment = HttpTransport(server_url).enrol(code.strip(), device_name)
+            authed = HttpTransport(server_url, enrolment["device_token"])
+            worker = authed.sign_in(username, password)["worker"]
+        except SyncError as error:
+            raise SignInRefused(str(error)) from error
+        store = self._store.create(username=username, passphrase=password, kdf=self._kdf)
+        with store.transaction() as db:
+            row = WorkerRepository(db).add(username=username, full_name=worker["display_name"],
+                                           role=worker["role"], worker_id=worker["worker_id"])
+            info = _worker_info(row)
+        session = self._session(store, info)
+        remember_enrolment(session, server_url=server_url, token=enrolment["device_token"],
+                           server_device_id=enrolment["device_id"],
+                           team_name=enrolment["team_name"])
+        escrow_store_key(session, authed)
+        with session.transaction() as db:
+            session.audit(db, AuditAction.ENROL, detail={"server": server_url,
+                                                         "team": enrolment["team_name"]})
             session.audit(db, AuditAction.SIGN_IN)
         return session
 
@@ -81,7 +114,7 @@ class DeviceService:
         if row is None:  # a wrap without a worker row: the files were mixed up
             store.close()
             raise SignInRefused("This account is not known on this device. Contact IT.")
-        session = WorkerSession(store, _worker_info(row), self._reference)
+        session = self._session(store, _worker_info(row))
         with session.transaction() as db:
             for failed_at in failures:
                 when = datetime.fromtimestamp(failed_at, UTC).isoformat(timespec="seconds")

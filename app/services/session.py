@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from app.domain.audit import AuditAction
@@ -15,11 +15,22 @@ from app.store.identity import WriteContext
 
 
 class WorkerSession:
-    def __init__(self, store: OpenStore, worker: WorkerInfo, reference: ReferenceData) -> None:
+    def __init__(self, store: OpenStore, worker: WorkerInfo, reference: ReferenceData,
+                 on_revoked: Callable[[], None] = lambda: None) -> None:
         self._store = store
         self.worker = worker
         self.reference = reference
+        self._on_revoked = on_revoked
         self.context = WriteContext(store.device_id, worker.id, store.clock)
+
+    @property
+    def open_store(self) -> OpenStore:
+        return self._store
+
+    def on_revoked(self) -> None:
+        """The server says this laptop is revoked: destroy the key wraps, then lock."""
+        self._on_revoked()
+        self.close()
 
     @property
     def device_id(self) -> str:

@@ -4,6 +4,7 @@ contacts and merges."""
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -22,6 +23,13 @@ from app.store.person_models import (
 from app.store.repositories import utc_now
 
 Sections = dict[str, dict[str, Value]]
+_NATURAL = uuid.UUID("6f1c2a52-7d0e-4d43-9a39-3b8f0c1e5a77")
+
+
+def natural_id(*parts: str) -> str:
+    """The same id on every device for the same (person, section, field): two workers
+    answering one question offline edit one row, which sync merges, not two rows."""
+    return str(uuid.uuid5(_NATURAL, "|".join(parts)))
 
 
 @dataclass(frozen=True)
@@ -87,7 +95,8 @@ class AssessmentRepository:
                      row: AssessmentValue | None) -> None:
         assert self._ctx is not None
         if row is None:
-            row = AssessmentValue(person_id=person_id, section=section, field=field)
+            row = AssessmentValue(id=natural_id(person_id, section, field),
+                                  person_id=person_id, section=section, field=field)
             stamp_new(row, self._ctx)
             self._session.add(row)
         else:
@@ -110,7 +119,8 @@ class AssessmentRepository:
         row = self._session.scalar(select(SectionConfirmation).where(
             SectionConfirmation.person_id == person_id, SectionConfirmation.section == section))
         if row is None:
-            row = SectionConfirmation(person_id=person_id, section=section)
+            row = SectionConfirmation(id=natural_id(person_id, section),
+                                      person_id=person_id, section=section)
             stamp_new(row, self._ctx)
             self._session.add(row)
         else:

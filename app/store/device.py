@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain.clock import HybridLogicalClock
-from app.store import migrate
+from app.store import migrate, outbox
 from app.store.engine import assert_encrypted, close_engine, open_encrypted_engine
 from app.store.errors import DeviceNotSetUpError, WrongPassphraseError
 from app.store.keys import KdfParams, KeyWrapFile, new_database_key, unwrap_key, wrap_key
@@ -34,6 +34,7 @@ class OpenStore:
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        outbox.install(self._sessions)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -44,6 +45,10 @@ class OpenStore:
     @property
     def is_open(self) -> bool:
         return bool(self._key)
+
+    def key_for_escrow(self) -> bytes:
+        """The store key, for the server's encrypted escrow (recovery by a team lead)."""
+        return bytes(self._key)
 
     def close(self) -> None:
         if not self.is_open:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app.store.models import DeviceMeta, Draft, Worker
+from app.store.models import DeviceMeta, Draft, Worker, new_uuid
 
 
 def utc_now() -> str:
@@ -19,8 +19,12 @@ class WorkerRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def add(self, *, username: str, full_name: str, role: str = "worker") -> Worker:
-        worker = Worker(username=username, full_name=full_name, role=role, created_at=utc_now())
+    def add(self, *, username: str, full_name: str, role: str = "worker",
+            worker_id: str | None = None) -> Worker:
+        # An enrolled device uses the server's worker id, so records name the same person
+        # on every laptop.
+        worker = Worker(id=worker_id or new_uuid(), username=username, full_name=full_name,
+                        role=role, created_at=utc_now())
         self._session.add(worker)
         self._session.flush()
         return worker

@@ -34,6 +34,14 @@ def upgrade() -> None:
         sa.Column("key", sa.String(60), primary_key=True),
         sa.Column("value", sa.Text, nullable=False),
     )
+    # Field history stays append-only, except when a person leaves this laptop's scope
+    # (moved to another team): the eviction marks the person first, and only then may
+    # their history go.
+    op.execute("DROP TRIGGER assessment_history_no_delete")
+    op.execute("CREATE TRIGGER assessment_history_no_delete BEFORE DELETE ON assessment_history "
+               "WHEN NOT EXISTS (SELECT 1 FROM sync_state WHERE key = 'evicting' "
+               "AND value = OLD.person_id) "
+               "BEGIN SELECT RAISE(ABORT, 'field history is append-only'); END")
     op.create_table(
         "sync_conflicts",
         sa.Column("id", sa.String(36), primary_key=True),

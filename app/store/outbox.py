@@ -1,0 +1,85 @@
+"""Every local edit of a synced row writes its outbox entry in the same flush.
+
+Hooked on the session factory (after_flush), so no repository can forget it and the
+edit and its entry commit or roll back together. Rows arriving from the server are
+applied with APPLYING_REMOTE set, so they are not sent back.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.domain.linkage import ndtms_linkage_key
+from app.store.models import Person
+from app.store.sync_models import OutboxEntry
+from app.store.sync_tables import META_COLUMNS, TABLES, SyncedTable, is_syncable
+from sync import protocol as p
+
+APPLYING_REMOTE = "insideout.applying_remote"
+
+
+def install(sessions: sessionmaker[Session]) -> None:
+    event.listen(sessions, "after_flush", _capture)
+
+
+def _capture(session: Session, _context: object) -> None:
+    if session.info.get(APPLYING_REMOTE):
+        return
+    entries = [_entry(obj, None) for obj in session.new if is_syncable(obj)]
+    for obj in session.dirty:
+        if is_syncable(obj) and session.is_modified(obj, include_collections=False):
+            entries.append(_entry(obj, _changed(obj)))
+    if entries:
+        session.connection().execute(insert(OutboxEntry.__table__), entries)
+
+
+def _changed(obj: object) -> list[str]:
+    state = inspect(obj)
+    return sorted(a.key for a in state.attrs
+                  if a.key not in META_COLUMNS and a.history.has_changes())
+
+
+def _base_revision(obj: Any, table: SyncedTable) -> str | None:
+    """The revision the server last saw: the one in the database before this flush.
+
+    Two edits in one transaction make one entry whose base is what was stored, not the
+    intermediate revision the server never received.
+    """
+    if table.append_only:
+        return None
+    history = inspect(obj).attrs.revision_id.history
+    return history.deleted[0] if history.deleted else obj.base_revision_id
+
+
+def _entry(obj: Any, changed: list[str] | None) -> dict[str, Any]:
+    table = TABLES[obj.__tablename__]
+    fields = {name: getattr(obj, name) for name in table.field_names()}
+    revision = obj.id if table.append_only else obj.revision_id
+    change: dict[str, Any] = {
+        "change_id": str(uuid.uuid4()), "table": table.name, "row_id": obj.id,
+        "person_id": table.person_of(obj), "revision_id": revision,
+        "base_revision_id": _base_revision(obj, table) if changed is not None else None,
+        "hlc": getattr(obj, "updated_hlc", None) or obj.hlc,
+        "worker_id": obj.worker_id, "append_only": table.append_only, "fields": fields,
+        "linkage_key": _linkage(obj),
+    }
+    return {
+        "change_id": change["change_id"], "table_name": table.name, "row_id": obj.id,
+        "revision_id": revision, "base_revision_id": change["base_revision_id"],
+        "hlc": change["hlc"], "payload": json.dumps(change),
+        "changed_fields": json.dumps(changed if changed is not None else sorted(fields)),
+        "content_hash": p.content_hash(change), "state": "pending", "error": None,
+    }
+
+
+def _linkage(obj: object) -> str | None:
+    if not isinstance(obj, Person):
+        return None
+    from app.store.people_repo import to_domain  # local: people_repo imports this module's peers
+
+    return ndtms_linkage_key(to_domain(obj))

@@ -1,0 +1,175 @@
+"""The local side of sync: what the sync client reads and writes, nothing more.
+
+Implements sync.client's LocalSyncStore protocol over the encrypted database. A pulled
+page and the cursor after it are saved in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from app.domain.clock import HlcStamp
+from app.store import derived
+from app.store.device import OpenStore
+from app.store.outbox import APPLYING_REMOTE
+from app.store.repositories import utc_now
+from app.store.sync_models import OutboxEntry, SyncConflict, SyncState
+from app.store.sync_tables import TABLES, SyncedTable
+from sync import protocol as p
+
+CURSOR_KEY = "cursor"
+
+
+class EncryptedSyncStore:
+    def __init__(self, store: OpenStore) -> None:
+        self._store = store
+
+    # ---- push -------------------------------------------------------------------------
+    def pending_changes(self, limit: int) -> list[p.Change]:
+        with self._store.transaction() as db:
+            rows = db.scalars(select(OutboxEntry).where(OutboxEntry.state == "pending")
+                              .order_by(OutboxEntry.seq).limit(limit))
+            return [_change(row) for row in rows]
+
+    def record_results(self, results: list[p.ChangeResult]) -> None:
+        with self._store.transaction() as db:
+            for result in results:
+                entry = db.scalar(select(OutboxEntry).where(
+                    OutboxEntry.change_id == result["change_id"]))
+                if entry is None:
+                    continue
+                if result["status"] == "refused":
+                    entry.state, entry.error = "refused", f'{result["code"]}: {result["message"]}'
+                else:
+                    db.delete(entry)
+
+    # ---- pull -------------------------------------------------------------------------
+    def cursor(self) -> int:
+        with self._store.transaction() as db:
+            row = db.get(SyncState, CURSOR_KEY)
+            return int(row.value) if row else 0
+
+    def apply_page(self, page: p.PullResponse) -> int:
+        with self._store.transaction() as db:
+            db.info[APPLYING_REMOTE] = True
+            touched: set[str] = set()
+            for row in page["rows"]:
+                self._store.clock.observe(HlcStamp.decode(row["hlc"]))
+                touched.add(row["person_id"])
+                _apply_row(db, row)
+            for person_id in page["evicted_people"]:
+                _evict(db, person_id)
+            db.flush()
+            derived.refresh(db, touched - set(page["evicted_people"]))
+            db.merge(SyncState(key=CURSOR_KEY, value=str(page["next_cursor"])))
+            db.merge(SyncState(key="last_pull_at", value=utc_now()))
+            return len(page["rows"])
+
+    # ---- what the status bar shows ----------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        with self._store.transaction() as db:
+            def count(query: Any) -> int:
+                return db.scalar(select(func.count()).select_from(query.subquery())) or 0
+            return {
+                "pending": count(select(OutboxEntry).where(OutboxEntry.state == "pending")),
+                "refused": count(select(OutboxEntry).where(OutboxEntry.state == "refused")),
+                "conflicts": count(select(SyncConflict).where(
+                    SyncConflict.resolved_at.is_(None))),
+            }
+
+
+def _change(entry: OutboxEntry) -> p.Change:
+    change: p.Change = json.loads(entry.payload)
+    change["content_hash"] = entry.content_hash
+    return change
+
+
+def _apply_row(db: Session, row: p.PulledRow) -> None:
+    if row["table"] == p.CONFLICTS_TABLE:
+        db.merge(SyncConflict(id=row["row_id"], created_at=utc_now(), **{
+            k: row["fields"][k] for k in ("table_name", "row_id", "field", "kept_value",
+                                          "other_value", "other_worker", "other_device",
+                                          "other_hlc", "resolved_at", "resolved_by")}))
+        return
+    table = TABLES.get(row["table"])
+    if table is None:
+        return  # a table from a newer version of the app: it arrives again after upgrading
+    obj = db.get(table.model, row["row_id"])
+    pending = list(db.scalars(select(OutboxEntry).where(
+        OutboxEntry.table_name == table.name, OutboxEntry.row_id == row["row_id"],
+        OutboxEntry.state == "pending").order_by(OutboxEntry.seq)))
+    pending = _unacknowledged(db, pending, row["revision_id"])
+    local = {f: getattr(obj, f) for f in _changed_fields(pending)} if obj and pending else {}
+    if obj is None:
+        obj = table.model(id=row["row_id"])
+        db.add(obj)
+    _set_fields(obj, table, row)
+    if pending:
+        _rebase(db, obj, table, row, pending, local)
+
+
+def _unacknowledged(db: Session, pending: list[OutboxEntry],
+                    server_revision: str) -> list[OutboxEntry]:
+    """If the server's row is one of our revisions, that entry and those before it were
+    received (their reply was lost); only later ones are still ours to send."""
+    revisions = [entry.revision_id for entry in pending]
+    if server_revision not in revisions:
+        return pending
+    done = revisions.index(server_revision) + 1
+    for entry in pending[:done]:
+        db.delete(entry)
+    return pending[done:]
+
+
+def _changed_fields(pending: list[OutboxEntry]) -> set[str]:
+    return {name for entry in pending for name in json.loads(entry.changed_fields)}
+
+
+def _set_fields(obj: Any, table: SyncedTable, row: p.PulledRow) -> None:
+    for name in table.field_names():
+        if name in row["fields"]:
+            setattr(obj, name, row["fields"][name])
+    if not table.append_only:
+        obj.revision_id, obj.base_revision_id = row["revision_id"], None
+        obj.updated_hlc, obj.device_id, obj.worker_id = row["hlc"], row["device_id"], \
+            row["worker_id"]
+
+
+def _rebase(db: Session, obj: Any, table: SyncedTable, row: p.PulledRow,
+            pending: list[OutboxEntry], local: dict[str, Any]) -> None:
+    """Someone else's edit arrived while ours waited: put ours on top of theirs, as one
+    new change based on the server's revision (new ids, so a lost reply cannot turn a
+    resend into a reused-id refusal)."""
+    for entry in pending:
+        db.delete(entry)
+    if not local:
+        return  # nothing of ours left on top of theirs
+    for name, value in local.items():
+        setattr(obj, name, value)
+    obj.base_revision_id, obj.revision_id = row["revision_id"], str(uuid.uuid4())
+    first = json.loads(pending[0].payload)
+    change = {**first, "change_id": str(uuid.uuid4()), "revision_id": obj.revision_id,
+              "base_revision_id": row["revision_id"],
+              "fields": {f: getattr(obj, f) for f in table.field_names()}}
+    db.add(OutboxEntry(change_id=change["change_id"], table_name=table.name, row_id=obj.id,
+                       revision_id=obj.revision_id, base_revision_id=row["revision_id"],
+                       hlc=change["hlc"], payload=json.dumps(change),
+                       changed_fields=json.dumps(sorted(local)),
+                       content_hash=p.content_hash(change), state="pending"))
+
+
+def _evict(db: Session, person_id: str) -> None:
+    """The person now belongs to another team: remove their rows from this laptop."""
+    db.merge(SyncState(key="evicting", value=person_id))  # lets the history trigger allow it
+    db.flush()
+    for table in reversed(list(TABLES.values())):  # children before the person row
+        column = "id" if table.name == "people" else (
+            "survivor_id" if table.name == "person_merges" else "person_id")
+        db.execute(delete(table.model).where(getattr(table.model, column) == person_id))
+    derived.forget(db, person_id)
+    db.execute(delete(SyncState).where(SyncState.key == "evicting"))

@@ -1,0 +1,74 @@
+"""Which local tables sync, how each row names its person, and which never change."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from app.store.models import Base, Person, SyncableMixin
+from app.store.person_models import (
+    AssessmentHistory,
+    AssessmentValue,
+    Consent,
+    Contact,
+    PersonAlias,
+    PersonMerge,
+    SectionConfirmation,
+)
+
+# Identity and bookkeeping travel beside the fields, not inside them.
+META_COLUMNS = frozenset({"id", "revision_id", "base_revision_id", "updated_hlc", "device_id",
+                          "worker_id"})
+
+
+@dataclass(frozen=True)
+class SyncedTable:
+    model: type[Base]
+    person_of: Callable[[Any], str]
+    append_only: bool = False
+
+    @property
+    def name(self) -> str:
+        return str(self.model.__tablename__)
+
+    def columns(self) -> list[str]:
+        return [c.key for c in self.model.__table__.columns]  # type: ignore[attr-defined]
+
+    def field_names(self) -> list[str]:
+        return [c for c in self.columns() if c not in META_COLUMNS]
+
+
+def _own_id(row: Any) -> str:
+    return str(row.id)
+
+
+def _person_id(row: Any) -> str:
+    return str(row.person_id)
+
+
+def _survivor(row: Any) -> str:
+    return str(row.survivor_id)
+
+
+TABLES: dict[str, SyncedTable] = {t.name: t for t in (
+    SyncedTable(Person, _own_id),
+    SyncedTable(PersonAlias, _person_id),
+    SyncedTable(Consent, _person_id),
+    SyncedTable(AssessmentValue, _person_id),
+    SyncedTable(SectionConfirmation, _person_id),
+    SyncedTable(Contact, _person_id),
+    SyncedTable(PersonMerge, _survivor),
+    # Field history is append-only: every value any device wrote reaches every device.
+    SyncedTable(AssessmentHistory, _person_id, append_only=True),
+)}
+
+
+def register(table: SyncedTable) -> None:
+    """Later features (care plans, outcomes) add their tables here."""
+    TABLES[table.name] = table
+
+
+def is_syncable(row: object) -> bool:
+    return getattr(row, "__tablename__", None) in TABLES and (
+        isinstance(row, SyncableMixin) or TABLES[row.__tablename__].append_only)  # type: ignore[attr-defined]

@@ -1,0 +1,65 @@
+"""One sync cycle: push every pending change in batches, then pull every page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sync import protocol as p
+from sync.client.store_api import LocalSyncStore
+from sync.client.transport import HttpTransport
+
+Progress = Callable[[str, int, int], None]  # stage, done, total-or-0
+
+
+@dataclass
+class SyncReport:
+    pushed: int = 0
+    refused: list[str] = field(default_factory=list)  # messages for the worker
+    pulled: int = 0
+    conflicts: int = 0
+    evicted: int = 0
+    clock_warning: str | None = None
+
+
+class SyncEngine:
+    def __init__(self, store: LocalSyncStore, transport: HttpTransport, *,
+                 batch: int = 200, page: int = 500) -> None:
+        self._store = store
+        self._transport = transport
+        self._batch = min(batch, p.MAX_PUSH_BATCH)
+        self._page = min(page, p.MAX_PULL_PAGE)
+
+    def run_once(self, progress: Progress | None = None) -> SyncReport:
+        report = SyncReport()
+        self.push(report, progress)
+        self.pull(report, progress)
+        return report
+
+    def push(self, report: SyncReport, progress: Progress | None = None) -> None:
+        previous: list[str] = []
+        while True:
+            changes = self._store.pending_changes(self._batch)
+            ids = [c["change_id"] for c in changes]
+            if not changes or ids == previous:
+                return  # nothing left, or nothing the store could settle: stop, never spin
+            previous = ids
+            reply = self._transport.push(changes)
+            self._store.record_results(reply["results"])
+            report.pushed += sum(r["status"] != "refused" for r in reply["results"])
+            report.refused += [f'{r["change_id"][:8]}: {r["message"]}'
+                               for r in reply["results"] if r["status"] == "refused"]
+            report.conflicts += sum(r["conflicts"] for r in reply["results"])
+            report.clock_warning = reply["clock_warning"] or report.clock_warning
+            if progress:
+                progress("push", report.pushed, 0)
+
+    def pull(self, report: SyncReport, progress: Progress | None = None) -> None:
+        while True:
+            page = self._transport.pull(self._store.cursor(), self._page)
+            report.pulled += self._store.apply_page(page)
+            report.evicted += len(page["evicted_people"])
+            if progress:
+                progress("pull", report.pulled, 0)
+            if not page["has_more"]:
+                return

@@ -1,0 +1,24 @@
+"""The only way the sync client touches local data: this protocol, which app.store implements."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from sync import protocol as p
+
+
+class LocalSyncStore(Protocol):
+    def pending_changes(self, limit: int) -> list[p.Change]:
+        """Unsent local changes, oldest first."""
+        ...
+
+    def record_results(self, results: list[p.ChangeResult]) -> None:
+        """Drop acknowledged changes; keep refused ones, with the reason, for the worker."""
+        ...
+
+    def cursor(self) -> int:
+        ...
+
+    def apply_page(self, page: p.PullResponse) -> int:
+        """Apply rows and evictions and save page['next_cursor'] in one transaction."""
+        ...

@@ -1,0 +1,116 @@
+"""HTTP to the central server: explicit timeouts, retries with backoff, Retry-After honoured.
+
+Network failures and 5xx are retried; a 4xx is the server's considered answer and is
+raised at once. A revoked device gets DeviceRevoked, whatever it was asking.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from typing import Any
+
+import requests
+
+from sync import protocol as p
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class SyncError(Exception):
+    """Sync could not finish; the message says why in a worker's words."""
+
+
+class ServerUnreachable(SyncError):
+    pass
+
+
+class DeviceRevoked(SyncError):
+    def __init__(self) -> None:
+        super().__init__("This laptop has been revoked by IT. Its local keys have been "
+                         "destroyed; contact IT to enrol it again.")
+
+
+class ServerRefused(SyncError):
+    def __init__(self, status: int, body: dict[str, Any]) -> None:
+        super().__init__(f"The server refused the request ({status}): "
+                         f"{body.get('message', 'no reason given')}")
+        self.status, self.body = status, body
+
+
+class HttpTransport:
+    def __init__(self, base_url: str, token: str = "", *, timeout: tuple[float, float] = (5, 30),
+                 attempts: int = 5, sleep: Callable[[float], None] = time.sleep,
+                 session: requests.Session | None = None) -> None:
+        self._base = base_url.rstrip("/") + p.API_PREFIX
+        self._token = token
+        self._timeout = timeout
+        self._attempts = attempts
+        self._sleep = sleep
+        self._http = session or requests.Session()
+
+    def push(self, changes: list[p.Change]) -> p.PushResponse:
+        return self._request("POST", p.SYNC_PUSH_PATH, json={"changes": changes})
+
+    def pull(self, cursor: int, limit: int) -> p.PullResponse:
+        return self._request("GET", p.SYNC_PULL_PATH, params={"cursor": cursor, "limit": limit})
+
+    def enrol(self, code: str, device_name: str) -> p.EnrolResponse:
+        return self._request("POST", p.ENROL_PATH,
+                             json={"code": code, "device_name": device_name})
+
+    def upload_escrow(self, store_key_b64: str) -> p.EscrowReceipt:
+        return self._request("PUT", p.ESCROW_PATH, json={"store_key": store_key_b64})
+
+    def sign_in(self, username: str, password: str) -> p.SignInResponse:
+        return self._request("POST", p.SIGN_IN_PATH,
+                             json={"username": username, "password": password})
+
+    def health(self) -> p.Health:
+        return self._request("GET", p.HEALTH_PATH)
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        headers = {"Authorization": f"Bearer {self._token}"} if self._token else {}
+        for attempt in range(1, self._attempts + 1):
+            try:
+                reply = self._http.request(method, self._base + path, headers=headers,
+                                           timeout=self._timeout, **kwargs)
+            except requests.RequestException as error:
+                if attempt == self._attempts:
+                    raise ServerUnreachable(f"The server cannot be reached: {error}") from error
+                self._sleep(_backoff(attempt))
+                continue
+            if reply.status_code in RETRY_STATUSES and attempt < self._attempts:
+                self._sleep(_retry_after(reply) or _backoff(attempt))
+                continue
+            return _checked(reply)
+        raise ServerUnreachable("The server kept failing; sync will try again later.")
+
+
+def _backoff(attempt: int) -> float:
+    return min(30.0, 0.5 * 2 ** (attempt - 1)) * (0.5 + random.random() / 2)
+
+
+def _retry_after(reply: requests.Response) -> float | None:
+    try:
+        return min(300.0, float(reply.headers.get("Retry-After", "")))
+    except ValueError:
+        return None
+
+
+def _checked(reply: requests.Response) -> Any:
+    try:
+        body = reply.json()
+    except ValueError:
+        # A truncated or garbled reply: the work may or may not have happened; a resend
+        # is safe because every change is idempotent.
+        raise ServerUnreachable(f"The server sent an unreadable reply ({reply.status_code}).") \
+            from None
+    if reply.status_code >= 400:
+        if isinstance(body, dict) and body.get("error") == p.ERR_DEVICE_REVOKED:
+            raise DeviceRevoked()
+        if reply.status_code >= 500:
+            raise ServerUnreachable(f"The server failed ({reply.status_code}); will retry.")
+        raise ServerRefused(reply.status_code, body if isinstance(body, dict) else {})
+    return body
