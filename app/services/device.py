@@ -76,7 +76,8 @@ class DeviceService:
             worker = authed.sign_in(username, password)["worker"]
         except SyncError as error:
             raise SignInRefused(str(error)) from error
-        store = self._store.create(username=username, passphrase=password, kdf=self._kdf)
+        store = self._store.create(username=username, passphrase=password, kdf=self._kdf,
+                                   device_id=enrolment["device_id"])
         with store.transaction() as db:
             row = WorkerRepository(db).add(username=username, full_name=worker["display_name"],
                                            role=worker["role"], worker_id=worker["worker_id"])

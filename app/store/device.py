@@ -78,13 +78,17 @@ class DeviceStore:
     def usernames(self) -> list[str]:
         return self._wraps.usernames()
 
-    def create(self, *, username: str, passphrase: str, kdf: KdfParams) -> OpenStore:
-        """A brand-new encrypted database with a random key wrapped for its first worker."""
+    def create(self, *, username: str, passphrase: str, kdf: KdfParams,
+               device_id: str | None = None) -> OpenStore:
+        """A brand-new encrypted database with a random key wrapped for its first worker.
+
+        An enrolled laptop takes the id the server gave it, so rows name one device
+        everywhere."""
         if self._files.database.exists():
             raise FileExistsError(f"{self._files.database} already exists; refusing to overwrite")
         self._files.database.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         key = new_database_key()
-        store = self._open_with_key(key, device_id=new_uuid())
+        store = self._open_with_key(key, device_id=device_id or new_uuid())
         self._wraps.put(wrap_key(key, username=username, passphrase=passphrase, kdf=kdf))
         return store
 

@@ -42,6 +42,8 @@ class SyncConflict(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     table_name: Mapped[str] = mapped_column(String(60))
     row_id: Mapped[str] = mapped_column(String(36), index=True)
+    person_id: Mapped[str] = mapped_column(String(36), index=True)
+    revision_id: Mapped[str] = mapped_column(String(36))
     field: Mapped[str] = mapped_column(String(60))
     kept_value: Mapped[str] = mapped_column(Text)
     other_value: Mapped[str] = mapped_column(Text)

@@ -91,7 +91,8 @@ def _change(entry: OutboxEntry) -> p.Change:
 
 def _apply_row(db: Session, row: p.PulledRow) -> None:
     if row["table"] == p.CONFLICTS_TABLE:
-        db.merge(SyncConflict(id=row["row_id"], created_at=utc_now(), **{
+        db.merge(SyncConflict(id=row["row_id"], created_at=utc_now(),
+                              person_id=row["person_id"], revision_id=row["revision_id"], **{
             k: row["fields"][k] for k in ("table_name", "row_id", "field", "kept_value",
                                           "other_value", "other_worker", "other_device",
                                           "other_hlc", "resolved_at", "resolved_by")}))
@@ -100,6 +101,8 @@ def _apply_row(db: Session, row: p.PulledRow) -> None:
     if table is None:
         return  # a table from a newer version of the app: it arrives again after upgrading
     obj = db.get(table.model, row["row_id"])
+    if obj is not None and table.append_only:
+        return  # it never changes, and this laptop already has it
     pending = list(db.scalars(select(OutboxEntry).where(
         OutboxEntry.table_name == table.name, OutboxEntry.row_id == row["row_id"],
         OutboxEntry.state == "pending").order_by(OutboxEntry.seq)))
@@ -134,10 +137,10 @@ def _set_fields(obj: Any, table: SyncedTable, row: p.PulledRow) -> None:
     for name in table.field_names():
         if name in row["fields"]:
             setattr(obj, name, row["fields"][name])
+    obj.device_id, obj.worker_id = row["device_id"], row["worker_id"]
     if not table.append_only:
         obj.revision_id, obj.base_revision_id = row["revision_id"], None
-        obj.updated_hlc, obj.device_id, obj.worker_id = row["hlc"], row["device_id"], \
-            row["worker_id"]
+        obj.updated_hlc = row["hlc"]
 
 
 def _rebase(db: Session, obj: Any, table: SyncedTable, row: p.PulledRow,

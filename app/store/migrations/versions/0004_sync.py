@@ -47,6 +47,8 @@ def upgrade() -> None:
         sa.Column("id", sa.String(36), primary_key=True),
         sa.Column("table_name", sa.String(60), nullable=False),
         sa.Column("row_id", sa.String(36), nullable=False, index=True),
+        sa.Column("person_id", sa.String(36), nullable=False, index=True),
+        sa.Column("revision_id", sa.String(36), nullable=False),
         sa.Column("field", sa.String(60), nullable=False),
         sa.Column("kept_value", sa.Text, nullable=False),
         sa.Column("other_value", sa.Text, nullable=False),

@@ -1,0 +1,67 @@
+"""Conflicts held on this laptop, and resolving one: an edit plus a synced resolution."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from app.store.identity import WriteContext, stamp_edit
+from app.store.repositories import utc_now
+from app.store.sync_models import OutboxEntry, SyncConflict
+from app.store.sync_tables import TABLES
+from sync import protocol as p
+
+_CONFLICT_FIELDS = ("table_name", "row_id", "field", "kept_value", "other_value", "other_worker",
+                    "other_device", "other_hlc", "resolved_at", "resolved_by")
+
+
+class ConflictRepository:
+    def __init__(self, session: Session, ctx: WriteContext | None = None) -> None:
+        self._session = session
+        self._ctx = ctx
+
+    def open(self, person_id: str | None = None) -> list[SyncConflict]:
+        query = select(SyncConflict).where(SyncConflict.resolved_at.is_(None))
+        if person_id:
+            query = query.where(SyncConflict.person_id == person_id)
+        return list(self._session.scalars(query.order_by(SyncConflict.created_at)))
+
+    def current_value(self, conflict: SyncConflict) -> Any:
+        row = self._session.get(TABLES[conflict.table_name].model, conflict.row_id)
+        return getattr(row, conflict.field) if row is not None else None
+
+    def resolve(self, conflict_id: str, value: Any, resolved_by: str) -> SyncConflict:
+        """Write the chosen value like any edit, and record the resolution for everyone."""
+        assert self._ctx is not None
+        conflict = self._session.get(SyncConflict, conflict_id)
+        if conflict is None:
+            raise KeyError(conflict_id)
+        row = self._session.get_one(TABLES[conflict.table_name].model, conflict.row_id)
+        if getattr(row, conflict.field) != value:
+            setattr(row, conflict.field, value)
+            stamp_edit(row, self._ctx)
+        conflict.resolved_at, conflict.resolved_by = utc_now(), resolved_by
+        self._queue_resolution(conflict)
+        return conflict
+
+    def _queue_resolution(self, conflict: SyncConflict) -> None:
+        assert self._ctx is not None
+        revision = str(uuid.uuid4())
+        change: dict[str, Any] = {
+            "change_id": str(uuid.uuid4()), "table": p.CONFLICTS_TABLE, "row_id": conflict.id,
+            "person_id": conflict.person_id, "revision_id": revision,
+            "base_revision_id": conflict.revision_id, "hlc": self._ctx.hlc(),
+            "worker_id": self._ctx.worker_id, "append_only": False,
+            "fields": {name: getattr(conflict, name) for name in _CONFLICT_FIELDS},
+            "linkage_key": None}
+        conflict.revision_id = revision
+        self._session.execute(insert(OutboxEntry.__table__).values(
+            change_id=change["change_id"], table_name=p.CONFLICTS_TABLE, row_id=conflict.id,
+            revision_id=revision, base_revision_id=change["base_revision_id"],
+            hlc=change["hlc"], payload=json.dumps(change),
+            changed_fields=json.dumps(["resolved_at", "resolved_by"]),
+            content_hash=p.content_hash(change), state="pending", error=None))

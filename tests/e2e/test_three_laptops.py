@@ -1,0 +1,119 @@
+"""Three laptops, a real server process, offline edits, syncs in different orders."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.services import assessment, conflicts, people
+from app.services.caseload import caseload
+from app.services.sync import DeviceRevoked, sync_now, sync_status
+from app.services.views import PersonInput
+
+pytestmark = pytest.mark.slow
+
+
+def snapshot(session):
+    """Everything a worker would compare: people, identifiers, assessment, history."""
+    out = {}
+    for person in caseload(session=session):
+        record = people.get_person(session=session, person_id=person.id).person
+        view = assessment.load_assessment(session=session, person_id=person.id)
+        history = assessment.person_history(session=session, person_id=person.id)
+        out[person.id] = (record.name, record.identifiers, record.aliases, view.values,
+                          sorted((h.section, h.field, str(h.old), str(h.new)) for h in history))
+    return out
+
+
+def test_offline_edits_on_three_laptops_converge_with_conflicts_everywhere(enrol):
+    a, b = enrol("ann", "Custody North"), enrol("cal", "Custody North")
+    c = enrol("ann", "Custody North")
+    lee = people.create_person(session=a.session, person=PersonInput(
+        given_name="Lee", family_name="Walker", date_of_birth="02/03/1990", sex="1"))
+    assessment.save_section(session=a.session, person_id=lee.id, section="housing",
+                            typed={"accommodation_need": "1", "housing_notes": "tent"})
+    sync_now(session=a.session)
+    for laptop in (b, c):
+        sync_now(session=laptop.session)
+        assert [p.id for p in caseload(session=laptop.session)] == [lee.id]
+
+    # All three offline now. Different fields on a and b; the same field on b and c.
+    assessment.save_section(session=a.session, person_id=lee.id, section="risk",
+                            typed={"overdose_risk": "high"})
+    assessment.save_section(session=b.session, person_id=lee.id, section="housing",
+                            typed={"housing_notes": "hostel on North Hill"})
+    assessment.save_section(session=c.session, person_id=lee.id, section="housing",
+                            typed={"housing_notes": "sofa at his sister's"})
+    people.create_person(session=c.session, person=PersonInput(
+        given_name="Kim", family_name="Offline", date_of_birth="01/01/1980", sex="2"))
+
+    for laptop in (c, a, b, c, a):  # an awkward order on purpose
+        sync_now(session=laptop.session)
+
+    states = [snapshot(laptop.session) for laptop in (a, b, c)]
+    assert states[0] == states[1] == states[2]
+    values = states[0][lee.id][3]
+    assert values["risk"]["overdose_risk"] == "high"
+    assert values["housing"]["housing_notes"] == "sofa at his sister's"  # first to arrive
+    assert len(states[0]) == 2
+    for laptop in (a, b, c):
+        [held] = conflicts.list_conflicts(session=laptop.session)
+        assert (held.field, held.current, held.other) == (
+            "value_json", '"sofa at his sister\'s"', '"hostel on North Hill"')
+        assert sync_status(session=laptop.session).conflicts == 1
+
+    # b resolves by combining both; everyone gets the resolution and the value.
+    conflicts.resolve_conflict(session=b.session, conflict_id=held.id,
+                               value='"hostel on North Hill; sofa at his sister\'s at weekends"')
+    for laptop in (b, a, c):
+        sync_now(session=laptop.session)
+    for laptop in (a, b, c):
+        assert conflicts.list_conflicts(session=laptop.session) == []
+        values = assessment.load_assessment(session=laptop.session, person_id=lee.id).values
+        assert values["housing"]["housing_notes"] == \
+            "hostel on North Hill; sofa at his sister's at weekends"
+    assert snapshot(a.session) == snapshot(b.session) == snapshot(c.session)
+
+
+def test_every_value_written_is_current_or_in_history(enrol):
+    a, b = enrol("ann", "Custody North"), enrol("cal", "Custody North")
+    lee = people.create_person(session=a.session, person=PersonInput(
+        given_name="Lee", family_name="Walker"))
+    sync_now(session=a.session)
+    sync_now(session=b.session)
+    written = []
+    for n, laptop in enumerate((a, b, a, b)):
+        note = f"note {n} from {laptop.session.worker.username}"
+        written.append(note)
+        assessment.save_section(session=laptop.session, person_id=lee.id, section="housing",
+                                typed={"housing_notes": note})
+    for laptop in (a, b, a, b):
+        sync_now(session=laptop.session)
+    history = assessment.person_history(session=a.session, person_id=lee.id)
+    seen = {h.new for h in history}
+    current = assessment.load_assessment(session=a.session, person_id=lee.id).values
+    seen.add(current["housing"]["housing_notes"])
+    assert set(written) <= seen
+
+
+def test_another_team_does_not_receive_the_person(enrol):
+    a, prison = enrol("ann", "Custody North"), enrol("bob", "Prison In-Reach")
+    people.create_person(session=a.session, person=PersonInput(given_name="Lee",
+                                                               family_name="Walker"))
+    sync_now(session=a.session)
+    sync_now(session=prison.session)
+    assert caseload(session=prison.session) == []
+
+
+def test_a_revoked_laptop_destroys_its_key_wraps(enrol, server):
+    a = enrol("ann", "Custody North")
+    device_id = sync_status(session=a.session) and a.session  # enrolled and signed in
+    server_device = server.admin("list-devices").split()
+    assert device_id is not None and server_device
+    from app.services.sync import _state
+
+    server.admin("revoke-device", "--device-id", _state(a.session, "server_device_id"),
+                 "--reason", "stolen from a car")
+    with pytest.raises(DeviceRevoked, match="revoked"):
+        sync_now(session=a.session)
+    assert not a.session.is_open
+    assert a.device.usernames() == []  # the wraps are gone: the store can never open again
