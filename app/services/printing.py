@@ -197,6 +197,35 @@ class Verification:
     def ok(self) -> bool:
         return self.check.ok and (self.fingerprint_matches or not self.known)
 
+    def headline(self) -> str:
+        if not self.check.signed:
+            return f"NOT VERIFIED: {self.check.problem}."
+        if not self.check.intact:
+            return f"NOT INTACT: {self.check.problem}. Do not rely on this copy."
+        if self.known and not self.fingerprint_matches:
+            return "NOT INTACT: the fingerprint differs from the signed record."
+        return "Intact: this PDF is exactly as it was signed."
+
+    def lines(self) -> list[str]:
+        """What the verify screen and `main.py verify` say, one fact a line."""
+        found = [self.headline()]
+        if self.check.signed:
+            trust = ("from a certificate this device trusts" if self.check.trusted
+                     else "by a certificate this device does not know")
+            found.append(f"Signed {trust}: {self.check.signer}, at {self.check.signed_at}.")
+        if self.kind == "care-plan":
+            found.append(f"Care plan record {self.record_id}, version {self.version_number}.")
+            found.append(f"Fingerprint {self.fingerprint}.")
+        if self.known:
+            found.append(f"Person: {self.person_name}.")
+            found.append("This is the current version." if self.is_current else
+                         f"NOT the current version: version {self.current_number} "
+                         "replaces it.")
+        elif self.kind == "care-plan":
+            found.append("This record is not on this device (or you are not signed in), so "
+                         "whether it is the current version cannot be said here.")
+        return found
+
 
 def _marker(data: bytes) -> dict[str, object]:
     try:

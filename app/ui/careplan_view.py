@@ -1,0 +1,158 @@
+"""The Care plan tab: edit the draft, sign it, preview and print, and every version."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.careplan import CarePlanVersion, short_fingerprint
+from app.services import careplan, printing
+from app.services.careplan import CarePlanView as PlanState
+from app.services.errors import InvalidInput, ServiceError
+from app.services.session import WorkerSession
+from app.services.views import uk_date
+from app.ui.careplan_form import CarePlanForm
+from app.ui.careplan_sign import CarePlanSignDialog
+from app.ui.print_preview import PrintPreview
+
+
+def _describe(version: CarePlanVersion) -> str:
+    if version.status == "signed":
+        return (f"Version {version.number} — signed {uk_date(version.signed_at)} — "
+                f"fingerprint {short_fingerprint(version.fingerprint)[:14]}…")
+    return f"Version {version.number} — draft, started {uk_date(version.created_at)} by " \
+           f"{version.created_by}"
+
+
+class CarePlanTab(QWidget):
+    changed = Signal()
+
+    def __init__(self, *, session: WorkerSession, person_id: str, person_name: str) -> None:
+        super().__init__()
+        self._session = session
+        self.person_id = person_id
+        self._person_name = person_name
+        self.state = PlanState(person_id)
+        self.preview: PrintPreview | None = None
+        self.status = QLabel()
+        self.status.setObjectName("notice")
+        self.status.setWordWrap(True)
+        self.form = CarePlanForm(careplan.catalogue())
+        self.history = QListWidget()
+        self.history.setAccessibleName("Care plan versions")
+        self.history.itemActivated.connect(self._preview_item)
+        self.save_button = QPushButton("&Save draft")
+        self.save_button.clicked.connect(self.save)
+        self.sign_button = QPushButton("Si&gn…")
+        self.sign_button.clicked.connect(self.sign)
+        self.print_button = QPushButton("&Preview and print… (Ctrl+P)")
+        self.print_button.clicked.connect(lambda: self.open_preview())
+        summary = QPushButton("Assessment &summary…")
+        summary.clicked.connect(self.open_assessment_preview)
+        self._layout(summary)
+        self.reload()
+
+    def _layout(self, summary: QPushButton) -> None:
+        buttons = QHBoxLayout()
+        for button in (self.save_button, self.sign_button):
+            buttons.addWidget(button)
+        buttons.addStretch()
+        buttons.addWidget(summary)
+        buttons.addWidget(self.print_button)
+        history = QWidget()
+        column = QVBoxLayout(history)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(QLabel("Every version (double-click to preview):"))
+        column.addWidget(self.history)
+        split = QSplitter()
+        split.addWidget(self.form)
+        split.addWidget(history)
+        split.setStretchFactor(0, 3)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addWidget(split, 1)
+        layout.addLayout(buttons)
+
+    def reload(self) -> None:
+        self.state = careplan.load_care_plan(session=self._session, person_id=self.person_id)
+        self.history.clear()
+        for version in reversed(self.state.versions):  # newest first
+            item = QListWidgetItem(_describe(version))
+            item.setData(Qt.ItemDataRole.UserRole, version.id)
+            self.history.addItem(item)
+        current = self.state.current
+        if current is not None:
+            self.form.show_plan(careplan.plan_input_from(current))
+        self.sign_button.setEnabled(current is not None and current.status == "draft")
+        self.print_button.setEnabled(current is not None)
+        self.status.setText(self._status_text(current))
+
+    def _status_text(self, current: CarePlanVersion | None) -> str:
+        if current is None:
+            return "No care plan yet. Write the goals in their words, add interventions, save."
+        if current.status == "signed":
+            return (f"Version {current.number} is signed and frozen. Saving a change starts "
+                    f"version {current.number + 1}, which you both sign again.")
+        return f"Version {current.number} is a draft: change it freely, then sign it together."
+
+    # ---- actions -------------------------------------------------------------------------
+    def save(self) -> CarePlanVersion | None:
+        try:
+            saved = careplan.save_plan(session=self._session, person_id=self.person_id,
+                                       plan=self.form.value())
+        except InvalidInput as error:
+            self.form.show_problems(error.problems)
+            return None
+        self.reload()
+        self.changed.emit()
+        return saved
+
+    def sign(self) -> CarePlanVersion | None:
+        draft = self.save()  # sign exactly what is on screen
+        if draft is None:
+            return None
+        values = CarePlanSignDialog.ask(number=draft.number, person_name=self._person_name,
+                                        worker_name=self._session.worker.full_name,
+                                        parent=self)
+        if values is None:
+            return None
+        try:
+            signed = careplan.sign_version(session=self._session, version_id=draft.id,
+                                           person=values[0], worker=values[1])
+        except ServiceError as error:
+            self.status.setText(str(error))
+            return None
+        self.reload()
+        self.changed.emit()
+        return signed
+
+    def open_preview(self, version_id: str = "") -> PrintPreview | None:
+        version_id = version_id or (self.state.current.id if self.state.current else "")
+        if not version_id:
+            return None
+        document = printing.care_plan_pdf(session=self._session, version_id=version_id)
+        return self._show(document)
+
+    def open_assessment_preview(self) -> PrintPreview:
+        return self._show(printing.assessment_pdf(session=self._session,
+                                                  person_id=self.person_id))
+
+    def _show(self, document: printing.PdfDocument) -> PrintPreview:
+        if self.preview is not None:
+            self.preview.close()
+            self.preview.deleteLater()
+        self.preview = PrintPreview(session=self._session, document=document, parent=self)
+        self.preview.show()
+        return self.preview
+
+    def _preview_item(self, item: QListWidgetItem) -> None:
+        self.open_preview(str(item.data(Qt.ItemDataRole.UserRole)))
