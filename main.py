@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import headless
 from app.config import RESOURCES_DIR, Paths, Settings, app_version, resolve_paths
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("self-test", help="check the encrypted store works on this machine")
     commands.add_parser("paths", help="print where this device keeps its files")
+    headless.add_commands(commands)
     return parser
 
 
@@ -84,6 +86,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "paths":
         print(f"data folder: {paths.data_dir}\ndatabase:    {paths.database}")
         return 0
+    if args.command in ("enrol", "sync"):
+        device = build_device_service(paths, settings=Settings.load(paths.settings))
+        return getattr(headless, args.command)(device, args)
     return _run_gui(paths)
 
 
