@@ -6,43 +6,89 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
+
 from app.domain.audit import AuditAction
+from app.domain.clock import HlcStamp
 from app.services.errors import NotFound
 from app.services.session import WorkerSession
 from app.store.conflicts_repo import ConflictRepository
 from app.store.derived import refresh
+from app.store.device import DbSession
+from app.store.people_repo import PeopleRepository
+from app.store.person_models import AssessmentHistory, AssessmentValue
+from app.store.sync_models import SyncConflict
 
 
 @dataclass(frozen=True)
 class ConflictView:
     id: str
     person_id: str
-    table: str
-    row_id: str
-    field: str
+    person_name: str
+    label: str  # what the field is, in words
     current: Any  # the value in the record now
     other: Any  # the value another worker wrote at the same time
     other_worker: str
     other_device: str
-    other_when: str  # from the writer's hybrid clock: shown, never used to pick a winner
+    other_when: str  # the writer's own clock: shown, never used to pick a winner
+    is_assessment: bool  # assessment answers are stored as JSON text
+
+
+def _label(db: DbSession, session: WorkerSession, conflict: SyncConflict) -> tuple[str, bool]:
+    if conflict.table_name == "assessment_values":
+        row = db.get(AssessmentValue, conflict.row_id)
+        if row is not None:
+            section = session.reference.schema.section(row.section)
+            return f"{section.title}: {section.field(row.field).label}", True
+    return f"{conflict.table_name.replace('_', ' ')}: {conflict.field.replace('_', ' ')}", False
+
+
+def _who(db: DbSession, conflict: SyncConflict) -> str:
+    """The other writer's name, from the field history their laptop synced (if it has)."""
+    row = db.get(AssessmentValue, conflict.row_id)
+    if conflict.table_name == "assessment_values" and row is not None:
+        history = AssessmentHistory
+        name = db.scalar(select(history.worker_name).where(
+            history.person_id == row.person_id, history.section == row.section,
+            history.field == row.field, history.new_json == json.loads(conflict.other_value),
+            history.worker_id == conflict.other_worker).limit(1))
+        if name:
+            return name
+    return "another worker"
+
+
+def _when(hlc: str) -> str:
+    from datetime import UTC, datetime
+
+    stamp = HlcStamp.decode(hlc)
+    return datetime.fromtimestamp(stamp.wall_ms / 1000, UTC).strftime("%d/%m/%Y %H:%M UTC")
 
 
 def list_conflicts(*, session: WorkerSession, person_id: str | None = None) -> list[ConflictView]:
     with session.transaction() as db:
-        repo = ConflictRepository(db)
-        return [ConflictView(c.id, c.person_id, c.table_name, c.row_id, c.field,
-                             repo.current_value(c), json.loads(c.other_value), c.other_worker,
-                             c.other_device, c.other_hlc) for c in repo.open(person_id)]
+        repo, people = ConflictRepository(db), PeopleRepository(db)
+        views = []
+        for c in repo.open(person_id):
+            label, is_assessment = _label(db, session, c)
+            decode = json.loads if is_assessment else (lambda v: v)
+            name = people.get(c.person_id).name.display() if people.exists(c.person_id) else ""
+            views.append(ConflictView(
+                c.id, c.person_id, name, label, decode(repo.current_value(c)) if
+                repo.current_value(c) is not None else None, decode(json.loads(c.other_value)),
+                _who(db, c), c.other_device, _when(c.other_hlc), is_assessment))
+        return views
 
 
 def resolve_conflict(*, session: WorkerSession, conflict_id: str, value: Any) -> None:
-    """Keep `value` (either side's, or a combination typed by the worker)."""
+    """Keep `value`: either side's, or a combination the worker typed."""
     with session.transaction() as db:
-        try:
-            conflict = ConflictRepository(db, session.context).resolve(
-                conflict_id, value, session.worker.full_name)
-        except LookupError:
-            raise NotFound("That conflict") from None
+        conflict = db.get(SyncConflict, conflict_id)
+        if conflict is None:
+            raise NotFound("That conflict")
+        _, is_assessment = _label(db, session, conflict)
+        stored = json.dumps(value) if is_assessment else value
+        ConflictRepository(db, session.context).resolve(conflict_id, stored,
+                                                        session.worker.full_name)
         db.flush()
         refresh(db, [conflict.person_id])
         session.audit(db, AuditAction.EDIT, record_type="conflict", record_id=conflict_id,

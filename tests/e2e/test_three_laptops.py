@@ -57,13 +57,15 @@ def test_offline_edits_on_three_laptops_converge_with_conflicts_everywhere(enrol
     assert len(states[0]) == 2
     for laptop in (a, b, c):
         [held] = conflicts.list_conflicts(session=laptop.session)
-        assert (held.field, held.current, held.other) == (
-            "value_json", '"sofa at his sister\'s"', '"hostel on North Hill"')
+        assert (held.label, held.current, held.other) == (
+            "Housing: Where they are living and with whom", "sofa at his sister's",
+            "hostel on North Hill")
+        assert held.person_name == "WALKER, Lee" and held.other_worker == "Cal"
         assert sync_status(session=laptop.session).conflicts == 1
 
     # b resolves by combining both; everyone gets the resolution and the value.
     conflicts.resolve_conflict(session=b.session, conflict_id=held.id,
-                               value='"hostel on North Hill; sofa at his sister\'s at weekends"')
+                               value="hostel on North Hill; sofa at his sister's at weekends")
     for laptop in (b, a, c):
         sync_now(session=laptop.session)
     for laptop in (a, b, c):
