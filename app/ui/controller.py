@@ -5,16 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtWidgets import QMessageBox
 
 from app.config import Settings
 from app.services import drafts
 from app.services.device import DeviceService
 from app.services.errors import ServiceError, SignInRefused
 from app.services.session import WorkerSession, lock, sign_out
+from app.services.sync import is_enrolled
+from app.ui.conflicts_view import ConflictsDialog
 from app.ui.first_run import FirstRunWizard
 from app.ui.idle import IdleWatcher
 from app.ui.main_window import MainWindow
 from app.ui.sign_in import SignInWindow
+from app.ui.sync_scheduler import SyncScheduler, describe
 from app.ui.tasks import TaskRunner
 
 AUTOSAVE_MS = 10_000
@@ -25,6 +29,7 @@ class AppController(QObject):
 
     signed_in = Signal()
     locked = Signal()
+    revoked = Signal(str)
 
     def __init__(self, *, device: DeviceService, settings: Settings, version: str) -> None:
         super().__init__()
@@ -36,6 +41,7 @@ class AppController(QObject):
         self.first_run: FirstRunWizard | None = None
         self.sign_in_window: SignInWindow | None = None
         self.main_window: MainWindow | None = None
+        self.scheduler: SyncScheduler | None = None
         self.idle = IdleWatcher(int(settings.idle_lock_minutes * 60_000), self)
         self.idle.idle.connect(self.lock_now)
         # Typed work is saved as an encrypted draft every few seconds, so a crash or a
@@ -48,7 +54,9 @@ class AppController(QObject):
         if self._device.is_set_up():
             self._show_sign_in()
         else:
-            self.first_run = FirstRunWizard(set_up=self._device.set_up_standalone)
+            self.first_run = FirstRunWizard(set_up=self._device.set_up_standalone,
+                                            enrol=self._device.enrol,
+                                            default_server=self._settings.server_url)
             self.first_run.accepted.connect(self._first_run_done)
             self.first_run.show()
 
@@ -91,11 +99,51 @@ class AppController(QObject):
                             idle_minutes=self._settings.idle_lock_minutes)
         window.lock_requested.connect(self.lock_now)
         window.sign_out_requested.connect(self.sign_out_now)
+        window.conflicts_requested.connect(self.show_conflicts)
         window.restore_drafts(drafts.load_drafts(session=session))
         window.show()
         self.main_window = window
         self.idle.start()
         self.autosave.start()
+        self._start_sync(session, window)
+
+    def _start_sync(self, session: WorkerSession, window: MainWindow) -> None:
+        window.show_sync_state(describe(session), "ok")
+        if not is_enrolled(session=session):
+            window.sync_action.setEnabled(False)
+            return
+        self.scheduler = SyncScheduler(session, self)
+        self.scheduler.state_changed.connect(window.show_sync_state)
+        self.scheduler.progress.connect(window.show_sync_progress)
+        self.scheduler.synced.connect(lambda _report: window.refresh_caseload())
+        self.scheduler.revoked.connect(self._revoked)
+        window.sync_requested.connect(self.scheduler.sync_now)
+        self.scheduler.start()
+
+    def show_conflicts(self) -> ConflictsDialog | None:
+        if self.session is None or self.main_window is None:
+            return None
+        dialog = ConflictsDialog(session=self.session, parent=self.main_window)
+        dialog.changed.connect(lambda: self.main_window and self.main_window.show_sync_state(
+            describe(self.session), "ok") if self.session else None)
+        dialog.show()
+        return dialog
+
+    def _revoked(self, message: str) -> None:
+        """The keys are already destroyed: say why, and close everything."""
+        self._stop_sync()
+        if self.main_window is not None:
+            QMessageBox.critical(self.main_window, "This laptop has been revoked", message)
+            self.main_window.hide()
+            self.main_window.deleteLater()
+            self.main_window = None
+        self.session = None
+        self.revoked.emit(message)
+
+    def _stop_sync(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.stop()
+            self.scheduler = None
         self.signed_in.emit()
 
     # ---- locking --------------------------------------------------------------------------
@@ -114,6 +162,7 @@ class AppController(QObject):
             return
         self.idle.stop()
         self.autosave.stop()
+        self._stop_sync()
         session, window = self.session, self.main_window
         if session.is_open:
             drafts.save_drafts(session=session, drafts=window.collect_drafts())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
@@ -21,6 +22,8 @@ from app.services.session import WorkerSession
 from app.ui.resources import icon
 
 SetUp = Callable[..., WorkerSession]
+Enrol = Callable[..., WorkerSession]
+PAGE_MODE, PAGE_WORKER, PAGE_ENROL, PAGE_DONE = range(4)
 
 
 class _ModePage(QWizardPage):
@@ -30,10 +33,11 @@ class _ModePage(QWizardPage):
         self.setSubTitle("Set up this laptop. Everything it stores is encrypted.")
         self.standalone = QRadioButton("Standalone — records stay on this laptop only")
         self.standalone.setChecked(True)
-        self.enrol = QRadioButton("Enrol with your organisation's server")
-        self.enrol.setEnabled(False)
-        note = QLabel("Enrolment needs a server address and a one-time code from IT; it arrives "
-                      "with server support. Standalone devices can enrol later.")
+        self.enrol = QRadioButton("Enrol with your organisation's server (recommended)")
+        self.enrol.setChecked(True)
+        note = QLabel("Enrolling needs the server address and a one-time code from IT. Your "
+                      "records are then shared with your team and backed up centrally. Choose "
+                      "standalone only where there is no server.")
         note.setWordWrap(True)
         note.setObjectName("hint")
         layout = QVBoxLayout(self)
@@ -94,6 +98,50 @@ class _WorkerPage(QWizardPage):
         return True
 
 
+class _EnrolPage(QWizardPage):
+    """Server address, one-time code, and the worker's own server sign-in (checked once)."""
+
+    def __init__(self, enrol: Enrol, default_server: str) -> None:
+        super().__init__()
+        self._enrol = enrol
+        self.session: WorkerSession | None = None
+        self.setTitle("Enrol this laptop")
+        self.setSubTitle("Type the server address and the code IT gave you, then sign in with "
+                         "your InsideOut account. Your password also unlocks this laptop.")
+        self.server, self.code = QLineEdit(default_server), QLineEdit()
+        self.username, self.password = QLineEdit(), QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.code.setPlaceholderText("XXXXX-XXXXX-XXXXX-XXXXX")
+        self.message = QLabel()
+        self.message.setObjectName("fieldError")
+        self.message.setWordWrap(True)
+        form = QFormLayout(self)
+        for label, edit in (("&Server address", self.server), ("Enrolment &code", self.code),
+                            ("&Username", self.username), ("&Password", self.password)):
+            edit.setAccessibleName(label.replace("&", ""))
+            form.addRow(label, edit)
+        form.addRow("", self.message)
+
+    def validatePage(self) -> bool:
+        self.message.clear()
+        if not all(e.text().strip() for e in (self.server, self.code, self.username,
+                                               self.password)):
+            self.message.setText("Fill in all four: address, code, username and password.")
+            return False
+        self.setCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.session = self._enrol(
+                server_url=self.server.text().strip(), code=self.code.text(),
+                device_name=socket.gethostname(), username=self.username.text(),
+                password=self.password.text())
+        except (ServiceError, FileExistsError) as error:
+            self.message.setText(str(error))
+            return False
+        finally:
+            self.unsetCursor()
+        return True
+
+
 class _DonePage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
@@ -106,7 +154,8 @@ class _DonePage(QWizardPage):
 
 
 class FirstRunWizard(QWizard):
-    def __init__(self, *, set_up: SetUp) -> None:
+    def __init__(self, *, set_up: SetUp, enrol: Enrol | None = None,
+                 default_server: str = "") -> None:
         super().__init__()
         self.setObjectName("firstRunWizard")
         self.setWindowTitle("InsideOut — set up this laptop")
@@ -114,10 +163,27 @@ class FirstRunWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.mode_page = _ModePage()
         self.worker_page = _WorkerPage(set_up)
-        for page in (self.mode_page, self.worker_page, _DonePage()):
-            self.addPage(page)
+        self.enrol_page = _EnrolPage(enrol or _no_server, default_server)
+        if enrol is None:
+            self.mode_page.standalone.setChecked(True)
+            self.mode_page.enrol.setEnabled(False)
+        self.setPage(PAGE_MODE, self.mode_page)
+        self.setPage(PAGE_WORKER, self.worker_page)
+        self.setPage(PAGE_ENROL, self.enrol_page)
+        self.setPage(PAGE_DONE, _DonePage())
         self.resize(620, 480)
+
+    def nextId(self) -> int:
+        if self.currentId() == PAGE_MODE:
+            return PAGE_ENROL if self.mode_page.enrol.isChecked() else PAGE_WORKER
+        if self.currentId() in (PAGE_WORKER, PAGE_ENROL):
+            return PAGE_DONE
+        return -1
 
     @property
     def session(self) -> WorkerSession | None:
-        return self.worker_page.session
+        return self.enrol_page.session or self.worker_page.session
+
+
+def _no_server(**_kwargs: object) -> WorkerSession:
+    raise ServiceError("This build has no server support.")

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
     QRadioButton,
     QSplitter,
     QStackedWidget,
@@ -30,6 +31,7 @@ from app.ui.new_person_form import NewPersonForm
 from app.ui.person_view import PersonView
 from app.ui.resources import icon
 from app.ui.triage_view import TriageView
+from app.ui.verify_view import VerifyView  # issue 6
 
 EMPTY_CASELOAD = ("No one on your caseload yet.\n\n"
                   "Press Ctrl+N to add the person in front of you.")
@@ -39,6 +41,8 @@ PERSON_DRAFT_KEY = "person-view"
 class MainWindow(QMainWindow):
     lock_requested = Signal()
     sign_out_requested = Signal()
+    sync_requested = Signal()
+    conflicts_requested = Signal()
 
     def __init__(self, *, session: WorkerSession, version: str, idle_minutes: float) -> None:
         super().__init__()
@@ -156,11 +160,20 @@ class MainWindow(QMainWindow):
         person_menu = self.menuBar().addMenu("&Person")
         self.triage_action = action("Custody &triage", "Ctrl+T", self._triage_current)
         person_menu.addAction(self.triage_action)
+        # issue 6: care plan, printing and verifying
+        self.care_plan_action = action("&Care plan / Print…", "Ctrl+P", self._care_plan_current)
+        person_menu.addAction(self.care_plan_action)
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(action("&Find person", QKeySequence.StandardKey.Find,
                                    self._focus_search, "search"))
         tools_menu = self.menuBar().addMenu("&Tools")
+        self.sync_action = action("&Sync now", "F5", self.sync_requested.emit, "sync")
+        tools_menu.addAction(self.sync_action)
+        tools_menu.addAction(action("&Conflicts and sync problems…", "Ctrl+Shift+C",
+                                    self.conflicts_requested.emit))
+        tools_menu.addSeparator()
         tools_menu.addAction(action("Check the &audit trail", "", self._check_audit))
+        tools_menu.addAction(action("&Verify a printed plan…", "", self.open_verify))  # issue 6
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(action("&About InsideOut", QKeySequence.StandardKey.HelpContents,
                                    self.show_about))
@@ -172,8 +185,14 @@ class MainWindow(QMainWindow):
         self.sync_label.setObjectName("syncState")
         self.sync_label.setAccessibleName("Sync state")
         lock_hint = QLabel(f"Locks after {idle_minutes:g} min idle · Ctrl+L locks now")
+        self.sync_progress = QProgressBar()
+        self.sync_progress.setRange(0, 0)  # busy: a first sync's size is not known up front
+        self.sync_progress.setMaximumWidth(160)
+        self.sync_progress.setAccessibleName("Sync progress")
+        self.sync_progress.hide()
         self.statusBar().addWidget(self.worker_label)
         self.statusBar().addWidget(self.sync_label)
+        self.statusBar().addWidget(self.sync_progress)
         self.statusBar().addPermanentWidget(lock_hint)
 
     # ---- caseload -----------------------------------------------------------------------
@@ -232,6 +251,17 @@ class MainWindow(QMainWindow):
         if self.person_view is not None:
             self.open_triage(self.person_view.person_id)
 
+    def _care_plan_current(self) -> None:
+        """Issue 6: Ctrl+P opens the person's care plan and previews it for printing."""
+        if self.person_view is not None:
+            self.person_view.open_care_plan().open_preview()
+
+    def open_verify(self) -> VerifyView:
+        """Issue 6: Tools > Verify a printed plan."""
+        view = VerifyView(session=self._session, parent=self)
+        view.show()
+        return view
+
     def _triage_done(self, person_id: str) -> None:
         drafts.discard_draft(session=self._session, key=TriageView.DRAFT_KEY)
         self.refresh_caseload()
@@ -246,6 +276,15 @@ class MainWindow(QMainWindow):
     def _form_cancelled(self) -> None:
         drafts.discard_draft(session=self._session, key=NewPersonForm.DRAFT_KEY)
         self.work_area.setCurrentWidget(self.welcome)
+
+    def show_sync_state(self, text: str, level: str) -> None:
+        self.sync_label.setText(text)
+        self.sync_label.setProperty("level", level)
+        self.sync_progress.setVisible(level == "busy")
+
+    def show_sync_progress(self, stage: str, done: int) -> None:
+        self.sync_progress.setFormat(f"{'Sending' if stage == 'push' else 'Receiving'} {done}")
+        self.sync_progress.setTextVisible(True)
 
     # ---- help and tools -----------------------------------------------------------------
     def about_text(self) -> str:

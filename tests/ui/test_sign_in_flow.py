@@ -24,6 +24,8 @@ def _complete_first_run(qtbot, ctrl):
     ctrl.start()
     wizard = ctrl.first_run
     assert wizard is not None and wizard.isVisible()
+    assert wizard.mode_page.enrol.isChecked()  # enrolling is the recommended default
+    wizard.mode_page.standalone.setChecked(True)
     wizard.next()
     page = wizard.worker_page
     qtbot.keyClicks(page.full_name, "Jo Bloggs")

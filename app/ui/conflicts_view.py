@@ -1,0 +1,105 @@
+"""Conflicts: both values side by side with who and when; keep one, the other, or combine."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.conflicts import ConflictView, list_conflicts, resolve_conflict
+from app.services.session import WorkerSession
+
+
+def _text(value: object) -> str:
+    return "(blank)" if value in (None, "") else str(value)
+
+
+class _ConflictCard(QGroupBox):
+    decided = Signal()
+
+    def __init__(self, session: WorkerSession, conflict: ConflictView) -> None:
+        super().__init__(f"{conflict.person_name} — {conflict.label}")
+        self._session, self.conflict = session, conflict
+        current = QLabel(f"<b>In the record now:</b> {_text(conflict.current)}")
+        other = QLabel(f"<b>Also written by {conflict.other_worker}</b> "
+                       f"({conflict.other_when}, laptop {conflict.other_device[:8]}): "
+                       f"{_text(conflict.other)}")
+        for label in (current, other):
+            label.setWordWrap(True)
+        self.keep = QPushButton("Keep the record's value")
+        self.take = QPushButton(f"Use {conflict.other_worker}'s value")
+        self.combine = QPushButton("Combine…")
+        self.keep.clicked.connect(lambda: self._resolve(conflict.current))
+        self.take.clicked.connect(lambda: self._resolve(conflict.other))
+        self.combine.clicked.connect(self._combine)
+        buttons = QHBoxLayout()
+        for button in (self.keep, self.take, self.combine):
+            buttons.addWidget(button)
+        buttons.addStretch()
+        layout = QVBoxLayout(self)
+        for widget in (current, other):
+            layout.addWidget(widget)
+        layout.addLayout(buttons)
+
+    def _combine(self) -> None:
+        start = f"{_text(self.conflict.current)}; {_text(self.conflict.other)}"
+        text, ok = QInputDialog.getMultiLineText(self, "Combine both", self.conflict.label, start)
+        if ok:
+            self._resolve(text)
+
+    def _resolve(self, value: object) -> None:
+        resolve_conflict(session=self._session, conflict_id=self.conflict.id, value=value)
+        self.decided.emit()
+
+
+class ConflictsDialog(QDialog):
+    """Lists every open conflict on this laptop; a decision syncs to everyone."""
+
+    changed = Signal()
+
+    def __init__(self, *, session: WorkerSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("InsideOut — conflicts to resolve")
+        self._session = session
+        self._body = QVBoxLayout()
+        holder = QWidget()
+        holder.setLayout(self._body)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(holder)
+        intro = QLabel("Two workers changed the same thing differently while offline. Nothing "
+                       "was lost: choose what the record should say. Your choice reaches every "
+                       "laptop at the next sync.")
+        intro.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(scroll)
+        self.cards: list[_ConflictCard] = []
+        self.refresh()
+        self.resize(720, 520)
+
+    def refresh(self) -> None:
+        for card in self.cards:
+            card.deleteLater()
+        self.cards = [_ConflictCard(self._session, c)
+                      for c in list_conflicts(session=self._session)]
+        for card in self.cards:
+            card.decided.connect(self._decided)
+            self._body.addWidget(card)
+        if not self.cards:
+            done = QLabel("No conflicts. Everything agrees.")
+            done.setObjectName("emptyState")
+            self._body.addWidget(done)
+
+    def _decided(self) -> None:
+        self.refresh()
+        self.changed.emit()

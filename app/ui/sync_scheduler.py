@@ -1,0 +1,114 @@
+"""Background sync: whenever the server is reachable, never on the UI thread.
+
+Runs a cycle every minute, retries sooner after a failure with growing waits (so a
+custody suite that gets a network back syncs by itself within a minute), and can be
+started by hand. One cycle at a time, on its own thread.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+
+from app.services.session import WorkerSession
+from app.services.sync import DeviceRevoked, SyncError, SyncReport, sync_now, sync_status
+
+OK_INTERVAL_MS = 60_000
+RETRY_INTERVALS_MS = (15_000, 30_000, 60_000, 120_000, 300_000)
+
+
+class _Signals(QObject):
+    progress = Signal(str, int)
+    finished = Signal(object)
+    failed = Signal(object)
+
+
+class _Cycle(QRunnable):
+    def __init__(self, session: WorkerSession, signals: _Signals) -> None:
+        super().__init__()
+        self._session, self.signals = session, signals
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            report = sync_now(session=self._session,
+                              progress=lambda stage, done, _total: self.signals.progress.emit(
+                                  stage, done))
+        except Exception as error:  # reported on the UI thread; the next cycle retries
+            self.signals.failed.emit(error)
+        else:
+            self.signals.finished.emit(report)
+
+
+class SyncScheduler(QObject):
+    state_changed = Signal(str, str)  # text for the status bar, level: ok / busy / error
+    progress = Signal(str, int)
+    revoked = Signal(str)
+    synced = Signal(object)  # SyncReport: views refresh
+
+    def __init__(self, session: WorkerSession, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._timer = QTimer(self, singleShot=True)
+        self._timer.timeout.connect(self.sync_now)
+        self._failures = 0
+        self.running = False
+        self._signals: _Signals | None = None
+
+    def start(self, first_delay_ms: int = 500) -> None:
+        self._timer.start(first_delay_ms)
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self._pool.waitForDone(30_000)
+
+    def sync_now(self) -> None:
+        if self.running or not self._session.is_open:
+            return
+        self.running = True
+        self._timer.stop()
+        self.state_changed.emit("Sync: syncing…", "busy")
+        self._signals = _Signals()
+        self._signals.progress.connect(self.progress)
+        self._signals.finished.connect(self._finished)
+        self._signals.failed.connect(self._failed)
+        self._pool.start(_Cycle(self._session, self._signals))
+
+    def _finished(self, report: SyncReport) -> None:
+        self.running, self._failures = False, 0
+        self.synced.emit(report)
+        self.state_changed.emit(describe(self._session, report.clock_warning), "ok")
+        self._timer.start(OK_INTERVAL_MS)
+
+    def _failed(self, error: Exception) -> None:
+        self.running = False
+        if isinstance(error, DeviceRevoked):
+            self.revoked.emit(str(error))
+            return
+        wait = RETRY_INTERVALS_MS[min(self._failures, len(RETRY_INTERVALS_MS) - 1)]
+        self._failures += 1
+        reason = str(error) if isinstance(error, SyncError) else f"sync failed: {error}"
+        self.state_changed.emit(f"Sync: not connected — retrying in {wait // 1000} s. "
+                                f"({reason})", "error")
+        self._timer.start(wait)
+
+
+def describe(session: WorkerSession, clock_warning: str | None = None) -> str:
+    """'Sync: 12:04 · 3 waiting · 1 conflict' for the status bar."""
+    if not session.is_open:
+        return "Sync: locked"
+    status = sync_status(session=session)
+    if not status.enrolled:
+        return "Sync: standalone device — not connected to a server"
+    parts = [f"Sync: last {status.last_sync[11:16]} UTC" if status.last_sync
+             else "Sync: not yet"]
+    if status.pending:
+        parts.append(f"{status.pending} waiting to send")
+    if status.conflicts:
+        parts.append(f"{status.conflicts} conflict(s) to resolve")
+    if status.refused:
+        parts.append(f"{status.refused} refused — see Tools > Sync problems")
+    if clock_warning:
+        parts.append("clock is wrong")
+    return " · ".join(parts)
