@@ -22,6 +22,7 @@ from sync.server.models import (
     SyncRow,
 )
 from sync.server.services import people as access
+from sync.server.services import sync_registry as registry
 from sync.server.services.sync_merge import FieldConflict, merge
 
 
@@ -112,16 +113,22 @@ def _apply(session: Session, device: Device, change: p.Change, feed: _Feed) -> p
     incoming: dict[str, Any] = change["fields"]
     if current is None:
         _write(session, device, change, incoming, feed, None)
+        registry.update_from_row(session, change["table"], change["person_id"], incoming,
+                                 change.get("linkage_key"))
         return _result(change, "applied", 201, "created", change["revision_id"])
     if current.append_only or change["append_only"]:
         return _result(change, "refused", 409, "an append-only record cannot be changed; "
                        "make a new version instead")
     if current.revision_id == change["base_revision_id"]:
         _write(session, device, change, incoming, feed, current)
+        registry.update_from_row(session, change["table"], change["person_id"], incoming,
+                                 change.get("linkage_key"))
         return _result(change, "applied", 200, "updated", change["revision_id"])
     base = _revision_fields(session, change)
     merged = merge(base, json.loads(current.fields_json), incoming)
     _write(session, device, change, merged.fields, feed, current)
+    registry.update_from_row(session, change["table"], change["person_id"], merged.fields,
+                             change.get("linkage_key"))
     for conflict in merged.conflicts:
         _record_conflict(session, device, change, conflict, feed)
     return _result(change, "merged", 200, f"merged with {len(merged.conflicts)} conflict(s)",

@@ -1,0 +1,54 @@
+"""Keep the person registry (who may see whom, lookup) in step with synced rows.
+
+The registry is what access rules, lookups and fetches read; synced rows are the
+record itself. A person row brings the linkage key and identifiers; a consent row
+brings what partners may see.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from sync.server.models import Consent, Person, PersonIdentifier
+
+# Local column -> registry identifier kind (sync.protocol.IDENTIFIER_KINDS).
+_IDENTIFIERS = {"pnc_id": "pnc", "prison_number": "nomis", "nhs_number": "nhs"}
+
+
+def update_from_row(session: Session, table: str, person_id: str, fields: dict[str, Any],
+                    linkage_key: str | None) -> None:
+    if table == "people":
+        _person(session, person_id, fields, linkage_key)
+    elif table == "consents" and fields.get("agency"):
+        _consent(session, person_id, fields)
+
+
+def _person(session: Session, person_id: str, fields: dict[str, Any],
+            linkage_key: str | None) -> None:
+    person = session.get(Person, person_id)
+    if person is None:
+        return
+    if linkage_key:
+        person.linkage_key = linkage_key
+    wanted = {(kind, str(fields[column])) for column, kind in _IDENTIFIERS.items()
+              if fields.get(column)}
+    have = {(i.kind, i.value) for i in session.scalars(
+        select(PersonIdentifier).where(PersonIdentifier.person_id == person_id))}
+    for kind, value in have - wanted:
+        session.execute(delete(PersonIdentifier).where(
+            PersonIdentifier.person_id == person_id, PersonIdentifier.kind == kind,
+            PersonIdentifier.value == value))
+    for kind, value in sorted(wanted - have):
+        session.add(PersonIdentifier(person_id=person_id, kind=kind, value=value))
+
+
+def _consent(session: Session, person_id: str, fields: dict[str, Any]) -> None:
+    granted = not fields.get("withdrawn_on") and not fields.get("deleted")
+    row = session.get(Consent, (person_id, fields["agency"]))
+    if row is None:
+        session.add(Consent(person_id=person_id, agency=fields["agency"], granted=granted))
+    else:
+        row.granted = granted
