@@ -6,8 +6,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-
 from app.domain.audit import AuditAction
 from app.domain.clock import HlcStamp
 from app.services.errors import NotFound
@@ -16,7 +14,7 @@ from app.store.conflicts_repo import ConflictRepository
 from app.store.derived import refresh
 from app.store.device import DbSession
 from app.store.people_repo import PeopleRepository
-from app.store.person_models import AssessmentHistory, AssessmentValue
+from app.store.person_models import AssessmentValue
 from app.store.sync_models import SyncConflict
 
 
@@ -43,20 +41,6 @@ def _label(db: DbSession, session: WorkerSession, conflict: SyncConflict) -> tup
     return f"{conflict.table_name.replace('_', ' ')}: {conflict.field.replace('_', ' ')}", False
 
 
-def _who(db: DbSession, conflict: SyncConflict) -> str:
-    """The other writer's name, from the field history their laptop synced (if it has)."""
-    row = db.get(AssessmentValue, conflict.row_id)
-    if conflict.table_name == "assessment_values" and row is not None:
-        history = AssessmentHistory
-        name = db.scalar(select(history.worker_name).where(
-            history.person_id == row.person_id, history.section == row.section,
-            history.field == row.field, history.new_json == json.loads(conflict.other_value),
-            history.worker_id == conflict.other_worker).limit(1))
-        if name:
-            return name
-    return "another worker"
-
-
 def _when(hlc: str) -> str:
     from datetime import UTC, datetime
 
@@ -75,7 +59,7 @@ def list_conflicts(*, session: WorkerSession, person_id: str | None = None) -> l
             views.append(ConflictView(
                 c.id, c.person_id, name, label, decode(repo.current_value(c)) if
                 repo.current_value(c) is not None else None, decode(json.loads(c.other_value)),
-                _who(db, c), c.other_device, _when(c.other_hlc), is_assessment))
+                repo.writer_name(c), c.other_device, _when(c.other_hlc), is_assessment))
         return views
 
 

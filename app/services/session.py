@@ -22,6 +22,7 @@ class WorkerSession:
         self.reference = reference
         self._on_revoked = on_revoked
         self.context = WriteContext(store.device_id, worker.id, store.clock)
+        self.server_token = ""  # the worker's server sign-in, kept in memory until lock
 
     @property
     def open_store(self) -> OpenStore:

@@ -6,10 +6,13 @@ import base64
 from dataclasses import dataclass
 
 from app.domain.audit import AuditAction
+from app.domain.errors import InvalidValue
+from app.domain.identifiers import normalise_nhs_number, normalise_pnc_id, normalise_prison_number
 from app.services.session import WorkerSession
 from app.store.repositories import DeviceMetaRepository
 from app.store.sync_models import SyncState
 from app.store.sync_store import EncryptedSyncStore
+from sync import protocol as p
 from sync.client.engine import Progress, SyncEngine, SyncReport
 from sync.client.transport import (
     DeviceRevoked,
@@ -82,3 +85,51 @@ def remember_enrolment(session: WorkerSession, *, server_url: str, token: str,
 
 def escrow_store_key(session: WorkerSession, transport: HttpTransport) -> None:
     transport.upload_escrow(base64.b64encode(session.open_store.key_for_escrow()).decode())
+
+
+# ---- people known to other teams: the custody-to-prison handover ------------------------
+@dataclass(frozen=True)
+class ElsewhereMatch:
+    person_id: str
+    owning_team_id: str
+    linkage_key: str
+
+
+def _worker_transport(session: WorkerSession, password: str) -> HttpTransport:
+    """Worker actions need the worker's own server sign-in, once per unlocked session."""
+    transport = transport_for(session)
+    token = session.server_token
+    if not token:
+        token = transport.sign_in(session.worker.username, password)["session_token"]
+        session.server_token = token
+    transport.worker_session = token
+    return transport
+
+
+def find_elsewhere(*, session: WorkerSession, password: str, typed: str) -> list[ElsewhereMatch]:
+    """By an identifier (PNC ID, prison number, NHS number) or the NDTMS linkage key."""
+    transport = _worker_transport(session, password)
+    identifier = _identifier(typed)
+    found = transport.lookup(identifier=identifier) if identifier else transport.lookup(
+        linkage_key=typed.strip().upper())
+    return [ElsewhereMatch(m["person_id"], m["owning_team_id"], m["linkage_key"]) for m in found]
+
+
+def fetch_person(*, session: WorkerSession, password: str, person_id: str,
+                 reason: str) -> SyncReport:
+    """Bring the person onto this laptop (their consent must allow it), then sync them in."""
+    _worker_transport(session, password).fetch(person_id, reason)
+    with session.transaction() as db:
+        session.audit(db, AuditAction.VIEW, record_type="person-fetch", record_id=person_id,
+                      detail={"reason": reason})
+    return sync_now(session=session)
+
+
+def _identifier(typed: str) -> p.Identifier | None:
+    for kind, parse in (("pnc", normalise_pnc_id), ("nomis", normalise_prison_number),
+                        ("nhs", normalise_nhs_number)):
+        try:
+            return {"kind": kind, "value": parse(typed)}  # type: ignore[typeddict-item]
+        except InvalidValue:
+            continue
+    return None

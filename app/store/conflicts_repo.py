@@ -10,6 +10,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.store.identity import WriteContext, stamp_edit
+from app.store.person_models import AssessmentHistory, AssessmentValue
 from app.store.repositories import utc_now
 from app.store.sync_models import OutboxEntry, SyncConflict
 from app.store.sync_tables import TABLES
@@ -29,6 +30,20 @@ class ConflictRepository:
         if person_id:
             query = query.where(SyncConflict.person_id == person_id)
         return list(self._session.scalars(query.order_by(SyncConflict.created_at)))
+
+    def writer_name(self, conflict: SyncConflict) -> str:
+        """The other writer's name, from the field history their laptop synced (if any)."""
+        row = self._session.get(AssessmentValue, conflict.row_id)
+        if conflict.table_name == "assessment_values" and row is not None:
+            history = AssessmentHistory
+            name = self._session.scalar(select(history.worker_name).where(
+                history.person_id == row.person_id, history.section == row.section,
+                history.field == row.field,
+                history.new_json == json.loads(conflict.other_value),
+                history.worker_id == conflict.other_worker).limit(1))
+            if name:
+                return name
+        return "another worker"
 
     def current_value(self, conflict: SyncConflict) -> Any:
         row = self._session.get(TABLES[conflict.table_name].model, conflict.row_id)

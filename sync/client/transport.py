@@ -42,9 +42,10 @@ class ServerRefused(SyncError):
 class HttpTransport:
     def __init__(self, base_url: str, token: str = "", *, timeout: tuple[float, float] = (5, 30),
                  attempts: int = 5, sleep: Callable[[float], None] = time.sleep,
-                 session: requests.Session | None = None) -> None:
+                 session: requests.Session | None = None, worker_session: str = "") -> None:
         self._base = base_url.rstrip("/") + p.API_PREFIX
         self._token = token
+        self.worker_session = worker_session  # for worker actions: lookup, fetch
         self._timeout = timeout
         self._attempts = attempts
         self._sleep = sleep
@@ -67,11 +68,23 @@ class HttpTransport:
         return self._request("POST", p.SIGN_IN_PATH,
                              json={"username": username, "password": password})
 
+    def lookup(self, *, linkage_key: str = "", identifier: p.Identifier | None = None
+               ) -> list[p.LookupMatch]:
+        body: dict[str, Any] = {"linkage_key": linkage_key} if linkage_key else {
+            "identifier": identifier}
+        return self._request("POST", p.LOOKUP_PATH, json=body)
+
+    def fetch(self, person_id: str, reason: str) -> p.PersonView:
+        return self._request("POST", f"{p.PEOPLE_PATH}/{person_id}/fetch",
+                             json={"reason": reason})
+
     def health(self) -> p.Health:
         return self._request("GET", p.HEALTH_PATH)
 
     def _request(self, method: str, path: str, **kwargs: Any) -> Any:
         headers = {"Authorization": f"Bearer {self._token}"} if self._token else {}
+        if self.worker_session:
+            headers[p.SESSION_HEADER] = self.worker_session
         for attempt in range(1, self._attempts + 1):
             try:
                 reply = self._http.request(method, self._base + path, headers=headers,
