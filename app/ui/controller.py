@@ -14,6 +14,7 @@ from app.services.errors import ServiceError, SignInRefused
 from app.services.session import WorkerSession, lock, sign_out
 from app.services.sync import is_enrolled
 from app.ui.conflicts_view import ConflictsDialog
+from app.ui.elsewhere_dialog import ElsewhereDialog
 from app.ui.first_run import FirstRunWizard
 from app.ui.idle import IdleWatcher
 from app.ui.main_window import MainWindow
@@ -111,6 +112,7 @@ class AppController(QObject):
         window.show_sync_state(describe(session), "ok")
         if not is_enrolled(session=session):
             window.sync_action.setEnabled(False)
+            window.elsewhere_action.setEnabled(False)
             return
         self.scheduler = SyncScheduler(session, self)
         self.scheduler.state_changed.connect(window.show_sync_state)
@@ -118,6 +120,7 @@ class AppController(QObject):
         self.scheduler.synced.connect(lambda _report: window.refresh_caseload())
         self.scheduler.revoked.connect(self._revoked)
         window.sync_requested.connect(self.scheduler.sync_now)
+        window.elsewhere_requested.connect(self.show_elsewhere)
         self.scheduler.start()
 
     def show_conflicts(self) -> ConflictsDialog | None:
@@ -126,6 +129,16 @@ class AppController(QObject):
         dialog = ConflictsDialog(session=self.session, parent=self.main_window)
         dialog.changed.connect(lambda: self.main_window and self.main_window.show_sync_state(
             describe(self.session), "ok") if self.session else None)
+        dialog.show()
+        return dialog
+
+    def show_elsewhere(self) -> ElsewhereDialog | None:
+        if self.session is None or self.main_window is None:
+            return None
+        window = self.main_window
+        dialog = ElsewhereDialog(session=self.session, parent=window)
+        dialog.fetched.connect(lambda person_id: (window.refresh_caseload(),
+                                                  window.open_person(person_id)))
         dialog.show()
         return dialog
 

@@ -43,6 +43,7 @@ class MainWindow(QMainWindow):
     sign_out_requested = Signal()
     sync_requested = Signal()
     conflicts_requested = Signal()
+    elsewhere_requested = Signal()
 
     def __init__(self, *, session: WorkerSession, version: str, idle_minutes: float) -> None:
         super().__init__()
@@ -160,6 +161,9 @@ class MainWindow(QMainWindow):
         person_menu = self.menuBar().addMenu("&Person")
         self.triage_action = action("Custody &triage", "Ctrl+T", self._triage_current)
         person_menu.addAction(self.triage_action)
+        self.elsewhere_action = action("Find someone known to &another team…", "Ctrl+Shift+F",
+                                       self.elsewhere_requested.emit)
+        person_menu.addAction(self.elsewhere_action)
         # issue 6: care plan, printing and verifying
         self.care_plan_action = action("&Care plan / Print…", "Ctrl+P", self._care_plan_current)
         person_menu.addAction(self.care_plan_action)

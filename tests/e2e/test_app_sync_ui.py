@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 
 import main
 from app.config import Settings, resolve_paths
@@ -106,3 +107,35 @@ def test_the_app_keeps_working_and_retries_when_the_server_is_down(qtbot, app_co
         ctrl.scheduler.sync_now()
     assert "waiting" not in ctrl.main_window.sync_label.text()
     assert person.id
+
+
+def test_prison_worker_fetches_a_custody_person_through_the_app(qtbot, app_controller, server,
+                                                                enrol):
+    custody = enrol("ann", "Custody North")
+    person = people.create_person(session=custody.session, person=PersonInput(
+        given_name="Darren", family_name="Smith", date_of_birth="23/11/1984", sex="1",
+        prison_number="A1234BC"))
+    people.give_consent(session=custody.session, person_id=person.id, agency="prison")
+    sync_now(session=custody.session)
+
+    ctrl = app_controller
+    ctrl.start()
+    ctrl.first_run.next()
+    page = ctrl.first_run.enrol_page
+    page.code.setText(server.enrolment_code("Prison In-Reach"))
+    page.username.setText("bob")
+    page.password.setText(PASSWORD)
+    ctrl.first_run.next()
+    ctrl.first_run.accept()
+    qtbot.waitUntil(lambda: ctrl.main_window is not None)
+    dialog = ctrl.show_elsewhere()
+    qtbot.keyClicks(dialog.typed, "a1234bc")
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    qtbot.mouseClick(dialog.findChildren(type(dialog.findChild(QPushButton)))[0],
+                     Qt.MouseButton.LeftButton)
+    assert dialog.results.count() == 1, dialog.message.text()
+    qtbot.keyClicks(dialog.reason, "remanded to HMP Chelmsford this morning")
+    dialog.fetch()
+    window = ctrl.main_window
+    assert window.person_view is not None and window.person_view.person_id == person.id
+    assert "SMITH, Darren" in window.person_view.banner.name.text()
