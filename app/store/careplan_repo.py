@@ -127,7 +127,8 @@ class CarePlanRepository:
         assert self._ctx is not None
         strokes = [[[x, y] for x, y in stroke] for stroke in signature.strokes]
         row = CarePlanSignature(
-            version_id=version_id, person_id=person_id, role=str(signature.role), kind=str(signature.kind),
+            version_id=version_id, person_id=person_id, role=str(signature.role),
+            kind=str(signature.kind),
             reason=signature.reason, strokes_json=json.dumps(strokes),
             aspect=f"{signature.aspect:.4f}", signer_name=signature.signer_name,
             signed_at=signature.signed_at)

@@ -21,6 +21,7 @@ from app.services import assessment, people
 from app.services.assessment import CONTACT_SETTINGS, AssessmentView, HistoryEntry
 from app.services.session import WorkerSession
 from app.services.views import PersonRecord, uk_date
+from app.ui.careplan_view import CarePlanTab  # issue 6: the Care plan tab
 from app.ui.consent_panel import ConsentPanel
 from app.ui.fields import display_value
 from app.ui.person_banner import PersonBanner
@@ -62,6 +63,7 @@ class PersonView(QWidget):
         self.history.setAccessibleName("Field history")
         self.consent = ConsentPanel(session=session, person_id=person_id)
         self.consent.changed.connect(self.reload)
+        self.care_plan: CarePlanTab | None = None  # issue 6: built in reload, needs the name
         self._build(self._contact_row())
         self.reload()
         self.sections.setCurrentRow(0)
@@ -92,6 +94,7 @@ class PersonView(QWidget):
         self.tabs.addTab(assessment_tab, "&Assessment")
         self.tabs.addTab(self.history, "&History")
         self.tabs.addTab(self.consent, "C&onsent")
+        self.care_plan_index = self.tabs.count()  # issue 6: the Care plan tab goes here
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addWidget(self.notice)
@@ -111,6 +114,22 @@ class PersonView(QWidget):
         self._mark_sections()
         self._fill_history()
         self.consent.show_record(self.record)
+        self._ensure_care_plan_tab()
+
+    def _ensure_care_plan_tab(self) -> None:
+        """Issue 6: the Care plan tab, made once the person's name is known."""
+        if self.care_plan is None:
+            given = self.record.person.name
+            self.care_plan = CarePlanTab(session=self._session, person_id=self.person_id,
+                                         person_name=f"{given.given} {given.family}")
+            self.care_plan.changed.connect(self.changed.emit)
+            self.tabs.insertTab(self.care_plan_index, self.care_plan, "Ca&re plan")
+
+    def open_care_plan(self) -> CarePlanTab:
+        """Issue 6: show the Care plan tab (Person > Care plan / Print)."""
+        assert self.care_plan is not None
+        self.tabs.setCurrentWidget(self.care_plan)
+        return self.care_plan
 
     def _notice_text(self) -> str:
         schema = self._session.reference.schema

@@ -73,7 +73,7 @@ def test_the_database_refuses_to_rewrite_a_signed_version_or_a_signature(signed_
         "UPDATE care_plan_signatures SET signer_name = 'x' WHERE version_id = :v",
         "DELETE FROM care_plan_signatures WHERE version_id = :v",
     ):
-        with pytest.raises(sa.exc.DatabaseError, match="signed|append-only"), \
+        with pytest.raises(sa.exc.DatabaseError, match=r"signed|append-only"), \
                 signed_in.transaction() as db:
             db.execute(sa.text(statement), {"v": signed.id})
     assert careplan.get_version(session=signed_in, version_id=signed.id) == signed
