@@ -10,6 +10,7 @@ from sync.server import crypto, db
 from sync.server.api import (
     errors,
     routes_auth,
+    routes_certs,
     routes_devices,
     routes_health,
     routes_people,
@@ -53,6 +54,7 @@ def create_app(
         routes_people,
         routes_team,
         routes_sync,
+        routes_certs,  # issue 6: device signing certificates from the organisation CA
     ):
         app.include_router(module.router, prefix=p.API_PREFIX, responses=COMMON_RESPONSES)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
