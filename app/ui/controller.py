@@ -117,11 +117,16 @@ class AppController(QObject):
         self.scheduler = SyncScheduler(session, self)
         self.scheduler.state_changed.connect(window.show_sync_state)
         self.scheduler.progress.connect(window.show_sync_progress)
-        self.scheduler.synced.connect(lambda _report: window.refresh_caseload())
+        self.scheduler.synced.connect(lambda _report: self._after_sync(session, window))
         self.scheduler.revoked.connect(self._revoked)
         window.sync_requested.connect(self.scheduler.sync_now)
         window.elsewhere_requested.connect(self.show_elsewhere)
         self.scheduler.start()
+
+    def _after_sync(self, session: WorkerSession, window: MainWindow) -> None:
+        # A cycle that ends after a lock reports to nobody: the window and key are gone.
+        if self.session is session and self.main_window is window and session.is_open:
+            window.refresh_caseload()
 
     def show_conflicts(self) -> ConflictsDialog | None:
         if self.session is None or self.main_window is None:

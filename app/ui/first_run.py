@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -32,8 +33,10 @@ class _ModePage(QWizardPage):
         self.setTitle("Welcome to InsideOut")
         self.setSubTitle("Set up this laptop. Everything it stores is encrypted.")
         self.standalone = QRadioButton("Standalone — records stay on this laptop only")
-        self.standalone.setChecked(True)
         self.enrol = QRadioButton("Enrol with your organisation's server (recommended)")
+        choice = QButtonGroup(self)  # one or the other, even before the page is laid out
+        choice.addButton(self.enrol)
+        choice.addButton(self.standalone)
         self.enrol.setChecked(True)
         note = QLabel("Enrolling needs the server address and a one-time code from IT. Your "
                       "records are then shared with your team and backed up centrally. Choose "
