@@ -29,14 +29,16 @@ class _ConflictCard(QGroupBox):
     def __init__(self, session: WorkerSession, conflict: ConflictView) -> None:
         super().__init__(f"{conflict.person_name} — {conflict.label}")
         self._session, self.conflict = session, conflict
+        mine = conflict.other_worker == session.worker.full_name
+        writer = "you" if mine else conflict.other_worker
         current = QLabel(f"<b>In the record now:</b> {_text(conflict.current)}")
-        other = QLabel(f"<b>Also written by {conflict.other_worker}</b> "
+        other = QLabel(f"<b>Also written by {writer}</b> "
                        f"({conflict.other_when}, laptop {conflict.other_device[:8]}): "
                        f"{_text(conflict.other)}")
         for label in (current, other):
             label.setWordWrap(True)
         self.keep = QPushButton("Keep the record's value")
-        self.take = QPushButton(f"Use {conflict.other_worker}'s value")
+        self.take = QPushButton("Use your value" if mine else f"Use {writer}'s value")
         self.combine = QPushButton("Combine…")
         self.keep.clicked.connect(lambda: self._resolve(conflict.current))
         self.take.clicked.connect(lambda: self._resolve(conflict.other))
@@ -92,6 +94,10 @@ class ConflictsDialog(QDialog):
             card.deleteLater()
         self.cards = [_ConflictCard(self._session, c)
                       for c in list_conflicts(session=self._session)]
+        while self._body.count():  # the old stretch and any "no conflicts" line
+            item = self._body.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
         for card in self.cards:
             card.decided.connect(self._decided)
             self._body.addWidget(card)
@@ -99,6 +105,7 @@ class ConflictsDialog(QDialog):
             done = QLabel("No conflicts. Everything agrees.")
             done.setObjectName("emptyState")
             self._body.addWidget(done)
+        self._body.addStretch()  # cards sit at the top, not spread over the window
 
     def _decided(self) -> None:
         self.refresh()
