@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from app.domain.audit import AuditAction
 from app.services.errors import InvalidInput
 from app.services.session import WorkerSession
@@ -40,3 +42,22 @@ def undo_merge(*, session: WorkerSession, merge_id: str) -> None:
         people.reindex(person_id=merge.merged_id)
         session.audit(db, AuditAction.EDIT, record_type="person-merge", record_id=merge_id,
                       detail={"undone": True})
+
+
+@dataclass(frozen=True)
+class MergeView:
+    merge_id: str
+    merged_id: str
+    merged_name: str
+    reason: str
+    merged_by: str
+    merged_at: str
+
+
+def list_merges(*, session: WorkerSession, survivor_id: str) -> list[MergeView]:
+    """Records folded into this one, each with its undo handle."""
+    with session.transaction() as db:
+        people = PeopleRepository(db)
+        return [MergeView(m.id, m.merged_id, people.get(m.merged_id).name.display(), m.reason,
+                          m.merged_by_name, m.merged_at)
+                for m in AssessmentRepository(db).active_merges(survivor_id)]

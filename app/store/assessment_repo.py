@@ -180,6 +180,11 @@ class AssessmentRepository:
         stamp_edit(row, self._ctx)
         return row
 
+    def active_merges(self, survivor_id: str) -> list[PersonMerge]:
+        return list(self._session.scalars(select(PersonMerge).where(
+            PersonMerge.survivor_id == survivor_id, PersonMerge.undone_at.is_(None))
+            .order_by(PersonMerge.merged_at)))
+
     def merged_ids(self, survivor_id: str) -> list[str]:
         return list(self._session.scalars(select(PersonMerge.merged_id).where(
             PersonMerge.survivor_id == survivor_id, PersonMerge.undone_at.is_(None))))

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.person import Person
 from app.domain.valuesets import ValueSet
 from app.services.errors import InvalidInput, PossibleDuplicates
 from app.services.views import MatchView, PersonInput, PersonSummary
@@ -51,8 +52,11 @@ class NewPersonForm(QWidget):
 
     def __init__(self, *, value_sets: dict[str, ValueSet],
                  find: Callable[[PersonInput], list[MatchView]],
-                 create: Callable[[PersonInput, list[str]], PersonSummary]) -> None:
+                 create: Callable[[PersonInput, list[str]], PersonSummary],
+                 title: str = "New person — we look for them first",
+                 look_for_matches: bool = True) -> None:
         super().__init__()
+        self._title, self._look_for_matches = title, look_for_matches
         self.setObjectName("newPersonForm")
         self._find, self._create = find, create
         self.edits: dict[str, QLineEdit | QComboBox] = {}
@@ -102,7 +106,7 @@ class NewPersonForm(QWidget):
         form.addRow("", error)
 
     def _layout(self, form: QFormLayout) -> None:
-        heading = QLabel("New person — we look for them first")
+        heading = QLabel(self._title)
         heading.setObjectName("heading")
         self.save_button = QPushButton("&Save new person")
         self.save_button.setDefault(True)
@@ -128,7 +132,11 @@ class NewPersonForm(QWidget):
         right.addWidget(hint)
         row = QHBoxLayout(self)
         row.addLayout(left, 3)
-        row.addLayout(right, 2)
+        if self._look_for_matches:
+            row.addLayout(right, 2)
+        else:
+            for widget in (self.match_heading, self.matches, hint):
+                widget.hide()
 
     # ---- reading the form ------------------------------------------------------------
     def _text(self, key: str) -> str:
@@ -147,6 +155,8 @@ class NewPersonForm(QWidget):
     # ---- matches ---------------------------------------------------------------------
     def refresh_matches(self) -> None:
         self._warned = False  # new details: new matches to look at
+        if not self._look_for_matches:
+            return
         typed = self.typed()
         found = self._find(typed) if typed.family_name.strip() else []
         self.show_matches(found)
@@ -200,6 +210,20 @@ class NewPersonForm(QWidget):
 
     def draft_state(self) -> dict[str, object]:
         return {key: self._text(key) for key in self.edits}
+
+    def load_person(self, person: Person) -> None:
+        """Fill the form from a saved record, to edit it."""
+        ids, address = person.identifiers, person.address
+        self.restore_draft({
+            "given_name": person.name.given, "middle_name": person.name.middle,
+            "family_name": person.name.family,
+            "date_of_birth": f"{person.date_of_birth:%d/%m/%Y}" if person.date_of_birth else "",
+            "aliases": ", ".join(a.text for a in person.aliases), "pnc_id": ids.pnc_id,
+            "prison_number": ids.prison_number, "nhs_number": ids.nhs_number,
+            "gender": person.gender, "nationality": person.nationality,
+            "phone": person.contact.phone, "address_line1": address.line1,
+            "town": address.town, "postcode": address.postcode, "sex": person.sex,
+            "ethnicity": person.ethnicity, "home_district": address.home_district})
 
     def restore_draft(self, state: dict[str, object]) -> None:
         for key, edit in self.edits.items():

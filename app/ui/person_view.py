@@ -17,13 +17,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import assessment, people
+from app.services import assessment, merge, people
 from app.services.assessment import CONTACT_SETTINGS, AssessmentView, HistoryEntry
 from app.services.session import WorkerSession
 from app.services.views import PersonRecord, uk_date
 from app.ui.careplan_view import CarePlanTab  # issue 6: the Care plan tab
 from app.ui.consent_panel import ConsentPanel
 from app.ui.fields import display_value
+from app.ui.person_actions import EditPersonDialog, MergeDialog
 from app.ui.person_banner import PersonBanner
 from app.ui.section_panel import SectionPanel
 
@@ -77,13 +78,43 @@ class PersonView(QWidget):
         record.clicked.connect(self._record_contact)
         triage = QPushButton("Custody triage (Ctrl+T)")
         triage.clicked.connect(lambda: self.triage_requested.emit(self.person_id))
+        self.edit_button = QPushButton("Edit details…")
+        self.edit_button.clicked.connect(self.edit_details)
+        self.merge_button = QPushButton("Merge a duplicate…")
+        self.merge_button.clicked.connect(self.merge_duplicate)
+        self.undo_merge_button = QPushButton("Undo merge")
+        self.undo_merge_button.clicked.connect(self.undo_last_merge)
         row = QHBoxLayout()
         row.addWidget(QLabel("Seen today in:"))
         row.addWidget(self.contact_setting)
         row.addWidget(record)
         row.addStretch()
-        row.addWidget(triage)
+        for button in (self.edit_button, self.merge_button, self.undo_merge_button, triage):
+            row.addWidget(button)
         return row
+
+    # ---- details and duplicates --------------------------------------------------------
+    def edit_details(self) -> EditPersonDialog:
+        dialog = EditPersonDialog(session=self._session, person_id=self.person_id, parent=self)
+        dialog.accepted.connect(self._after_save_details)
+        dialog.show()
+        return dialog
+
+    def merge_duplicate(self) -> MergeDialog:
+        dialog = MergeDialog(session=self._session, survivor_id=self.person_id, parent=self)
+        dialog.merged.connect(self._after_save_details)
+        dialog.show()
+        return dialog
+
+    def undo_last_merge(self) -> None:
+        merges = merge.list_merges(session=self._session, survivor_id=self.person_id)
+        if merges:
+            merge.undo_merge(session=self._session, merge_id=merges[-1].merge_id)
+            self._after_save_details()
+
+    def _after_save_details(self) -> None:
+        self.reload()
+        self.changed.emit()
 
     def _build(self, contact_row: QHBoxLayout) -> None:
         assessment_tab = QWidget()
@@ -114,6 +145,7 @@ class PersonView(QWidget):
         self._mark_sections()
         self._fill_history()
         self.consent.show_record(self.record)
+        self.undo_merge_button.setVisible(bool(self.record.merged_from))
         self._ensure_care_plan_tab()
 
     def _ensure_care_plan_tab(self) -> None:
@@ -146,6 +178,9 @@ class PersonView(QWidget):
                 lines.append(f"  … and {len(changes) - _SHOWN_CHANGES} more on the History tab.")
         else:
             lines.append("No contact recorded yet.")
+        for folded in merge.list_merges(session=self._session, survivor_id=self.person_id):
+            lines.append(f"Includes the record of {folded.merged_name}, merged by "
+                         f"{folded.merged_by} ({folded.reason}). 'Undo merge' separates them.")
         stale = [schema.section(s).title for s in self.view.stale]
         if stale:
             lines.append("Needs checking (never done or out of date): " + ", ".join(stale) + ".")
