@@ -52,7 +52,52 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("self-test", help="check the encrypted store works on this machine")
     commands.add_parser("paths", help="print where this device keeps its files")
     headless.add_commands(commands)
+    _add_verify(commands)  # issue 6
     return parser
+
+
+def _add_verify(commands: argparse._SubParsersAction) -> None:
+    """Issue 6: `verify plan.pdf` says whether a signed PDF is intact, whose, and current."""
+    verify = commands.add_parser("verify", help="check a signed care plan PDF is intact, "
+                                 "whose record and version it is, and if it is current")
+    verify.add_argument("pdf", help="the PDF file to check")
+    verify.add_argument("--username", help="sign in as this worker to check trust and "
+                        "whether it is the current version (asks for the passphrase)")
+    verify.add_argument("--password-stdin", action="store_true",
+                        help="read the passphrase from the first line of stdin")
+
+
+def _verify(paths: Paths, args: argparse.Namespace) -> int:
+    """Issue 6. Exit 0 intact, 1 not intact or not trusted, 2 cannot read or sign in."""
+    import getpass
+    from pathlib import Path
+
+    from app.services.errors import ServiceError
+    from app.services.printing import verify_pdf
+
+    try:
+        data = Path(args.pdf).read_bytes()
+    except OSError as error:
+        print(f"verify: cannot read {args.pdf}: {error}", file=sys.stderr)
+        return 2
+    session = None
+    if args.username:
+        secret = (sys.stdin.readline().rstrip("\n") if args.password_stdin
+                  else getpass.getpass("Passphrase: "))
+        try:
+            session = build_device_service(paths).sign_in(username=args.username,
+                                                          passphrase=secret)
+        except ServiceError as error:
+            print(f"verify: {error}", file=sys.stderr)
+            return 2
+    try:
+        result = verify_pdf(data=data, session=session)
+    finally:
+        if session is not None:
+            session.close()
+    print("\n".join(result.lines()))
+    intact = result.check.signed and result.check.intact
+    return 0 if (result.ok if session is not None else intact) else 1
 
 
 def _self_test() -> int:
@@ -86,6 +131,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "paths":
         print(f"data folder: {paths.data_dir}\ndatabase:    {paths.database}")
         return 0
+    if args.command == "verify":  # issue 6
+        return _verify(paths, args)
     if args.command in ("enrol", "sync"):
         device = build_device_service(paths, settings=Settings.load(paths.settings))
         return getattr(headless, args.command)(device, args)

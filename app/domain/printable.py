@@ -75,6 +75,10 @@ class PrintableCarePlan:
     fingerprint: str
     supersedes_number: int | None = None
 
+    def qr_payload(self) -> str:
+        """Upper case only, so the QR code uses its compact alphanumeric mode (small, fast)."""
+        return f"INSIDEOUT:CP:{self.version_id}:{self.version_number}:{self.fingerprint}".upper()
+
     def marker(self) -> str:
         """Machine-readable identity, kept in the PDF's keywords for `verify`."""
         return marker_text("care-plan", self.person.record_id, self.version_id,

@@ -40,7 +40,7 @@ from app.printing.layout import (
     local_time,
     text,
 )
-from app.printing.marks import qr_drawing, signature_drawing
+from app.printing.marks import qr_flowable, signature_drawing
 
 _COLUMNS = (("Intervention", 0.21), ("Responsible agency", 0.17), ("Owner", 0.14),
             ("Target", 0.125), ("Status", 0.10), ("Notes", 0.255))
@@ -141,7 +141,7 @@ def _fingerprint(plan: PrintableCarePlan) -> list[Flowable]:
              "To check this copy: in InsideOut choose Tools &gt; Verify a printed plan, "
              "or compare this fingerprint with the one shown on the record. "
              f"Record {escape(plan.person.record_id)}, version {plan.version_number}.")
-    table = Table([[qr_drawing(plan.marker(), 32 * mm), Paragraph(words, SMALL)]],
+    table = Table([[qr_flowable(plan.qr_payload(), 32 * mm), Paragraph(words, SMALL)]],
                   colWidths=[36 * mm, CONTENT_WIDTH - 36 * mm])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                ("BOX", (0, 0), (-1, -1), 0.6, RULE)]))

@@ -5,7 +5,7 @@ Strokes are drawn as vector lines, so a signature prints sharp at any size.
 
 from __future__ import annotations
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.barcode.qr import QrCode
 from reportlab.graphics.shapes import Drawing, PolyLine, Rect, String
 from reportlab.lib import colors
 
@@ -50,9 +50,7 @@ def _add_strokes(drawing: Drawing, signature: Signature, width: float, height: f
                              strokeLineJoin=1))
 
 
-def qr_drawing(payload: str, size: float) -> Drawing:
-    widget = QrCodeWidget(payload, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.add(widget)
-    return drawing
+def qr_flowable(payload: str, size: float) -> QrCode:
+    # The flowable draws straight onto the page: the drawing widget would build the code
+    # twice and one shape per module, which cost most of the PDF's time budget.
+    return QrCode(payload, width=size, height=size, qrLevel="M", qrBorder=2)

@@ -188,6 +188,7 @@ class Verification:
     known: bool = False
     fingerprint_matches: bool = False
     current_number: int | None = None  # the latest signed version on this device
+    store_checked: bool = False  # False: checked without signing in (integrity only)
 
     @property
     def is_current(self) -> bool:
@@ -210,8 +211,9 @@ class Verification:
         """What the verify screen and `main.py verify` say, one fact a line."""
         found = [self.headline()]
         if self.check.signed:
-            trust = ("from a certificate this device trusts" if self.check.trusted
-                     else "by a certificate this device does not know")
+            trust = ("by a certificate this device trusts" if self.check.trusted
+                     else "by a certificate this device does not know" if self.store_checked
+                     else "(trust not checked: sign in to check it)")
             found.append(f"Signed {trust}: {self.check.signer}, at {self.check.signed_at}.")
         if self.kind == "care-plan":
             found.append(f"Care plan record {self.record_id}, version {self.version_number}.")
@@ -222,8 +224,9 @@ class Verification:
                          f"NOT the current version: version {self.current_number} "
                          "replaces it.")
         elif self.kind == "care-plan":
-            found.append("This record is not on this device (or you are not signed in), so "
-                         "whether it is the current version cannot be said here.")
+            found.append("Whether this is the current version cannot be said here: "
+                         + ("the record is not on this device." if self.store_checked
+                            else "sign in to check it against the record."))
         return found
 
 
@@ -244,8 +247,8 @@ def verify_pdf(*, data: bytes, session: WorkerSession | None = None) -> Verifica
     if session is None:
         return _verification(signing.check_signature(data, []), _marker(data))
     with session.transaction() as db:
-        result = _verification(signing.check_signature(data, signing.trusted_roots(db)),
-                               _marker(data), db)
+        result = replace(_verification(signing.check_signature(
+            data, signing.trusted_roots(db)), _marker(data), db), store_checked=True)
         session.audit(db, AuditAction.VERIFY, record_type=result.kind or None,
                       record_id=result.record_id or None,
                       detail={"intact": result.check.intact, "trusted": result.check.trusted,
