@@ -55,6 +55,8 @@ class PersonBanner(QFrame):
         for widget in (self.name, self.pathway, self.out_of_area):
             top.addWidget(widget)
         top.addStretch()
+        self.actions = QHBoxLayout()  # record-level buttons sit top right, by the name
+        top.addLayout(self.actions)
         column = QVBoxLayout(self)
         column.addLayout(top)
         for widget in (self.identity, self.risk, self.consent):

@@ -84,13 +84,14 @@ class PersonView(QWidget):
         self.merge_button.clicked.connect(self.merge_duplicate)
         self.undo_merge_button = QPushButton("Undo merge")
         self.undo_merge_button.clicked.connect(self.undo_last_merge)
+        for button in (self.edit_button, self.merge_button, self.undo_merge_button):
+            self.banner.actions.addWidget(button)
         row = QHBoxLayout()
         row.addWidget(QLabel("Seen today in:"))
         row.addWidget(self.contact_setting)
         row.addWidget(record)
         row.addStretch()
-        for button in (self.edit_button, self.merge_button, self.undo_merge_button, triage):
-            row.addWidget(button)
+        row.addWidget(triage)
         return row
 
     # ---- details and duplicates --------------------------------------------------------
