@@ -34,11 +34,14 @@ class _Feed:
     next_value: int = 0
     started: bool = field(default=False)
 
-    def take(self) -> int:
+    def lock(self) -> None:
         if not self.started:
             counter = self.session.scalars(
                 select(SyncCounter).where(SyncCounter.id == 1).with_for_update()).one()
             self.next_value, self.started = counter.value, True
+
+    def take(self) -> int:
+        self.lock()
         self.next_value += 1
         return self.next_value
 
@@ -55,6 +58,12 @@ def _result(change: p.Change, status: p.ChangeStatus, code: int, message: str,
 
 def push(session: Session, device: Device, changes: list[p.Change]) -> p.PushResponse:
     feed = _Feed(session)
+    # Lock the feed before reading any row. On PostgreSQL (READ COMMITTED) a row read
+    # before waiting for the lock is stale once the lock is ours: another push may have
+    # changed it and committed meanwhile, and comparing or merging against the stale copy
+    # silently undid that push's fields (tests/e2e/test_postgres_concurrency.py).
+    # SQLite's BEGIN IMMEDIATE already serialises whole pushes.
+    feed.lock()
     results = [_one(session, device, change, feed) for change in changes]
     feed.finish()
     return {"results": results, "server_time_ms": time.time_ns() // 1_000_000,
