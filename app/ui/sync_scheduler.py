@@ -54,7 +54,9 @@ class SyncScheduler(QObject):
         self._timer.timeout.connect(self.sync_now)
         self._failures = 0
         self.running = False
-        self._signals: _Signals | None = None
+        # Each cycle's signal carrier lives until its last queued signal is delivered;
+        # dropping it earlier deletes a source Qt still has events from.
+        self._live: set[_Signals] = set()
 
     def start(self, first_delay_ms: int = 500) -> None:
         self._timer.start(first_delay_ms)
@@ -69,19 +71,22 @@ class SyncScheduler(QObject):
         self.running = True
         self._timer.stop()
         self.state_changed.emit("Sync: syncing…", "busy")
-        self._signals = _Signals()
-        self._signals.progress.connect(self.progress)
-        self._signals.finished.connect(self._finished)
-        self._signals.failed.connect(self._failed)
-        self._pool.start(_Cycle(self._session, self._signals))
+        signals = _Signals()
+        self._live.add(signals)
+        signals.progress.connect(self.progress)
+        signals.finished.connect(lambda report: self._finished(signals, report))
+        signals.failed.connect(lambda error: self._failed(signals, error))
+        self._pool.start(_Cycle(self._session, signals))
 
-    def _finished(self, report: SyncReport) -> None:
+    def _finished(self, signals: _Signals, report: SyncReport) -> None:
+        QTimer.singleShot(0, lambda: self._live.discard(signals))
         self.running, self._failures = False, 0
         self.synced.emit(report)
         self.state_changed.emit(describe(self._session, report.clock_warning), "ok")
         self._timer.start(OK_INTERVAL_MS)
 
-    def _failed(self, error: Exception) -> None:
+    def _failed(self, signals: _Signals, error: Exception) -> None:
+        QTimer.singleShot(0, lambda: self._live.discard(signals))
         self.running = False
         if isinstance(error, DeviceRevoked):
             self.revoked.emit(str(error))

@@ -83,18 +83,22 @@ def test_enrol_sync_and_resolve_a_conflict_in_the_app(qtbot, app_controller, ser
     assert "conflict" not in window.sync_label.text()
 
 
-def test_the_app_keeps_working_and_retries_when_the_server_is_down(qtbot, app_controller,
-                                                                  server):
-    ctrl = app_controller
+def _enrol_through_the_wizard(qtbot, ctrl, server, username, team):
     ctrl.start()
     ctrl.first_run.next()
     page = ctrl.first_run.enrol_page
-    page.code.setText(server.enrolment_code("Custody North"))
-    page.username.setText("ann")
+    page.code.setText(server.enrolment_code(team))
+    page.username.setText(username)
     page.password.setText(PASSWORD)
     ctrl.first_run.next()
     ctrl.first_run.accept()
     qtbot.waitUntil(lambda: ctrl.main_window is not None)
+
+
+def test_the_app_keeps_working_and_retries_when_the_server_is_down(qtbot, app_controller,
+                                                                  server):
+    ctrl = app_controller
+    _enrol_through_the_wizard(qtbot, ctrl, server, "ann", "Custody North")
     server.stop()
     with qtbot.waitSignal(ctrl.scheduler.state_changed, timeout=60_000,
                           check_params_cb=lambda text, level: level == "error"):
@@ -119,15 +123,7 @@ def test_prison_worker_fetches_a_custody_person_through_the_app(qtbot, app_contr
     sync_now(session=custody.session)
 
     ctrl = app_controller
-    ctrl.start()
-    ctrl.first_run.next()
-    page = ctrl.first_run.enrol_page
-    page.code.setText(server.enrolment_code("Prison In-Reach"))
-    page.username.setText("bob")
-    page.password.setText(PASSWORD)
-    ctrl.first_run.next()
-    ctrl.first_run.accept()
-    qtbot.waitUntil(lambda: ctrl.main_window is not None)
+    _enrol_through_the_wizard(qtbot, ctrl, server, "bob", "Prison In-Reach")
     dialog = ctrl.show_elsewhere()
     qtbot.keyClicks(dialog.typed, "a1234bc")
     qtbot.keyClicks(dialog.password, PASSWORD)
