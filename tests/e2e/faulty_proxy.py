@@ -92,6 +92,7 @@ class FaultyProxy:
     stalled: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
     epoch: int = 0  # faults() reports requests after this number (see new_epoch)
+    abandoned: bool = False
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -173,9 +174,20 @@ class FaultyProxy:
             exchange.replies.append(body)
         return status, reply_headers, body
 
-    def stall(self) -> None:
+    def stall(self) -> bool:
+        """Hold until released; True if the held request is to be abandoned (dropped)."""
         self.stalled.set()
         self.release.wait(STALL_LIMIT)
+        return self.abandoned
+
+    def abandon(self) -> None:
+        """Let held requests go, dropping them: the client they came from is dead."""
+        self.abandoned = True
+        self.release.set()
+        self.wait_idle()
+        self.stalled.clear()
+        self.release.clear()
+        self.abandoned = False
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -214,8 +226,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if fault == "delay":
             time.sleep(exchange.seconds)
-        if fault == "stall_before":
-            proxy.stall()
+        if fault == "stall_before" and proxy.stall():
+            self.close_connection = True
+            return
         headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
         try:
             if fault == "duplicate":
@@ -224,9 +237,7 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             self.close_connection = True
             return
-        if fault == "stall_after":
-            proxy.stall()
-        if fault == "drop_response":
+        if fault == "drop_response" or (fault == "stall_after" and proxy.stall()):
             self.close_connection = True
             return
         if fault == "truncate":
