@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from app.services.careplan import CarePlanInput, Catalogue, InterventionInput
 
 _COLUMNS = ("Intervention", "Agency", "Owner", "Target date", "Status", "Notes", "")
+_WIDTHS = (210, 150, 110, 90, 90, 120, 72)
 
 
 class CarePlanForm(QWidget):
@@ -30,14 +31,18 @@ class CarePlanForm(QWidget):
         self.goals.setAccessibleName("Goals, one per line")
         self.goals.setPlaceholderText("One goal per line, in the person's own words.\n"
                                       "e.g. See my daughter on Saturdays again")
-        self.goals.setMaximumHeight(120)
+        self.goals.setMaximumHeight(96)
         self.table = QTableWidget(0, len(_COLUMNS))
         self.table.setAccessibleName("Interventions")
         self.table.setHorizontalHeaderLabels(_COLUMNS)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        # Fixed widths so every column fits beside the caseload without scrolling sideways;
+        # Notes takes what is left. Long intervention names show in full when opened.
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        for column, width in enumerate(_WIDTHS):
+            self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(60)
         add = QPushButton("Add intervention")
         add.clicked.connect(lambda: self.add_intervention())
         self.review = QLineEdit()
@@ -84,6 +89,8 @@ class CarePlanForm(QWidget):
         cells = (what, who, QLineEdit(item.owner), QLineEdit(item.target_date), status,
                  QLineEdit(item.notes), remove)
         for column, widget in enumerate(cells):
+            if isinstance(widget, QLineEdit):
+                widget.setCursorPosition(0)  # show the start of long notes, not the end
             self.table.setCellWidget(row, column, widget)
         return row
 

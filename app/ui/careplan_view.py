@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -68,18 +67,13 @@ class CarePlanTab(QWidget):
         buttons.addStretch()
         buttons.addWidget(summary)
         buttons.addWidget(self.print_button)
-        history = QWidget()
-        column = QVBoxLayout(history)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(QLabel("Every version (double-click to preview):"))
-        column.addWidget(self.history)
-        split = QSplitter()
-        split.addWidget(self.form)
-        split.addWidget(history)
-        split.setStretchFactor(0, 3)
+        # History sits under the form so the interventions table keeps the full width.
+        self.history.setMaximumHeight(84)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
-        layout.addWidget(split, 1)
+        layout.addWidget(self.form, 1)
+        layout.addWidget(QLabel("Every version, newest first (double-click to preview):"))
+        layout.addWidget(self.history)
         layout.addLayout(buttons)
 
     def reload(self) -> None:

@@ -135,7 +135,7 @@ class SignaturePad(QWidget):
     def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), QColor("white"))
+        painter.fillRect(self.rect(), QColor("white" if self.isEnabled() else "#e6eaee"))
         painter.setPen(QPen(QColor("#9fb3c2"), 1, Qt.PenStyle.DashLine))
         baseline = self.height() * 0.78
         painter.drawLine(QPointF(12, baseline), QPointF(self.width() - 12, baseline))
