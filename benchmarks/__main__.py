@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from benchmarks import careplan, foundation, people
+from benchmarks import careplan, foundation, people, sync
 from benchmarks.table import render
 
 
 def main() -> None:
-    print(render([*foundation.rows(), *people.rows(), *careplan.rows()]), flush=True)
+    print(render([*foundation.rows(), *people.rows(), *careplan.rows(), *sync.rows()]), flush=True)
 
 
 if __name__ == "__main__":

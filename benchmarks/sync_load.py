@@ -1,0 +1,188 @@
+"""Server-side sync figures on PostgreSQL: push and pull throughput against a bulk
+POST + COPY baseline, and request latency with 100 devices syncing at once."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from dataclasses import dataclass, field
+
+import httpx
+import requests
+
+from benchmarks import sync_baseline, sync_data
+from benchmarks import sync_server as srv
+from benchmarks.table import Row, p95_ms
+from sync import protocol as p
+
+RECORDS = 10_000
+PUSH_BUDGET, PULL_BUDGET = 20_000, 35_000  # rows/s, ARCHITECTURE.md
+THROUGHPUT_CAP_S = 45.0  # a push far under budget stops here; the rate is still honest
+TEAM = "Load Team"
+WORKER = str(uuid.UUID(int=1))  # the rows name a worker; the server does not look it up
+TIMEOUT_S = 60.0
+# Just above the server's 30 s connection-pool wait, so its 500 arrives before we give up.
+LOAD_TIMEOUT_S = 35.0
+
+DEVICES = 100
+ROUNDS = 3  # each device: push a batch, pull to the end, three times
+BATCH = 5  # changes per push: a few edits made since the last sync
+APP_PAGE = 500  # the page the app asks for (SyncEngine's default)
+LATENCY_BUDGET_MS = 250.0
+LOAD_CAP_S = 45.0  # no new request after this; in-flight ones may take LOAD_TIMEOUT_S
+
+
+def _push_all(url: str, device: srv.SimDevice, changes: list[p.Change]) -> tuple[float, int]:
+    """Push in MAX_PUSH_BATCH batches, as the client would. Returns (seconds, rows applied)."""
+    applied, started = 0, time.perf_counter()
+    with requests.Session() as http:
+        for i in range(0, len(changes), p.MAX_PUSH_BATCH):
+            if time.perf_counter() - started > THROUGHPUT_CAP_S:
+                break
+            reply = http.post(url + p.API_PREFIX + p.SYNC_PUSH_PATH, headers=device.headers,
+                              json={"changes": changes[i:i + p.MAX_PUSH_BATCH]},
+                              timeout=TIMEOUT_S)
+            reply.raise_for_status()
+            applied += sum(r["status"] == "applied" for r in reply.json()["results"])
+    return time.perf_counter() - started, applied
+
+
+def _pull_all(url: str, device: srv.SimDevice) -> tuple[float, int]:
+    rows, cursor, started = 0, 0, time.perf_counter()
+    with requests.Session() as http:
+        for _ in range(RECORDS):  # bounded: one page at least per request
+            reply = http.get(url + p.API_PREFIX + p.SYNC_PULL_PATH, headers=device.headers,
+                             params={"cursor": cursor, "limit": p.MAX_PULL_PAGE},
+                             timeout=TIMEOUT_S)
+            reply.raise_for_status()
+            page = reply.json()
+            rows, cursor = rows + len(page["rows"]), page["next_cursor"]
+            if not page["has_more"]:
+                break
+    return time.perf_counter() - started, rows
+
+
+def _baseline(database_url: str, changes: list[p.Change]) -> tuple[float, float]:
+    """Rows/s for one bulk POST (one COPY) and one bulk GET of the same rows."""
+    with sync_baseline.baseline_server(database_url) as url, requests.Session() as http:
+        started = time.perf_counter()
+        http.post(url + sync_baseline.PATH, json={"changes": changes},
+                  timeout=TIMEOUT_S).raise_for_status()
+        push = len(changes) / (time.perf_counter() - started)
+        started = time.perf_counter()
+        reply = http.get(url + sync_baseline.PATH, timeout=TIMEOUT_S)
+        reply.raise_for_status()
+        assert len(reply.json()["rows"]) == len(changes)
+        pull = len(changes) / (time.perf_counter() - started)
+    return push, pull
+
+
+def throughput_rows() -> list[Row]:
+    changes = sync_data.people_changes(RECORDS, WORKER)
+    size = sync_data.wire_size(changes)
+    with srv.throwaway_database() as url:
+        with srv.sync_server(url, workers=2) as server:
+            srv.add_team(server, TEAM, [])
+            pusher, puller = srv.enrol_devices(server, TEAM, 2)
+            push_s, pushed = _push_all(server.url, pusher, changes)
+            pull_s, pulled = _pull_all(server.url, puller)
+        # The baseline runs after our server has stopped, on the same database server,
+        # with nothing else competing for the two cores.
+        base_push, base_pull = _baseline(url, changes)
+    push, pull = pushed / push_s, pulled / max(pull_s, 1e-9)
+    partial = "" if pushed == RECORDS else f" (stopped after {push_s:.0f} s)"
+    return [
+        Row(f"server push, {pushed:,} records of {size:.0f} B, batches of {p.MAX_PUSH_BATCH}"
+            + partial, f"{push:,.0f} rows/s", f">= {PUSH_BUDGET:,}", push >= PUSH_BUDGET),
+        Row(f"server pull, {pulled:,} records, pages of {p.MAX_PULL_PAGE}",
+            f"{pull:,.0f} rows/s", f">= {PULL_BUDGET:,}", pull >= PULL_BUDGET),
+        Row("baseline: the same records as one bulk POST + one COPY",
+            f"{base_push:,.0f} rows/s", "baseline", None),
+        Row("baseline: the same records as one bulk GET", f"{base_pull:,.0f} rows/s",
+            "baseline", None),
+        Row("push / baseline push", f"{push / base_push:.3f}x", "", None),
+        Row("pull / baseline pull", f"{pull / base_pull:.3f}x", "", None),
+    ]
+
+
+@dataclass
+class _Load:
+    push_s: list[float] = field(default_factory=list)
+    pull_s: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    deadline: float = 0.0
+
+    def timed_out(self) -> bool:
+        return time.monotonic() > self.deadline
+
+
+async def _device(http: httpx.AsyncClient, device: srv.SimDevice, load: _Load) -> None:
+    """One device's syncs: push a few new people, then pull every page, ROUNDS times."""
+    cursor = 0
+    changes = sync_data.people_changes(ROUNDS * BATCH, WORKER, note_chars=120)
+    for round_no in range(ROUNDS):
+        batch = changes[round_no * BATCH:(round_no + 1) * BATCH]
+        reply = await _call(http, load, load.push_s, "POST", p.SYNC_PUSH_PATH,
+                            headers=device.headers, json={"changes": batch})
+        if reply is not None and any(r["status"] == "refused" for r in reply["results"]):
+            load.errors.append("push refused a change")
+        for _ in range(50):  # bounded: 100 devices x 15 rows is at most 3 pages of 500
+            page = await _call(http, load, load.pull_s, "GET", p.SYNC_PULL_PATH,
+                               headers=device.headers,
+                               params={"cursor": cursor, "limit": APP_PAGE})
+            if page is None:
+                break
+            cursor = page["next_cursor"]
+            if not page["has_more"]:
+                break
+
+
+async def _call(http: httpx.AsyncClient, load: _Load, samples: list[float], method: str,
+                path: str, **kwargs: object) -> dict | None:
+    if load.timed_out():
+        return None
+    started = time.perf_counter()
+    try:
+        reply = await http.request(method, p.API_PREFIX + path, **kwargs)  # type: ignore[arg-type]
+    except httpx.HTTPError as error:
+        load.errors.append(f"{method} {path}: {type(error).__name__}")
+        return None
+    samples.append(time.perf_counter() - started)
+    if reply.status_code >= 400:
+        load.errors.append(f"{method} {path}: {reply.status_code}")
+        return None
+    return reply.json()
+
+
+async def _run_load(url: str, devices: list[srv.SimDevice]) -> _Load:
+    load = _Load(deadline=time.monotonic() + LOAD_CAP_S)
+    limits = httpx.Limits(max_connections=DEVICES, max_keepalive_connections=DEVICES)
+    async with httpx.AsyncClient(base_url=url, timeout=LOAD_TIMEOUT_S, limits=limits) as http:
+        await asyncio.gather(*(_device(http, device, load) for device in devices))
+    return load
+
+
+def latency_rows() -> list[Row]:
+    with srv.throwaway_database() as url, srv.sync_server(url, workers=2) as server:
+        srv.add_team(server, TEAM, [])
+        devices = srv.enrol_devices(server, TEAM, DEVICES)
+        started = time.perf_counter()
+        load = asyncio.run(_run_load(server.url, devices))
+        wall = time.perf_counter() - started
+        cause = server.first_error()
+    every = load.push_s + load.pull_s
+    p95 = p95_ms(every) if every else float("inf")
+    cut = " (time cap)" if wall > LOAD_CAP_S else ""
+    return [
+        Row(f"{DEVICES} devices syncing at once ({len(every)} answered, {len(load.errors)} "
+            f"failed, {wall:.0f} s{cut}), p95 per request", f"{p95:.0f} ms",
+            f"{LATENCY_BUDGET_MS:.0f} ms",
+            p95 <= LATENCY_BUDGET_MS),
+        Row("  of which push / pull p95",
+            f"{p95_ms(load.push_s) if load.push_s else 0:.0f} / "
+            f"{p95_ms(load.pull_s) if load.pull_s else 0:.0f} ms", "", None),
+        Row(f"{DEVICES} devices syncing at once: errors", f"{len(load.errors)}"
+            + (f" (first: {load.errors[0]})" if load.errors else ""), "0", not load.errors),
+        *([Row("  server log, first error", cause[:60], "", None)] if cause else []),
+    ]
