@@ -1,4 +1,15 @@
-"""Apply a batch of pushed changes: idempotent, merged, each change judged on its own."""
+"""Apply a batch of pushed changes: idempotent, merged field by field, each judged alone.
+
+Order of work in one transaction (and why):
+1. lock every row key the batch touches (sorted, so two pushes cannot deadlock), before
+   reading anything: a row read before its lock may be stale once the lock is ours, and
+   merging against a stale copy silently undoes another push;
+2. read the ledger, the people, the current rows and the merge bases: a few set queries;
+3. decide each change in memory, in batch order;
+4. write everything, then take seqs from the counter last and commit at once: the
+   counter lock is held for milliseconds, and commit order is seq order, so a puller
+   that stops at the committed counter can never skip a change.
+"""
 
 from __future__ import annotations
 
@@ -8,46 +19,13 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sync import protocol as p
-from sync.server.models import (
-    Device,
-    DeviceHolding,
-    Person,
-    SyncChange,
-    SyncCounter,
-    SyncRevision,
-    SyncRow,
-)
-from sync.server.services import people as access
+from sync.server.models import Device, Person, SyncChange, SyncRevision, SyncRow
+from sync.server.services import sync_batch as batch
 from sync.server.services import sync_registry as registry
-from sync.server.services.sync_merge import FieldConflict, merge
-
-
-@dataclass
-class _Feed:
-    """Hands out seqs while holding the counter's row lock (released at commit)."""
-
-    session: Session
-    next_value: int = 0
-    started: bool = field(default=False)
-
-    def lock(self) -> None:
-        if not self.started:
-            counter = self.session.scalars(
-                select(SyncCounter).where(SyncCounter.id == 1).with_for_update()).one()
-            self.next_value, self.started = counter.value, True
-
-    def take(self) -> int:
-        self.lock()
-        self.next_value += 1
-        return self.next_value
-
-    def finish(self) -> None:
-        if self.started:
-            self.session.get_one(SyncCounter, 1).value = self.next_value
+from sync.server.services.sync_merge import merge
 
 
 def _result(change: p.Change, status: p.ChangeStatus, code: int, message: str,
@@ -56,18 +34,178 @@ def _result(change: p.Change, status: p.ChangeStatus, code: int, message: str,
             "message": message, "revision_id": revision_id, "conflicts": conflicts}
 
 
+@dataclass
+class _Plan:
+    """What the batch will write, gathered in memory first."""
+
+    rows: dict[batch.Key, dict[str, Any]] = field(default_factory=dict)  # final row state
+    revisions: list[dict[str, Any]] = field(default_factory=list)
+    ledger: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    new_people: list[dict[str, Any]] = field(default_factory=list)
+    registry: list[tuple[str, str, dict[str, Any], str | None]] = field(default_factory=list)
+
+
 def push(session: Session, device: Device, changes: list[p.Change]) -> p.PushResponse:
-    feed = _Feed(session)
-    # Lock the feed before reading any row. On PostgreSQL (READ COMMITTED) a row read
-    # before waiting for the lock is stale once the lock is ours: another push may have
-    # changed it and committed meanwhile, and comparing or merging against the stale copy
-    # silently undid that push's fields (tests/e2e/test_postgres_concurrency.py).
-    # SQLite's BEGIN IMMEDIATE already serialises whole pushes.
-    feed.lock()
-    results = [_one(session, device, change, feed) for change in changes]
-    feed.finish()
-    return {"results": results, "server_time_ms": time.time_ns() // 1_000_000,
+    results: list[p.ChangeResult | None] = [None] * len(changes)
+    for i, change in enumerate(changes):
+        if p.content_hash(change) != change["content_hash"]:
+            results[i] = _result(change, "refused", 400,
+                                 "content hash does not match: damaged in transit")
+    live = [(i, c) for i, c in enumerate(changes) if results[i] is None]
+    batch.lock_keys(session, {(c["table"], c["row_id"]) for _, c in live})
+    plan = _Plan()
+    _decide(session, device, live, results, plan)
+    _write(session, plan)
+    session.commit()  # release the counter at once; see the module docstring
+    return {"results": [r for r in results if r is not None],
+            "server_time_ms": time.time_ns() // 1_000_000,
             "clock_warning": _clock_warning(changes)}
+
+
+def _decide(session: Session, device: Device, live: list[tuple[int, p.Change]],
+            results: list[p.ChangeResult | None], plan: _Plan) -> None:
+    seen = batch.ledger(session, [c["change_id"] for _, c in live])
+    person_ids = {c["person_id"] for _, c in live}
+    known = set(batch.people(session, person_ids))
+    allowed = batch.allowed_people(session, device, person_ids & known)
+    current = batch.current_rows(session, {(c["table"], c["row_id"]) for _, c in live})
+    bases = batch.revisions(session, {(c["table"], c["row_id"], c["base_revision_id"])
+                                      for _, c in live if c["base_revision_id"]})
+    # A change repeated inside one batch is a replay of its first copy.
+    in_batch: dict[str, tuple[str, p.ChangeResult]] = {}
+    for i, change in live:
+        earlier = seen.get(change["change_id"])
+        if earlier is not None:
+            in_batch.setdefault(change["change_id"], (earlier.content_hash,
+                                                      json.loads(earlier.result_json)))
+        if change["change_id"] in in_batch:
+            results[i] = _replay(change, *in_batch[change["change_id"]])
+            continue
+        refusal = _scope(device, change, known, allowed, plan)
+        result = refusal or _apply(device, change, current, bases, plan)
+        results[i] = result
+        if result["status"] != "refused" or result["code"] == 409:
+            in_batch[change["change_id"]] = (change["content_hash"], result)
+            plan.ledger.append({"change_id": change["change_id"], "device_id": device.id,
+                                "content_hash": change["content_hash"],
+                                "result_json": json.dumps(result)})
+
+
+def _replay(change: p.Change, stored_hash: str, stored: p.ChangeResult) -> p.ChangeResult:
+    if stored_hash != change["content_hash"]:
+        return _result(change, "refused", 409,
+                       "this change id was already used for different content")
+    return {**stored, "status": "duplicate"}
+
+
+def _scope(device: Device, change: p.Change, known: set[str], allowed: set[str],
+           plan: _Plan) -> p.ChangeResult | None:
+    person_id = change["person_id"]
+    if person_id in known:
+        return None if person_id in allowed else _result(
+            change, "refused", 403, "this person is not your team's to change")
+    if change["table"] != "people":
+        return _result(change, "refused", 422,
+                       "the person this row belongs to is unknown; push the person first")
+    plan.new_people.append({"id": person_id, "owning_team_id": device.team_id,
+                            "linkage_key": change.get("linkage_key") or "",
+                            "created_by_device_id": device.id})
+    known.add(person_id)  # later changes in this batch see the new person
+    allowed.add(person_id)
+    return None
+
+
+def _apply(device: Device, change: p.Change, current: dict[batch.Key, SyncRow],
+           bases: dict[tuple, str], plan: _Plan) -> p.ChangeResult:
+    key = (change["table"], change["row_id"])
+    existing = plan.rows.get(key) or _row_state(current.get(key))
+    in_db = key in current
+    if existing is None:
+        _stage(device, change, change["fields"], plan, in_db)
+        return _result(change, "applied", 201, "created", change["revision_id"])
+    if existing["append_only"] or change["append_only"]:
+        return _result(change, "refused", 409, "an append-only record cannot be changed; "
+                       "make a new version instead")
+    if existing["revision_id"] == change["base_revision_id"]:
+        _stage(device, change, change["fields"], plan, in_db)
+        return _result(change, "applied", 200, "updated", change["revision_id"])
+    base_json = bases.get((*key, change["base_revision_id"] or ""))
+    merged = merge(json.loads(base_json) if base_json else _staged_base(change, plan),
+                   existing["fields"], change["fields"])
+    _stage(device, change, merged.fields, plan, in_db)
+    for conflict in merged.conflicts:
+        plan.conflicts.append(_conflict_row(device, change, conflict.field, conflict.kept,
+                                            conflict.other))
+    return _result(change, "merged", 200, f"merged with {len(merged.conflicts)} conflict(s)",
+                   change["revision_id"], len(merged.conflicts))
+
+
+def _staged_base(change: p.Change, plan: _Plan) -> dict[str, Any]:
+    """A base written earlier in this same batch is not in the database yet."""
+    for revision in plan.revisions:
+        if (revision["table_name"], revision["row_id"], revision["revision_id"]) == (
+                change["table"], change["row_id"], change["base_revision_id"]):
+            return json.loads(revision["fields_json"])
+    return {}
+
+
+def _row_state(row: SyncRow | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    return {"revision_id": row.revision_id, "append_only": row.append_only,
+            "fields": json.loads(row.fields_json)}
+
+
+def _stage(device: Device, change: p.Change, fields: dict[str, Any], plan: _Plan,
+           in_db: bool) -> None:
+    key = (change["table"], change["row_id"])
+    text = json.dumps(fields, sort_keys=True)
+    plan.rows[key] = {
+        "table_name": key[0], "row_id": key[1], "person_id": change["person_id"],
+        "revision_id": change["revision_id"], "hlc": change["hlc"], "device_id": device.id,
+        "worker_id": change["worker_id"], "append_only": change["append_only"],
+        "fields_json": text, "fields": fields, "in_db": in_db}
+    plan.revisions.append({"table_name": key[0], "row_id": key[1],
+                           "revision_id": change["revision_id"], "fields_json": text})
+    plan.registry.append((change["table"], change["person_id"], fields,
+                          change.get("linkage_key")))
+
+
+def _conflict_row(device: Device, change: p.Change, name: str, kept: Any,
+                  other: Any) -> dict[str, Any]:
+    conflict_id = str(uuid.uuid4())
+    fields = {"table_name": change["table"], "row_id": change["row_id"], "field": name,
+              "kept_value": json.dumps(kept), "other_value": json.dumps(other),
+              "other_worker": change["worker_id"], "other_device": device.id,
+              "other_hlc": change["hlc"], "resolved_at": None, "resolved_by": None}
+    return {"table_name": p.CONFLICTS_TABLE, "row_id": conflict_id,
+            "person_id": change["person_id"], "revision_id": conflict_id, "hlc": change["hlc"],
+            "device_id": device.id, "worker_id": change["worker_id"], "append_only": False,
+            "fields_json": json.dumps(fields, sort_keys=True)}
+
+
+def _write(session: Session, plan: _Plan) -> None:
+    batch.insert_ignoring_duplicates(session, Person, plan.new_people)
+    rows = [_db_row(r) for r in plan.rows.values()] + plan.conflicts
+    if rows:
+        first = batch.take_seqs(session, len(rows))
+        for offset, row in enumerate(rows):
+            row["seq"] = first + offset
+        in_db = [r for r in rows if plan.rows.get((r["table_name"], r["row_id"]), {})
+                 .get("in_db")]
+        batch.write_rows(session, [r for r in rows if r not in in_db], in_db)
+    batch.insert_ignoring_duplicates(session, SyncRevision, plan.revisions + [
+        {"table_name": c["table_name"], "row_id": c["row_id"], "revision_id": c["revision_id"],
+         "fields_json": c["fields_json"]} for c in plan.conflicts])
+    if plan.ledger:
+        session.execute(SyncChange.__table__.insert(), plan.ledger)
+    registry.update_many(session, plan.registry)
+
+
+def _db_row(state: dict[str, Any]) -> dict[str, Any]:
+    return {k: state[k] for k in ("table_name", "row_id", "person_id", "revision_id", "hlc",
+                                  "device_id", "worker_id", "append_only", "fields_json")}
 
 
 def _clock_warning(changes: list[p.Change]) -> str | None:
@@ -80,104 +218,4 @@ def _clock_warning(changes: list[p.Change]) -> str | None:
     return None
 
 
-def _one(session: Session, device: Device, change: p.Change, feed: _Feed) -> p.ChangeResult:
-    if p.content_hash(change) != change["content_hash"]:
-        return _result(change, "refused", 400, "content hash does not match: damaged in transit")
-    seen = session.get(SyncChange, change["change_id"])
-    if seen is not None:
-        if seen.content_hash != change["content_hash"]:
-            return _result(change, "refused", 409,
-                           "this change id was already used for different content")
-        replay: p.ChangeResult = json.loads(seen.result_json)
-        return {**replay, "status": "duplicate"}
-    refusal = _scope_refusal(session, device, change)
-    result = refusal or _apply(session, device, change, feed)
-    if result["status"] != "refused" or result["code"] == 409:
-        session.add(SyncChange(change_id=change["change_id"], content_hash=change["content_hash"],
-                               device_id=device.id, result_json=json.dumps(result)))
-    return result
-
-
-def _scope_refusal(session: Session, device: Device, change: p.Change) -> p.ChangeResult | None:
-    person = session.get(Person, change["person_id"])
-    if person is None:
-        if change["table"] != "people":
-            return _result(change, "refused", 422, "the person this row belongs to is unknown; "
-                           "push the person first")
-        session.add(Person(id=change["person_id"], owning_team_id=device.team_id,
-                           linkage_key=change.get("linkage_key") or "",
-                           created_by_device_id=device.id))
-        session.flush()
-        return None
-    held = session.get(DeviceHolding, (device.id, person.id)) is not None
-    in_scope = session.scalar(access.device_scope(device).where(Person.id == person.id))
-    if in_scope is None and not held:
-        return _result(change, "refused", 403, "this person is not your team's to change")
-    return None
-
-
-def _apply(session: Session, device: Device, change: p.Change, feed: _Feed) -> p.ChangeResult:
-    key = (change["table"], change["row_id"])
-    current = session.get(SyncRow, key)
-    incoming: dict[str, Any] = change["fields"]
-    if current is None:
-        _write(session, device, change, incoming, feed, None)
-        registry.update_from_row(session, change["table"], change["person_id"], incoming,
-                                 change.get("linkage_key"))
-        return _result(change, "applied", 201, "created", change["revision_id"])
-    if current.append_only or change["append_only"]:
-        return _result(change, "refused", 409, "an append-only record cannot be changed; "
-                       "make a new version instead")
-    if current.revision_id == change["base_revision_id"]:
-        _write(session, device, change, incoming, feed, current)
-        registry.update_from_row(session, change["table"], change["person_id"], incoming,
-                                 change.get("linkage_key"))
-        return _result(change, "applied", 200, "updated", change["revision_id"])
-    base = _revision_fields(session, change)
-    merged = merge(base, json.loads(current.fields_json), incoming)
-    _write(session, device, change, merged.fields, feed, current)
-    registry.update_from_row(session, change["table"], change["person_id"], merged.fields,
-                             change.get("linkage_key"))
-    for conflict in merged.conflicts:
-        _record_conflict(session, device, change, conflict, feed)
-    return _result(change, "merged", 200, f"merged with {len(merged.conflicts)} conflict(s)",
-                   change["revision_id"], len(merged.conflicts))
-
-
-def _revision_fields(session: Session, change: p.Change) -> dict[str, Any]:
-    if change["base_revision_id"] is None:
-        return {}
-    base = session.get(SyncRevision, (change["table"], change["row_id"],
-                                       change["base_revision_id"]))
-    return json.loads(base.fields_json) if base is not None else {}
-
-
-def _write(session: Session, device: Device, change: p.Change, fields: dict[str, Any],
-           feed: _Feed, row: SyncRow | None) -> None:
-    text = json.dumps(fields, sort_keys=True)
-    seq = feed.take()  # before adding the row: taking a seq queries, which autoflushes
-    if row is None:
-        row = SyncRow(table_name=change["table"], row_id=change["row_id"])
-        session.add(row)
-    row.person_id, row.seq = change["person_id"], seq
-    row.revision_id, row.hlc = change["revision_id"], change["hlc"]
-    row.device_id, row.worker_id = device.id, change["worker_id"]
-    row.append_only, row.fields_json = change["append_only"], text
-    session.merge(SyncRevision(table_name=change["table"], row_id=change["row_id"],
-                               revision_id=change["revision_id"], fields_json=text))
-
-
-def _record_conflict(session: Session, device: Device, change: p.Change,
-                     conflict: FieldConflict, feed: _Feed) -> None:
-    conflict_id, seq = str(uuid.uuid4()), feed.take()
-    fields = {"table_name": change["table"], "row_id": change["row_id"], "field": conflict.field,
-              "kept_value": json.dumps(conflict.kept), "other_value": json.dumps(conflict.other),
-              "other_worker": change["worker_id"], "other_device": device.id,
-              "other_hlc": change["hlc"], "resolved_at": None, "resolved_by": None}
-    session.add(SyncRow(table_name=p.CONFLICTS_TABLE, row_id=conflict_id,
-                        person_id=change["person_id"], seq=seq, revision_id=conflict_id,
-                        hlc=change["hlc"], device_id=device.id, worker_id=change["worker_id"],
-                        append_only=False, fields_json=json.dumps(fields, sort_keys=True)))
-    session.add(SyncRevision(table_name=p.CONFLICTS_TABLE, row_id=conflict_id,
-                             revision_id=conflict_id, fields_json=json.dumps(fields,
-                                                                             sort_keys=True)))
+__all__ = ["SyncRow", "push"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select, tuple_
 from sqlalchemy.orm import Session
 
 from sync.server.models import Consent, Person, PersonIdentifier
@@ -52,3 +52,41 @@ def _consent(session: Session, person_id: str, fields: dict[str, Any]) -> None:
         session.add(Consent(person_id=person_id, agency=fields["agency"], granted=granted))
     else:
         row.granted = granted
+
+
+def update_many(session: Session,
+                items: list[tuple[str, str, dict[str, Any], str | None]]) -> None:
+    """The batch's registry updates: last state per person or consent, set-based."""
+    people: dict[str, tuple[dict[str, Any], str | None]] = {}
+    consents: dict[tuple[str, str], dict[str, Any]] = {}
+    for table, person_id, fields, linkage in items:
+        if table == "people":
+            people[person_id] = (fields, linkage)
+        elif table == "consents" and fields.get("agency"):
+            consents[(person_id, fields["agency"])] = fields
+    if people:
+        _people_bulk(session, people)
+    for (person_id, _agency), fields in consents.items():
+        _consent(session, person_id, fields)
+
+
+def _people_bulk(session: Session, people: dict[str, tuple[dict[str, Any], str | None]]) -> None:
+    ids = list(people)
+    linkage = [{"p_id": pid, "key": key} for pid, (_fields, key) in people.items() if key]
+    if linkage:
+        table = Person.__table__
+        session.execute(table.update().where(table.c.id == bindparam("p_id"))
+                        .values(linkage_key=bindparam("key")), linkage)
+    have = {(i.person_id, i.kind, i.value) for i in session.scalars(
+        select(PersonIdentifier).where(PersonIdentifier.person_id.in_(ids)))}
+    wanted = {(pid, kind, str(fields[column])) for pid, (fields, _key) in people.items()
+              for column, kind in _IDENTIFIERS.items() if fields.get(column)}
+    stale = sorted(have - wanted)
+    if stale:
+        session.execute(delete(PersonIdentifier).where(tuple_(
+            PersonIdentifier.person_id, PersonIdentifier.kind, PersonIdentifier.value)
+            .in_(stale)))
+    fresh = [{"person_id": pid, "kind": kind, "value": value}
+             for pid, kind, value in sorted(wanted - have)]
+    if fresh:
+        session.execute(PersonIdentifier.__table__.insert(), fresh)
