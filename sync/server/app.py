@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -36,6 +40,7 @@ def create_app(
     if sessions is None:
         sessions = db.session_factory(db.make_engine(settings.database_url))
     app = FastAPI(
+        lifespan=_lifespan,
         title="InsideOut central server",
         version=f"protocol {p.PROTOCOL_VERSION}",
         openapi_url=f"{p.API_PREFIX}/openapi.json",
@@ -59,6 +64,18 @@ def create_app(
         app.include_router(module.router, prefix=p.API_PREFIX, responses=COMMON_RESPONSES)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app
+
+
+# Requests run in a thread pool and each holds a database connection while it works.
+# More threads than connections lets threads wait on connections held by requests that
+# in turn wait on a thread: a stall until the pool times out. Keep threads below the pool.
+REQUEST_THREADS = 24
+
+
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    anyio.to_thread.current_default_thread_limiter().total_tokens = REQUEST_THREADS
+    yield
 
 
 def app_from_env() -> FastAPI:

@@ -20,7 +20,10 @@ _MIGRATION_LOCK_ID = 0x1A51DE0
 def make_engine(url: str) -> Engine:
     if make_url(url).get_backend_name() == "sqlite":
         return _sqlite_engine(url)
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # 32 connections at most per process: more than the app's request threads (see
+    # app.REQUEST_THREADS), and two processes stay within PostgreSQL's default 100.
+    return create_engine(url, pool_pre_ping=True, pool_size=16, max_overflow=16,
+                         pool_timeout=10)
 
 
 def _sqlite_engine(url: str) -> Engine:
