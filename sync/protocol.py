@@ -28,6 +28,8 @@ PEOPLE_PATH: Final = "/people"
 LOOKUP_PATH: Final = "/people/lookup"
 NOTIFICATIONS_PATH: Final = "/team/notifications"
 RECOVER_PATH: Final = "/team/recover-key"
+SIGNING_CERT_PATH: Final = "/devices/me/signing-certificate"  # the org CA signs a CSR
+SIGNING_CA_PATH: Final = "/signing-ca"
 SYNC_PUSH_PATH: Final = "/sync/push"
 SYNC_PULL_PATH: Final = "/sync/pull"
 
@@ -218,6 +220,8 @@ class RecoverKeyResponse(TypedDict):
 # against the revision it was edited from. Conflicts travel in the same feed as rows,
 # as rows of the pseudo-table CONFLICTS_TABLE, so every device sees them.
 CONFLICTS_TABLE: Final = "_conflicts"
+# Rows that freeze once a field has a value: a signed care plan never changes again.
+FROZEN_WHEN: Final = {"care_plan_versions": ("status", "signed")}
 MAX_PUSH_BATCH: Final = 500
 MAX_PULL_PAGE: Final = 2000
 # A device whose clock is further than this from the server's is flagged (never trusted).

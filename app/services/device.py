@@ -10,7 +10,11 @@ from app.domain.passphrase import passphrase_problems
 from app.services.errors import InvalidInput, SignInRefused
 from app.services.reference import ReferenceData
 from app.services.session import WorkerSession
-from app.services.sync import escrow_store_key, remember_enrolment
+from app.services.sync import (
+    escrow_store_key,
+    remember_enrolment,
+    take_organisation_signing_certificate,
+)
 from app.services.views import WorkerInfo
 from app.store.device import DeviceStore, OpenStore
 from app.store.errors import StoreError, WrongPassphraseError
@@ -87,6 +91,7 @@ class DeviceService:
                            server_device_id=enrolment["device_id"],
                            team_name=enrolment["team_name"])
         escrow_store_key(session, authed)
+        take_organisation_signing_certificate(session, authed)
         with session.transaction() as db:
             session.audit(db, AuditAction.ENROL, detail={"server": server_url,
                                                          "team": enrolment["team_name"]})

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from app.domain.audit import AuditAction
 from app.domain.errors import InvalidValue
 from app.domain.identifiers import normalise_nhs_number, normalise_pnc_id, normalise_prison_number
+from app.services import signing
 from app.services.session import WorkerSession
 from app.store.repositories import DeviceMetaRepository
 from app.store.sync_models import SyncState
@@ -81,6 +82,15 @@ def remember_enrolment(session: WorkerSession, *, server_url: str, token: str,
                            ("server_device_id", server_device_id), ("team_name", team_name)):
             db.merge(SyncState(key=key, value=value))
         DeviceMetaRepository(db).put("mode", "enrolled")
+
+
+def take_organisation_signing_certificate(session: WorkerSession,
+                                         transport: HttpTransport) -> None:
+    """Plans this laptop signs then verify as trusted on every laptop of the organisation."""
+    csr = signing.make_certificate_request(session=session)
+    issued = transport.signing_certificate(csr)
+    signing.install_issued_certificate(session=session, certificate_pem=issued["certificate"],
+                                       ca_pem=issued["ca_certificate"])
 
 
 def escrow_store_key(session: WorkerSession, transport: HttpTransport) -> None:

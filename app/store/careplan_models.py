@@ -7,7 +7,7 @@ path nor a sync bug can rewrite what a person signed.
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.store.models import Base, SyncableMixin, new_uuid
@@ -17,9 +17,9 @@ class CarePlanVersion(SyncableMixin, Base):
     """One version of a person's plan. A draft may change; a signed one never does."""
 
     __tablename__ = "care_plan_versions"
-    __table_args__ = (UniqueConstraint("person_id", "number"),)
 
-    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    # No foreign key and no unique number: see migration 0005 (sync order, offline twins).
+    person_id: Mapped[str] = mapped_column(String(36), index=True)
     number: Mapped[int] = mapped_column(Integer)
     content_json: Mapped[str] = mapped_column(Text)  # canonical JSON (app.domain.careplan)
     status: Mapped[str] = mapped_column(String(12), default="draft")
@@ -36,7 +36,7 @@ class CarePlanSignature(SyncableMixin, Base):
     __tablename__ = "care_plan_signatures"
     __table_args__ = (UniqueConstraint("version_id", "role"),)
 
-    version_id: Mapped[str] = mapped_column(ForeignKey("care_plan_versions.id"), index=True)
+    version_id: Mapped[str] = mapped_column(String(36), index=True)
     # Repeated from the version so sync can scope a signature to its person without a join.
     person_id: Mapped[str] = mapped_column(String(36), index=True)
     role: Mapped[str] = mapped_column(String(12))

@@ -73,7 +73,7 @@ class CarePlanRepository:
     def latest(self, person_id: str) -> CarePlanVersion | None:
         row = self._session.scalar(select(VersionRow).where(
             VersionRow.person_id == person_id, VersionRow.deleted.is_(False))
-            .order_by(VersionRow.number.desc()).limit(1))
+            .order_by(VersionRow.number.desc(), VersionRow.updated_hlc.desc()).limit(1))
         return self._to_domain(row) if row is not None else None
 
     # ---- writing --------------------------------------------------------------------

@@ -101,8 +101,9 @@ def _apply_row(db: Session, row: p.PulledRow) -> None:
     if table is None:
         return  # a table from a newer version of the app: it arrives again after upgrading
     obj = db.get(table.model, row["row_id"])
-    if obj is not None and table.append_only:
-        return  # it never changes, and this laptop already has it
+    if obj is not None and (table.append_only or _already_has(obj, table, row)):
+        _acknowledge(db, table, row)
+        return  # nothing to change (and a signed plan must not even be touched)
     pending = list(db.scalars(select(OutboxEntry).where(
         OutboxEntry.table_name == table.name, OutboxEntry.row_id == row["row_id"],
         OutboxEntry.state == "pending").order_by(OutboxEntry.seq)))
@@ -114,6 +115,20 @@ def _apply_row(db: Session, row: p.PulledRow) -> None:
     _set_fields(obj, table, row)
     if pending:
         _rebase(db, obj, table, row, pending, local)
+
+
+def _already_has(obj: Any, table: SyncedTable, row: p.PulledRow) -> bool:
+    """This exact revision with these exact values is here already (our own edit coming
+    back). A merged row keeps the pusher's revision id with other values: not 'already'."""
+    return obj.revision_id == row["revision_id"] and all(
+        getattr(obj, name) == row["fields"][name] for name in table.field_names()
+        if name in row["fields"])
+
+
+def _acknowledge(db: Session, table: SyncedTable, row: p.PulledRow) -> None:
+    db.execute(delete(OutboxEntry).where(
+        OutboxEntry.table_name == table.name, OutboxEntry.row_id == row["row_id"],
+        OutboxEntry.revision_id == row["revision_id"], OutboxEntry.state == "pending"))
 
 
 def _unacknowledged(db: Session, pending: list[OutboxEntry],
@@ -138,7 +153,7 @@ def _set_fields(obj: Any, table: SyncedTable, row: p.PulledRow) -> None:
         if name in row["fields"]:
             setattr(obj, name, row["fields"][name])
     obj.device_id, obj.worker_id = row["device_id"], row["worker_id"]
-    if not table.append_only:
+    if hasattr(obj, "updated_hlc"):  # every syncable row, append-only ones included
         obj.revision_id, obj.base_revision_id = row["revision_id"], None
         obj.updated_hlc = row["hlc"]
 
@@ -146,21 +161,27 @@ def _set_fields(obj: Any, table: SyncedTable, row: p.PulledRow) -> None:
 def _rebase(db: Session, obj: Any, table: SyncedTable, row: p.PulledRow,
             pending: list[OutboxEntry], local: dict[str, Any]) -> None:
     """Someone else's edit arrived while ours waited: put ours on top of theirs, as one
-    new change based on the server's revision (new ids, so a lost reply cannot turn a
-    resend into a reused-id refusal)."""
+    new change (new ids, so a lost reply cannot turn a resend into a reused-id refusal).
+
+    The new change keeps the base our edit was made from, not the server's revision:
+    where both sides changed a field, the server's three-way merge then keeps theirs and
+    records ours in a conflict. Based on their revision it would look like a plain edit
+    of theirs, and their value would be overwritten without a trace (found by
+    tests/e2e/test_convergence_stateful.py, edit_while_syncing)."""
+    base = pending[0].base_revision_id
     for entry in pending:
         db.delete(entry)
     if not local:
         return  # nothing of ours left on top of theirs
     for name, value in local.items():
         setattr(obj, name, value)
-    obj.base_revision_id, obj.revision_id = row["revision_id"], str(uuid.uuid4())
+    obj.base_revision_id, obj.revision_id = base, str(uuid.uuid4())
     first = json.loads(pending[0].payload)
     change = {**first, "change_id": str(uuid.uuid4()), "revision_id": obj.revision_id,
-              "base_revision_id": row["revision_id"],
+              "base_revision_id": base,
               "fields": {f: getattr(obj, f) for f in table.field_names()}}
     db.add(OutboxEntry(change_id=change["change_id"], table_name=table.name, row_id=obj.id,
-                       revision_id=obj.revision_id, base_revision_id=row["revision_id"],
+                       revision_id=obj.revision_id, base_revision_id=base,
                        hlc=change["hlc"], payload=json.dumps(change),
                        changed_fields=json.dumps(sorted(local)),
                        content_hash=p.content_hash(change), state="pending"))

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from app.store.careplan_models import CarePlanSignature, CarePlanVersion
 from app.store.models import Base, Person, SyncableMixin
 from app.store.person_models import (
     AssessmentHistory,
@@ -61,6 +62,10 @@ TABLES: dict[str, SyncedTable] = {t.name: t for t in (
     SyncedTable(PersonMerge, _survivor),
     # Field history is append-only: every value any device wrote reaches every device.
     SyncedTable(AssessmentHistory, _person_id, append_only=True),
+    # A plan version may change while a draft (the server refuses changes once signed);
+    # signatures never change.
+    SyncedTable(CarePlanVersion, _person_id),
+    SyncedTable(CarePlanSignature, _person_id, append_only=True),
 )}
 
 

@@ -78,6 +78,10 @@ class HttpTransport:
         return self._request("POST", f"{p.PEOPLE_PATH}/{person_id}/fetch",
                              json={"reason": reason})
 
+    def signing_certificate(self, csr_pem: str) -> dict[str, str]:
+        """The organisation CA certifies this laptop's PDF-signing key."""
+        return self._request("POST", p.SIGNING_CERT_PATH, json={"csr": csr_pem})
+
     def health(self) -> p.Health:
         return self._request("GET", p.HEALTH_PATH)
 

@@ -7,13 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter
 from pydantic import BaseModel, StringConstraints
 
+from sync import protocol as p
 from sync.server import ca
 from sync.server.api import schemas as s
 from sync.server.api.deps import Db, DeviceCaller, MasterKey
 
-# Under API_PREFIX. Kept here until they move into sync/protocol.py beside the others.
-SIGNING_CERT_PATH = "/devices/me/signing-certificate"
-SIGNING_CA_PATH = "/signing-ca"
+SIGNING_CERT_PATH = p.SIGNING_CERT_PATH  # under API_PREFIX, shared with the client
+SIGNING_CA_PATH = p.SIGNING_CA_PATH
 
 router = APIRouter(tags=["certificates"])
 

@@ -124,9 +124,9 @@ def _apply(device: Device, change: p.Change, current: dict[batch.Key, SyncRow],
     if existing is None:
         _stage(device, change, change["fields"], plan, in_db)
         return _result(change, "applied", 201, "created", change["revision_id"])
-    if existing["append_only"] or change["append_only"]:
-        return _result(change, "refused", 409, "an append-only record cannot be changed; "
-                       "make a new version instead")
+    if existing["append_only"] or change["append_only"] or _frozen(change["table"], existing):
+        return _result(change, "refused", 409, "an append-only or signed record cannot be "
+                       "changed; make a new version instead")
     if existing["revision_id"] == change["base_revision_id"]:
         _stage(device, change, change["fields"], plan, in_db)
         return _result(change, "applied", 200, "updated", change["revision_id"])
@@ -139,6 +139,11 @@ def _apply(device: Device, change: p.Change, current: dict[batch.Key, SyncRow],
                                             conflict.other))
     return _result(change, "merged", 200, f"merged with {len(merged.conflicts)} conflict(s)",
                    change["revision_id"], len(merged.conflicts))
+
+
+def _frozen(table: str, existing: dict[str, Any]) -> bool:
+    field_value = p.FROZEN_WHEN.get(table)
+    return field_value is not None and existing["fields"].get(field_value[0]) == field_value[1]
 
 
 def _staged_base(change: p.Change, plan: _Plan) -> dict[str, Any]:

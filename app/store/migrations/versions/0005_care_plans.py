@@ -13,17 +13,21 @@ branch_labels = None
 depends_on = None
 
 # The database itself refuses to rewrite a signed plan or any signature, whatever code
-# (or a sync bug) tries; a draft version stays editable.
+# (or a sync bug) tries; a draft version stays editable. The one exception is a person
+# leaving this laptop's scope (moved to another team): sync marks the eviction first.
+_NOT_EVICTING = ("NOT EXISTS (SELECT 1 FROM sync_state WHERE key = 'evicting' "
+                 "AND value = OLD.person_id)")
 TRIGGERS = [
     """CREATE TRIGGER care_plan_signed_no_update BEFORE UPDATE ON care_plan_versions
        WHEN OLD.status = 'signed'
        BEGIN SELECT RAISE(ABORT, 'a signed care plan version cannot be changed'); END""",
-    """CREATE TRIGGER care_plan_signed_no_delete BEFORE DELETE ON care_plan_versions
-       WHEN OLD.status = 'signed'
+    f"""CREATE TRIGGER care_plan_signed_no_delete BEFORE DELETE ON care_plan_versions
+       WHEN OLD.status = 'signed' AND {_NOT_EVICTING}
        BEGIN SELECT RAISE(ABORT, 'a signed care plan version cannot be deleted'); END""",
     """CREATE TRIGGER care_plan_signatures_no_update BEFORE UPDATE ON care_plan_signatures
        BEGIN SELECT RAISE(ABORT, 'care plan signatures are append-only'); END""",
-    """CREATE TRIGGER care_plan_signatures_no_delete BEFORE DELETE ON care_plan_signatures
+    f"""CREATE TRIGGER care_plan_signatures_no_delete BEFORE DELETE ON care_plan_signatures
+       WHEN {_NOT_EVICTING}
        BEGIN SELECT RAISE(ABORT, 'care plan signatures are append-only'); END""",
 ]
 
@@ -44,8 +48,10 @@ def _syncable() -> list[sa.Column]:
 def upgrade() -> None:
     op.create_table(
         "care_plan_versions", *_syncable(),
-        sa.Column("person_id", sa.String(36), sa.ForeignKey("people.id"), nullable=False,
-                  index=True),
+        # No foreign key: sync may deliver a plan before its person's row (rows arrive in
+        # the order they last changed). No unique number: two laptops offline may both
+        # make version 2; both are kept and shown, never one silently dropped.
+        sa.Column("person_id", sa.String(36), nullable=False, index=True),
         sa.Column("number", sa.Integer, nullable=False),
         sa.Column("content_json", sa.Text, nullable=False),
         sa.Column("status", sa.String(12), nullable=False),
@@ -54,12 +60,10 @@ def upgrade() -> None:
         sa.Column("created_at", sa.String(40), nullable=False),
         sa.Column("signed_at", sa.String(40)),
         sa.Column("fingerprint", sa.String(64), nullable=False),
-        sa.UniqueConstraint("person_id", "number"),
     )
     op.create_table(
         "care_plan_signatures", *_syncable(),
-        sa.Column("version_id", sa.String(36), sa.ForeignKey("care_plan_versions.id"),
-                  nullable=False, index=True),
+        sa.Column("version_id", sa.String(36), nullable=False, index=True),
         sa.Column("person_id", sa.String(36), nullable=False, index=True),
         sa.Column("role", sa.String(12), nullable=False),
         sa.Column("kind", sa.String(12), nullable=False),
