@@ -12,7 +12,8 @@ from sync.server.models import Device, DeviceHolding, Person, SyncCounter, SyncR
 from sync.server.services import people as access
 
 
-def pull(session: Session, device: Device, cursor: int, limit: int) -> p.PullResponse:
+def pull(session: Session, device: Device, cursor: int, limit: int,
+         check_scope: bool = True) -> p.PullResponse:
     # Read the counter first: every seq at or below it is committed (pushes hold the
     # counter's lock until they commit), so stopping there can never skip a change.
     ceiling = session.scalar(select(SyncCounter.value).where(SyncCounter.id == 1)) or 0
@@ -24,7 +25,7 @@ def pull(session: Session, device: Device, cursor: int, limit: int) -> p.PullRes
     has_more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = rows[-1].seq if has_more else ceiling
-    rows = _backfill(session, device, cursor) + rows
+    rows = _parents_first(session, _backfill(session, device, cursor) + rows)
     _hold(session, device, {row.person_id for row in rows})
     return {"rows": [_pulled(row) for row in rows], "next_cursor": max(next_cursor, cursor),
             "has_more": has_more, "evicted_people": _evict(session, device)}
@@ -40,6 +41,25 @@ def _backfill(session: Session, device: Device, cursor: int) -> list[SyncRow]:
     return list(session.scalars(
         select(SyncRow).where(SyncRow.person_id.in_(scope), SyncRow.person_id.not_in(held),
                               SyncRow.seq <= cursor).order_by(SyncRow.seq)))
+
+
+def _parents_first(session: Session, rows: list[SyncRow]) -> list[SyncRow]:
+    """A row's seq is its latest write, so a person edited after their assessment comes
+    later in the feed than the assessment: a device that never had them would get the
+    children first, on this page or an earlier one, and could not store them (the local
+    foreign key to the person). Send the person's row before the first row that hangs
+    off it whenever the person's row is further on; it arrives again at its own place,
+    and applying a row twice changes nothing (tests/e2e/test_convergence_stateful.py)."""
+    out: list[SyncRow] = []
+    seen: set[str] = set()
+    for row in rows:
+        if row.person_id not in seen and row.table_name != "people":
+            person = session.get(SyncRow, ("people", row.person_id))
+            if person is not None and person.seq > row.seq:
+                out.append(person)
+        seen.add(row.person_id)
+        out.append(row)
+    return out
 
 
 def _pulled(row: SyncRow) -> p.PulledRow:
