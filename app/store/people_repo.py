@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import column, delete, insert, select, table, text
 from sqlalchemy.orm import Session
 
 from app.domain.consent import ConsentRecord, PartnerAgency
@@ -157,21 +157,25 @@ class PeopleRepository:
 
     # ---- local indexes: full-text search and find-before-create ---------------------
     def reindex(self, *, person_id: str) -> None:
-        person = self.get(person_id)
-        row = self._row(person_id)
-        self._session.execute(delete(BlockingKey).where(BlockingKey.person_id == person_id))
-        self._session.execute(text("DELETE FROM people_search WHERE person_id = :p"),
-                              {"p": person_id})
-        if row.merged_into:
-            return  # a merged record is found through its survivor
-        for key in blocking_keys(person):
-            self._session.add(BlockingKey(person_id=person_id, key=key))
-        names = [person.name.given, person.name.middle, person.name.family,
-                 *(a.text for a in person.aliases)]
-        self._session.execute(
-            text("INSERT INTO people_search (person_id, names, identifiers) VALUES (:p, :n, :i)"),
-            {"p": person_id, "n": " ".join(n for n in names if n),
-             "i": " ".join(_identifier_tokens(person.identifiers))})
+        self.reindex_many([person_id])
+
+    def reindex_many(self, person_ids: list[str]) -> None:
+        """Rebuild the search and matching indexes of these people in a few statements
+        (a first sync brings thousands at once)."""
+        for start in range(0, len(person_ids), 500):
+            chunk = person_ids[start:start + 500]
+            self._session.execute(delete(BlockingKey).where(BlockingKey.person_id.in_(chunk)))
+            self._session.execute(
+                delete(PeopleSearch).where(PeopleSearch.c.person_id.in_(chunk)))
+            rows = {r.id: r for r in self._session.scalars(
+                select(PersonRow).where(PersonRow.id.in_(chunk), PersonRow.deleted.is_(False),
+                                        PersonRow.merged_into.is_(None)))}
+            people = [p for p in self.get_many([i for i in chunk if i in rows])]
+            keys = [{"person_id": p.id, "key": k} for p in people for k in blocking_keys(p)]
+            if keys:
+                self._session.execute(insert(BlockingKey), keys)
+            if people:
+                self._session.execute(PeopleSearch.insert(), [_search_row(p) for p in people])
 
     def candidates(self, keys: Iterable[str], limit: int = 500) -> list[Person]:
         keys = list(keys)
@@ -189,6 +193,18 @@ class PeopleRepository:
         return list(self._session.scalars(
             text("SELECT person_id FROM people_search WHERE people_search MATCH :q "
                  "ORDER BY rank LIMIT :limit"), {"q": match, "limit": limit}))
+
+
+# The FTS5 table as SQLAlchemy Core sees it (created by migration 0003).
+PeopleSearch = table("people_search", column("person_id"), column("names"),
+                     column("identifiers"))
+
+
+def _search_row(person: Person) -> dict[str, str]:
+    names = [person.name.given, person.name.middle, person.name.family,
+             *(a.text for a in person.aliases)]
+    return {"person_id": person.id, "names": " ".join(n for n in names if n),
+            "identifiers": " ".join(_identifier_tokens(person.identifiers))}
 
 
 def _identifier_tokens(ids: Identifiers) -> list[str]:
