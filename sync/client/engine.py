@@ -24,7 +24,7 @@ class SyncReport:
 
 class SyncEngine:
     def __init__(self, store: LocalSyncStore, transport: HttpTransport, *,
-                 batch: int = 200, page: int = 500) -> None:
+                 batch: int = 200, page: int = 2000) -> None:
         self._store = store
         self._transport = transport
         self._batch = min(batch, p.MAX_PUSH_BATCH)
@@ -55,8 +55,10 @@ class SyncEngine:
                 progress("push", report.pushed, 0)
 
     def pull(self, report: SyncReport, progress: Progress | None = None) -> None:
+        first = True
         while True:
-            page = self._transport.pull(self._store.cursor(), self._page)
+            page = self._transport.pull(self._store.cursor(), self._page, check_scope=first)
+            first = False
             report.pulled += self._store.apply_page(page)
             report.evicted += len(page["evicted_people"])
             if progress:

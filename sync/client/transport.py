@@ -54,8 +54,9 @@ class HttpTransport:
     def push(self, changes: list[p.Change]) -> p.PushResponse:
         return self._request("POST", p.SYNC_PUSH_PATH, json={"changes": changes})
 
-    def pull(self, cursor: int, limit: int) -> p.PullResponse:
-        return self._request("GET", p.SYNC_PULL_PATH, params={"cursor": cursor, "limit": limit})
+    def pull(self, cursor: int, limit: int, *, check_scope: bool = True) -> p.PullResponse:
+        return self._request("GET", p.SYNC_PULL_PATH, params={
+            "cursor": cursor, "limit": limit, "check_scope": str(check_scope).lower()})
 
     def enrol(self, code: str, device_name: str) -> p.EnrolResponse:
         return self._request("POST", p.ENROL_PATH,

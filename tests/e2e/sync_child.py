@@ -1,15 +1,19 @@
 """A laptop in its own process: open its encrypted store, run sync_now, report, exit.
 
-    python -m tests.e2e.sync_child DATA_DIR USERNAME SERVER_URL [--page N] < passphrase
+    python -m tests.e2e.sync_child DATA_DIR USERNAME SERVER_URL [--batch N] [--page N]
+        < passphrase
 
 The kill tests SIGKILL this process at known points and start it again on the same data
 directory. It prints READY once the store is open (so a kill lands in the sync, not in
-start-up) and, on success, one JSON line with the sync report.
+start-up) and, on success, one JSON line with the sync report. Batch and page sizes are
+set here, not taken from the engine's defaults, so the tests know how many requests a
+sync makes whatever those defaults become.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 import time
@@ -17,22 +21,11 @@ from pathlib import Path
 
 import main
 from app.config import resolve_paths
-from app.services.sync import sync_now
+from app.services import sync as sync_service
 from app.store.keys import KdfParams
 from app.store.sync_models import SyncState
-from sync import protocol as p
+from sync.client.engine import SyncEngine
 from sync.client.transport import HttpTransport
-
-
-class SmallPages(HttpTransport):
-    """The real transport, asking for small pages so a pull takes several requests."""
-
-    def __init__(self, *args: object, page: int, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._page_cap = page
-
-    def pull(self, cursor: int, limit: int) -> p.PullResponse:
-        return super().pull(cursor, min(limit, self._page_cap))
 
 
 def main_(argv: list[str]) -> int:
@@ -40,7 +33,8 @@ def main_(argv: list[str]) -> int:
     parser.add_argument("data_dir", type=Path)
     parser.add_argument("username")
     parser.add_argument("server_url")
-    parser.add_argument("--page", type=int, default=p.MAX_PULL_PAGE)
+    parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--page", type=int, default=20)
     args = parser.parse_args(argv)
     passphrase = sys.stdin.readline().rstrip("\n")
     device = main.build_device_service(resolve_paths(args.data_dir),
@@ -48,10 +42,13 @@ def main_(argv: list[str]) -> int:
     session = device.sign_in(username=args.username, passphrase=passphrase)
     with session.transaction() as db:
         token = db.get_one(SyncState, "device_token").value
-    transport = SmallPages(args.server_url, token, timeout=(5.0, 30.0), attempts=3,
-                           sleep=lambda s: time.sleep(min(s, 0.05)), page=args.page)
+    transport = HttpTransport(args.server_url, token, timeout=(5.0, 30.0), attempts=3,
+                              sleep=lambda s: time.sleep(min(s, 0.05)))
+    # sync_now builds its engine from this module attribute: the only seam for the sizes.
+    sync_service.SyncEngine = functools.partial(  # type: ignore[misc]
+        SyncEngine, batch=args.batch, page=args.page)
     print("READY", flush=True)
-    report = sync_now(session=session, transport=transport)
+    report = sync_service.sync_now(session=session, transport=transport)
     session.close()
     print(json.dumps({"pushed": report.pushed, "pulled": report.pulled,
                       "refused": report.refused}), flush=True)

@@ -245,11 +245,6 @@ def laptops(shared_server: Server, tmp_path_factory: pytest.TempPathFactory
             laptop.session.close()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known server bug, reported to the lead: a merged row is stored under the pushing "
-    "device's revision id, so that device's next edit (based on its own revision) looks "
-    "like an edit of the merged row and overwrites the other side's values. Remove this "
-    "marker with the fix (strict: the test then passes and the marker fails it)."))
 def test_laptops_converge_and_nothing_written_is_lost(shared_server, laptops):
     Convergence.server = shared_server
     Convergence.laptops = laptops

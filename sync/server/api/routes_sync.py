@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from sync import protocol as p
 from sync.server.api.deps import Db, DeviceCaller
@@ -29,5 +29,10 @@ def push(body: PushRequest, db: Db, caller: DeviceCaller) -> p.PushResponse:
 @router.get(p.SYNC_PULL_PATH, response_model=PullResponse)
 def pull(db: Db, caller: DeviceCaller,
          cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
-         limit: Annotated[int, Query(ge=1, le=p.MAX_PULL_PAGE)] = 500) -> p.PullResponse:
-    return sync_pull.pull(db, caller.device, cursor, limit)
+         limit: Annotated[int, Query(ge=1, le=p.MAX_PULL_PAGE)] = 500,
+         check_scope: bool = True) -> Response:
+    """A page after `cursor`. Send check_scope=false on a cycle's later pages: fetched or
+    moved people (backfill, eviction) are looked for on the first page only."""
+    page = sync_pull.pull(db, caller.device, cursor, limit, check_scope)
+    db.commit()  # the holdings this page records, before the reply goes out
+    return Response(sync_pull.as_json(page), media_type="application/json")

@@ -133,12 +133,20 @@ def _apply(device: Device, change: p.Change, current: dict[batch.Key, SyncRow],
     base_json = bases.get((*key, change["base_revision_id"] or ""))
     merged = merge(json.loads(base_json) if base_json else _staged_base(change, plan),
                    existing["fields"], change["fields"])
-    _stage(device, change, merged.fields, plan, in_db)
+    # The merge is a revision of its own. Kept under the pusher's revision id, the pusher's
+    # next edit (based on that id) would look like an edit of the merged row and silently
+    # overwrite the other side. The pusher's own revision is kept as what it had, so its
+    # next edit merges against exactly that (tests/e2e/test_convergence_stateful.py).
+    plan.revisions.append({"table_name": key[0], "row_id": key[1],
+                           "revision_id": change["revision_id"],
+                           "fields_json": json.dumps(change["fields"], sort_keys=True)})
+    merged_revision = str(uuid.uuid4())
+    _stage(device, change, merged.fields, plan, in_db, revision_id=merged_revision)
     for conflict in merged.conflicts:
         plan.conflicts.append(_conflict_row(device, change, conflict.field, conflict.kept,
                                             conflict.other))
     return _result(change, "merged", 200, f"merged with {len(merged.conflicts)} conflict(s)",
-                   change["revision_id"], len(merged.conflicts))
+                   merged_revision, len(merged.conflicts))
 
 
 def _frozen(table: str, existing: dict[str, Any]) -> bool:
@@ -163,16 +171,17 @@ def _row_state(row: SyncRow | None) -> dict[str, Any] | None:
 
 
 def _stage(device: Device, change: p.Change, fields: dict[str, Any], plan: _Plan,
-           in_db: bool) -> None:
+           in_db: bool, revision_id: str | None = None) -> None:
     key = (change["table"], change["row_id"])
     text = json.dumps(fields, sort_keys=True)
+    revision_id = revision_id or change["revision_id"]
     plan.rows[key] = {
         "table_name": key[0], "row_id": key[1], "person_id": change["person_id"],
-        "revision_id": change["revision_id"], "hlc": change["hlc"], "device_id": device.id,
+        "revision_id": revision_id, "hlc": change["hlc"], "device_id": device.id,
         "worker_id": change["worker_id"], "append_only": change["append_only"],
         "fields_json": text, "fields": fields, "in_db": in_db}
     plan.revisions.append({"table_name": key[0], "row_id": key[1],
-                           "revision_id": change["revision_id"], "fields_json": text})
+                           "revision_id": revision_id, "fields_json": text})
     plan.registry.append((change["table"], change["person_id"], fields,
                           change.get("linkage_key")))
 
