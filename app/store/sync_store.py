@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -58,10 +59,12 @@ class EncryptedSyncStore:
         with self._store.transaction() as db:
             db.info[APPLYING_REMOTE] = True
             touched: set[str] = set()
-            for row in page["rows"]:
-                self._store.clock.observe(HlcStamp.decode(row["hlc"]))
-                touched.add(row["person_id"])
-                _apply_row(db, row)
+            page_state = _PageState.load(db, page["rows"])
+            with db.no_autoflush:  # one flush for the page, not one per row looked up
+                for row in page["rows"]:
+                    self._store.clock.observe(HlcStamp.decode(row["hlc"]))
+                    touched.add(row["person_id"])
+                    _apply_row(db, row, page_state)
             for person_id in page["evicted_people"]:
                 _evict(db, person_id)
             db.flush()
@@ -89,7 +92,40 @@ def _change(entry: OutboxEntry) -> p.Change:
     return change
 
 
-def _apply_row(db: Session, row: p.PulledRow) -> None:
+@dataclass
+class _PageState:
+    """What a page's rows already have here, read in a few queries instead of two per row."""
+
+    existing: set[tuple[str, str]]
+    pending: dict[tuple[str, str], list[OutboxEntry]]
+    # Rows added by this page are not in the identity map until the flush at its end.
+    created: dict[tuple[str, str], Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, db: Session, rows: list[p.PulledRow]) -> _PageState:
+        by_table: dict[str, list[str]] = {}
+        for row in rows:
+            if row["table"] in TABLES:
+                by_table.setdefault(row["table"], []).append(row["row_id"])
+        existing: set[tuple[str, str]] = set()
+        for name, ids in by_table.items():
+            model = TABLES[name].model
+            for start in range(0, len(ids), 500):  # loads them into the identity map too
+                found = db.scalars(select(model).where(model.id.in_(ids[start:start + 500])))
+                existing |= {(name, obj.id) for obj in found}
+        pending: dict[tuple[str, str], list[OutboxEntry]] = {}
+        for entry in db.scalars(select(OutboxEntry).where(OutboxEntry.state == "pending")
+                                .order_by(OutboxEntry.seq)):
+            pending.setdefault((entry.table_name, entry.row_id), []).append(entry)
+        return cls(existing, pending)
+
+    def find(self, db: Session, model: type, key: tuple[str, str]) -> Any:
+        if key in self.created:
+            return self.created[key]
+        return db.get(model, key[1]) if key in self.existing else None
+
+
+def _apply_row(db: Session, row: p.PulledRow, state: _PageState) -> None:
     if row["table"] == p.CONFLICTS_TABLE:
         db.merge(SyncConflict(id=row["row_id"], created_at=utc_now(),
                               person_id=row["person_id"], revision_id=row["revision_id"], **{
@@ -100,18 +136,18 @@ def _apply_row(db: Session, row: p.PulledRow) -> None:
     table = TABLES.get(row["table"])
     if table is None:
         return  # a table from a newer version of the app: it arrives again after upgrading
-    obj = db.get(table.model, row["row_id"])
+    key = (table.name, row["row_id"])
+    obj = state.find(db, table.model, key)
     if obj is not None and (table.append_only or _already_has(obj, table, row)):
         _acknowledge(db, table, row)
         return  # nothing to change (and a signed plan must not even be touched)
-    pending = list(db.scalars(select(OutboxEntry).where(
-        OutboxEntry.table_name == table.name, OutboxEntry.row_id == row["row_id"],
-        OutboxEntry.state == "pending").order_by(OutboxEntry.seq)))
+    pending = [e for e in state.pending.pop(key, []) if e.state == "pending"]
     pending = _unacknowledged(db, pending, row["revision_id"])
     local = {f: getattr(obj, f) for f in _changed_fields(pending)} if obj and pending else {}
     if obj is None:
         obj = table.model(id=row["row_id"])
         db.add(obj)
+        state.created[key] = obj  # the same row twice in a page: the second finds this one
     _set_fields(obj, table, row)
     if pending:
         _rebase(db, obj, table, row, pending, local)
