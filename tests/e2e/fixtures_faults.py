@@ -29,8 +29,11 @@ from tests.e2e.conftest import PASSWORD, Laptop, Server
 from tests.e2e.faulty_proxy import FaultyProxy
 
 Dump = dict[str, dict[str, dict[str, Any]]]  # table -> row id -> column -> value
-# When this laptop applied a conflict: local bookkeeping, not part of the shared record.
-LOCAL_ONLY = {"sync_conflicts": {"created_at"}}
+# Local bookkeeping, not part of the shared record: when this laptop applied a conflict;
+# and for rows, the base and clock stamp of the writer's own last edit (the writing
+# laptop keeps its own when its revision comes back). Every field and the revision id
+# must be identical everywhere.
+LOCAL_ONLY = {"sync_conflicts": {"created_at"}, "*": {"base_revision_id", "updated_hlc"}}
 
 
 TEAMS = (("Custody North", "treatment_provider"), ("Prison In-Reach", "prison"))
@@ -110,7 +113,8 @@ def store_dump(session: WorkerSession) -> Dump:
     out: Dump = {}
     with session.transaction() as db:
         for table in [*TABLES.values()]:
-            out[table.name] = {row.id: _columns(row, table.columns())
+            columns = [c for c in table.columns() if c not in LOCAL_ONLY["*"]]
+            out[table.name] = {row.id: _columns(row, columns)
                                for row in db.scalars(sa.select(table.model))}
         columns = [c.key for c in SyncConflict.__table__.columns
                    if c.key not in LOCAL_ONLY["sync_conflicts"]]

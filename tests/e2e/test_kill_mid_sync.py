@@ -42,6 +42,7 @@ pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[2]
 PAGE = 20  # the child pulls in pages of 20 rows
+BATCH = 100  # and pushes in batches of 100 changes
 CHILD_TIMEOUT = 60.0
 
 
@@ -52,7 +53,7 @@ class Child:
         self._stderr = log.open("ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "tests.e2e.sync_child", str(data_dir), username, url,
-             "--page", str(PAGE)],
+             "--batch", str(BATCH), "--page", str(PAGE)],
             cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
             text=True)
         assert self.proc.stdin is not None and self.proc.stdout is not None
@@ -160,7 +161,7 @@ KILL_POINTS = [
 def test_killed_mid_sync_and_restarted_loses_and_duplicates_nothing(
         world, shared_server, proxy, stage, fault, nth):
     a, b, root = world["a"], world["b"], world["root"]
-    made = add_people(a, 35) if stage == "push" else set()  # 210 changes: two batches
+    made = add_people(a, 35) if stage == "push" else set()  # 210 changes: 3 batches
     made |= add_people(b, 35 if stage == "pull" else 2)
     sync_now(session=b.session, transport=fast_transport(b.session, proxy.url))
     pending = outbox(a.session)["pending"]
