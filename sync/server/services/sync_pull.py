@@ -4,25 +4,18 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, select, true
+from sqlalchemy.orm import Session, aliased
 
 from sync import protocol as p
 from sync.server.models import Device, DeviceHolding, Person, SyncCounter, SyncRow
 from sync.server.services import people as access
-from sync.server.services.sync_batch import insert_ignoring_duplicates
+from sync.server.services.sync_batch import insert_ignoring_duplicates, is_postgres
 
 
 def pull(session: Session, device: Device, cursor: int, limit: int,
          check_scope: bool = True) -> p.PullResponse:
-    # Read the counter first: every seq at or below it is committed (pushes hold the
-    # counter's lock until they commit), so stopping there can never skip a change.
-    ceiling = session.scalar(select(SyncCounter.value).where(SyncCounter.id == 1)) or 0
-    scope = access.device_scope(device).with_only_columns(Person.id)
-    rows = list(session.scalars(
-        select(SyncRow).where(SyncRow.seq > cursor, SyncRow.seq <= ceiling,
-                              SyncRow.person_id.in_(scope))
-        .order_by(SyncRow.seq).limit(limit + 1)))
+    ceiling, rows = _page(session, device, cursor, limit)
     has_more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = rows[-1].seq if has_more else ceiling
@@ -52,6 +45,34 @@ def _row_json(row: SyncRow) -> str:
                        "hlc": row.hlc, "device_id": row.device_id, "worker_id": row.worker_id,
                        "append_only": row.append_only})
     return f'{head[:-1]},"fields":{row.fields_json}}}'
+
+
+def _page(session: Session, device: Device, cursor: int,
+          limit: int) -> tuple[int, list[SyncRow]]:
+    """The committed counter and the rows up to it, read as ONE snapshot.
+
+    Every seq at or below the counter is committed (pushes hold the counter until they
+    commit). But rows are updated in place: read in two statements, a row rewritten in
+    between has left its old seq (below the counter) for a new one (above it), and the
+    page would silently lack a state it claims to include. On PostgreSQL one statement
+    (counter in a CTE, rows in a LATERAL join) is one snapshot. SQLite needs nothing:
+    the request's BEGIN IMMEDIATE already keeps writers out."""
+    scope = access.device_scope(device).with_only_columns(Person.id)
+    if not is_postgres(session):
+        ceiling = session.scalar(select(SyncCounter.value).where(SyncCounter.id == 1)) or 0
+        return ceiling, list(session.scalars(
+            select(SyncRow).where(SyncRow.seq > cursor, SyncRow.seq <= ceiling,
+                                  SyncRow.person_id.in_(scope))
+            .order_by(SyncRow.seq).limit(limit + 1)))
+    counter = select(SyncCounter.value.label("ceiling")).where(SyncCounter.id == 1).cte("c")
+    inner = (select(SyncRow).where(SyncRow.seq > cursor, SyncRow.seq <= counter.c.ceiling,
+                                   SyncRow.person_id.in_(scope))
+             .order_by(SyncRow.seq).limit(limit + 1).lateral("r"))
+    row = aliased(SyncRow, inner)
+    found = session.execute(select(counter.c.ceiling, row).select_from(counter)
+                            .outerjoin(inner, true()).order_by(row.seq)).all()
+    ceiling = found[0][0] if found else 0
+    return ceiling, [r for _, r in found if r is not None]
 
 
 def _backfill(session: Session, device: Device, cursor: int) -> list[SyncRow]:
