@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -45,22 +46,29 @@ def postgres_admin_url() -> str:
     return url
 
 
-@pytest.fixture
-def fresh_postgres_database(postgres_admin_url: str) -> Iterator[str]:
-    """A new, empty PostgreSQL database for one test, dropped afterwards."""
+@contextmanager
+def temporary_postgres_database(admin_url: str, prefix: str = "insideout_test") -> Iterator[str]:
+    """CREATE a throwaway database, yield its URL, DROP it (even if connections remain)."""
     import sqlalchemy as sa
 
-    name = f"insideout_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT")
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = sa.engine.make_url(postgres_admin_url).set(database=name)
+    url = sa.engine.make_url(admin_url).set(database=name)
     try:
         yield url.render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def fresh_postgres_database(postgres_admin_url: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database for one test, dropped afterwards."""
+    with temporary_postgres_database(postgres_admin_url) as url:
+        yield url
 
 
 # ---- the desktop client's device, with a cheap KDF so tests stay quick ----------------

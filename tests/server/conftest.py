@@ -21,6 +21,7 @@ from sync.server import db as server_db
 from sync.server.app import create_app
 from sync.server.services import org
 from sync.server.settings import Settings
+from tests.conftest import temporary_postgres_database
 
 MASTER_KEY = bytes(range(32))
 PASSWORD = "long enough password 1"
@@ -35,17 +36,8 @@ def cheap_settings(data_dir, url: str, **overrides) -> Settings:
 
 @pytest.fixture(scope="session")
 def _postgres_test_db(postgres_admin_url: str) -> Iterator[str]:
-    name = f"insideout_srv_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = sa.engine.make_url(postgres_admin_url).set(database=name)
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with temporary_postgres_database(postgres_admin_url, "insideout_srv") as url:
+        yield url
 
 
 @pytest.fixture(
