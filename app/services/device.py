@@ -10,11 +10,6 @@ from app.domain.passphrase import passphrase_problems
 from app.services.errors import InvalidInput, SignInRefused
 from app.services.reference import ReferenceData
 from app.services.session import WorkerSession
-from app.services.sync import (
-    escrow_store_key,
-    remember_enrolment,
-    take_organisation_signing_certificate,
-)
 from app.services.views import WorkerInfo
 from app.store.device import DeviceStore, OpenStore
 from app.store.errors import StoreError, WrongPassphraseError
@@ -22,7 +17,6 @@ from app.store.keys import KdfParams
 from app.store.models import Worker
 from app.store.repositories import DeviceMetaRepository, WorkerRepository
 from app.store.throttle import SignInThrottle
-from sync.client.transport import HttpTransport, SyncError
 
 _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,31}$")
 
@@ -73,6 +67,14 @@ class DeviceService:
               password: str) -> WorkerSession:
         """Join the organisation's server: the worker's first sign-in is checked there, the
         store is created with their password as passphrase, its key is escrowed."""
+        # Imported here: sync and PDF signing are heavy, and sign-in must start fast.
+        from app.services.sync import (
+            escrow_store_key,
+            remember_enrolment,
+            take_organisation_signing_certificate,
+        )
+        from sync.client.transport import HttpTransport, SyncError
+
         username = username.strip().lower()
         try:
             enrolment = HttpTransport(server_url).enrol(code.strip(), device_name)

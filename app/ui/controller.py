@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox
@@ -12,15 +13,18 @@ from app.services import drafts
 from app.services.device import DeviceService
 from app.services.errors import ServiceError, SignInRefused
 from app.services.session import WorkerSession, lock, sign_out
-from app.services.sync import is_enrolled
-from app.ui.conflicts_view import ConflictsDialog
-from app.ui.elsewhere_dialog import ElsewhereDialog
-from app.ui.first_run import FirstRunWizard
 from app.ui.idle import IdleWatcher
-from app.ui.main_window import MainWindow
 from app.ui.sign_in import SignInWindow
-from app.ui.sync_scheduler import SyncScheduler, describe
 from app.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    # The main window pulls in printing, PDF signing and sync; importing them only once
+    # someone has signed in keeps process start to sign-in window inside its budget.
+    from app.ui.conflicts_view import ConflictsDialog
+    from app.ui.elsewhere_dialog import ElsewhereDialog
+    from app.ui.first_run import FirstRunWizard
+    from app.ui.main_window import MainWindow
+    from app.ui.sync_scheduler import SyncScheduler
 
 AUTOSAVE_MS = 10_000
 
@@ -55,6 +59,8 @@ class AppController(QObject):
         if self._device.is_set_up():
             self._show_sign_in()
         else:
+            from app.ui.first_run import FirstRunWizard
+
             self.first_run = FirstRunWizard(set_up=self._device.set_up_standalone,
                                             enrol=self._device.enrol,
                                             default_server=self._settings.server_url)
@@ -95,6 +101,8 @@ class AppController(QObject):
         self._open_main(session)
 
     def _open_main(self, session: WorkerSession) -> None:
+        from app.ui.main_window import MainWindow
+
         self.session = session
         window = MainWindow(session=session, version=self._version,
                             idle_minutes=self._settings.idle_lock_minutes)
@@ -109,6 +117,9 @@ class AppController(QObject):
         self._start_sync(session, window)
 
     def _start_sync(self, session: WorkerSession, window: MainWindow) -> None:
+        from app.services.sync import is_enrolled
+        from app.ui.sync_scheduler import SyncScheduler, describe
+
         window.show_sync_state(describe(session), "ok")
         if not is_enrolled(session=session):
             window.sync_action.setEnabled(False)
@@ -131,6 +142,9 @@ class AppController(QObject):
     def show_conflicts(self) -> ConflictsDialog | None:
         if self.session is None or self.main_window is None:
             return None
+        from app.ui.conflicts_view import ConflictsDialog
+        from app.ui.sync_scheduler import describe
+
         dialog = ConflictsDialog(session=self.session, parent=self.main_window)
         dialog.changed.connect(lambda: self.main_window and self.main_window.show_sync_state(
             describe(self.session), "ok") if self.session else None)
@@ -140,6 +154,8 @@ class AppController(QObject):
     def show_elsewhere(self) -> ElsewhereDialog | None:
         if self.session is None or self.main_window is None:
             return None
+        from app.ui.elsewhere_dialog import ElsewhereDialog
+
         window = self.main_window
         dialog = ElsewhereDialog(session=self.session, parent=window)
         dialog.fetched.connect(lambda person_id: (window.refresh_caseload(),
