@@ -56,9 +56,11 @@ def list_conflicts(*, session: WorkerSession, person_id: str | None = None) -> l
             label, is_assessment = _label(db, session, c)
             decode = json.loads if is_assessment else (lambda v: v)
             name = people.get(c.person_id).name.display() if people.exists(c.person_id) else ""
+            current = repo.current_value(c)
             views.append(ConflictView(
-                c.id, c.person_id, name, label, decode(repo.current_value(c)) if
-                repo.current_value(c) is not None else None, decode(json.loads(c.other_value)),
+                c.id, c.person_id, name, label,
+                decode(current) if current is not None else None,
+                decode(json.loads(c.other_value)),
                 repo.writer_name(c), c.other_device, _when(c.other_hlc), is_assessment))
         return views
 

@@ -145,9 +145,9 @@ class AppController(QObject):
         from app.ui.conflicts_view import ConflictsDialog
         from app.ui.sync_scheduler import describe
 
-        dialog = ConflictsDialog(session=self.session, parent=self.main_window)
-        dialog.changed.connect(lambda: self.main_window and self.main_window.show_sync_state(
-            describe(self.session), "ok") if self.session else None)
+        session, window = self.session, self.main_window
+        dialog = ConflictsDialog(session=session, parent=window)
+        dialog.changed.connect(lambda: window.show_sync_state(describe(session), "ok"))
         dialog.show()
         return dialog
 
@@ -157,7 +157,8 @@ class AppController(QObject):
         from app.ui.elsewhere_dialog import ElsewhereDialog
 
         window = self.main_window
-        dialog = ElsewhereDialog(session=self.session, parent=window)
+        assert self.scheduler is not None  # the action is disabled on standalone laptops
+        dialog = ElsewhereDialog(session=self.session, run=self.scheduler.run, parent=window)
         dialog.fetched.connect(lambda person_id: (window.refresh_caseload(),
                                                   window.open_person(person_id)))
         dialog.show()

@@ -6,6 +6,8 @@ by the server, and every search and fetch is audited there.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -21,16 +23,20 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.session import WorkerSession
-from app.services.sync import SyncError, fetch_person, find_elsewhere
+from app.services.sync import ElsewhereMatch, SyncError, fetch_person, find_elsewhere
 
 _ID = Qt.ItemDataRole.UserRole
+Run = Callable[..., None]
 
 
 class ElsewhereDialog(QDialog):
     fetched = Signal(str)  # person id, now on this laptop
 
-    def __init__(self, *, session: WorkerSession, parent: QWidget | None = None) -> None:
+    def __init__(self, *, session: WorkerSession, run: Run,
+                 parent: QWidget | None = None) -> None:
+        """`run(work, on_success=, on_failure=)` does the network work off the UI thread."""
         super().__init__(parent)
+        self._run = run
         self.setWindowTitle("InsideOut — find someone known to another team")
         self._session = session
         self.typed = QLineEdit()
@@ -44,18 +50,19 @@ class ElsewhereDialog(QDialog):
         self.message = QLabel()
         self.message.setObjectName("fieldError")
         self.message.setWordWrap(True)
-        search, fetch = QPushButton("&Search"), QPushButton("&Fetch to this laptop")
-        search.clicked.connect(self.search)
-        fetch.clicked.connect(self.fetch)
+        self.search_button = QPushButton("&Search")
+        self.fetch_button = QPushButton("&Fetch to this laptop")
+        self.search_button.clicked.connect(self.search)
+        self.fetch_button.clicked.connect(self.fetch)
         form = QFormLayout()
         form.addRow("Find by", self.typed)
         if self.password.isVisible():
             form.addRow("Your password", self.password)
         form.addRow("Reason", self.reason)
         buttons = QHBoxLayout()
-        buttons.addWidget(search)
+        buttons.addWidget(self.search_button)
         buttons.addStretch()
-        buttons.addWidget(fetch)
+        buttons.addWidget(self.fetch_button)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.results)
@@ -63,15 +70,25 @@ class ElsewhereDialog(QDialog):
         layout.addLayout(buttons)
         self.resize(560, 400)
 
+    def _busy(self, text: str) -> None:
+        self.message.setText(text)
+        self.search_button.setEnabled(not text)
+        self.fetch_button.setEnabled(not text)
+
+    def _failed(self, error: Exception) -> None:
+        self._busy("")
+        self.message.setText(str(error) if isinstance(error, SyncError)
+                             else f"That did not work: {error}")
+
     def search(self) -> None:
         self.results.clear()
-        self.message.clear()
-        try:
-            found = find_elsewhere(session=self._session, password=self.password.text(),
-                                   typed=self.typed.text())
-        except SyncError as error:
-            self.message.setText(str(error))
-            return
+        self._busy("Searching the scheme…")
+        password, typed = self.password.text(), self.typed.text()
+        self._run(lambda: find_elsewhere(session=self._session, password=password, typed=typed),
+                  on_success=self._show_found, on_failure=self._failed)
+
+    def _show_found(self, found: list[ElsewhereMatch]) -> None:
+        self._busy("")
         for match in found:
             item = QListWidgetItem(f"Linkage key {match.linkage_key} — held by another team")
             item.setData(_ID, match.person_id)
@@ -87,11 +104,14 @@ class ElsewhereDialog(QDialog):
         if item is None or len(self.reason.text().strip()) < 10:
             self.message.setText("Choose a match and give a reason (at least 10 characters).")
             return
-        try:
-            fetch_person(session=self._session, password=self.password.text(),
-                         person_id=item.data(_ID), reason=self.reason.text().strip())
-        except SyncError as error:
-            self.message.setText(str(error))
-            return
-        self.fetched.emit(item.data(_ID))
+        person_id, password, reason = item.data(_ID), self.password.text(), self.reason.text()
+        self._busy("Fetching their record…")
+        self._run(lambda: fetch_person(session=self._session, password=password,
+                                       person_id=person_id, reason=reason.strip()),
+                  on_success=lambda _report: self._fetched(person_id),
+                  on_failure=self._failed)
+
+    def _fetched(self, person_id: str) -> None:
+        self._busy("")
+        self.fetched.emit(person_id)
         self.accept()

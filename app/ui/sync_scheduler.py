@@ -7,10 +7,14 @@ started by hand. One cycle at a time, on its own thread.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from app.services.session import WorkerSession
 from app.services.sync import DeviceRevoked, SyncError, SyncReport, sync_now, sync_status
+from app.ui.tasks import TaskRunner
 
 OK_INTERVAL_MS = 60_000
 RETRY_INTERVALS_MS = (15_000, 30_000, 60_000, 120_000, 300_000)
@@ -50,6 +54,7 @@ class SyncScheduler(QObject):
         self._session = session
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
+        self._tasks = TaskRunner(self)
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self.sync_now)
         self._failures = 0
@@ -57,6 +62,12 @@ class SyncScheduler(QObject):
         # Each cycle's signal carrier lives until its last queued signal is delivered;
         # dropping it earlier deletes a source Qt still has events from.
         self._live: set[_Signals] = set()
+
+    def run(self, work: Callable[[], Any], *, on_success: Callable[[Any], None],
+            on_failure: Callable[[Exception], None]) -> None:
+        """Other network work for this session (search another team, fetch) on the sync
+        thread: never on the UI thread, and never at the same time as a sync cycle."""
+        self._tasks.run_on(self._pool, work, on_success=on_success, on_failure=on_failure)
 
     def start(self, first_delay_ms: int = 500) -> None:
         self._timer.start(first_delay_ms)

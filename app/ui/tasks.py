@@ -13,13 +13,13 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 
-class _Signals(QObject):
+class JobSignals(QObject):
     succeeded = Signal(object)
     failed = Signal(object)
 
 
-class _Job(QRunnable):
-    def __init__(self, work: Callable[[], Any], signals: _Signals) -> None:
+class Job(QRunnable):
+    def __init__(self, work: Callable[[], Any], signals: JobSignals) -> None:
         super().__init__()
         self._work = work
         self.signals = signals
@@ -39,17 +39,23 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self._database = QThreadPool(self)
         self._database.setMaxThreadCount(1)
-        self._pending: set[_Signals] = set()
+        self._pending: set[JobSignals] = set()
 
     def run_db(self, work: Callable[[], Any], *, on_success: Callable[[Any], None],
                on_failure: Callable[[Exception], None]) -> None:
-        signals = _Signals()
+        self.run_on(self._database, work, on_success=on_success, on_failure=on_failure)
+
+    def run_on(self, pool: QThreadPool, work: Callable[[], Any], *,
+               on_success: Callable[[Any], None],
+               on_failure: Callable[[Exception], None]) -> None:
+        """`work` on `pool`; exactly one callback, on the UI thread."""
+        signals = JobSignals()
         self._pending.add(signals)  # keep alive until a callback has run
         signals.succeeded.connect(lambda result: self._finish(signals, on_success, result))
         signals.failed.connect(lambda exc: self._finish(signals, on_failure, exc))
-        self._database.start(_Job(work, signals))
+        pool.start(Job(work, signals))
 
-    def _finish(self, signals: _Signals, callback: Callable[[Any], None], value: Any) -> None:
+    def _finish(self, signals: JobSignals, callback: Callable[[Any], None], value: Any) -> None:
         self._pending.discard(signals)
         callback(value)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
 
 import main
 from app.config import Settings, resolve_paths
@@ -127,11 +126,13 @@ def test_prison_worker_fetches_a_custody_person_through_the_app(qtbot, app_contr
     dialog = ctrl.show_elsewhere()
     qtbot.keyClicks(dialog.typed, "a1234bc")
     qtbot.keyClicks(dialog.password, PASSWORD)
-    qtbot.mouseClick(dialog.findChildren(type(dialog.findChild(QPushButton)))[0],
-                     Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.search_button, Qt.MouseButton.LeftButton)
+    assert not dialog.search_button.isEnabled()  # off the UI thread: the window stays live
+    qtbot.waitUntil(lambda: dialog.search_button.isEnabled(), timeout=20_000)
     assert dialog.results.count() == 1, dialog.message.text()
     qtbot.keyClicks(dialog.reason, "remanded to HMP Chelmsford this morning")
-    dialog.fetch()
+    with qtbot.waitSignal(dialog.fetched, timeout=20_000):
+        qtbot.mouseClick(dialog.fetch_button, Qt.MouseButton.LeftButton)
     window = ctrl.main_window
     assert window.person_view is not None and window.person_view.person_id == person.id
     assert "SMITH, Darren" in window.person_view.banner.name.text()

@@ -107,14 +107,13 @@ def test_another_team_does_not_receive_the_person(enrol):
 
 
 def test_a_revoked_laptop_destroys_its_key_wraps(enrol, server):
-    a = enrol("ann", "Custody North")
-    device_id = sync_status(session=a.session) and a.session  # enrolled and signed in
-    server_device = server.admin("list-devices").split()
-    assert device_id is not None and server_device
     from app.services.sync import _state
 
-    server.admin("revoke-device", "--device-id", _state(a.session, "server_device_id"),
-                 "--reason", "stolen from a car")
+    a = enrol("ann", "Custody North")
+    device_id = _state(a.session, "server_device_id")
+    assert sync_status(session=a.session).enrolled
+    assert device_id in server.admin("list-devices")  # the server knows this laptop
+    server.admin("revoke-device", "--device-id", device_id, "--reason", "stolen from a car")
     with pytest.raises(DeviceRevoked, match="revoked"):
         sync_now(session=a.session)
     assert not a.session.is_open
