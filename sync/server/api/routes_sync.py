@@ -8,22 +8,35 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
 
 from sync import protocol as p
+from sync.server.api import sync_wire
 from sync.server.api.deps import Db, DeviceCaller
-from sync.server.api.sync_schemas import PullResponse, PushRequest, PushResponse
+from sync.server.api.sync_schemas import PullResponse, PushRequest, PushResponse, inline_schema
 from sync.server.services import sync_pull, sync_push
 
 router = APIRouter(tags=["sync"])
 
 
-@router.post(p.SYNC_PUSH_PATH, response_model=PushResponse)
-def push(body: PushRequest, db: Db, caller: DeviceCaller) -> p.PushResponse:
+async def _changes(request: Request) -> list[p.Change]:
+    """The push body, decoded and checked by msgspec (see sync_wire for why)."""
+    try:
+        return sync_wire.decode_push(await request.body())
+    except sync_wire.BadBody as bad:  # the same 422 body every other route gives
+        raise RequestValidationError([{"loc": ("body", *bad.field.split(".")),
+                                       "msg": bad.problem, "type": "value_error"}]) from None
+
+
+@router.post(p.SYNC_PUSH_PATH, response_model=PushResponse, openapi_extra={"requestBody": {
+    "required": True, "content": {"application/json": {"schema": inline_schema(PushRequest)}}}})
+def push(changes: Annotated[list[p.Change], Depends(_changes)], db: Db,
+         caller: DeviceCaller) -> Response:
     """Each change is judged on its own: one refused change never blocks the others.
     A replayed change is acknowledged again; a reused id with new content is a 409."""
-    changes: list[p.Change] = [change.model_dump() for change in body.changes]  # type: ignore[misc]
-    return sync_push.push(db, caller.device, changes)
+    result = sync_push.push(db, caller.device, changes)
+    return Response(sync_wire.encode(result), media_type="application/json")
 
 
 @router.get(p.SYNC_PULL_PATH, response_model=PullResponse)

@@ -71,3 +71,21 @@ class PullResponse(BaseModel):
     next_cursor: int
     has_more: bool
     evicted_people: list[str]
+
+
+def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's JSON schema with every $ref replaced by what it names, for a route
+    that documents a body it decodes itself (OpenAPI would not resolve "#/$defs/...")."""
+    schema = model.model_json_schema()
+    defs = schema.pop("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return resolve(defs[node["$ref"].rsplit("/", 1)[-1]])
+            return {key: resolve(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        return node
+
+    return resolve(schema)  # type: ignore[no-any-return]

@@ -12,18 +12,16 @@ import zlib
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from sync.server.models import DeviceHolding, Person, SyncChange, SyncCounter, SyncRevision, SyncRow
+from sync.server.services import bulk
 from sync.server.services import people as access
+from sync.server.services.bulk import is_postgres
 
 Key = tuple[str, str]  # (table, row_id)
-
-
-def is_postgres(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
 
 
 def lock_keys(session: Session, keys: Iterable[Key]) -> None:
@@ -37,46 +35,60 @@ def lock_keys(session: Session, keys: Iterable[Key]) -> None:
             func.unnest(postgresql.array(hashes)))))
 
 
-def ledger(session: Session, change_ids: list[str]) -> dict[str, SyncChange]:
+def ledger(session: Session, change_ids: list[str]) -> dict[str, Any]:
+    """change id -> (content_hash, result_json) of changes already received."""
     if not change_ids:
         return {}
-    return {c.change_id: c for c in session.scalars(
-        select(SyncChange).where(SyncChange.change_id.in_(change_ids)))}
+    table = SyncChange.__table__
+    query = select(table.c.change_id, table.c.content_hash, table.c.result_json)
+    return {row.change_id: row for row in session.execute(bulk.where_keys(
+        query, [table.c.change_id], [(c,) for c in change_ids], session))}
 
 
-def people(session: Session, person_ids: set[str]) -> dict[str, Person]:
+def people(session: Session, person_ids: set[str]) -> dict[str, str]:
+    """person id -> linkage key, of those the server knows."""
     if not person_ids:
         return {}
-    return {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(person_ids)))}
+    table = Person.__table__
+    rows = session.execute(bulk.where_keys(
+        select(table.c.id, table.c.linkage_key), [table.c.id], [(i,) for i in person_ids],
+        session))
+    return {person_id: linkage_key for person_id, linkage_key in rows}
 
 
 def allowed_people(session: Session, device_scope_of: Any, person_ids: set[str]) -> set[str]:
     """Of these people, those the device may change: in scope, or held by it already."""
     if not person_ids:
         return set()
-    in_scope = set(session.scalars(access.device_scope(device_scope_of)
-                                   .with_only_columns(Person.id)
-                                   .where(Person.id.in_(person_ids))))
-    held = set(session.scalars(select(DeviceHolding.person_id).where(
-        DeviceHolding.device_id == device_scope_of.id, DeviceHolding.person_id.in_(person_ids))))
+    keys = [(i,) for i in person_ids]
+    in_scope = set(session.scalars(bulk.where_keys(
+        access.device_scope(device_scope_of).with_only_columns(Person.id), [Person.id], keys,
+        session)))
+    if in_scope >= person_ids:
+        return in_scope
+    held = set(session.scalars(bulk.where_keys(
+        select(DeviceHolding.person_id).where(DeviceHolding.device_id == device_scope_of.id),
+        [DeviceHolding.person_id], keys, session)))
     return in_scope | held
 
 
 def current_rows(session: Session, keys: set[Key]) -> dict[Key, SyncRow]:
     if not keys:
         return {}
-    rows = session.scalars(select(SyncRow).where(
-        tuple_(SyncRow.table_name, SyncRow.row_id).in_(sorted(keys))))
+    table = SyncRow.__table__
+    rows = session.execute(bulk.where_keys(
+        select(table.c.table_name, table.c.row_id, table.c.revision_id, table.c.append_only,
+               table.c.fields_json), [table.c.table_name, table.c.row_id], keys, session))
     return {(r.table_name, r.row_id): r for r in rows}
 
 
 def revisions(session: Session, wanted: set[tuple[str, str, str]]) -> dict[tuple, str]:
     if not wanted:
         return {}
-    rows = session.execute(select(SyncRevision.table_name, SyncRevision.row_id,
-                                  SyncRevision.revision_id, SyncRevision.fields_json).where(
-        tuple_(SyncRevision.table_name, SyncRevision.row_id, SyncRevision.revision_id)
-        .in_(sorted(wanted))))
+    table = SyncRevision.__table__
+    rows = session.execute(bulk.where_keys(
+        select(table.c.table_name, table.c.row_id, table.c.revision_id, table.c.fields_json),
+        [table.c.table_name, table.c.row_id, table.c.revision_id], wanted, session))
     return {(t, r, v): fields for t, r, v, fields in rows}
 
 
@@ -89,10 +101,7 @@ def take_seqs(session: Session, count: int) -> int:
 
 
 def insert_ignoring_duplicates(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    dialect = postgresql if is_postgres(session) else sqlite
-    session.execute(dialect.insert(model).on_conflict_do_nothing(), rows)
+    bulk.insert(session, model.__table__, rows, ignore_duplicates=True)  # type: ignore[attr-defined]
 
 
 _ROW_VALUES = ("person_id", "seq", "revision_id", "hlc", "device_id", "worker_id",
@@ -100,14 +109,9 @@ _ROW_VALUES = ("person_id", "seq", "revision_id", "hlc", "device_id", "worker_id
 
 
 def write_rows(session: Session, new: list[dict[str, Any]], changed: list[dict[str, Any]]) -> None:
-    """Insert new rows and update existing ones, each in one executemany."""
+    """Insert new rows and update existing ones, each in one statement."""
     table = SyncRow.__table__
-    if new:
-        session.execute(table.insert(), new)
-    if changed:
-        session.execute(
-            table.update().where(table.c.table_name == bindparam("k_table"),
-                                 table.c.row_id == bindparam("k_row"))
-            .values({name: bindparam(name) for name in _ROW_VALUES}),
-            [{"k_table": r["table_name"], "k_row": r["row_id"],
-              **{name: r[name] for name in _ROW_VALUES}} for r in changed])
+    bulk.insert(session, table, new)
+    bulk.update(session, table, ("table_name", "row_id"), [
+        {"table_name": r["table_name"], "row_id": r["row_id"],
+         **{name: r[name] for name in _ROW_VALUES}} for r in changed])

@@ -22,7 +22,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from sync import protocol as p
-from sync.server.models import Device, Person, SyncChange, SyncRevision, SyncRow
+from sync.server.models import Device, Person, SyncChange, SyncRevision
+from sync.server.models.base import utcnow
+from sync.server.services import bulk
 from sync.server.services import sync_batch as batch
 from sync.server.services import sync_registry as registry
 from sync.server.services.sync_merge import merge
@@ -44,6 +46,7 @@ class _Plan:
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     new_people: list[dict[str, Any]] = field(default_factory=list)
     registry: list[tuple[str, str, dict[str, Any], str | None]] = field(default_factory=list)
+    linkage: dict[str, str] = field(default_factory=dict)  # person id -> key held now
 
 
 def push(session: Session, device: Device, changes: list[p.Change]) -> p.PushResponse:
@@ -66,8 +69,10 @@ def push(session: Session, device: Device, changes: list[p.Change]) -> p.PushRes
 def _decide(session: Session, device: Device, live: list[tuple[int, p.Change]],
             results: list[p.ChangeResult | None], plan: _Plan) -> None:
     seen = batch.ledger(session, [c["change_id"] for _, c in live])
+    received = utcnow()
     person_ids = {c["person_id"] for _, c in live}
-    known = set(batch.people(session, person_ids))
+    plan.linkage = batch.people(session, person_ids)
+    known = set(plan.linkage)
     allowed = batch.allowed_people(session, device, person_ids & known)
     current = batch.current_rows(session, {(c["table"], c["row_id"]) for _, c in live})
     bases = batch.revisions(session, {(c["table"], c["row_id"], c["base_revision_id"])
@@ -89,7 +94,7 @@ def _decide(session: Session, device: Device, live: list[tuple[int, p.Change]],
             in_batch[change["change_id"]] = (change["content_hash"], result)
             plan.ledger.append({"change_id": change["change_id"], "device_id": device.id,
                                 "content_hash": change["content_hash"],
-                                "result_json": json.dumps(result)})
+                                "result_json": json.dumps(result), "received_at": received})
 
 
 def _replay(change: p.Change, stored_hash: str, stored: p.ChangeResult) -> p.ChangeResult:
@@ -108,15 +113,17 @@ def _scope(device: Device, change: p.Change, known: set[str], allowed: set[str],
     if change["table"] != "people":
         return _result(change, "refused", 422,
                        "the person this row belongs to is unknown; push the person first")
+    linkage_key = change.get("linkage_key") or ""
     plan.new_people.append({"id": person_id, "owning_team_id": device.team_id,
-                            "linkage_key": change.get("linkage_key") or "",
+                            "linkage_key": linkage_key, "created_at": utcnow(),
                             "created_by_device_id": device.id})
+    plan.linkage[person_id] = linkage_key
     known.add(person_id)  # later changes in this batch see the new person
     allowed.add(person_id)
     return None
 
 
-def _apply(device: Device, change: p.Change, current: dict[batch.Key, SyncRow],
+def _apply(device: Device, change: p.Change, current: dict[batch.Key, Any],
            bases: dict[tuple, str], plan: _Plan) -> p.ChangeResult:
     key = (change["table"], change["row_id"])
     existing = plan.rows.get(key) or _row_state(current.get(key))
@@ -163,7 +170,7 @@ def _staged_base(change: p.Change, plan: _Plan) -> dict[str, Any]:
     return {}
 
 
-def _row_state(row: SyncRow | None) -> dict[str, Any] | None:
+def _row_state(row: Any) -> dict[str, Any] | None:
     if row is None:
         return None
     return {"revision_id": row.revision_id, "append_only": row.append_only,
@@ -201,20 +208,21 @@ def _conflict_row(device: Device, change: p.Change, name: str, kept: Any,
 
 def _write(session: Session, plan: _Plan) -> None:
     batch.insert_ignoring_duplicates(session, Person, plan.new_people)
-    rows = [_db_row(r) for r in plan.rows.values()] + plan.conflicts
+    states = list(plan.rows.values())
+    rows = [_db_row(state) for state in states] + plan.conflicts  # conflicts are always new
     if rows:
         first = batch.take_seqs(session, len(rows))
         for offset, row in enumerate(rows):
             row["seq"] = first + offset
-        in_db = [r for r in rows if plan.rows.get((r["table_name"], r["row_id"]), {})
-                 .get("in_db")]
-        batch.write_rows(session, [r for r in rows if r not in in_db], in_db)
+        paired = list(zip(rows, states, strict=False))  # stops before the conflicts
+        batch.write_rows(session,
+                         [row for row, state in paired if not state["in_db"]] + plan.conflicts,
+                         [row for row, state in paired if state["in_db"]])
     batch.insert_ignoring_duplicates(session, SyncRevision, plan.revisions + [
         {"table_name": c["table_name"], "row_id": c["row_id"], "revision_id": c["revision_id"],
          "fields_json": c["fields_json"]} for c in plan.conflicts])
-    if plan.ledger:
-        session.execute(SyncChange.__table__.insert(), plan.ledger)
-    registry.update_many(session, plan.registry)
+    bulk.insert(session, SyncChange.__table__, plan.ledger)
+    registry.update_many(session, plan.registry, plan.linkage)
 
 
 def _db_row(state: dict[str, Any]) -> dict[str, Any]:
@@ -232,4 +240,4 @@ def _clock_warning(changes: list[p.Change]) -> str | None:
     return None
 
 
-__all__ = ["SyncRow", "push"]
+__all__ = ["push"]

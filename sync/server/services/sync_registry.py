@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, tuple_
+from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session
 
 from sync.server.models import Consent, Person, PersonIdentifier
+from sync.server.services import bulk
 
 # Local column -> registry identifier kind (sync.protocol.IDENTIFIER_KINDS).
 _IDENTIFIERS = {"pnc_id": "pnc", "prison_number": "nomis", "nhs_number": "nhs"}
@@ -54,9 +55,10 @@ def _consent(session: Session, person_id: str, fields: dict[str, Any]) -> None:
         row.granted = granted
 
 
-def update_many(session: Session,
-                items: list[tuple[str, str, dict[str, Any], str | None]]) -> None:
-    """The batch's registry updates: last state per person or consent, set-based."""
+def update_many(session: Session, items: list[tuple[str, str, dict[str, Any], str | None]],
+                linkage_now: dict[str, str]) -> None:
+    """The batch's registry updates: last state per person or consent, set-based.
+    `linkage_now` is each person's linkage key as the database holds it already."""
     people: dict[str, tuple[dict[str, Any], str | None]] = {}
     consents: dict[tuple[str, str], dict[str, Any]] = {}
     for table, person_id, fields, linkage in items:
@@ -65,20 +67,20 @@ def update_many(session: Session,
         elif table == "consents" and fields.get("agency"):
             consents[(person_id, fields["agency"])] = fields
     if people:
-        _people_bulk(session, people)
+        _people_bulk(session, people, linkage_now)
     for (person_id, _agency), fields in consents.items():
         _consent(session, person_id, fields)
 
 
-def _people_bulk(session: Session, people: dict[str, tuple[dict[str, Any], str | None]]) -> None:
-    ids = list(people)
-    linkage = [{"p_id": pid, "key": key} for pid, (_fields, key) in people.items() if key]
-    if linkage:
-        table = Person.__table__
-        session.execute(table.update().where(table.c.id == bindparam("p_id"))
-                        .values(linkage_key=bindparam("key")), linkage)
-    have = {(i.person_id, i.kind, i.value) for i in session.scalars(
-        select(PersonIdentifier).where(PersonIdentifier.person_id.in_(ids)))}
+def _people_bulk(session: Session, people: dict[str, tuple[dict[str, Any], str | None]],
+                 linkage_now: dict[str, str]) -> None:
+    bulk.update(session, Person.__table__, ("id",), [
+        {"id": pid, "linkage_key": key} for pid, (_fields, key) in people.items()
+        if key and linkage_now.get(pid) != key])
+    table = PersonIdentifier.__table__
+    have = {tuple(row) for row in session.execute(bulk.where_keys(
+        select(table.c.person_id, table.c.kind, table.c.value), [table.c.person_id],
+        [(pid,) for pid in people], session))}
     wanted = {(pid, kind, str(fields[column])) for pid, (fields, _key) in people.items()
               for column, kind in _IDENTIFIERS.items() if fields.get(column)}
     stale = sorted(have - wanted)
@@ -86,7 +88,5 @@ def _people_bulk(session: Session, people: dict[str, tuple[dict[str, Any], str |
         session.execute(delete(PersonIdentifier).where(tuple_(
             PersonIdentifier.person_id, PersonIdentifier.kind, PersonIdentifier.value)
             .in_(stale)))
-    fresh = [{"person_id": pid, "kind": kind, "value": value}
-             for pid, kind, value in sorted(wanted - have)]
-    if fresh:
-        session.execute(PersonIdentifier.__table__.insert(), fresh)
+    bulk.insert(session, table, [{"person_id": pid, "kind": kind, "value": value}
+                                 for pid, kind, value in sorted(wanted - have)])
