@@ -127,10 +127,12 @@ async def _device(http: httpx.AsyncClient, device: srv.SimDevice, load: _Load) -
                             headers=device.headers, json={"changes": batch})
         if reply is not None and any(r["status"] == "refused" for r in reply["results"]):
             load.errors.append("push refused a change")
-        for _ in range(50):  # bounded: 100 devices x 15 rows is at most 3 pages of 500
+        for page_no in range(50):  # bounded: 100 devices x 15 rows is at most 3 pages of 500
+            # As the app does: scope changes are looked for on a cycle's first page only.
             page = await _call(http, load, load.pull_s, "GET", p.SYNC_PULL_PATH,
                                headers=device.headers,
-                               params={"cursor": cursor, "limit": APP_PAGE})
+                               params={"cursor": cursor, "limit": APP_PAGE,
+                                       "check_scope": str(page_no == 0).lower()})
             if page is None:
                 break
             cursor = page["next_cursor"]

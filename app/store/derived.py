@@ -7,9 +7,9 @@ would make it minutes instead of seconds.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import bindparam, delete, select, text
 from sqlalchemy.orm import Session
 
 from app.domain.assessment import risk_summary
@@ -26,43 +26,61 @@ from app.store.person_models import (
 _CHUNK = 500
 
 
-def refresh(db: Session, person_ids: Iterable[str]) -> None:
+def refresh(db: Session, person_ids: Iterable[str], *, new: Collection[str] = ()) -> None:
+    """`new`: people first stored in this transaction (nothing derived from them yet)."""
     ids = sorted(set(person_ids))
-    PeopleRepository(db).reindex_many(ids)
+    PeopleRepository(db).reindex_many(ids, new=new)
     for start in range(0, len(ids), _CHUNK):
         _digests(db, ids[start:start + _CHUNK])
 
 
 def _digests(db: Session, ids: list[str]) -> None:
-    alive = set(db.scalars(select(Person.id).where(Person.id.in_(ids),
-                                                   Person.deleted.is_(False))))
+    """Read as plain rows and written as two statements: built as mapped objects, the
+    digests of a 2,000-row page cost more than storing the page."""
+    alive = list(db.scalars(select(Person.id).where(Person.id.in_(ids),
+                                                    Person.deleted.is_(False))))
     risk: dict[str, dict[str, object]] = {}
-    for row in db.scalars(select(AssessmentValue).where(
+    for person_id, name, value_json in db.execute(select(
+            AssessmentValue.person_id, AssessmentValue.field, AssessmentValue.value_json).where(
             AssessmentValue.person_id.in_(alive), AssessmentValue.section == "risk",
             AssessmentValue.deleted.is_(False))):
-        risk.setdefault(row.person_id, {})[row.field] = json.loads(row.value_json)
+        risk.setdefault(person_id, {})[name] = json.loads(value_json)
     confirmed: dict[str, dict[str, str]] = {}
-    for c in db.scalars(select(SectionConfirmation).where(
-            SectionConfirmation.person_id.in_(alive))):
-        confirmed.setdefault(c.person_id, {})[c.section] = c.confirmed_at
-    last_contact: dict[str, Contact] = {}
-    for c in db.scalars(select(Contact).where(Contact.person_id.in_(alive),
-                                              Contact.deleted.is_(False))
-                        .order_by(Contact.created_hlc)):
-        last_contact[c.person_id] = c  # ordered: the last one wins
-    digests = {d.person_id: d for d in db.scalars(
-        select(PersonDigest).where(PersonDigest.person_id.in_(alive)))}
-    for person_id in sorted(alive):
-        summary = risk_summary({"risk": risk.get(person_id, {})})
-        digest = digests.get(person_id) or PersonDigest(person_id=person_id,
-                                                         touched_by_json="[]")
-        digest.risk_level, digest.risk_headline = summary.level, summary.headline()
-        digest.confirmations_json = json.dumps(confirmed.get(person_id, {}))
-        contact = last_contact.get(person_id)
-        digest.last_contact_at = contact.at_utc if contact else None
-        digest.last_contact_setting = contact.setting if contact else None
-        if person_id not in digests:
-            db.add(digest)
+    for person_id, section, at in db.execute(select(
+            SectionConfirmation.person_id, SectionConfirmation.section,
+            SectionConfirmation.confirmed_at).where(SectionConfirmation.person_id.in_(alive))):
+        confirmed.setdefault(person_id, {})[section] = at
+    last_contact: dict[str, tuple[str, str]] = {}
+    for person_id, at, setting in db.execute(select(
+            Contact.person_id, Contact.at_utc, Contact.setting).where(
+            Contact.person_id.in_(alive), Contact.deleted.is_(False))
+            .order_by(Contact.created_hlc)):
+        last_contact[person_id] = (at, setting)  # ordered: the last one wins
+    have = set(db.scalars(select(PersonDigest.person_id).where(
+        PersonDigest.person_id.in_(alive))))
+    rows = [_digest(person_id, risk.get(person_id, {}), confirmed.get(person_id, {}),
+                    last_contact.get(person_id)) for person_id in sorted(alive)]
+    table = PersonDigest.__table__
+    fresh = [row for row in rows if row["person_id"] not in have]
+    if fresh:  # touched_by_json: a new digest starts with no one having touched it
+        db.execute(table.insert(), [{**row, "touched_by_json": "[]"} for row in fresh])
+    changed = [{**row, "key": row["person_id"]} for row in rows if row["person_id"] in have]
+    if changed:
+        db.execute(table.update().where(table.c.person_id == bindparam("key")).values(
+            {name: bindparam(name) for name in _DIGEST_COLUMNS}), changed)
+
+
+_DIGEST_COLUMNS = ("risk_level", "risk_headline", "confirmations_json", "last_contact_at",
+                   "last_contact_setting")
+
+
+def _digest(person_id: str, risk: dict[str, object], confirmed: dict[str, str],
+            contact: tuple[str, str] | None) -> dict[str, object]:
+    summary = risk_summary({"risk": risk})
+    return {"person_id": person_id, "risk_level": summary.level,
+            "risk_headline": summary.headline(), "confirmations_json": json.dumps(confirmed),
+            "last_contact_at": contact[0] if contact else None,
+            "last_contact_setting": contact[1] if contact else None}
 
 
 def forget(db: Session, person_id: str) -> None:

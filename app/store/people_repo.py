@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date
 
-from sqlalchemy import column, delete, insert, select, table, text
+from sqlalchemy import column, delete, select, table, text
 from sqlalchemy.orm import Session
 
 from app.domain.consent import ConsentRecord, PartnerAgency
@@ -159,21 +159,26 @@ class PeopleRepository:
     def reindex(self, *, person_id: str) -> None:
         self.reindex_many([person_id])
 
-    def reindex_many(self, person_ids: list[str]) -> None:
+    def reindex_many(self, person_ids: list[str], *, new: Collection[str] = ()) -> None:
         """Rebuild the search and matching indexes of these people in a few statements
-        (a first sync brings thousands at once)."""
+        (a first sync brings thousands at once). People in `new` were added in this
+        transaction and have no index entries to remove: the search table can only be
+        searched by person with a scan of all of it (person_id is UNINDEXED)."""
         for start in range(0, len(person_ids), 500):
             chunk = person_ids[start:start + 500]
-            self._session.execute(delete(BlockingKey).where(BlockingKey.person_id.in_(chunk)))
-            self._session.execute(
-                delete(PeopleSearch).where(PeopleSearch.c.person_id.in_(chunk)))
+            known = [person_id for person_id in chunk if person_id not in new]
+            if known:
+                self._session.execute(
+                    delete(BlockingKey).where(BlockingKey.person_id.in_(known)))
+                self._session.execute(
+                    delete(PeopleSearch).where(PeopleSearch.c.person_id.in_(known)))
             rows = {r.id: r for r in self._session.scalars(
                 select(PersonRow).where(PersonRow.id.in_(chunk), PersonRow.deleted.is_(False),
                                         PersonRow.merged_into.is_(None)))}
             people = [p for p in self.get_many([i for i in chunk if i in rows])]
             keys = [{"person_id": p.id, "key": k} for p in people for k in blocking_keys(p)]
             if keys:
-                self._session.execute(insert(BlockingKey), keys)
+                self._session.execute(BlockingKey.__table__.insert(), keys)
             if people:
                 self._session.execute(PeopleSearch.insert(), [_search_row(p) for p in people])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -33,11 +34,22 @@ class SyncedTable:
     def name(self) -> str:
         return str(self.model.__tablename__)
 
-    def columns(self) -> list[str]:
-        return [c.key for c in self.model.__table__.columns]  # type: ignore[attr-defined]
+    def columns(self) -> tuple[str, ...]:
+        return _columns(self.model)
 
-    def field_names(self) -> list[str]:
-        return [c for c in self.columns() if c not in META_COLUMNS]
+    def field_names(self) -> tuple[str, ...]:
+        """Asked once per row applied or captured: worked out once per table."""
+        return _field_names(self.model)
+
+
+@functools.cache
+def _columns(model: type[Base]) -> tuple[str, ...]:
+    return tuple(c.key for c in model.__table__.columns)  # type: ignore[attr-defined]
+
+
+@functools.cache
+def _field_names(model: type[Base]) -> tuple[str, ...]:
+    return tuple(c for c in _columns(model) if c not in META_COLUMNS)
 
 
 def _own_id(row: Any) -> str:
