@@ -21,7 +21,7 @@ from sync.server.api import (
     routes_sync,
     routes_team,
 )
-from sync.server.api.limits import BodySizeLimit
+from sync.server.api.limits import BodySizeLimit, RequestsInFlight
 from sync.server.api.schemas import COMMON_RESPONSES
 from sync.server.settings import Settings
 
@@ -62,14 +62,19 @@ def create_app(
         routes_certs,  # issue 6: device signing certificates from the organisation CA
     ):
         app.include_router(module.router, prefix=p.API_PREFIX, responses=COMMON_RESPONSES)
+    # Inside the body limit, which reads the whole body first: a slow upload waits
+    # outside the gate instead of keeping a place in it.
+    app.add_middleware(RequestsInFlight, limit=REQUESTS_IN_FLIGHT)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app
 
 
 # Requests run in a thread pool and each holds a database connection while it works.
 # More threads than connections lets threads wait on connections held by requests that
-# in turn wait on a thread: a stall until the pool times out. Keep threads below the pool.
+# in turn wait on a thread: a stall until the pool times out. Keep threads below the
+# pool, and requests admitted at once (RequestsInFlight) at most the pool's steady size.
 REQUEST_THREADS = 24
+REQUESTS_IN_FLIGHT = 16  # db.make_engine: pool_size 16 (+16 overflow for the rest)
 
 
 @asynccontextmanager

@@ -1,7 +1,9 @@
-"""Request body size limit, as plain ASGI middleware so it runs before any parsing."""
+"""Request body size and requests-in-flight limits, as plain ASGI middleware that runs
+before any parsing."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -75,3 +77,30 @@ class BodySizeLimit:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+class RequestsInFlight:
+    """At most `limit` requests of this process inside the app at once; the rest wait
+    here, in the event loop, holding neither a thread nor a database connection.
+
+    A request takes a connection in one thread (resolving who is calling), gives the
+    thread back, and needs another thread for the endpoint and another to close its
+    session. With more requests in flight than connections, every thread can end up
+    waiting for a connection that a request waiting for a thread holds: nothing moves
+    until the pool times out (seen as 10 s stalls and 500s with 100 devices at once).
+    Admitting no more requests than there are connections and threads makes that
+    impossible."""
+
+    def __init__(self, app: ASGIApp, *, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+        self._gate: asyncio.Semaphore | None = None  # made in the serving event loop
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if self._gate is None:
+            self._gate = asyncio.Semaphore(self.limit)
+        async with self._gate:
+            await self.app(scope, receive, send)

@@ -29,7 +29,7 @@ def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def _pg_arrays(session: Session, table: Table, columns: Sequence[str],
+def unnest_arrays(session: Session, table: Table, columns: Sequence[str],
                rows: Sequence[dict[str, Any]]) -> tuple[str, list[list[Any]]]:
     """`unnest(%b::type[], ...)` for these columns, and one list of values per column,
     each value passed through its column type's own bind conversion."""
@@ -44,7 +44,7 @@ def _pg_arrays(session: Session, table: Table, columns: Sequence[str],
     return f"unnest({', '.join(casts)})", arrays
 
 
-def _run_binary(session: Session, sql: str, params: list[list[Any]]) -> None:
+def run_binary(session: Session, sql: str, params: list[list[Any]]) -> None:
     """Through the session's own connection (so inside its transaction) with BINARY
     parameters: psycopg writes a text array element by element through a regex that
     decides on quoting, three to four times slower than the insert itself."""
@@ -65,9 +65,9 @@ def insert(session: Session, table: Table, rows: Sequence[dict[str, Any]], *,
         session.execute(statement.on_conflict_do_nothing() if ignore_duplicates
                         else statement, list(rows))
         return
-    source, arrays = _pg_arrays(session, table, columns, rows)
+    source, arrays = unnest_arrays(session, table, columns, rows)
     conflict = " ON CONFLICT DO NOTHING" if ignore_duplicates else ""
-    _run_binary(session, f"INSERT INTO {table.name} ({', '.join(columns)}) "
+    run_binary(session, f"INSERT INTO {table.name} ({', '.join(columns)}) "
                          f"SELECT * FROM {source}{conflict}", arrays)
 
 
@@ -84,10 +84,10 @@ def update(session: Session, table: Table, keys: Sequence[str],
                                      **{f"v_{c}": r[c] for c in values}} for r in rows])
         return
     columns = [*keys, *values]
-    source, arrays = _pg_arrays(session, table, columns, rows)
+    source, arrays = unnest_arrays(session, table, columns, rows)
     assignments = ", ".join(f"{c} = v.{c}" for c in values)
     matches = " AND ".join(f"{table.name}.{k} = v.{k}" for k in keys)
-    _run_binary(session, f"UPDATE {table.name} SET {assignments} "
+    run_binary(session, f"UPDATE {table.name} SET {assignments} "
                          f"FROM {source} AS v({', '.join(columns)}) WHERE {matches}", arrays)
 
 

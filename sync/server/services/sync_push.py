@@ -6,9 +6,10 @@ Order of work in one transaction (and why):
    merging against a stale copy silently undoes another push;
 2. read the ledger, the people, the current rows and the merge bases: a few set queries;
 3. decide each change in memory, in batch order;
-4. write everything, then take seqs from the counter last and commit at once: the
-   counter lock is held for milliseconds, and commit order is seq order, so a puller
-   that stops at the committed counter can never skip a change.
+4. write everything else, then the feed rows numbered from the counter in the same
+   statement that takes it (on PostgreSQL), and commit at once: the counter lock is
+   held for one statement, and commit order is seq order, so a puller that stops at
+   the committed counter can never skip a change.
 """
 
 from __future__ import annotations
@@ -207,22 +208,22 @@ def _conflict_row(device: Device, change: p.Change, name: str, kept: Any,
 
 
 def _write(session: Session, plan: _Plan) -> None:
+    """Everything but the feed rows first; the rows last, numbered from the counter as
+    they are written, and the caller commits at once (sync_batch.write_rows)."""
     batch.insert_ignoring_duplicates(session, Person, plan.new_people)
-    states = list(plan.rows.values())
-    rows = [_db_row(state) for state in states] + plan.conflicts  # conflicts are always new
-    if rows:
-        first = batch.take_seqs(session, len(rows))
-        for offset, row in enumerate(rows):
-            row["seq"] = first + offset
-        paired = list(zip(rows, states, strict=False))  # stops before the conflicts
-        batch.write_rows(session,
-                         [row for row, state in paired if not state["in_db"]] + plan.conflicts,
-                         [row for row, state in paired if state["in_db"]])
     batch.insert_ignoring_duplicates(session, SyncRevision, plan.revisions + [
         {"table_name": c["table_name"], "row_id": c["row_id"], "revision_id": c["revision_id"],
          "fields_json": c["fields_json"]} for c in plan.conflicts])
     bulk.insert(session, SyncChange.__table__, plan.ledger)
     registry.update_many(session, plan.registry, plan.linkage)
+    states = list(plan.rows.values())
+    rows = [_db_row(state) for state in states] + plan.conflicts  # conflicts are always new
+    for offset, row in enumerate(rows):
+        row["seq"] = offset
+    paired = list(zip(rows, states, strict=False))  # stops before the conflicts
+    batch.write_rows(session,
+                     [row for row, state in paired if not state["in_db"]] + plan.conflicts,
+                     [row for row, state in paired if state["in_db"]])
 
 
 def _db_row(state: dict[str, Any]) -> dict[str, Any]:
