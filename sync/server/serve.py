@@ -47,6 +47,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         ssl_certfile=args.tls_cert,
         ssl_keyfile=args.tls_key,
         proxy_headers=True,
+        # Laptops keep one connection per sync; uvicorn's 5 s default closed it under
+        # load just as a request went out on it (a needless network error and retry).
+        timeout_keep_alive=75,
         forwarded_allow_ips=args.forwarded_allow_ips,
         log_level="info",
     )
