@@ -24,6 +24,9 @@ from app.store.person_models import (
 )
 
 _CHUNK = 500
+# What a refresh rewrites of an existing digest (the rest is kept).
+_DIGEST_COLUMNS = ("risk_level", "risk_headline", "confirmations_json", "last_contact_at",
+                   "last_contact_setting")
 
 
 def refresh(db: Session, person_ids: Iterable[str], *, new: Collection[str] = ()) -> None:
@@ -68,10 +71,6 @@ def _digests(db: Session, ids: list[str]) -> None:
     if changed:
         db.execute(table.update().where(table.c.person_id == bindparam("key")).values(
             {name: bindparam(name) for name in _DIGEST_COLUMNS}), changed)
-
-
-_DIGEST_COLUMNS = ("risk_level", "risk_headline", "confirmations_json", "last_contact_at",
-                   "last_contact_setting")
 
 
 def _digest(person_id: str, risk: dict[str, object], confirmed: dict[str, str],

@@ -115,12 +115,9 @@ class _PageState:
         existing: set[tuple[str, str]] = set()
         for name, ids in by_table.items():
             model = TABLES[name].model
-            for start in range(0, len(ids), 500):  # ids first: on a first sync, none are here
-                found = list(db.scalars(select(model.id).where(  # type: ignore[attr-defined]
-                    model.id.in_(ids[start:start + 500]))))  # type: ignore[attr-defined]
-                if found:  # into the identity map, for _apply_row to update
-                    db.scalars(select(model).where(model.id.in_(found))).all()  # type: ignore[attr-defined]
-                existing |= {(name, row_id) for row_id in found}
+            for start in range(0, len(ids), 500):  # loads them into the identity map too
+                found = db.scalars(select(model).where(model.id.in_(ids[start:start + 500])))
+                existing |= {(name, obj.id) for obj in found}
         pending: dict[tuple[str, str], list[OutboxEntry]] = {}
         for entry in db.scalars(select(OutboxEntry).where(OutboxEntry.state == "pending")
                                 .order_by(OutboxEntry.seq)):
@@ -209,11 +206,11 @@ def _insert_plain(db: Session, table: str, columns: tuple[str, ...],
 
 
 def _column_values(table: SyncedTable, row: p.PulledRow) -> dict[str, Any]:
-    """What _set_fields would give a new object, as the columns of one INSERT."""
+    """The row's columns as this laptop stores them: for an INSERT, or set on an object."""
     values = {name: row["fields"][name] for name in table.field_names()
               if name in row["fields"]}
     values.update(id=row["row_id"], device_id=row["device_id"], worker_id=row["worker_id"])
-    if "updated_hlc" in table.columns():
+    if "updated_hlc" in table.columns():  # every syncable row, append-only ones included
         values.update(revision_id=row["revision_id"], base_revision_id=None,
                       updated_hlc=row["hlc"])
     return values
@@ -251,13 +248,9 @@ def _changed_fields(pending: list[OutboxEntry]) -> set[str]:
 
 
 def _set_fields(obj: Any, table: SyncedTable, row: p.PulledRow) -> None:
-    for name in table.field_names():
-        if name in row["fields"]:
-            setattr(obj, name, row["fields"][name])
-    obj.device_id, obj.worker_id = row["device_id"], row["worker_id"]
-    if hasattr(obj, "updated_hlc"):  # every syncable row, append-only ones included
-        obj.revision_id, obj.base_revision_id = row["revision_id"], None
-        obj.updated_hlc = row["hlc"]
+    for name, value in _column_values(table, row).items():
+        if name != "id":  # found or made by this id already
+            setattr(obj, name, value)
 
 
 def _rebase(db: Session, obj: Any, table: SyncedTable, row: p.PulledRow,

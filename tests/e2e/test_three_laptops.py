@@ -13,14 +13,17 @@ pytestmark = pytest.mark.slow
 
 
 def snapshot(session):
-    """Everything a worker would compare: people, identifiers, assessment, history."""
+    """Everything a worker would compare: people, identifiers, assessment, history, and
+    what the caseload shows of them (derived locally from the synced rows)."""
     out = {}
     for person in caseload(session=session):
         record = people.get_person(session=session, person_id=person.id).person
         view = assessment.load_assessment(session=session, person_id=person.id)
         history = assessment.person_history(session=session, person_id=person.id)
         out[person.id] = (record.name, record.identifiers, record.aliases, view.values,
-                          sorted((h.section, h.field, str(h.old), str(h.new)) for h in history))
+                          sorted((h.section, h.field, str(h.old), str(h.new)) for h in history),
+                          (person.risk_level, person.risk_headline, person.last_contact,
+                           person.stale_sections))
     return out
 
 
@@ -53,6 +56,8 @@ def test_offline_edits_on_three_laptops_converge_with_conflicts_everywhere(enrol
     assert states[0] == states[1] == states[2]
     values = states[0][lee.id][3]
     assert values["risk"]["overdose_risk"] == "high"
+    # b and c held Lee already: their caseload digest was rewritten by the pull.
+    assert states[0][lee.id][5][0] != "not_assessed"
     assert values["housing"]["housing_notes"] == "sofa at his sister's"  # first to arrive
     assert len(states[0]) == 2
     for laptop in (a, b, c):

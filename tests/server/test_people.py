@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -147,3 +148,34 @@ def test_resending_a_create_is_idempotent_and_a_clash_is_409(world, custody, pri
     clash = world.client.post(f"{API}/people", headers=prison[1], json=person)
     assert clash.status_code == 409
     assert clash.json()["error"] == p.ERR_CONFLICT
+
+
+def test_consent_and_identifiers_that_arrive_by_sync_govern_the_registry(world, custody,
+                                                                           prison, probation):
+    """The registry is written from synced rows too: a consent row pushed from a laptop
+    lets the partner see the person, its withdrawal (a later revision) hides them
+    again, and the person row's PNC is what a lookup by identifier finds."""
+    from tests.server.test_sync import change, push
+
+    person = str(uuid.uuid4())
+    consent = str(uuid.uuid4())
+    given = change(consent, table="consents", fields={
+        "agency": "probation", "withdrawn_on": None, "deleted": False})
+    given["person_id"] = person
+    given["content_hash"] = p.content_hash(given)
+    results = push(world, custody[0], change(person, fields={
+        "given_name": "Dee", "family_name": "Stone", "pnc_id": "1986/0123456X"}), given)
+    assert [r["status"] for r in results] == ["applied", "applied"]
+    assert _listed(world, probation[1]) == {person}
+    found = world.client.post(f"{API}/people/lookup", headers=prison[1], json={
+        "identifier": {"kind": "pnc", "value": "1986/0123456X"}})
+    assert found.status_code == 200, found.text
+    assert [m["person_id"] for m in found.json()] == [person]
+
+    withdrawn = change(consent, table="consents", base=given["revision_id"], fields={
+        "agency": "probation", "withdrawn_on": "2026-11-27", "deleted": False})
+    withdrawn["person_id"] = person
+    withdrawn["content_hash"] = p.content_hash(withdrawn)
+    [result] = push(world, custody[0], withdrawn)
+    assert result["status"] == "applied"
+    assert _listed(world, probation[1]) == set()

@@ -64,12 +64,8 @@ def decode_push(body: bytes) -> list[p.Change]:
         text = str(error)
         where = _WHERE.search(text)
         field = re.sub(r"\[(\d+)\]", r".\1", where.group(1)) if where else "body"
-        return _raise(field, text[:where.start()] if where else text)
+        raise BadBody(field, text[:where.start()] if where else text) from None
     return msgspec.to_builtins(request.changes)  # type: ignore[no-any-return]
-
-
-def _raise(field: str, problem: str) -> Any:
-    raise BadBody(field, problem)
 
 
 def encode(value: Any) -> bytes:

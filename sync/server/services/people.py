@@ -12,7 +12,16 @@ from sqlalchemy.orm import Session
 
 from sync import protocol as p
 from sync.server.errors import Refused, not_found
-from sync.server.models import Consent, Device, DeviceFetch, Person, PersonIdentifier, Team, Worker
+from sync.server.models import (
+    AuditEvent,
+    Consent,
+    Device,
+    DeviceFetch,
+    Person,
+    PersonIdentifier,
+    Team,
+    Worker,
+)
 from sync.server.services import audit
 from sync.server.services.auth import Caller
 
@@ -125,21 +134,18 @@ def fetch(session: Session, caller: Caller, person_id: str, *, reason: str) -> P
             p.ERR_CONSENT_REQUIRED,
             "consent does not cover your agency; break glass if you must",
         )
-    session.add(
-        DeviceFetch(
-            device_id=caller.device.id, person_id=person.id, worker_id=worker.id, reason=reason
-        )
-    )
-    audit.record(
-        session,
-        "person.fetched",
-        actor=caller.actor,
-        worker_id=worker.id,
-        device_id=caller.device.id,
-        person_id=person.id,
-        reason=reason,
-    )
+    _bring_onto_device(session, caller, worker, person, reason, break_glass=False)
     return person
+
+
+def _bring_onto_device(session: Session, caller: Caller, worker: Worker, person: Person,
+                       reason: str, *, break_glass: bool) -> AuditEvent:
+    """The person comes into this device's scope from its next pull; audited either way."""
+    session.add(DeviceFetch(device_id=caller.device.id, person_id=person.id,
+                            worker_id=worker.id, reason=reason, break_glass=break_glass))
+    return audit.record(session, "person.break_glass" if break_glass else "person.fetched",
+                        actor=caller.actor, worker_id=worker.id, device_id=caller.device.id,
+                        person_id=person.id, reason=reason)
 
 
 def break_glass(session: Session, caller: Caller, person_id: str, *, reason: str) -> Person:
@@ -150,24 +156,7 @@ def break_glass(session: Session, caller: Caller, person_id: str, *, reason: str
     person = session.get(Person, person_id)
     if person is None:
         raise not_found("person")
-    session.add(
-        DeviceFetch(
-            device_id=caller.device.id,
-            person_id=person.id,
-            worker_id=worker.id,
-            reason=reason,
-            break_glass=True,
-        )
-    )
-    event = audit.record(
-        session,
-        "person.break_glass",
-        actor=caller.actor,
-        worker_id=worker.id,
-        device_id=caller.device.id,
-        person_id=person.id,
-        reason=reason,
-    )
+    event = _bring_onto_device(session, caller, worker, person, reason, break_glass=True)
     audit.notify_team(
         session,
         {caller.device.team_id, person.owning_team_id},

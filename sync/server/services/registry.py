@@ -37,7 +37,7 @@ def create_person(session: Session, caller: Caller, data: p.PersonCreate) -> tup
     for ident in {(i["kind"], i["value"]) for i in data["identifiers"]}:
         session.add(PersonIdentifier(person_id=person.id, kind=ident[0], value=ident[1]))
     for entry in data["consents"]:
-        _put_consent(session, person.id, entry["agency"], entry["granted"])
+        put_consent(session, person.id, entry["agency"], entry["granted"])
     audit.record(
         session,
         "person.created",
@@ -56,7 +56,7 @@ def set_consent(
     require_clinical(worker)
     person = get_visible(session, caller, person_id)
     for entry in entries:
-        _put_consent(session, person.id, entry["agency"], entry["granted"])
+        put_consent(session, person.id, entry["agency"], entry["granted"])
         audit.record(
             session,
             "consent.recorded",
@@ -70,7 +70,8 @@ def set_consent(
     return person
 
 
-def _put_consent(session: Session, person_id: str, agency: str, granted: bool) -> None:
+def put_consent(session: Session, person_id: str, agency: str, granted: bool) -> None:
+    """The one writer of registry consent, for the /people API and for synced rows."""
     row = session.scalar(
         select(Consent).where(Consent.person_id == person_id, Consent.agency == agency)
     )

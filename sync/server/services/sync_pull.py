@@ -12,7 +12,8 @@ from sync import protocol as p
 from sync.server.models import Device, DeviceHolding, Person, SyncCounter, SyncRow
 from sync.server.services import bulk
 from sync.server.services import people as access
-from sync.server.services.sync_batch import insert_ignoring_duplicates, is_postgres
+from sync.server.services.bulk import is_postgres
+from sync.server.services.sync_batch import insert_ignoring_duplicates
 
 _text = json.encoder.encode_basestring_ascii  # a JSON string literal, quotes included
 # Core rows (named tuples), not ORM objects: a page of 2,000 built as mapped instances

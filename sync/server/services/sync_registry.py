@@ -12,47 +12,12 @@ from typing import Any
 from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session
 
-from sync.server.models import Consent, Person, PersonIdentifier
+from sync.server.models import Person, PersonIdentifier
 from sync.server.services import bulk
+from sync.server.services.registry import put_consent
 
 # Local column -> registry identifier kind (sync.protocol.IDENTIFIER_KINDS).
 _IDENTIFIERS = {"pnc_id": "pnc", "prison_number": "nomis", "nhs_number": "nhs"}
-
-
-def update_from_row(session: Session, table: str, person_id: str, fields: dict[str, Any],
-                    linkage_key: str | None) -> None:
-    if table == "people":
-        _person(session, person_id, fields, linkage_key)
-    elif table == "consents" and fields.get("agency"):
-        _consent(session, person_id, fields)
-
-
-def _person(session: Session, person_id: str, fields: dict[str, Any],
-            linkage_key: str | None) -> None:
-    person = session.get(Person, person_id)
-    if person is None:
-        return
-    if linkage_key:
-        person.linkage_key = linkage_key
-    wanted = {(kind, str(fields[column])) for column, kind in _IDENTIFIERS.items()
-              if fields.get(column)}
-    have = {(i.kind, i.value) for i in session.scalars(
-        select(PersonIdentifier).where(PersonIdentifier.person_id == person_id))}
-    for kind, value in have - wanted:
-        session.execute(delete(PersonIdentifier).where(
-            PersonIdentifier.person_id == person_id, PersonIdentifier.kind == kind,
-            PersonIdentifier.value == value))
-    for kind, value in sorted(wanted - have):
-        session.add(PersonIdentifier(person_id=person_id, kind=kind, value=value))
-
-
-def _consent(session: Session, person_id: str, fields: dict[str, Any]) -> None:
-    granted = not fields.get("withdrawn_on") and not fields.get("deleted")
-    row = session.get(Consent, (person_id, fields["agency"]))
-    if row is None:
-        session.add(Consent(person_id=person_id, agency=fields["agency"], granted=granted))
-    else:
-        row.granted = granted
 
 
 def update_many(session: Session, items: list[tuple[str, str, dict[str, Any], str | None]],
@@ -68,8 +33,10 @@ def update_many(session: Session, items: list[tuple[str, str, dict[str, Any], st
             consents[(person_id, fields["agency"])] = fields
     if people:
         _people_bulk(session, people, linkage_now)
-    for (person_id, _agency), fields in consents.items():
-        _consent(session, person_id, fields)
+    for (person_id, agency), fields in consents.items():
+        # A withdrawn or deleted consent row no longer lets partners see the person.
+        put_consent(session, person_id, agency,
+                    granted=not fields.get("withdrawn_on") and not fields.get("deleted"))
 
 
 def _people_bulk(session: Session, people: dict[str, tuple[dict[str, Any], str | None]],
