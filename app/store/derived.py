@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Iterable
 
-from sqlalchemy import bindparam, delete, select, text
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from app.domain.assessment import risk_summary
@@ -17,7 +17,6 @@ from app.store.models import Person
 from app.store.people_repo import PeopleRepository
 from app.store.person_models import (
     AssessmentValue,
-    BlockingKey,
     Contact,
     PersonDigest,
     SectionConfirmation,
@@ -83,6 +82,5 @@ def _digest(person_id: str, risk: dict[str, object], confirmed: dict[str, str],
 
 
 def forget(db: Session, person_id: str) -> None:
-    db.execute(delete(BlockingKey).where(BlockingKey.person_id == person_id))
+    PeopleRepository(db).drop_indexes([person_id])
     db.execute(delete(PersonDigest).where(PersonDigest.person_id == person_id))
-    db.execute(text("DELETE FROM people_search WHERE person_id = :p"), {"p": person_id})

@@ -6,7 +6,7 @@ import re
 from collections.abc import Collection, Iterable
 from datetime import date
 
-from sqlalchemy import column, delete, select, table, text
+from sqlalchemy import column, select, table, text
 from sqlalchemy.orm import Session
 
 from app.domain.consent import ConsentRecord, PartnerAgency
@@ -14,7 +14,7 @@ from app.domain.linkage import blocking_keys
 from app.domain.person import Address, Alias, ContactDetails, Identifiers, Person, PersonName
 from app.store.identity import WriteContext, stamp_edit, stamp_new
 from app.store.models import Person as PersonRow
-from app.store.person_models import BlockingKey, Consent, PersonAlias
+from app.store.person_models import BlockingKey, Consent, PersonAlias, SearchEntry
 
 _IDENTITY_COLUMNS = ("given_name", "family_name", "middle_name", "date_of_birth", "sex",
                      "gender", "ethnicity", "nationality", "phone", "email",
@@ -162,16 +162,12 @@ class PeopleRepository:
     def reindex_many(self, person_ids: list[str], *, new: Collection[str] = ()) -> None:
         """Rebuild the search and matching indexes of these people in a few statements
         (a first sync brings thousands at once). People in `new` were added in this
-        transaction and have no index entries to remove: the search table can only be
-        searched by person with a scan of all of it (person_id is UNINDEXED)."""
+        transaction and have no index entries to remove, so no lookup is spent on them."""
         for start in range(0, len(person_ids), 500):
             chunk = person_ids[start:start + 500]
             known = [person_id for person_id in chunk if person_id not in new]
             if known:
-                self._session.execute(
-                    delete(BlockingKey).where(BlockingKey.person_id.in_(known)))
-                self._session.execute(
-                    delete(PeopleSearch).where(PeopleSearch.c.person_id.in_(known)))
+                self.drop_indexes(known)
             rows = {r.id: r for r in self._session.scalars(
                 select(PersonRow).where(PersonRow.id.in_(chunk), PersonRow.deleted.is_(False),
                                         PersonRow.merged_into.is_(None)))}
@@ -180,7 +176,36 @@ class PeopleRepository:
             if keys:
                 self._session.execute(BlockingKey.__table__.insert(), keys)
             if people:
-                self._session.execute(PeopleSearch.insert(), [_search_row(p) for p in people])
+                self._add_search_entries(people)
+
+    def drop_indexes(self, person_ids: list[str]) -> None:
+        """Remove these people's matching keys and search entries (reindex, eviction).
+
+        Core statements on the tables: an ORM delete first evaluates its criteria against
+        the objects already loaded in the session (synchronize_session), per statement."""
+        keys, entries = BlockingKey.__table__, SearchEntry.__table__
+        self._session.execute(keys.delete().where(keys.c.person_id.in_(person_ids)))
+        # By rowid through the map: `WHERE person_id IN (...)` on the FTS table would scan
+        # every entry, since person_id is UNINDEXED there.
+        mapped = select(entries.c.fts_rowid).where(entries.c.person_id.in_(person_ids))
+        self._session.execute(PeopleSearch.delete().where(PeopleSearch.c.rowid.in_(mapped)))
+        self._session.execute(entries.delete().where(entries.c.person_id.in_(person_ids)))
+
+    def _add_search_entries(self, people: list[Person]) -> None:
+        """Write each entry at a rowid chosen here and recorded in the map, so it can be
+        removed later by rowid (FTS5 cannot report the rowids of a multi-row insert)."""
+        first = self._next_search_rowid()
+        rows = [{**_search_row(p), "rowid": first + n} for n, p in enumerate(people)]
+        self._session.execute(PeopleSearch.insert(), rows)
+        self._session.execute(SearchEntry.__table__.insert(), [
+            {"fts_rowid": row["rowid"], "person_id": row["person_id"]} for row in rows])
+
+    def _next_search_rowid(self) -> int:
+        # Above the FTS table's own highest rowid, not the map's: an entry written without
+        # the map (the benchmark's bulk load) must not be collided with. FTS5 answers
+        # max(rowid) from the end of its content table, not with a scan.
+        top = self._session.scalar(text("SELECT max(rowid) FROM people_search"))
+        return (top or 0) + 1
 
     def candidates(self, keys: Iterable[str], limit: int = 500) -> list[Person]:
         keys = list(keys)
@@ -200,8 +225,9 @@ class PeopleRepository:
                  "ORDER BY rank LIMIT :limit"), {"q": match, "limit": limit}))
 
 
-# The FTS5 table as SQLAlchemy Core sees it (created by migration 0003).
-PeopleSearch = table("people_search", column("person_id"), column("names"),
+# The FTS5 table as SQLAlchemy Core sees it (created by migration 0003); where each
+# person's entry sits is kept in SearchEntry (migration 0006).
+PeopleSearch = table("people_search", column("rowid"), column("person_id"), column("names"),
                      column("identifiers"))
 
 

@@ -7,7 +7,7 @@ history, merges and contacts are records of what happened and are never edited.
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.store.models import Base, SyncableMixin, new_uuid
@@ -123,3 +123,16 @@ class BlockingKey(Base):
     person_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     key: Mapped[str] = mapped_column(String(120), primary_key=True, index=True)
 
+
+class SearchEntry(Base):
+    """Where each person's full-text entry sits in people_search (its FTS rowid).
+
+    The FTS table can only find a person's entry by scanning all of it (person_id is
+    UNINDEXED there), so an incremental pull touching one person would pay for everyone;
+    this ordinary table turns that into a lookup, and the entry is removed by rowid.
+    """
+
+    __tablename__ = "people_search_entries"
+
+    fts_rowid: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    person_id: Mapped[str] = mapped_column(String(36), index=True)
