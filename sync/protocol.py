@@ -28,6 +28,9 @@ PEOPLE_PATH: Final = "/people"
 LOOKUP_PATH: Final = "/people/lookup"
 NOTIFICATIONS_PATH: Final = "/team/notifications"
 RECOVER_PATH: Final = "/team/recover-key"
+# A second credential, good only for sign-in: kept outside the encrypted store so a worker
+# who has never used the laptop can sign in and be given a key wrap of their own.
+SIGN_IN_KEY_PATH: Final = "/devices/me/sign-in-key"
 SIGNING_CERT_PATH: Final = "/devices/me/signing-certificate"  # the org CA signs a CSR
 SIGNING_CA_PATH: Final = "/signing-ca"
 SYNC_PUSH_PATH: Final = "/sync/push"
@@ -117,6 +120,10 @@ class EscrowUpload(TypedDict):
 class EscrowReceipt(TypedDict):
     device_id: str
     stored_at: str
+
+
+class SignInKey(TypedDict):
+    sign_in_key: str  # shown once; replaces any earlier one; the server keeps only its hash
 
 
 class SignInRequest(TypedDict):

@@ -100,6 +100,7 @@ def test_enrolment_is_rate_limited(client, settings):
 PAIRS = [
     (p.EnrolRequest, schemas.EnrolRequest), (p.EnrolResponse, schemas.EnrolResponse),
     (p.EscrowUpload, schemas.EscrowUpload), (p.EscrowReceipt, schemas.EscrowReceipt),
+    (p.SignInKey, schemas.SignInKey),
     (p.SignInRequest, schemas.SignInRequest), (p.SignInResponse, schemas.SignInResponse),
     (p.WorkerInfo, schemas.WorkerInfo), (p.Identifier, schemas.Identifier),
     (p.ConsentEntry, schemas.ConsentEntry), (p.PersonCreate, schemas.PersonCreate),

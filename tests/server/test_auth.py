@@ -87,3 +87,56 @@ def test_second_worker_on_a_device_receives_the_escrowed_key(world):
     assert put.status_code == 200
     second = _sign_in(world, device, "lee", "long enough password 1")
     assert second.json()["store_key"] == key_b64
+
+
+def _sign_in_key(world, device) -> str:
+    reply = world.client.post(f"{API}{p.SIGN_IN_KEY_PATH}", headers=device.headers())
+    assert reply.status_code == 200
+    return reply.json()["sign_in_key"]
+
+
+def _with_key(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def test_the_sign_in_key_signs_a_new_worker_in_and_hands_over_the_escrowed_key(world):
+    device = world.enrol("Custody North")
+    key_b64 = "q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA="
+    world.client.put(f"{API}/devices/me/escrow", headers=device.headers(),
+                     json={"store_key": key_b64})
+    sign_in_key = _sign_in_key(world, device)
+    assert sign_in_key != device.token
+    reply = world.client.post(f"{API}/auth/sign-in", headers=_with_key(sign_in_key),
+                              json={"username": "lee", "password": "long enough password 1"})
+    assert reply.status_code == 200
+    assert reply.json()["store_key"] == key_b64
+    # The session it opens belongs to the device: usable with the device token.
+    people = world.client.get(f"{API}/people",
+                              headers=device.headers(reply.json()["session_token"]))
+    assert people.status_code == 200
+
+
+def test_the_sign_in_key_opens_nothing_but_sign_in(world):
+    device = world.enrol("Custody North")
+    sign_in_key = _sign_in_key(world, device)
+    for method, path in (("GET", f"{p.SYNC_PULL_PATH}?cursor=0&limit=10"),
+                         ("PUT", p.ESCROW_PATH), ("POST", p.SIGN_IN_KEY_PATH)):
+        reply = world.client.request(method, f"{API}{path}", headers=_with_key(sign_in_key),
+                                     json={"store_key": "AAAA"} if method == "PUT" else None)
+        assert reply.status_code == 401, (path, reply.text)
+        assert reply.json()["error"] == p.ERR_UNAUTHENTICATED
+
+
+def test_a_new_sign_in_key_replaces_the_old_and_revocation_stops_it(world):
+    device = world.enrol("Custody North")
+    old, new = _sign_in_key(world, device), _sign_in_key(world, device)
+    body = {"username": "ann", "password": "long enough password 1"}
+    assert world.client.post(f"{API}/auth/sign-in", headers=_with_key(old),
+                             json=body).status_code == 401
+    assert world.client.post(f"{API}/auth/sign-in", headers=_with_key(new),
+                             json=body).status_code == 200
+    with world.sessions.begin() as s:
+        org.revoke_device(s, device.id, reason="lost on a train", actor="t")
+    revoked = world.client.post(f"{API}/auth/sign-in", headers=_with_key(new), json=body)
+    assert revoked.status_code == 403
+    assert revoked.json()["error"] == p.ERR_DEVICE_REVOKED

@@ -64,6 +64,17 @@ def _device_caller(
 DeviceCaller = Annotated[auth.Caller, Depends(_device_caller)]
 
 
+def _sign_in_caller(
+    db: Db, credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
+) -> auth.Caller:
+    token = credentials and credentials.credentials
+    return auth.Caller(device=auth.device_for_token(db, token, sign_in_key_too=True))
+
+
+# The device token or the device's sign-in key (a worker new to the laptop signs in with it).
+SignInCaller = Annotated[auth.Caller, Depends(_sign_in_caller)]
+
+
 def _worker_caller(
     db: Db, caller: DeviceCaller, token: Annotated[str | None, Security(_session_header)]
 ) -> auth.Caller:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends
 
 from sync import protocol as p
 from sync.server.api import schemas as s
-from sync.server.api.deps import Db, DeviceCaller, Hasher, MasterKey, SettingsDep
+from sync.server.api.deps import Db, Hasher, MasterKey, SettingsDep, SignInCaller
 from sync.server.api.ratelimit import limit_by_client
 from sync.server.services import auth, escrow
 
@@ -24,7 +24,7 @@ router = APIRouter(tags=["auth"])
 def sign_in(
     body: s.SignInRequest,
     db: Db,
-    caller: DeviceCaller,
+    caller: SignInCaller,
     hasher: Hasher,
     key: MasterKey,
     settings: SettingsDep,

@@ -10,7 +10,7 @@ from sync import protocol as p
 from sync.server.api import schemas as s
 from sync.server.api.deps import Db, DeviceCaller, MasterKey
 from sync.server.api.ratelimit import limit_by_client
-from sync.server.services import escrow, org
+from sync.server.services import audit, auth, escrow, org
 
 router = APIRouter(tags=["devices"])
 _REFUSALS = {401: {"model": s.ErrorBody}, 403: {"model": s.ErrorBody}}
@@ -42,3 +42,12 @@ def put_escrow(
     """Escrow this device's local store key; it is sealed under the server master key."""
     row = escrow.store(db, key, caller.device, base64.b64decode(body.store_key))
     return s.EscrowReceipt(device_id=row.device_id, stored_at=row.stored_at)
+
+
+@router.post(p.SIGN_IN_KEY_PATH, response_model=s.SignInKey, responses=_REFUSALS)
+def new_sign_in_key(db: Db, caller: DeviceCaller) -> s.SignInKey:
+    """A key good only for worker sign-in on this device, which the laptop keeps beside its
+    key wraps, so a worker who has never used it can sign in there. Replaces any earlier one."""
+    key = auth.new_sign_in_key(caller.device)
+    audit.record(db, "device.sign_in_key_issued", actor=caller.actor, device_id=caller.device.id)
+    return s.SignInKey(sign_in_key=key)

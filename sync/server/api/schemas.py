@@ -103,6 +103,10 @@ class EscrowReceipt(BaseModel):
     stored_at: datetime
 
 
+class SignInKey(BaseModel):
+    sign_in_key: str
+
+
 class SignInRequest(Request):
     username: Annotated[str, StringConstraints(min_length=1, max_length=64), PlainText]
     password: Annotated[str, StringConstraints(min_length=1, max_length=1024)]

@@ -41,6 +41,8 @@ class Device(Base):
     team_id: Mapped[str] = mapped_column(ForeignKey("teams.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex
+    # Good for POST /auth/sign-in only; lives outside the laptop's encrypted store.
+    sign_in_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -34,10 +34,16 @@ class Caller:
         return self.worker
 
 
-def device_for_token(session: Session, token: str | None) -> Device:
+def device_for_token(session: Session, token: str | None, *, sign_in_key_too: bool = False
+                     ) -> Device:
+    """The device behind a bearer token. `sign_in_key_too`: also accept the device's sign-in
+    key, which a laptop keeps outside its encrypted store (only sign-in takes it)."""
     if not token:
         raise unauthenticated()
-    device = session.scalar(select(Device).where(Device.token_hash == crypto.token_hash(token)))
+    hashed = crypto.token_hash(token)
+    device = session.scalar(select(Device).where(Device.token_hash == hashed))
+    if device is None and sign_in_key_too:
+        device = session.scalar(select(Device).where(Device.sign_in_key_hash == hashed))
     if device is None:
         raise unauthenticated()
     if device.revoked_at is not None:
@@ -46,6 +52,13 @@ def device_for_token(session: Session, token: str | None) -> Device:
     if device.last_seen_at is None or now - device.last_seen_at > _LAST_SEEN_GRANULARITY:
         device.last_seen_at = now
     return device
+
+
+def new_sign_in_key(device: Device) -> str:
+    """A fresh sign-in key for `device`; any earlier one stops working."""
+    key = crypto.new_token()
+    device.sign_in_key_hash = crypto.token_hash(key)
+    return key
 
 
 def worker_for_session(session: Session, device: Device, token: str) -> Worker:
