@@ -13,7 +13,7 @@ from app.services.session import WorkerSession
 from app.services.views import WorkerInfo
 from app.store.device import DeviceStore, OpenStore
 from app.store.errors import StoreError, WrongPassphraseError
-from app.store.keys import KdfParams
+from app.store.keys import KdfParams, SignInServer
 from app.store.models import Worker
 from app.store.repositories import DeviceMetaRepository, WorkerRepository
 from app.store.throttle import SignInThrottle
@@ -41,6 +41,10 @@ class DeviceService:
     def usernames(self) -> list[str]:
         return self._store.usernames()
 
+    def takes_new_workers(self) -> bool:
+        """Enrolled with a sign-in key: a colleague new to this laptop can sign in here."""
+        return self._store.sign_in_server() is not None
+
     def seconds_to_wait(self, username: str) -> float:
         return self._throttle.seconds_to_wait(username)
 
@@ -60,8 +64,7 @@ class DeviceService:
         return session
 
     def _session(self, store: OpenStore, worker: WorkerInfo) -> WorkerSession:
-        return WorkerSession(store, worker, self._reference,
-                             on_revoked=self._store.destroy_key_wraps)
+        return WorkerSession(store, worker, self._reference, device=self._store)
 
     def enrol(self, *, server_url: str, code: str, device_name: str, username: str,
               password: str) -> WorkerSession:
@@ -70,6 +73,7 @@ class DeviceService:
         # Imported here: sync and PDF signing are heavy, and sign-in must start fast.
         from app.services.sync import (
             escrow_store_key,
+            keep_sign_in_key,
             remember_enrolment,
             take_organisation_signing_certificate,
         )
@@ -93,6 +97,7 @@ class DeviceService:
                            server_device_id=enrolment["device_id"],
                            team_name=enrolment["team_name"])
         escrow_store_key(session, authed)
+        keep_sign_in_key(session, authed, server_url=server_url)
         take_organisation_signing_certificate(session, authed)
         with session.transaction() as db:
             session.audit(db, AuditAction.ENROL, detail={"server": server_url,
@@ -105,17 +110,42 @@ class DeviceService:
         wait = self._throttle.seconds_to_wait(username)
         if wait > 0:
             raise SignInRefused(_wait_message(wait), wait_seconds=wait)
+        server = self._store.sign_in_server()
+        if server is not None and username not in self._store.usernames():
+            return self._first_sign_in_here(server, username, passphrase)
         try:
             store = self._store.unlock(username=username, passphrase=passphrase)
-        except WrongPassphraseError as exc:
-            delay = self._throttle.record_failure(username)
-            raise SignInRefused(str(exc) + (f" {_wait_message(delay)}" if delay else ""),
-                                wait_seconds=delay) from None
+        except WrongPassphraseError:
+            raise self._wrong_passphrase(username) from None
         except StoreError as exc:
             raise SignInRefused(str(exc)) from exc
         return self._start_session(store, username)
 
-    def _start_session(self, store: OpenStore, username: str) -> WorkerSession:
+    def _wrong_passphrase(self, username: str) -> SignInRefused:
+        delay = self._throttle.record_failure(username)
+        return SignInRefused(str(WrongPassphraseError()) + (
+            f" {_wait_message(delay)}" if delay else ""), wait_seconds=delay)
+
+    def _first_sign_in_here(self, server: SignInServer, username: str,
+                            password: str) -> WorkerSession:
+        """A worker of the laptop's team who has never used it: the server checks them."""
+        from app.services.first_sign_in import WrongCredentials, first_sign_in
+        from sync.client.transport import DeviceRevoked
+
+        try:
+            first = first_sign_in(self._store, server, username=username, password=password,
+                                  kdf=self._kdf)
+        except WrongCredentials:
+            raise self._wrong_passphrase(username) from None
+        except DeviceRevoked as error:
+            self._store.destroy_key_wraps()
+            raise SignInRefused(str(error)) from error
+        session = self._start_session(first.store, username, first_on_device=True)
+        session.server_token = first.server_token
+        return session
+
+    def _start_session(self, store: OpenStore, username: str, *,
+                       first_on_device: bool = False) -> WorkerSession:
         failures = self._throttle.record_success(username)
         with store.transaction() as db:
             row = WorkerRepository(db).by_username(username)
@@ -127,7 +157,8 @@ class DeviceService:
             for failed_at in failures:
                 when = datetime.fromtimestamp(failed_at, UTC).isoformat(timespec="seconds")
                 session.audit(db, AuditAction.SIGN_IN_FAILED, detail={"at": when})
-            session.audit(db, AuditAction.SIGN_IN)
+            session.audit(db, AuditAction.SIGN_IN,
+                          detail={"first_on_device": True} if first_on_device else None)
         return session
 
 

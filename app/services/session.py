@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from app.domain.audit import AuditAction
@@ -10,17 +10,17 @@ from app.services.errors import SessionLocked
 from app.services.reference import ReferenceData
 from app.services.views import WorkerInfo
 from app.store import audit
-from app.store.device import DbSession, OpenStore
+from app.store.device import DbSession, DeviceStore, OpenStore
 from app.store.identity import WriteContext
 
 
 class WorkerSession:
     def __init__(self, store: OpenStore, worker: WorkerInfo, reference: ReferenceData,
-                 on_revoked: Callable[[], None] = lambda: None) -> None:
+                 device: DeviceStore | None = None) -> None:
         self._store = store
         self.worker = worker
         self.reference = reference
-        self._on_revoked = on_revoked
+        self.device = device  # the files around the store: key wraps, the sign-in key
         self.context = WriteContext(store.device_id, worker.id, store.clock)
         self.server_token = ""  # the worker's server sign-in, kept in memory until lock
 
@@ -30,7 +30,8 @@ class WorkerSession:
 
     def on_revoked(self) -> None:
         """The server says this laptop is revoked: destroy the key wraps, then lock."""
-        self._on_revoked()
+        if self.device is not None:
+            self.device.destroy_key_wraps()
         self.close()
 
     @property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import logging
 from dataclasses import dataclass
 
 from app.domain.audit import AuditAction
@@ -10,6 +11,7 @@ from app.domain.errors import InvalidValue
 from app.domain.identifiers import normalise_nhs_number, normalise_pnc_id, normalise_prison_number
 from app.services import signing
 from app.services.session import WorkerSession
+from app.store.keys import SignInServer
 from app.store.repositories import DeviceMetaRepository
 from app.store.sync_models import SyncState
 from app.store.sync_store import EncryptedSyncStore
@@ -22,6 +24,8 @@ from sync.client.transport import (
     ServerUnreachable,
     SyncError,
 )
+
+_log = logging.getLogger(__name__)
 
 __all__ = ["DeviceRevoked", "ServerRefused", "ServerUnreachable", "SyncError", "SyncReport",
            "SyncStatus", "is_enrolled", "sync_now", "sync_status"]
@@ -55,12 +59,15 @@ def sync_now(*, session: WorkerSession, progress: Progress | None = None,
              transport: HttpTransport | None = None) -> SyncReport:
     """One full cycle. A revoked device loses its key wraps here (the caller then locks)."""
     store = EncryptedSyncStore(session.open_store)
-    engine = SyncEngine(store, transport or transport_for(session))
+    transport = transport or transport_for(session)
+    engine = SyncEngine(store, transport)
     try:
         report = engine.run_once(progress)
     except DeviceRevoked:
         session.on_revoked()
         raise
+    if session.device is not None and session.device.sign_in_server() is None:
+        _catch_up_sign_in_key(session, transport)
     with session.transaction() as db:
         session.audit(db, AuditAction.SYNC, detail={
             "pushed": report.pushed, "pulled": report.pulled, "refused": len(report.refused),
@@ -91,6 +98,25 @@ def take_organisation_signing_certificate(session: WorkerSession,
     issued = transport.signing_certificate(csr)
     signing.install_issued_certificate(session=session, certificate_pem=issued["certificate"],
                                        ca_pem=issued["ca_certificate"])
+
+
+def keep_sign_in_key(session: WorkerSession, transport: HttpTransport, *,
+                     server_url: str) -> None:
+    """Ask the server for this laptop's sign-in key and keep it beside the key wraps, so a
+    worker who has never used the laptop can sign in on it (their first time needs a network)."""
+    if session.device is None:
+        return
+    issued = transport.new_sign_in_key()
+    session.device.put_sign_in_server(SignInServer(server_url, issued["sign_in_key"]))
+
+
+def _catch_up_sign_in_key(session: WorkerSession, transport: HttpTransport) -> None:
+    """Laptops enrolled before sign-in keys existed get theirs after a good sync. Not having
+    one only stops new workers signing in here, so a failure waits for the next sync."""
+    try:
+        keep_sign_in_key(session, transport, server_url=_state(session, "server_url"))
+    except SyncError as error:
+        _log.warning("no sign-in key for this laptop yet: %s", error)
 
 
 def escrow_store_key(session: WorkerSession, transport: HttpTransport) -> None:

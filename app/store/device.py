@@ -15,7 +15,14 @@ from app.domain.clock import HybridLogicalClock
 from app.store import migrate, outbox
 from app.store.engine import assert_encrypted, close_engine, open_encrypted_engine
 from app.store.errors import DeviceNotSetUpError, WrongPassphraseError
-from app.store.keys import KdfParams, KeyWrapFile, new_database_key, unwrap_key, wrap_key
+from app.store.keys import (
+    KdfParams,
+    KeyWrapFile,
+    SignInServer,
+    new_database_key,
+    unwrap_key,
+    wrap_key,
+)
 from app.store.models import DeviceMeta, new_uuid
 
 # Services hold a unit of work without importing SQLAlchemy themselves.
@@ -104,6 +111,19 @@ class DeviceStore:
             unwrap_key(decoy, passphrase)
             raise WrongPassphraseError()
         return self._open_with_key(unwrap_key(wrap, passphrase))
+
+    def open_with_escrowed_key(self, key: bytes) -> OpenStore:
+        """Open with the store key the server held in escrow (a worker new to this laptop).
+        A key that does not open this database raises WrongKeyError; nothing is changed."""
+        if not self.is_set_up():
+            raise DeviceNotSetUpError()
+        return self._open_with_key(bytearray(key))
+
+    def sign_in_server(self) -> SignInServer | None:
+        return self._wraps.sign_in_server()
+
+    def put_sign_in_server(self, server: SignInServer) -> None:
+        self._wraps.put_sign_in_server(server)
 
     def add_worker_wrap(self, store: OpenStore, *, username: str, passphrase: str,
                         kdf: KdfParams) -> None:

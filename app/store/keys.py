@@ -12,7 +12,7 @@ import base64
 import json
 import os
 import secrets
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from argon2.low_level import Type, hash_secret_raw
@@ -79,6 +79,14 @@ def unwrap_key(wrap: KeyWrap, passphrase: str) -> bytearray:
     return bytearray(plain)
 
 
+@dataclass(frozen=True)
+class SignInServer:
+    """The server and the device's sign-in key: good for worker sign-in only, never sync."""
+
+    url: str
+    key: str = field(repr=False)
+
+
 class KeyWrapFile:
     """The wraps of one device, one per worker who may sign in on it."""
 
@@ -109,14 +117,30 @@ class KeyWrapFile:
                 os.fsync(handle.fileno())
             self._path.unlink()
 
-    def _load(self) -> dict[str, KeyWrap]:
+    def sign_in_server(self) -> SignInServer | None:
+        """Where a worker new to this enrolled device signs in first (None: standalone)."""
+        server = self._raw().get("sign_in_server")
+        return SignInServer(server["url"], server["key"]) if server else None
+
+    def put_sign_in_server(self, server: SignInServer) -> None:
+        self._save(self._load(), {"url": server.url, "key": server.key})
+
+    def _raw(self) -> dict:
         if not self._path.exists():
             return {}
-        raw = json.loads(self._path.read_text(encoding="utf-8"))
-        return {name: _decode(name, item) for name, item in raw["wraps"].items()}
+        return json.loads(self._path.read_text(encoding="utf-8"))
 
-    def _save(self, wraps: dict[str, KeyWrap]) -> None:
-        body = {"version": 1, "wraps": {name: _encode(w) for name, w in wraps.items()}}
+    def _load(self) -> dict[str, KeyWrap]:
+        raw = self._raw()
+        return {name: _decode(name, item) for name, item in raw.get("wraps", {}).items()}
+
+    def _save(self, wraps: dict[str, KeyWrap], server: dict[str, str] | None = None) -> None:
+        # The sign-in key lives in this file so that destroying the wraps destroys it too.
+        server = server or self._raw().get("sign_in_server")
+        body: dict[str, object] = {"version": 1,
+                                   "wraps": {name: _encode(w) for name, w in wraps.items()}}
+        if server:
+            body["sign_in_server"] = server
         write_atomically(self._path, json.dumps(body, indent=2).encode())
 
 

@@ -23,7 +23,8 @@ class SignInWindow(QWidget):
 
     sign_in_requested = Signal(str, str)
 
-    def __init__(self, *, usernames: list[str], locked_by: str = "") -> None:
+    def __init__(self, *, usernames: list[str], locked_by: str = "",
+                 takes_new_workers: bool = False) -> None:
         super().__init__()
         self.setObjectName("signInWindow")
         self.setWindowTitle("InsideOut — sign in")
@@ -32,9 +33,9 @@ class SignInWindow(QWidget):
         self._countdown = QTimer(self)
         self._countdown.setInterval(250)
         self._countdown.timeout.connect(self._tick)
-        self._build(usernames, locked_by)
+        self._build(usernames, locked_by, takes_new_workers and not locked_by)
 
-    def _build(self, usernames: list[str], locked_by: str) -> None:
+    def _build(self, usernames: list[str], locked_by: str, takes_new_workers: bool) -> None:
         title = QLabel("InsideOut")
         title.setObjectName("title")
         subtitle = QLabel("Locked — sign in to carry on where you left off." if locked_by
@@ -64,8 +65,11 @@ class SignInWindow(QWidget):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(self.button, alignment=Qt.AlignmentFlag.AlignRight)
+        if takes_new_workers:
+            layout.addSpacing(12)
+            layout.addWidget(_new_worker_hint())
         (self.passphrase if self.username.text() else self.username).setFocus()
-        self.resize(440, 300)
+        self.resize(440, 380 if takes_new_workers else 300)
 
     def _submit(self) -> None:
         if not self.button.isEnabled():
@@ -99,3 +103,12 @@ class SignInWindow(QWidget):
             self.button.setText("Sign in")
         else:
             self.button.setText(f"Wait {math.ceil(left)} s")
+
+
+def _new_worker_hint() -> QLabel:
+    hint = QLabel("New to this laptop? Sign in with your organisation username and password. "
+                  "The first time needs a network connection; after that it works offline.")
+    hint.setObjectName("hint")
+    hint.setWordWrap(True)
+    hint.setAccessibleName("New worker hint")
+    return hint

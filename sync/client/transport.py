@@ -43,7 +43,8 @@ class HttpTransport:
     def __init__(self, base_url: str, token: str = "", *, timeout: tuple[float, float] = (5, 30),
                  attempts: int = 5, sleep: Callable[[float], None] = time.sleep,
                  session: requests.Session | None = None, worker_session: str = "") -> None:
-        self._base = base_url.rstrip("/") + p.API_PREFIX
+        self.base_url = base_url.rstrip("/")
+        self._base = self.base_url + p.API_PREFIX
         self._token = token
         self.worker_session = worker_session  # for worker actions: lookup, fetch
         self._timeout = timeout
@@ -64,6 +65,9 @@ class HttpTransport:
 
     def upload_escrow(self, store_key_b64: str) -> p.EscrowReceipt:
         return self._request("PUT", p.ESCROW_PATH, json={"store_key": store_key_b64})
+
+    def new_sign_in_key(self) -> p.SignInKey:
+        return self._request("POST", p.SIGN_IN_KEY_PATH)
 
     def sign_in(self, username: str, password: str) -> p.SignInResponse:
         return self._request("POST", p.SIGN_IN_PATH,

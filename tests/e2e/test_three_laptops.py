@@ -123,3 +123,4 @@ def test_a_revoked_laptop_destroys_its_key_wraps(enrol, server):
         sync_now(session=a.session)
     assert not a.session.is_open
     assert a.device.usernames() == []  # the wraps are gone: the store can never open again
+    assert not a.device.takes_new_workers()  # and the sign-in key with them

@@ -1,0 +1,89 @@
+"""A worker's first sign-in on a laptop someone else enrolled.
+
+Their key wrap does not exist here yet. The laptop's sign-in key (kept beside the wraps)
+lets the server check the worker's organisation password and hand back the store key it
+holds in escrow; the laptop then wraps that key with the worker's password, so every later
+sign-in is offline like anyone else's.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+
+from app.services.errors import SignInRefused
+from app.store.device import DeviceStore, OpenStore
+from app.store.errors import StoreError
+from app.store.keys import KdfParams, SignInServer
+from app.store.models import Worker
+from app.store.repositories import WorkerRepository
+from sync import protocol as p
+from sync.client.transport import (
+    DeviceRevoked,
+    HttpTransport,
+    ServerRefused,
+    ServerUnreachable,
+    SyncError,
+)
+
+NEEDS_NETWORK = ("This is your first sign-in on this laptop, and that needs the server: "
+                 "connect to the network and try again. (Colleagues who have signed in "
+                 "here before can sign in without it.)")
+NO_ESCROW = ("This laptop's key has not reached the server yet. Ask the colleague who set "
+             "it up to sign in and sync once, then try again.")
+
+
+@dataclass(frozen=True)
+class FirstSignIn:
+    store: OpenStore
+    worker: Worker
+    server_token: str  # the worker's server session, so lookups need no second password
+
+
+def first_sign_in(device: DeviceStore, server: SignInServer, *, username: str, password: str,
+                  kdf: KdfParams) -> FirstSignIn:
+    """Raises WrongCredentials for a password the server refuses, DeviceRevoked as it
+    comes, SignInRefused (worded for the worker) for anything else."""
+    signed = _server_sign_in(server, username, password)
+    if not signed["store_key"]:
+        raise SignInRefused(NO_ESCROW)
+    try:
+        store = device.open_with_escrowed_key(base64.b64decode(signed["store_key"]))
+    except StoreError as error:
+        raise SignInRefused(str(error)) from error
+    info = signed["worker"]
+    with store.transaction() as db:
+        repo = WorkerRepository(db)
+        row = repo.by_username(username) or repo.add(
+            username=username, full_name=info["display_name"], role=info["role"],
+            worker_id=info["worker_id"])
+    # Last, so a failure above leaves no wrap that would skip the server next time.
+    device.add_worker_wrap(store, username=username, passphrase=password, kdf=kdf)
+    return FirstSignIn(store, row, signed["session_token"])
+
+
+class WrongCredentials(Exception):
+    """The server does not know this username with this password."""
+
+
+_REFUSALS = {
+    p.ERR_WRONG_TEAM: "Your account belongs to a different team from this laptop. Use one "
+                      "of your own team's laptops, or ask IT to move you.",
+    p.ERR_WORKER_DISABLED: "Your account is switched off on the server. Ask your team lead.",
+}
+
+
+def _server_sign_in(server: SignInServer, username: str, password: str) -> p.SignInResponse:
+    try:
+        return HttpTransport(server.url, server.key, attempts=2).sign_in(username, password)
+    except ServerUnreachable as error:
+        raise SignInRefused(NEEDS_NETWORK) from error
+    except DeviceRevoked:
+        raise
+    except ServerRefused as error:
+        code = error.body.get("error")
+        if code == p.ERR_INVALID_CREDENTIALS:
+            raise WrongCredentials() from error
+        raise SignInRefused(_REFUSALS.get(code, str(error))) from error
+    except SyncError as error:
+        raise SignInRefused(str(error)) from error
