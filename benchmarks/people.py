@@ -8,19 +8,17 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 
 import main
 from app.config import resolve_paths
 from app.domain.identifiers import nhs_check_digit, pnc_check_letter
-from app.domain.linkage import blocking_keys
 from app.services import assessment, people
 from app.services.caseload import search_people
 from app.services.views import PersonInput
 from app.store.keys import KdfParams
 from app.store.models import Person as PersonRow
-from app.store.people_repo import _identifier_tokens, to_domain
-from app.store.person_models import BlockingKey
+from app.store.people_repo import PeopleRepository
 from benchmarks.table import Row, median_ms, p95_ms
 
 GIVEN = ["John", "Darren", "Lee", "Michelle", "Sarah", "Kelly", "Paul", "Mark", "Dean", "Wayne",
@@ -62,13 +60,8 @@ def _load_people(session: object, count: int) -> list[dict[str, object]]:
     rows = [_row(rng, n) for n in range(count)]
     with session.transaction() as db:  # type: ignore[attr-defined]
         db.execute(insert(PersonRow), rows)
-        persons = [to_domain(PersonRow(**r, middle_name="")) for r in rows]
-        db.execute(insert(BlockingKey), [{"person_id": p.id, "key": k} for p in persons
-                                         for k in blocking_keys(p)])
-        db.execute(text("INSERT INTO people_search (person_id, names, identifiers) "
-                        "VALUES (:p, :n, :i)"),
-                   [{"p": p.id, "n": f"{p.name.given} {p.name.family}",
-                     "i": " ".join(_identifier_tokens(p.identifiers))} for p in persons])
+        ids = [str(r["id"]) for r in rows]
+        PeopleRepository(db).reindex_many(ids, new=set(ids))
     return rows
 
 

@@ -90,11 +90,18 @@ def _backfill(session: Session, device: Device, cursor: int) -> list[Any]:
     another team, or moved to ours): send their history too, once."""
     if cursor == 0:
         return []
-    scope = access.device_scope(device).with_only_columns(Person.id)
-    held = select(DeviceHolding.person_id).where(DeviceHolding.device_id == device.id)
+    # People first, rows second: the people in scope but not held are few (usually none),
+    # while `sync_rows ... person_id NOT IN held` read every row below the cursor (25 ms
+    # at 100,000 rows, on every cycle of every device).
+    held = select(DeviceHolding.person_id).where(DeviceHolding.device_id == device.id,
+                                                 DeviceHolding.person_id == Person.id)
+    missing = list(session.scalars(access.device_scope(device).with_only_columns(Person.id)
+                                   .where(~held.exists())))
+    if not missing:
+        return []
     return list(session.execute(
-        select(_ROW).where(_ROW.c.person_id.in_(scope), _ROW.c.person_id.not_in(held),
-                           _ROW.c.seq <= cursor).order_by(_ROW.c.seq)))
+        select(_ROW).where(_ROW.c.person_id.in_(missing), _ROW.c.seq <= cursor)
+        .order_by(_ROW.c.seq)))
 
 
 def _parents_first(session: Session, rows: list[Any]) -> list[Any]:
