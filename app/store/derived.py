@@ -28,12 +28,31 @@ _DIGEST_COLUMNS = ("risk_level", "risk_headline", "confirmations_json", "last_co
                    "last_contact_setting")
 
 
-def refresh(db: Session, person_ids: Iterable[str], *, new: Collection[str] = ()) -> None:
-    """`new`: people first stored in this transaction (nothing derived from them yet)."""
+# Which synced tables each derived index is built from: a pulled page of assessment
+# answers (most incremental syncs) need not rebuild anyone's search entry.
+SEARCH_SOURCES = frozenset({"people", "person_aliases", "person_merges"})
+DIGEST_SOURCES = frozenset({"people", "person_merges", "assessment_values",
+                            "section_confirmations", "contacts"})
+
+
+def refresh(db: Session, person_ids: Iterable[str], *, new: Collection[str] = (),
+            search: Iterable[str] | None = None) -> None:
+    """Rebuild the digests of `person_ids`, and the search and matching entries of
+    `search` (default: the same people). `new`: people first stored in this transaction
+    (nothing derived from them yet)."""
     ids = sorted(set(person_ids))
-    PeopleRepository(db).reindex_many(ids, new=new)
+    PeopleRepository(db).reindex_many(ids if search is None else sorted(set(search)), new=new)
     for start in range(0, len(ids), _CHUNK):
         _digests(db, ids[start:start + _CHUNK])
+
+
+def refresh_for_rows(db: Session, touched: Iterable[tuple[str, str]], *,
+                     new: Collection[str] = ()) -> None:
+    """After a pull: `touched` holds (table, person_id) of every row applied; each index
+    is rebuilt only for the people whose rows it is built from."""
+    pairs = set(touched)
+    refresh(db, {person for table, person in pairs if table in DIGEST_SOURCES}, new=new,
+            search={person for table, person in pairs if table in SEARCH_SOURCES})
 
 
 def _digests(db: Session, ids: list[str]) -> None:

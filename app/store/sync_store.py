@@ -60,20 +60,21 @@ class EncryptedSyncStore:
     def apply_page(self, page: p.PullResponse) -> int:
         with self._store.transaction() as db:
             db.info[APPLYING_REMOTE] = True
-            touched: set[str] = set()
+            touched: set[tuple[str, str]] = set()
             page_state = _PageState.load(db, page["rows"])
             with db.no_autoflush:  # one flush for the page, not one per row looked up
                 for row in page["rows"]:
                     self._store.clock.observe(HlcStamp.decode(row["hlc"]))
-                    touched.add(row["person_id"])
+                    touched.add((row["table"], row["person_id"]))
                     if not page_state.take_if_new(row):
                         _apply_row(db, row, page_state)
                 page_state.insert_new(db)
             for person_id in page["evicted_people"]:
                 _evict(db, person_id)
             db.flush()
-            derived.refresh(db, touched - set(page["evicted_people"]),
-                            new=page_state.new.get("people", {}).keys())
+            evicted = set(page["evicted_people"])
+            derived.refresh_for_rows(db, {(t, p) for t, p in touched if p not in evicted},
+                                     new=page_state.new.get("people", {}).keys())
             db.merge(SyncState(key=CURSOR_KEY, value=str(page["next_cursor"])))
             db.merge(SyncState(key="last_pull_at", value=utc_now()))
             return len(page["rows"])

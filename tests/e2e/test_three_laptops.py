@@ -124,3 +124,23 @@ def test_a_revoked_laptop_destroys_its_key_wraps(enrol, server):
     assert not a.session.is_open
     assert a.device.usernames() == []  # the wraps are gone: the store can never open again
     assert not a.device.takes_new_workers()  # and the sign-in key with them
+
+
+def test_a_nickname_added_on_one_laptop_is_searchable_on_the_other(enrol):
+    """Only the alias row travels (the person row is unchanged): the other laptop must
+    still rebuild that person's search entry, and answers alone must not lose it."""
+    from app.services.caseload import search_people
+
+    a, b = enrol("ann", "Custody North"), enrol("cal", "Custody North")
+    typed = PersonInput(given_name="Lee", family_name="Walker")
+    lee = people.create_person(session=a.session, person=typed)
+    sync_now(session=a.session)
+    sync_now(session=b.session)
+    people.update_person(session=a.session, person_id=lee.id, person=PersonInput(
+        given_name="Lee", family_name="Walker", aliases=(("Zebedee", "nickname"),)))
+    assessment.save_section(session=a.session, person_id=lee.id, section="housing",
+                            typed={"housing_notes": "sofa surfing"})
+    assert sync_now(session=a.session).pushed >= 2
+    assert sync_now(session=b.session).pulled >= 2
+    assert [p.id for p in search_people(session=b.session, text="Zebedee")] == [lee.id]
+    assert [p.id for p in search_people(session=b.session, text="Walker")] == [lee.id]
