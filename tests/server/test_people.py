@@ -179,3 +179,20 @@ def test_consent_and_identifiers_that_arrive_by_sync_govern_the_registry(world, 
     [result] = push(world, custody[0], withdrawn)
     assert result["status"] == "applied"
     assert _listed(world, probation[1]) == set()
+
+
+def test_a_person_brought_in_after_the_cursor_passed_them_arrives_whole(world, custody, prison):
+    """The device had synced past the person's rows while they were another team's: the
+    break-glass must make its next pull send those rows (and only then look for them)."""
+    from tests.server.test_sync import change, pull_all, push
+
+    theirs = str(uuid.uuid4())
+    push(world, prison[0], change(theirs))
+    rows, cursor, _ = pull_all(world, custody[0])
+    assert rows == []
+    assert pull_all(world, custody[0], cursor=cursor)[0] == []  # nothing moved: nothing sent
+    reply = world.client.post(f"{API}/people/{theirs}/break-glass", headers=custody[1],
+                              json={"reason": "collapsed in cell, needs prescribing history"})
+    assert reply.status_code == 200
+    rows, _, _ = pull_all(world, custody[0], cursor=cursor)
+    assert [(r["table"], r["row_id"]) for r in rows] == [("people", theirs)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, String
+from sqlalchemy import BigInteger, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sync.server.models.base import Base, UTCDateTime, new_id, utcnow
@@ -47,6 +47,9 @@ class Device(Base):
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_reason: Mapped[str | None] = mapped_column(String(200))
+    # The scope counter when this device's pull last looked for people to backfill or
+    # evict (sync_pull); None: never looked.
+    scope_seen: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class EnrolmentCode(Base):

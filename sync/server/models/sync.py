@@ -10,10 +10,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from sync.server.models.base import Base, UTCDateTime, utcnow
 
+FEED_COUNTER = 1  # the feed's seq
+SCOPE_COUNTER = 2  # bumped by whatever changes which people some device may hold
+
 
 class SyncCounter(Base):
-    """One row. Every push locks it until commit, so seq order is commit order and a
-    puller can never pass over a change that commits later with a smaller seq."""
+    """Two rows. FEED_COUNTER: every push locks it until commit, so seq order is commit
+    order and a puller can never pass over a change that commits later with a smaller
+    seq. SCOPE_COUNTER: a device whose `scope_seen` equals it has nothing to backfill or
+    evict, and its pull skips looking (fetches and team moves are rare)."""
 
     __tablename__ = "sync_counter"
 

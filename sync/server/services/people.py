@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy import Select, and_, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from sync import protocol as p
@@ -19,9 +19,11 @@ from sync.server.models import (
     DeviceFetch,
     Person,
     PersonIdentifier,
+    SyncCounter,
     Team,
     Worker,
 )
+from sync.server.models.sync import SCOPE_COUNTER
 from sync.server.services import audit
 from sync.server.services.auth import Caller
 
@@ -51,6 +53,14 @@ def device_scope(device: Device) -> Select[tuple[Person]]:
     return select(Person).where(
         or_(Person.owning_team_id == device.team_id, Person.id.in_(fetched))
     )
+
+
+def scope_changed(session: Session) -> None:
+    """Call in the transaction that changes which people a device may hold (a fetch, a
+    break-glass, a team move): every device looks again at its next pull. Seen only once
+    that transaction commits, so a pull never skips a change it could not yet see."""
+    session.execute(update(SyncCounter).where(SyncCounter.id == SCOPE_COUNTER)
+                    .values(value=SyncCounter.value + 1))
 
 
 def visible_query(caller: Caller) -> Select[tuple[Person]]:
@@ -143,6 +153,7 @@ def _bring_onto_device(session: Session, caller: Caller, worker: Worker, person:
     """The person comes into this device's scope from its next pull; audited either way."""
     session.add(DeviceFetch(device_id=caller.device.id, person_id=person.id,
                             worker_id=worker.id, reason=reason, break_glass=break_glass))
+    scope_changed(session)
     return audit.record(session, "person.break_glass" if break_glass else "person.fetched",
                         actor=caller.actor, worker_id=worker.id, device_id=caller.device.id,
                         person_id=person.id, reason=reason)

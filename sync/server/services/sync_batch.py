@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from sync.server.models import DeviceHolding, Person, SyncChange, SyncCounter, SyncRevision, SyncRow
+from sync.server.models.sync import FEED_COUNTER
 from sync.server.services import bulk
 from sync.server.services import people as access
 from sync.server.services.bulk import is_postgres
@@ -94,7 +95,7 @@ def revisions(session: Session, wanted: set[tuple[str, str, str]]) -> dict[tuple
 
 def take_seqs(session: Session, count: int) -> int:
     """Reserve `count` seqs; returns the first. Holds the counter's lock until commit."""
-    last = session.execute(update(SyncCounter).where(SyncCounter.id == 1)
+    last = session.execute(update(SyncCounter).where(SyncCounter.id == FEED_COUNTER)
                            .values(value=SyncCounter.value + count)
                            .returning(SyncCounter.value)).scalar_one()
     return last - count + 1
@@ -148,5 +149,5 @@ def write_rows(session: Session, new: list[dict[str, Any]], changed: list[dict[s
                      f"AND sync_rows.row_id = v.row_id)")
         arrays += values
     bulk.run_binary(session, (
-        f"WITH c AS (UPDATE sync_counter SET value = value + {count:d} WHERE id = 1 "
+        f"WITH c AS (UPDATE sync_counter SET value = value + {count:d} WHERE id = {FEED_COUNTER} "
         f"RETURNING value - {count:d} + 1 AS first), {', '.join(parts)} SELECT 1"), arrays)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from sync import protocol as p
 from sync.server.models import Device, DeviceHolding, Person, SyncCounter, SyncRow
+from sync.server.models.sync import FEED_COUNTER, SCOPE_COUNTER
 from sync.server.services import bulk
 from sync.server.services import people as access
 from sync.server.services.bulk import is_postgres
@@ -27,15 +28,21 @@ def pull(session: Session, device: Device, cursor: int, limit: int,
     has_more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = rows[-1].seq if has_more else ceiling
-    # Scope changes (a fetch, a team move) are looked for on a cycle's first page only:
-    # they are rare, and looking scans the device's holdings.
+    # Scope changes (a fetch, a team move) are looked for on a cycle's first page only,
+    # and only if one happened anywhere since this device last looked: they are rare, and
+    # looking reads the device's holdings and its team's people.
+    evicted: list[str] = []
     if check_scope:
-        rows = _backfill(session, device, cursor) + rows
+        version = session.scalar(select(SyncCounter.value).where(
+            SyncCounter.id == SCOPE_COUNTER)) or 0
+        if device.scope_seen != version:
+            rows = _backfill(session, device, cursor) + rows
+            evicted = _evict(session, device)
+            device.scope_seen = version
     rows = _parents_first(session, rows)
     _hold(session, device, {row.person_id for row in rows})
     return {"rows": rows, "next_cursor": max(next_cursor, cursor),  # type: ignore[typeddict-item]
-            "has_more": has_more,
-            "evicted_people": _evict(session, device) if check_scope else []}
+            "has_more": has_more, "evicted_people": evicted}
 
 
 def as_json(page: p.PullResponse) -> str:
@@ -70,12 +77,14 @@ def _page(session: Session, device: Device, cursor: int,
     the request's BEGIN IMMEDIATE already keeps writers out."""
     scope = access.device_scope(device).with_only_columns(Person.id)
     if not is_postgres(session):
-        ceiling = session.scalar(select(SyncCounter.value).where(SyncCounter.id == 1)) or 0
+        ceiling = session.scalar(select(SyncCounter.value).where(
+            SyncCounter.id == FEED_COUNTER)) or 0
         return ceiling, list(session.execute(
             select(_ROW).where(_ROW.c.seq > cursor, _ROW.c.seq <= ceiling,
                               _ROW.c.person_id.in_(scope))
             .order_by(_ROW.c.seq).limit(limit + 1)))
-    counter = select(SyncCounter.value.label("ceiling")).where(SyncCounter.id == 1).cte("c")
+    counter = (select(SyncCounter.value.label("ceiling"))
+               .where(SyncCounter.id == FEED_COUNTER).cte("c"))
     inner = (select(_ROW).where(_ROW.c.seq > cursor, _ROW.c.seq <= counter.c.ceiling,
                                 _ROW.c.person_id.in_(scope))
              .order_by(_ROW.c.seq).limit(limit + 1).lateral("r"))
@@ -146,3 +155,4 @@ def _evict(session: Session, device: Device) -> list[str]:
 def move_person(session: Session, person_id: str, team_id: str) -> None:
     """Hand a person to another team; the old team's devices drop them at their next pull."""
     session.get_one(Person, person_id).owning_team_id = team_id
+    access.scope_changed(session)
