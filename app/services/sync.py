@@ -6,6 +6,8 @@ import base64
 import logging
 from dataclasses import dataclass
 
+import requests
+
 from app.domain.audit import AuditAction
 from app.domain.errors import InvalidValue
 from app.domain.identifiers import normalise_nhs_number, normalise_pnc_id, normalise_prison_number
@@ -51,8 +53,18 @@ def is_enrolled(*, session: WorkerSession) -> bool:
     return bool(_state(session, "device_token"))
 
 
+# One HTTP connection pool per server for the life of the app: each cycle then reuses
+# the open connection (the server keeps it 75 s) instead of connecting afresh. The
+# credentials go with each request, never into the pool.
+_connections: dict[str, requests.Session] = {}
+
+
 def transport_for(session: WorkerSession) -> HttpTransport:
-    return HttpTransport(_state(session, "server_url"), _state(session, "device_token"))
+    with session.transaction() as db:  # one read, not one per key: it starts every cycle
+        url, token = (db.get(SyncState, key) for key in ("server_url", "device_token"))
+    base = url.value if url else ""
+    return HttpTransport(base, token.value if token else "",
+                         session=_connections.setdefault(base, requests.Session()))
 
 
 def sync_now(*, session: WorkerSession, progress: Progress | None = None,

@@ -102,7 +102,10 @@ def _change(entry: OutboxEntry) -> p.Change:
 class _PageState:
     """What a page's rows already have here, read in a few queries instead of two per row."""
 
-    existing: set[tuple[str, str]]
+    # Held here, not only in the session's identity map: that map keeps objects weakly,
+    # and a row loaded below but garbage-collected by the time it is applied would be
+    # read again, one query per row.
+    existing: dict[tuple[str, str], Any]
     pending: dict[tuple[str, str], list[OutboxEntry]]
     # Rows added by this page are not in the identity map until the flush at its end.
     created: dict[tuple[str, str], Any] = field(default_factory=dict)
@@ -113,12 +116,12 @@ class _PageState:
         for row in rows:
             if row["table"] in TABLES:
                 by_table.setdefault(row["table"], []).append(row["row_id"])
-        existing: set[tuple[str, str]] = set()
+        existing: dict[tuple[str, str], Any] = {}
         for name, ids in by_table.items():
             model = TABLES[name].model
-            for start in range(0, len(ids), 500):  # loads them into the identity map too
+            for start in range(0, len(ids), 500):
                 found = db.scalars(select(model).where(model.id.in_(ids[start:start + 500])))
-                existing |= {(name, obj.id) for obj in found}
+                existing.update(((name, obj.id), obj) for obj in found)
         pending: dict[tuple[str, str], list[OutboxEntry]] = {}
         for entry in db.scalars(select(OutboxEntry).where(OutboxEntry.state == "pending")
                                 .order_by(OutboxEntry.seq)):
@@ -151,10 +154,8 @@ class _PageState:
             for columns, rows in shapes.items():
                 _insert_plain(db, table.name, columns, rows)
 
-    def find(self, db: Session, model: type, key: tuple[str, str]) -> Any:
-        if key in self.created:
-            return self.created[key]
-        return db.get(model, key[1]) if key in self.existing else None
+    def find(self, key: tuple[str, str]) -> Any:
+        return self.created.get(key) or self.existing.get(key)
 
 
 def _apply_row(db: Session, row: p.PulledRow, state: _PageState) -> None:
@@ -169,7 +170,7 @@ def _apply_row(db: Session, row: p.PulledRow, state: _PageState) -> None:
     if table is None:
         return  # a table from a newer version of the app: it arrives again after upgrading
     key = (table.name, row["row_id"])
-    obj = state.find(db, table.model, key)
+    obj = state.find(key)
     if obj is not None and (table.append_only or _already_has(obj, table, row)):
         _acknowledge(db, table, row)
         return  # nothing to change (and a signed plan must not even be touched)
