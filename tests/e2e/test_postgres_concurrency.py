@@ -154,7 +154,8 @@ def server_state(url: str) -> tuple[dict[tuple[str, str], str], dict[tuple[str, 
             rows = conn.execute(sa.text(
                 "SELECT table_name, row_id, revision_id, seq FROM sync_rows")).all()
             ledger = conn.execute(sa.text("SELECT count(*) FROM sync_changes")).scalar_one()
-            counter = conn.execute(sa.text("SELECT value FROM sync_counter")).scalar_one()
+            counter = conn.execute(sa.text(  # the feed's counter (row 2 counts scope changes)
+                "SELECT value FROM sync_counter WHERE id = 1")).scalar_one()
     finally:
         engine.dispose()
     return ({(t, r): rev for t, r, rev, _ in rows}, {(t, r): seq for t, r, _, seq in rows},
