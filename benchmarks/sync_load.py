@@ -8,10 +8,10 @@ import time
 import uuid
 from dataclasses import dataclass, field
 
-import httpx
+import msgspec
 import requests
 
-from benchmarks import sync_baseline, sync_data
+from benchmarks import raw_http, sync_baseline, sync_data
 from benchmarks import sync_server as srv
 from benchmarks.table import Row, p95_ms
 from sync import protocol as p
@@ -117,51 +117,68 @@ class _Load:
         return time.monotonic() > self.deadline
 
 
-async def _device(http: httpx.AsyncClient, device: srv.SimDevice, load: _Load) -> None:
+class _PageTail(msgspec.Struct):
+    """What a simulated device reads of a page: where to go next (the rows are skipped
+    by the decoder without building them)."""
+
+    next_cursor: int
+    has_more: bool
+
+
+class _PushReply(msgspec.Struct):
+    results: list[dict[str, object]]
+
+
+async def _device(url: str, device: srv.SimDevice, load: _Load) -> None:
     """One device's syncs: push a few new people, then pull every page, ROUNDS times."""
     cursor = 0
     changes = sync_data.people_changes(ROUNDS * BATCH, WORKER, note_chars=120)
-    for round_no in range(ROUNDS):
-        batch = changes[round_no * BATCH:(round_no + 1) * BATCH]
-        reply = await _call(http, load, load.push_s, "POST", p.SYNC_PUSH_PATH,
-                            headers=device.headers, json={"changes": batch})
-        if reply is not None and any(r["status"] == "refused" for r in reply["results"]):
-            load.errors.append("push refused a change")
-        for page_no in range(50):  # bounded: 100 devices x 15 rows is at most 3 pages of 500
-            # As the app does: scope changes are looked for on a cycle's first page only.
-            page = await _call(http, load, load.pull_s, "GET", p.SYNC_PULL_PATH,
-                               headers=device.headers,
-                               params={"cursor": cursor, "limit": APP_PAGE,
-                                       "check_scope": str(page_no == 0).lower()})
-            if page is None:
-                break
-            cursor = page["next_cursor"]
-            if not page["has_more"]:
-                break
+    http = raw_http.Connection(url, device.headers)
+    try:
+        for round_no in range(ROUNDS):
+            batch = changes[round_no * BATCH:(round_no + 1) * BATCH]
+            body = await _call(http, load, load.push_s, "POST", p.SYNC_PUSH_PATH,
+                               body=msgspec.json.encode({"changes": batch}))
+            if body is not None and any(r["status"] == "refused" for r in
+                                        msgspec.json.decode(body, type=_PushReply).results):
+                load.errors.append("push refused a change")
+            for page_no in range(50):  # bounded: 100 devices x 15 rows is at most 3 pages
+                # As the app does: scope changes are looked for on a cycle's first page only.
+                body = await _call(http, load, load.pull_s, "GET", p.SYNC_PULL_PATH, params={
+                    "cursor": cursor, "limit": APP_PAGE,
+                    "check_scope": str(page_no == 0).lower()})
+                if body is None:
+                    break
+                page = msgspec.json.decode(body, type=_PageTail)
+                cursor = page.next_cursor
+                if not page.has_more:
+                    break
+    finally:
+        await http.close()
 
 
-async def _call(http: httpx.AsyncClient, load: _Load, samples: list[float], method: str,
-                path: str, **kwargs: object) -> dict | None:
+async def _call(http: raw_http.Connection, load: _Load, samples: list[float], method: str,
+                path: str, **kwargs: object) -> bytes | None:
     if load.timed_out():
         return None
     started = time.perf_counter()
     try:
-        reply = await http.request(method, p.API_PREFIX + path, **kwargs)  # type: ignore[arg-type]
-    except httpx.HTTPError as error:
+        status, body = await asyncio.wait_for(
+            http.request(method, p.API_PREFIX + path, **kwargs),  # type: ignore[arg-type]
+            LOAD_TIMEOUT_S)
+    except (raw_http.HttpError, TimeoutError) as error:
         load.errors.append(f"{method} {path}: {type(error).__name__}")
         return None
     samples.append(time.perf_counter() - started)
-    if reply.status_code >= 400:
-        load.errors.append(f"{method} {path}: {reply.status_code}")
+    if status >= 400:
+        load.errors.append(f"{method} {path}: {status}")
         return None
-    return reply.json()
+    return body
 
 
 async def _run_load(url: str, devices: list[srv.SimDevice]) -> _Load:
     load = _Load(deadline=time.monotonic() + LOAD_CAP_S)
-    limits = httpx.Limits(max_connections=DEVICES, max_keepalive_connections=DEVICES)
-    async with httpx.AsyncClient(base_url=url, timeout=LOAD_TIMEOUT_S, limits=limits) as http:
-        await asyncio.gather(*(_device(http, device, load) for device in devices))
+    await asyncio.gather(*(_device(url, device, load) for device in devices))
     return load
 
 
