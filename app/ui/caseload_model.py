@@ -20,18 +20,27 @@ def _born(person: PersonSummary) -> str:
 
 
 def _assessment(person: PersonSummary, section_count: int) -> str:
+    # Short enough for the column at its default width; the tooltip names the sections.
     if len(person.stale_sections) >= section_count:
         return "not assessed"
     if person.stale_sections:
-        return f"{len(person.stale_sections)} section(s) to check"
+        return f"{len(person.stale_sections)} to review"
     return "up to date"
 
 
 class CaseloadModel(QAbstractTableModel):
-    def __init__(self, section_count: int = 10) -> None:
+    def __init__(self, section_titles: dict[str, str] | None = None) -> None:
+        """`section_titles`: the assessment's sections, id -> title, in order."""
         super().__init__()
         self._people: list[PersonSummary] = []
-        self._section_count = section_count
+        self._titles = section_titles or {}
+        self._section_count = len(self._titles) or 10
+
+    def _stale_tooltip(self, person: PersonSummary) -> str | None:
+        if not person.stale_sections or len(person.stale_sections) >= self._section_count:
+            return None
+        names = [self._titles.get(s, s) for s in person.stale_sections]
+        return "Not confirmed recently — review: " + ", ".join(names)
 
     def set_people(self, people: list[PersonSummary]) -> None:
         self.beginResetModel()
@@ -66,6 +75,8 @@ class CaseloadModel(QAbstractTableModel):
             return self._text(person, index.column())
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3:
             return person.risk_headline
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 4:
+            return self._stale_tooltip(person)
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0 and person.young_person:
             return "Under 18: young people's pathway"
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 3:

@@ -54,7 +54,8 @@ class MainWindow(QMainWindow):
         self.triage_view: TriageView | None = None
         self.setWindowTitle("InsideOut")
         self.setWindowIcon(icon("insideout"))
-        self.caseload = CaseloadModel(len(session.reference.schema.sections))
+        self.caseload = CaseloadModel(
+            {section.id: section.title for section in session.reference.schema.sections})
         self._build_central()
         self._build_menus()
         self._build_status(idle_minutes)
