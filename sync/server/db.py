@@ -22,8 +22,19 @@ def make_engine(url: str) -> Engine:
         return _sqlite_engine(url)
     # 32 connections at most per process: more than the app's request threads (see
     # app.REQUEST_THREADS), and two processes stay within PostgreSQL's default 100.
-    return create_engine(url, pool_pre_ping=True, pool_size=16, max_overflow=16,
-                         pool_timeout=10)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=16, max_overflow=16,
+                           pool_timeout=10)
+
+    @event.listens_for(engine, "connect")
+    def _binary_lists(dbapi_conn: Any, _record: Any) -> None:
+        # A list parameter (the key arrays a push looks rows up by) goes over in binary:
+        # psycopg's text form runs a quoting regex per element, 1.4 ms against 0.3 ms
+        # for two arrays of 500 ids.
+        from psycopg.types.array import ListBinaryDumper
+
+        dbapi_conn.adapters.register_dumper(list, ListBinaryDumper)
+
+    return engine
 
 
 def _sqlite_engine(url: str) -> Engine:

@@ -12,7 +12,7 @@ import zlib
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Integer, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
@@ -31,9 +31,9 @@ def lock_keys(session: Session, keys: Iterable[Key]) -> None:
     if not is_postgres(session):
         return
     hashes = sorted({zlib.crc32(f"{t}\0{r}".encode()) - 2**31 for t, r in keys})
-    if hashes:
-        session.execute(select(func.pg_advisory_xact_lock(
-            func.unnest(postgresql.array(hashes)))))
+    if hashes:  # one array parameter, not one parameter per key
+        session.execute(select(func.pg_advisory_xact_lock(func.unnest(
+            bindparam("keys", hashes, type_=postgresql.ARRAY(Integer))))))
 
 
 def ledger(session: Session, change_ids: list[str]) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from sync import protocol as p
 from sync.server.models import Device, Person, SyncChange, SyncRevision
 from sync.server.models.base import utcnow
-from sync.server.services import bulk
+from sync.server.services import bulk, canonical
 from sync.server.services import sync_batch as batch
 from sync.server.services import sync_registry as registry
 from sync.server.services.sync_merge import merge
@@ -53,7 +53,7 @@ class _Plan:
 def push(session: Session, device: Device, changes: list[p.Change]) -> p.PushResponse:
     results: list[p.ChangeResult | None] = [None] * len(changes)
     for i, change in enumerate(changes):
-        if p.content_hash(change) != change["content_hash"]:
+        if not canonical.hash_matches(change):
             results[i] = _result(change, "refused", 400,
                                  "content hash does not match: damaged in transit")
     live = [(i, c) for i, c in enumerate(changes) if results[i] is None]
@@ -95,7 +95,8 @@ def _decide(session: Session, device: Device, live: list[tuple[int, p.Change]],
             in_batch[change["change_id"]] = (change["content_hash"], result)
             plan.ledger.append({"change_id": change["change_id"], "device_id": device.id,
                                 "content_hash": change["content_hash"],
-                                "result_json": json.dumps(result), "received_at": received})
+                                "result_json": canonical.text(result),
+                                "received_at": received})
 
 
 def _replay(change: p.Change, stored_hash: str, stored: p.ChangeResult) -> p.ChangeResult:
@@ -136,7 +137,7 @@ def _apply(device: Device, change: p.Change, current: dict[batch.Key, Any],
         return _result(change, "refused", 409, "an append-only or signed record cannot be "
                        "changed; make a new version instead")
     if existing["revision_id"] == change["base_revision_id"]:
-        _stage(device, change, change["fields"], plan, in_db)
+        _stage(device, change, change["fields"], plan, in_db, replaced=existing)
         return _result(change, "applied", 200, "updated", change["revision_id"])
     base_json = bases.get((*key, change["base_revision_id"] or ""))
     merged = merge(json.loads(base_json) if base_json else _staged_base(change, plan),
@@ -147,9 +148,10 @@ def _apply(device: Device, change: p.Change, current: dict[batch.Key, Any],
     # next edit merges against exactly that (tests/e2e/test_convergence_stateful.py).
     plan.revisions.append({"table_name": key[0], "row_id": key[1],
                            "revision_id": change["revision_id"],
-                           "fields_json": json.dumps(change["fields"], sort_keys=True)})
+                           "fields_json": canonical.text(change["fields"])})
     merged_revision = str(uuid.uuid4())
-    _stage(device, change, merged.fields, plan, in_db, revision_id=merged_revision)
+    _stage(device, change, merged.fields, plan, in_db, revision_id=merged_revision,
+           replaced=existing)
     for conflict in merged.conflicts:
         plan.conflicts.append(_conflict_row(device, change, conflict.field, conflict.kept,
                                             conflict.other))
@@ -175,21 +177,28 @@ def _row_state(row: Any) -> dict[str, Any] | None:
     if row is None:
         return None
     return {"revision_id": row.revision_id, "append_only": row.append_only,
-            "fields": json.loads(row.fields_json)}
+            "fields": json.loads(row.fields_json), "fields_json": row.fields_json}
 
 
 def _stage(device: Device, change: p.Change, fields: dict[str, Any], plan: _Plan,
-           in_db: bool, revision_id: str | None = None) -> None:
+           in_db: bool, revision_id: str | None = None,
+           replaced: dict[str, Any] | None = None) -> None:
+    """Stage the row's new state. The state it replaces (`replaced`) goes to the revision
+    history: every revision is kept, the current one in sync_rows and the superseded ones
+    in sync_revisions, so a row seen once is written once (a merge base is either the
+    current row or superseded, hence in sync_revisions)."""
     key = (change["table"], change["row_id"])
-    text = json.dumps(fields, sort_keys=True)
+    text = canonical.text(fields)
     revision_id = revision_id or change["revision_id"]
     plan.rows[key] = {
         "table_name": key[0], "row_id": key[1], "person_id": change["person_id"],
         "revision_id": revision_id, "hlc": change["hlc"], "device_id": device.id,
         "worker_id": change["worker_id"], "append_only": change["append_only"],
         "fields_json": text, "fields": fields, "in_db": in_db}
-    plan.revisions.append({"table_name": key[0], "row_id": key[1],
-                           "revision_id": revision_id, "fields_json": text})
+    if replaced is not None:
+        plan.revisions.append({"table_name": key[0], "row_id": key[1],
+                               "revision_id": replaced["revision_id"],
+                               "fields_json": replaced["fields_json"]})
     plan.registry.append((change["table"], change["person_id"], fields,
                           change.get("linkage_key")))
 
@@ -211,9 +220,7 @@ def _write(session: Session, plan: _Plan) -> None:
     """Everything but the feed rows first; the rows last, numbered from the counter as
     they are written, and the caller commits at once (sync_batch.write_rows)."""
     batch.insert_ignoring_duplicates(session, Person, plan.new_people)
-    batch.insert_ignoring_duplicates(session, SyncRevision, plan.revisions + [
-        {"table_name": c["table_name"], "row_id": c["row_id"], "revision_id": c["revision_id"],
-         "fields_json": c["fields_json"]} for c in plan.conflicts])
+    batch.insert_ignoring_duplicates(session, SyncRevision, plan.revisions)
     bulk.insert(session, SyncChange.__table__, plan.ledger)
     registry.update_many(session, plan.registry, plan.linkage)
     states = list(plan.rows.values())
