@@ -152,3 +152,28 @@ def test_a_revoked_device_cannot_sync(world):
     reply = world.client.get(f"{API}{p.SYNC_PULL_PATH}", headers=device.headers())
     assert reply.status_code == 403
     assert reply.json()["action"] == p.ACTION_DESTROY_LOCAL_KEYS
+
+
+def test_an_edit_typed_before_a_move_still_arrives_after_it(world):
+    """The old team's laptop was offline when the person moved: its edit is accepted
+    (not lost), and the laptop is then told to let the person go."""
+    custody, prison = world.enrol("Custody North"), world.enrol("Prison In-Reach")
+    stranger = world.enrol("Prison In-Reach", "other")
+    person = str(uuid.uuid4())
+    [created] = push(world, custody, change(person))
+    _, cursor, _ = pull_all(world, custody)
+    with world.sessions.begin() as session:
+        sync_pull.move_person(session, person, world.teams["Prison In-Reach"])
+    offline_edit = change(person, base=created["revision_id"],
+                          fields={"given_name": "Ann", "family_name": "Smyth"})
+    [result] = push(world, custody, offline_edit)
+    assert result["status"] == "applied", result
+    _, _, evicted = pull_all(world, custody, cursor=cursor)
+    assert evicted == [person]
+    rows, _, _ = pull_all(world, prison)
+    assert [r["fields"]["family_name"] for r in rows] == ["Smyth"]  # the new team has it
+    # A person who was never this team's stays out of reach.
+    theirs = str(uuid.uuid4())
+    push(world, stranger, change(theirs))
+    [refused] = push(world, custody, change(theirs, fields={"given_name": "X"}))
+    assert (refused["status"], refused["code"]) == ("refused", 403)

@@ -11,7 +11,13 @@ from sync.server.models.org import (
     WorkerSession,
 )
 from sync.server.models.people import Consent, DeviceFetch, Person, PersonIdentifier
-from sync.server.models.sync import DeviceHolding, SyncChange, SyncCounter, SyncRevision, SyncRow
+from sync.server.models.sync import (
+    ScopeChange,
+    SyncChange,
+    SyncCounter,
+    SyncRevision,
+    SyncRow,
+)
 
 __all__ = [
     "AuditEvent",
@@ -19,13 +25,13 @@ __all__ = [
     "Consent",
     "Device",
     "DeviceFetch",
-    "DeviceHolding",
     "EnrolmentCode",
     "KeyEscrow",
     "Notification",
     "Person",
     "PersonIdentifier",
     "RateLimitBucket",
+    "ScopeChange",
     "SyncChange",
     "SyncCounter",
     "SyncRevision",

@@ -1,5 +1,5 @@
-"""What sync keeps on the server: current rows, every revision, the change ledger,
-the counter that orders the feed, and which people each device holds."""
+"""What sync keeps on the server: current rows, superseded revisions, the change ledger,
+the counters that order the feed and scope changes, and the scope changes themselves."""
 
 from __future__ import annotations
 
@@ -65,10 +65,20 @@ class SyncChange(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class DeviceHolding(Base):
-    """People whose rows a device has been sent, so a team move can evict them cleanly."""
+class ScopeChange(Base):
+    """A change of who may hold a person: a team move (from -> to) or a fetch onto one
+    device. `version` is the scope counter the change took (SCOPE_COUNTER, locked until
+    commit, so versions are in commit order): a pull reads the entries after the
+    device's `scope_seen` to find whom to backfill and whom to evict. No per-device
+    list of held people is kept (recording one per pulled person cost a pull a third
+    of its time)."""
 
-    __tablename__ = "sync_device_people"
+    __tablename__ = "sync_scope_changes"
 
-    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"), primary_key=True)
-    person_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    version: Mapped[int] = mapped_column(BigInteger, index=True)
+    person_id: Mapped[str] = mapped_column(String(36), index=True)
+    from_team_id: Mapped[str | None] = mapped_column(String(36))
+    to_team_id: Mapped[str | None] = mapped_column(String(36))
+    device_id: Mapped[str | None] = mapped_column(String(36))  # fetched onto this device
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

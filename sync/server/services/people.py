@@ -19,6 +19,7 @@ from sync.server.models import (
     DeviceFetch,
     Person,
     PersonIdentifier,
+    ScopeChange,
     SyncCounter,
     Team,
     Worker,
@@ -55,12 +56,17 @@ def device_scope(device: Device) -> Select[tuple[Person]]:
     )
 
 
-def scope_changed(session: Session) -> None:
-    """Call in the transaction that changes which people a device may hold (a fetch, a
-    break-glass, a team move): every device looks again at its next pull. Seen only once
-    that transaction commits, so a pull never skips a change it could not yet see."""
-    session.execute(update(SyncCounter).where(SyncCounter.id == SCOPE_COUNTER)
-                    .values(value=SyncCounter.value + 1))
+def scope_changed(session: Session, person_id: str, *, from_team_id: str | None = None,
+                  to_team_id: str | None = None, device_id: str | None = None) -> None:
+    """Record, in the transaction that makes it, a change of who may hold a person: a
+    team move (from -> to) or a fetch onto one device. Every device looks at it at its
+    next pull. The counter stays locked until commit, so versions follow commit order
+    and a pull that has read version v has every entry up to v to read."""
+    version = session.execute(
+        update(SyncCounter).where(SyncCounter.id == SCOPE_COUNTER)
+        .values(value=SyncCounter.value + 1).returning(SyncCounter.value)).scalar_one()
+    session.add(ScopeChange(version=version, person_id=person_id, from_team_id=from_team_id,
+                            to_team_id=to_team_id, device_id=device_id))
 
 
 def visible_query(caller: Caller) -> Select[tuple[Person]]:
@@ -153,7 +159,7 @@ def _bring_onto_device(session: Session, caller: Caller, worker: Worker, person:
     """The person comes into this device's scope from its next pull; audited either way."""
     session.add(DeviceFetch(device_id=caller.device.id, person_id=person.id,
                             worker_id=worker.id, reason=reason, break_glass=break_glass))
-    scope_changed(session)
+    scope_changed(session, person.id, device_id=caller.device.id)
     return audit.record(session, "person.break_glass" if break_glass else "person.fetched",
                         actor=caller.actor, worker_id=worker.id, device_id=caller.device.id,
                         person_id=person.id, reason=reason)

@@ -16,7 +16,14 @@ from sqlalchemy import Integer, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-from sync.server.models import DeviceHolding, Person, SyncChange, SyncCounter, SyncRevision, SyncRow
+from sync.server.models import (
+    Person,
+    ScopeChange,
+    SyncChange,
+    SyncCounter,
+    SyncRevision,
+    SyncRow,
+)
 from sync.server.models.sync import FEED_COUNTER
 from sync.server.services import bulk
 from sync.server.services import people as access
@@ -57,20 +64,20 @@ def people(session: Session, person_ids: set[str]) -> dict[str, str]:
     return {person_id: linkage_key for person_id, linkage_key in rows}
 
 
-def allowed_people(session: Session, device_scope_of: Any, person_ids: set[str]) -> set[str]:
-    """Of these people, those the device may change: in scope, or held by it already."""
+def allowed_people(session: Session, device: Any, person_ids: set[str]) -> set[str]:
+    """Of these people, those the device may change: in its scope, or moved away from
+    its team (an edit typed offline before the move still arrives, never lost)."""
     if not person_ids:
         return set()
-    keys = [(i,) for i in person_ids]
     in_scope = set(session.scalars(bulk.where_keys(
-        access.device_scope(device_scope_of).with_only_columns(Person.id), [Person.id], keys,
-        session)))
+        access.device_scope(device).with_only_columns(Person.id), [Person.id],
+        [(i,) for i in person_ids], session)))
     if in_scope >= person_ids:
         return in_scope
-    held = set(session.scalars(bulk.where_keys(
-        select(DeviceHolding.person_id).where(DeviceHolding.device_id == device_scope_of.id),
-        [DeviceHolding.person_id], keys, session)))
-    return in_scope | held
+    moved_away = set(session.scalars(select(ScopeChange.person_id).where(
+        ScopeChange.from_team_id == device.team_id,
+        ScopeChange.person_id.in_(sorted(person_ids - in_scope)))))
+    return in_scope | moved_away
 
 
 def current_rows(session: Session, keys: set[Key]) -> dict[Key, SyncRow]:

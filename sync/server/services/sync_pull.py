@@ -5,16 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import delete, select, true
+from sqlalchemy import select, true
 from sqlalchemy.orm import Session
 
 from sync import protocol as p
-from sync.server.models import Device, DeviceHolding, Person, SyncCounter, SyncRow
+from sync.server.models import Device, Person, ScopeChange, SyncCounter, SyncRow
 from sync.server.models.sync import FEED_COUNTER, SCOPE_COUNTER
 from sync.server.services import bulk
 from sync.server.services import people as access
 from sync.server.services.bulk import is_postgres
-from sync.server.services.sync_batch import insert_ignoring_duplicates
 
 _text = json.encoder.encode_basestring_ascii  # a JSON string literal, quotes included
 # Core rows (named tuples), not ORM objects: a page of 2,000 built as mapped instances
@@ -24,25 +23,29 @@ _ROW = SyncRow.__table__
 
 def pull(session: Session, device: Device, cursor: int, limit: int,
          check_scope: bool = True) -> p.PullResponse:
+    # Scope changes (a fetch, a team move) are looked for on a cycle's first page only,
+    # and only if one happened anywhere since this device last looked: they are rare.
+    # The version is read BEFORE the page: every change up to it is then visible to the
+    # page's own read, so a person who came into scope is either in the page or (older
+    # rows) in the backfill; a change after it is looked at on the next cycle.
+    version = device.scope_seen
+    if check_scope:
+        version = session.scalar(select(SyncCounter.value).where(
+            SyncCounter.id == SCOPE_COUNTER)) or 0
     ceiling, rows = _page(session, device, cursor, limit)
     has_more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = rows[-1].seq if has_more else ceiling
-    # Scope changes (a fetch, a team move) are looked for on a cycle's first page only,
-    # and only if one happened anywhere since this device last looked: they are rare, and
-    # looking reads the device's holdings and its team's people.
     evicted: list[str] = []
-    if check_scope:
-        version = session.scalar(select(SyncCounter.value).where(
-            SyncCounter.id == SCOPE_COUNTER)) or 0
-        if device.scope_seen != version:
-            rows = _backfill(session, device, cursor) + rows
-            evicted = _evict(session, device)
-            device.scope_seen = version
-    rows = _parents_first(session, rows)
-    _hold(session, device, {row.person_id for row in rows})
-    return {"rows": rows, "next_cursor": max(next_cursor, cursor),  # type: ignore[typeddict-item]
-            "has_more": has_more, "evicted_people": evicted}
+    if version != device.scope_seen:
+        if cursor > 0:  # at 0 the device holds nothing and is sent all it may hold
+            came, evicted = _scope_changes(session, device, device.scope_seen or 0,
+                                           version or 0)
+            rows = _backfill(session, cursor, came) + rows
+        device.scope_seen = version
+    return {"rows": _parents_first(session, rows),  # type: ignore[typeddict-item]
+            "next_cursor": max(next_cursor, cursor), "has_more": has_more,
+            "evicted_people": evicted}
 
 
 def as_json(page: p.PullResponse) -> str:
@@ -94,22 +97,33 @@ def _page(session: Session, device: Device, cursor: int,
     return ceiling, [row for row in found if row.seq is not None]
 
 
-def _backfill(session: Session, device: Device, cursor: int) -> list[Any]:
-    """A person who came into scope after the cursor passed their rows (fetched from
-    another team, or moved to ours): send their history too, once."""
-    if cursor == 0:
-        return []
-    # People first, rows second: the people in scope but not held are few (usually none),
-    # while `sync_rows ... person_id NOT IN held` read every row below the cursor (25 ms
-    # at 100,000 rows, on every cycle of every device).
-    held = select(DeviceHolding.person_id).where(DeviceHolding.device_id == device.id,
-                                                 DeviceHolding.person_id == Person.id)
-    missing = list(session.scalars(access.device_scope(device).with_only_columns(Person.id)
-                                   .where(~held.exists())))
-    if not missing:
+def _scope_changes(session: Session, device: Device, seen: int,
+                   version: int) -> tuple[set[str], list[str]]:
+    """(people who came into this device's scope, people who left it) by the scope
+    changes after `seen` up to `version`, judged by the scope as it is now: a person
+    moved away and back again stays, one fetched and then moved elsewhere stays."""
+    came: set[str] = set()
+    went: set[str] = set()
+    for change in session.scalars(select(ScopeChange).where(
+            ScopeChange.version > seen, ScopeChange.version <= version)):
+        if change.device_id == device.id or change.to_team_id == device.team_id:
+            came.add(change.person_id)
+        if change.from_team_id == device.team_id:
+            went.add(change.person_id)
+    if not came and not went:
+        return set(), []
+    in_scope = set(session.scalars(access.device_scope(device).with_only_columns(Person.id)
+                                   .where(Person.id.in_(came | went))))
+    return came & in_scope, sorted(went - in_scope)
+
+
+def _backfill(session: Session, cursor: int, people: set[str]) -> list[Any]:
+    """The history of people who came into scope after the cursor passed their rows
+    (fetched from another team, or moved to ours): sent once, before the page."""
+    if not people:
         return []
     return list(session.execute(
-        select(_ROW).where(_ROW.c.person_id.in_(missing), _ROW.c.seq <= cursor)
+        select(_ROW).where(_ROW.c.person_id.in_(sorted(people)), _ROW.c.seq <= cursor)
         .order_by(_ROW.c.seq)))
 
 
@@ -136,23 +150,10 @@ def _parents_first(session: Session, rows: list[Any]) -> list[Any]:
     return out
 
 
-def _hold(session: Session, device: Device, person_ids: set[str]) -> None:
-    insert_ignoring_duplicates(session, DeviceHolding, [
-        {"device_id": device.id, "person_id": person_id} for person_id in sorted(person_ids)])
-
-
-def _evict(session: Session, device: Device) -> list[str]:
-    """People this device holds that it may no longer see (moved to another team)."""
-    scope = access.device_scope(device).with_only_columns(Person.id)
-    gone = list(session.scalars(select(DeviceHolding.person_id).where(
-        DeviceHolding.device_id == device.id, DeviceHolding.person_id.not_in(scope))))
-    if gone:
-        session.execute(delete(DeviceHolding).where(DeviceHolding.device_id == device.id,
-                                                    DeviceHolding.person_id.in_(gone)))
-    return gone
-
-
 def move_person(session: Session, person_id: str, team_id: str) -> None:
     """Hand a person to another team; the old team's devices drop them at their next pull."""
-    session.get_one(Person, person_id).owning_team_id = team_id
-    access.scope_changed(session)
+    person = session.get_one(Person, person_id)
+    if person.owning_team_id != team_id:
+        access.scope_changed(session, person_id, from_team_id=person.owning_team_id,
+                             to_team_id=team_id)
+        person.owning_team_id = team_id
