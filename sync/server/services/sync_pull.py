@@ -76,8 +76,8 @@ def _page(session: Session, device: Device, cursor: int,
     commit). But rows are updated in place: read in two statements, a row rewritten in
     between has left its old seq (below the counter) for a new one (above it), and the
     page would silently lack a state it claims to include. On PostgreSQL one statement
-    (counter in a CTE, rows in a LATERAL join) is one snapshot. SQLite needs nothing:
-    the request's BEGIN IMMEDIATE already keeps writers out."""
+    (counter in a CTE, seqs in a LATERAL join, rows joined by seq) is one snapshot.
+    SQLite needs nothing: the request's BEGIN IMMEDIATE already keeps writers out."""
     scope = access.device_scope(device).with_only_columns(Person.id)
     if not is_postgres(session):
         ceiling = session.scalar(select(SyncCounter.value).where(
@@ -88,11 +88,16 @@ def _page(session: Session, device: Device, cursor: int,
             .order_by(_ROW.c.seq).limit(limit + 1)))
     counter = (select(SyncCounter.value.label("ceiling"))
                .where(SyncCounter.id == FEED_COUNTER).cte("c"))
-    inner = (select(_ROW).where(_ROW.c.seq > cursor, _ROW.c.seq <= counter.c.ceiling,
-                                _ROW.c.person_id.in_(scope))
-             .order_by(_ROW.c.seq).limit(limit + 1).lateral("r"))
-    found = session.execute(select(counter.c.ceiling, *inner.c).select_from(counter)
-                            .outerjoin(inner, true()).order_by(inner.c.seq)).all()
+    # The seqs are picked and sorted first, then the rows fetched by seq: sorting whole
+    # rows (fields and all) spilled every page's candidates to disk, all the rest of a
+    # team's feed on a first sync.
+    seqs = (select(_ROW.c.seq).where(_ROW.c.seq > cursor, _ROW.c.seq <= counter.c.ceiling,
+                                     _ROW.c.person_id.in_(scope))
+            .order_by(_ROW.c.seq).limit(limit + 1).lateral("r"))
+    rows = _ROW.alias("rows")
+    found = session.execute(select(counter.c.ceiling, *rows.c).select_from(counter)
+                            .outerjoin(seqs, true()).outerjoin(rows, rows.c.seq == seqs.c.seq)
+                            .order_by(seqs.c.seq)).all()
     ceiling = found[0][0] if found else 0
     return ceiling, [row for row in found if row.seq is not None]
 
