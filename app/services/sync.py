@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import threading
 from dataclasses import dataclass
 
 import requests
@@ -53,18 +54,24 @@ def is_enrolled(*, session: WorkerSession) -> bool:
     return bool(_state(session, "device_token"))
 
 
-# One HTTP connection pool per server for the life of the app: each cycle then reuses
-# the open connection (the server keeps it 75 s) instead of connecting afresh. The
+# One HTTP connection pool per server and thread for the life of the app: each cycle
+# (always on the same database thread) then reuses the open connection (the server keeps
+# it 75 s) instead of connecting afresh. Per thread, because requests.Session is not
+# promised to be thread-safe and a lookup may run beside a background sync. The
 # credentials go with each request, never into the pool.
-_connections: dict[str, requests.Session] = {}
+_per_thread = threading.local()
+
+
+def _connection(base_url: str) -> requests.Session:
+    pools: dict[str, requests.Session] = _per_thread.__dict__.setdefault("pools", {})
+    return pools.setdefault(base_url, requests.Session())
 
 
 def transport_for(session: WorkerSession) -> HttpTransport:
     with session.transaction() as db:  # one read, not one per key: it starts every cycle
         url, token = (db.get(SyncState, key) for key in ("server_url", "device_token"))
     base = url.value if url else ""
-    return HttpTransport(base, token.value if token else "",
-                         session=_connections.setdefault(base, requests.Session()))
+    return HttpTransport(base, token.value if token else "", session=_connection(base))
 
 
 def sync_now(*, session: WorkerSession, progress: Progress | None = None,
