@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import UTC, datetime
 
@@ -97,7 +98,9 @@ class DeviceService:
                            server_device_id=enrolment["device_id"],
                            team_name=enrolment["team_name"])
         escrow_store_key(session, authed)
-        keep_sign_in_key(session, authed, server_url=server_url)
+        # Not fatal: the next sync asks again (a laptop without one works as before).
+        with contextlib.suppress(SyncError):
+            keep_sign_in_key(session, authed, server_url=server_url)
         take_organisation_signing_certificate(session, authed)
         with session.transaction() as db:
             session.audit(db, AuditAction.ENROL, detail={"server": server_url,
@@ -129,7 +132,12 @@ class DeviceService:
     def _first_sign_in_here(self, server: SignInServer, username: str,
                             password: str) -> WorkerSession:
         """A worker of the laptop's team who has never used it: the server checks them."""
-        from app.services.first_sign_in import WrongCredentials, first_sign_in
+        from app.services.first_sign_in import (
+            KEY_WITHDRAWN,
+            KeyWithdrawn,
+            WrongCredentials,
+            first_sign_in,
+        )
         from sync.client.transport import DeviceRevoked
 
         try:
@@ -137,6 +145,9 @@ class DeviceService:
                                   kdf=self._kdf)
         except WrongCredentials:
             raise self._wrong_passphrase(username) from None
+        except KeyWithdrawn:
+            self._store.drop_sign_in_server()
+            raise SignInRefused(KEY_WITHDRAWN) from None
         except DeviceRevoked as error:
             self._store.destroy_key_wraps()
             raise SignInRefused(str(error)) from error

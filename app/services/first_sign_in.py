@@ -29,6 +29,9 @@ from sync.client.transport import (
 NEEDS_NETWORK = ("This is your first sign-in on this laptop, and that needs the server: "
                  "connect to the network and try again. (Colleagues who have signed in "
                  "here before can sign in without it.)")
+KEY_WITHDRAWN = ("The server no longer lets new colleagues sign in on this laptop (too many "
+                 "wrong passwords). A colleague who has used it before can sign in and sync "
+                 "to restore it; if the laptop went missing, tell your team lead.")
 NO_ESCROW = ("This laptop's key has not reached the server yet. Ask the colleague who set "
              "it up to sign in and sync once, then try again.")
 
@@ -42,8 +45,8 @@ class FirstSignIn:
 
 def first_sign_in(device: DeviceStore, server: SignInServer, *, username: str, password: str,
                   kdf: KdfParams) -> FirstSignIn:
-    """Raises WrongCredentials for a password the server refuses, DeviceRevoked as it
-    comes, SignInRefused (worded for the worker) for anything else."""
+    """Raises WrongCredentials for a password the server refuses, KeyWithdrawn and
+    DeviceRevoked as they come, SignInRefused (worded for the worker) for anything else."""
     signed = _server_sign_in(server, username, password)
     if not signed["store_key"]:
         raise SignInRefused(NO_ESCROW)
@@ -66,6 +69,10 @@ class WrongCredentials(Exception):
     """The server does not know this username with this password."""
 
 
+class KeyWithdrawn(Exception):
+    """The server no longer accepts this laptop's sign-in key."""
+
+
 _REFUSALS = {
     p.ERR_WRONG_TEAM: "Your account belongs to a different team from this laptop. Use one "
                       "of your own team's laptops, or ask IT to move you.",
@@ -75,7 +82,9 @@ _REFUSALS = {
 
 def _server_sign_in(server: SignInServer, username: str, password: str) -> p.SignInResponse:
     try:
-        return HttpTransport(server.url, server.key, attempts=2).sign_in(username, password)
+        # One attempt: a worker is waiting at the sign-in window, and a 429's Retry-After
+        # (minutes) is theirs to see, not a reason to sit on the database thread.
+        return HttpTransport(server.url, server.key, attempts=1).sign_in(username, password)
     except ServerUnreachable as error:
         raise SignInRefused(NEEDS_NETWORK) from error
     except DeviceRevoked:
@@ -84,6 +93,8 @@ def _server_sign_in(server: SignInServer, username: str, password: str) -> p.Sig
         code = error.body.get("error")
         if code == p.ERR_INVALID_CREDENTIALS:
             raise WrongCredentials() from error
+        if code == p.ERR_UNAUTHENTICATED:
+            raise KeyWithdrawn() from error
         raise SignInRefused(_REFUSALS.get(code, str(error))) from error
     except SyncError as error:
         raise SignInRefused(str(error)) from error

@@ -54,17 +54,19 @@ def is_enrolled(*, session: WorkerSession) -> bool:
     return bool(_state(session, "device_token"))
 
 
-# One HTTP connection pool per server and thread for the life of the app: each cycle
-# (always on the same database thread) then reuses the open connection (the server keeps
-# it 75 s) instead of connecting afresh. Per thread, because requests.Session is not
-# promised to be thread-safe and a lookup may run beside a background sync. The
-# credentials go with each request, never into the pool.
-_per_thread = threading.local()
+# One HTTP connection pool per server for the life of the app: each cycle then reuses
+# the open connection (the server keeps it 75 s) instead of connecting afresh. Not per
+# thread: the database thread is a pool thread that comes and goes between cycles. A
+# lookup may run beside a background sync; requests' pool is thread-safe and our server
+# sets no cookies, the one part of a Session that is shared state. The credentials go
+# with each request, never into the pool.
+_pools: dict[str, requests.Session] = {}
+_pools_lock = threading.Lock()
 
 
 def _connection(base_url: str) -> requests.Session:
-    pools: dict[str, requests.Session] = _per_thread.__dict__.setdefault("pools", {})
-    return pools.setdefault(base_url, requests.Session())
+    with _pools_lock:
+        return _pools.setdefault(base_url, requests.Session())
 
 
 def transport_for(session: WorkerSession) -> HttpTransport:
@@ -134,6 +136,9 @@ def _catch_up_sign_in_key(session: WorkerSession, transport: HttpTransport) -> N
     one only stops new workers signing in here, so a failure waits for the next sync."""
     try:
         keep_sign_in_key(session, transport, server_url=_state(session, "server_url"))
+    except DeviceRevoked:
+        session.on_revoked()
+        raise
     except SyncError as error:
         _log.warning("no sign-in key for this laptop yet: %s", error)
 

@@ -125,6 +125,9 @@ class DeviceStore:
     def put_sign_in_server(self, server: SignInServer) -> None:
         self._wraps.put_sign_in_server(server)
 
+    def drop_sign_in_server(self) -> None:
+        self._wraps.drop_sign_in_server()
+
     def add_worker_wrap(self, store: OpenStore, *, username: str, passphrase: str,
                         kdf: KdfParams) -> None:
         """Let another worker unlock this device (or replace a worker's passphrase)."""

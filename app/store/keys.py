@@ -125,6 +125,10 @@ class KeyWrapFile:
     def put_sign_in_server(self, server: SignInServer) -> None:
         self._save(self._load(), {"url": server.url, "key": server.key})
 
+    def drop_sign_in_server(self) -> None:
+        """The server withdrew the key: new workers wait until a sync fetches another."""
+        self._save(self._load(), {})
+
     def _raw(self) -> dict:
         if not self._path.exists():
             return {}
@@ -136,7 +140,8 @@ class KeyWrapFile:
 
     def _save(self, wraps: dict[str, KeyWrap], server: dict[str, str] | None = None) -> None:
         # The sign-in key lives in this file so that destroying the wraps destroys it too.
-        server = server or self._raw().get("sign_in_server")
+        # None: keep what is there; {}: drop it.
+        server = self._raw().get("sign_in_server") if server is None else server
         body: dict[str, object] = {"version": 1,
                                    "wraps": {name: _encode(w) for name, w in wraps.items()}}
         if server:

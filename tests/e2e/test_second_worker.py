@@ -109,3 +109,23 @@ def test_the_sign_in_window_invites_a_colleague_and_lets_them_in(qtbot, enrol):
         assert ctrl.main_window.caseload.rowCount() == 1  # Lee, whom ann added
     finally:
         ctrl.shutdown()
+
+
+def test_a_withdrawn_sign_in_key_is_said_plainly_and_restored_by_a_sync(enrol, server):
+    from sync.server import db as server_db
+    from sync.server.models import Device
+
+    laptop = _laptop_with_lee(enrol)
+    engine = server_db.make_engine(server.database_url)
+    with server_db.session_factory(engine).begin() as session:  # as ten wrong guesses do
+        for device in session.query(Device):
+            device.sign_in_key_hash = None
+    engine.dispose()
+    with pytest.raises(SignInRefused, match="no longer lets new colleagues"):
+        laptop.device.sign_in(username="cal", passphrase=PASSWORD)
+    assert not laptop.device.takes_new_workers()  # the sign-in window stops offering it
+    ann = laptop.device.sign_in(username="ann", passphrase=PASSWORD)
+    sync_now(session=ann)
+    ann.close()
+    assert laptop.device.takes_new_workers()
+    laptop.device.sign_in(username="cal", passphrase=PASSWORD).close()

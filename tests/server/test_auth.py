@@ -141,3 +141,43 @@ def test_a_new_sign_in_key_replaces_the_old_and_revocation_stops_it(world):
     revoked = world.client.post(f"{API}/auth/sign-in", headers=_with_key(new), json=body)
     assert revoked.status_code == 403
     assert revoked.json()["error"] == p.ERR_DEVICE_REVOKED
+
+
+def test_a_partner_gets_no_store_key_and_cannot_use_the_sign_in_key(world):
+    """A partner may belong to a clinical team, but the app shows a laptop's whole store."""
+    world.add_worker("pam", "Custody North", role="partner_readonly", partner_agency="probation")
+    device = world.enrol("Custody North")
+    world.client.put(f"{API}/devices/me/escrow", headers=device.headers(),
+                     json={"store_key": "q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA="})
+    body = {"username": "pam", "password": "long enough password 1"}
+    with_token = world.client.post(f"{API}/auth/sign-in", headers=device.headers(), json=body)
+    assert with_token.status_code == 200 and with_token.json()["store_key"] is None
+    with_key = world.client.post(f"{API}/auth/sign-in",
+                                 headers=_with_key(_sign_in_key(world, device)), json=body)
+    assert with_key.status_code == 403
+    assert with_key.json()["error"] == p.ERR_FORBIDDEN_ROLE
+
+
+def test_repeated_wrong_passwords_through_the_sign_in_key_withdraw_it(world, db):
+    from sync.server.services.auth import SIGN_IN_KEY_FAILURES
+
+    clear_of_a_rate_window_edge(world.settings.auth_rate_window_s, margin_s=10)
+    device = world.enrol("Custody North")
+    key = _sign_in_key(world, device)
+    for n in range(SIGN_IN_KEY_FAILURES):
+        wrong = world.client.post(f"{API}/auth/sign-in", headers=_with_key(key),
+                                  json={"username": "ann", "password": f"guess number {n}"})
+        assert wrong.status_code == 401
+    right = world.client.post(f"{API}/auth/sign-in", headers=_with_key(key),
+                              json={"username": "ann", "password": "long enough password 1"})
+    assert right.status_code == 401 and right.json()["error"] == p.ERR_UNAUTHENTICATED
+    assert world.client.post(f"{API}/auth/sign-in", headers=device.headers(), json={
+        "username": "ann", "password": "long enough password 1"}).status_code == 200
+    withdrawn = db.scalars(sa.select(AuditEvent).where(
+        AuditEvent.action == "device.sign_in_key_withdrawn")).all()
+    assert len(withdrawn) == 1
+    lead = world.enrol("Custody North", "lead's laptop")
+    notes = world.client.get(f"{API}/team/notifications",
+                             headers=lead.headers(world.sign_in(lead, "lee"))).json()
+    assert [n["kind"] for n in notes] == ["sign_in_key_withdrawn"]
+    assert _sign_in_key(world, device) != key  # the laptop can be given a new one

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
 from sync.server import db as server_db
-from sync.server.api.ratelimit import hit
+from sync.server.services.counts import hit
 from sync.server.models import AuditEvent, Team
 from sync.server.services import audit
 

@@ -67,8 +67,7 @@ DeviceCaller = Annotated[auth.Caller, Depends(_device_caller)]
 def _sign_in_caller(
     db: Db, credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
 ) -> auth.Caller:
-    token = credentials and credentials.credentials
-    return auth.Caller(device=auth.device_for_token(db, token, sign_in_key_too=True))
+    return auth.caller_for_sign_in(db, credentials and credentials.credentials)
 
 
 # The device token or the device's sign-in key (a worker new to the laptop signs in with it).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import time
 
 from fastapi import APIRouter, Depends
 
@@ -10,7 +11,9 @@ from sync import protocol as p
 from sync.server.api import schemas as s
 from sync.server.api.deps import Db, Hasher, MasterKey, SettingsDep, SignInCaller
 from sync.server.api.ratelimit import limit_by_client
+from sync.server.errors import Refused
 from sync.server.services import auth, escrow
+from sync.server.services.people import CLINICAL_ROLES
 
 router = APIRouter(tags=["auth"])
 
@@ -30,16 +33,27 @@ def sign_in(
     settings: SettingsDep,
 ) -> s.SignInResponse:
     """Check the worker's password; return a session and the escrowed store key, if any,
-    so the device can wrap that key with this worker's passphrase."""
-    signed = auth.sign_in(
-        db,
-        hasher,
-        caller.device,
-        username=body.username,
-        password=body.password,
-        session_hours=settings.session_hours,
-    )
-    store_key = escrow.read(db, key, caller.device.id)
+    so the device can wrap that key with this worker's passphrase. Through the device's
+    sign-in key (a worker new to the laptop) only a clinical worker may sign in, and the
+    store key goes to clinical workers only: the app shows a laptop's whole store."""
+    try:
+        signed = auth.sign_in(
+            db,
+            hasher,
+            caller.device,
+            username=body.username,
+            password=body.password,
+            session_hours=settings.session_hours,
+        )
+    except Refused as refusal:
+        if caller.by_sign_in_key and refusal.error == p.ERR_INVALID_CREDENTIALS:
+            auth.sign_in_key_failed(db, caller.device, now=time.time())
+        raise
+    clinical = signed.worker.role in CLINICAL_ROLES
+    if caller.by_sign_in_key and not clinical:
+        raise Refused(403, p.ERR_FORBIDDEN_ROLE, f"a {signed.worker.role} cannot open a "
+                      "laptop's records; use the partner view")
+    store_key = escrow.read(db, key, caller.device.id) if clinical else None
     return s.SignInResponse(
         worker=s.WorkerInfo(**auth.worker_info(signed.worker)),
         session_token=signed.token,

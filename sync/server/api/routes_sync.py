@@ -47,5 +47,5 @@ def pull(db: Db, caller: DeviceCaller,
     """A page after `cursor`. Send check_scope=false on a cycle's later pages: fetched or
     moved people (backfill, eviction) are looked for on the first page only."""
     page = sync_pull.pull(db, caller.device, cursor, limit, check_scope)
-    db.commit()  # the holdings this page records, before the reply goes out
+    db.commit()  # the scope version this page records, before the reply goes out
     return Response(sync_pull.as_json(page), media_type="application/json")

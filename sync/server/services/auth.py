@@ -13,7 +13,7 @@ from sync import protocol as p
 from sync.server import crypto
 from sync.server.errors import Refused, device_revoked, unauthenticated
 from sync.server.models import Device, Worker, WorkerSession, utcnow
-from sync.server.services import audit
+from sync.server.services import audit, counts
 
 # Writing last_seen_at on every request would turn each read into a write.
 _LAST_SEEN_GRANULARITY = timedelta(minutes=1)
@@ -23,6 +23,7 @@ _LAST_SEEN_GRANULARITY = timedelta(minutes=1)
 class Caller:
     device: Device
     worker: Worker | None = None
+    by_sign_in_key: bool = False  # not the device token: the key kept beside the key wraps
 
     @property
     def actor(self) -> str:
@@ -34,16 +35,27 @@ class Caller:
         return self.worker
 
 
-def device_for_token(session: Session, token: str | None, *, sign_in_key_too: bool = False
-                     ) -> Device:
-    """The device behind a bearer token. `sign_in_key_too`: also accept the device's sign-in
-    key, which a laptop keeps outside its encrypted store (only sign-in takes it)."""
+def device_for_token(session: Session, token: str | None) -> Device:
+    if not token:
+        raise unauthenticated()
+    device = session.scalar(select(Device).where(Device.token_hash == crypto.token_hash(token)))
+    return _usable(device)
+
+
+def caller_for_sign_in(session: Session, token: str | None) -> Caller:
+    """The device token, or the device's sign-in key: kept outside the laptop's encrypted
+    store so a worker new to it can sign in, and good for nothing but sign-in."""
     if not token:
         raise unauthenticated()
     hashed = crypto.token_hash(token)
     device = session.scalar(select(Device).where(Device.token_hash == hashed))
-    if device is None and sign_in_key_too:
-        device = session.scalar(select(Device).where(Device.sign_in_key_hash == hashed))
+    if device is not None:
+        return Caller(device=_usable(device))
+    device = session.scalar(select(Device).where(Device.sign_in_key_hash == hashed))
+    return Caller(device=_usable(device), by_sign_in_key=True)
+
+
+def _usable(device: Device | None) -> Device:
     if device is None:
         raise unauthenticated()
     if device.revoked_at is not None:
@@ -52,6 +64,26 @@ def device_for_token(session: Session, token: str | None, *, sign_in_key_too: bo
     if device.last_seen_at is None or now - device.last_seen_at > _LAST_SEEN_GRANULARITY:
         device.last_seen_at = now
     return device
+
+
+SIGN_IN_KEY_FAILURES = 10  # wrong passwords through one laptop's sign-in key, per day
+
+
+def sign_in_key_failed(session: Session, device: Device, *, now: float) -> None:
+    """A wrong password came through the sign-in key. The key sits in a file on the laptop:
+    with the laptop stolen, it lets a thief guess colleagues' passwords from any address.
+    After SIGN_IN_KEY_FAILURES in a day the key is withdrawn and the team lead told; the
+    laptop gets a new one at its next sync by someone who has used it before."""
+    count, _ = counts.hit(session, f"sign-in-key:{device.id}", window_s=86_400, now=now)
+    if count < SIGN_IN_KEY_FAILURES or device.sign_in_key_hash is None:
+        return
+    device.sign_in_key_hash = None
+    event = audit.record(session, "device.sign_in_key_withdrawn", actor=f"device:{device.id}",
+                         device_id=device.id, failures=count)
+    audit.notify_team(session, {device.team_id}, event, kind="sign_in_key_withdrawn",
+                      text=f"Laptop '{device.name}': {count} wrong passwords today from "
+                      "colleagues new to it; new colleagues cannot sign in there until "
+                      "someone who has used it syncs. If the laptop is missing, revoke it.")
 
 
 def new_sign_in_key(device: Device) -> str:
