@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
 from sync.server import db as server_db
-from sync.server.services.counts import hit
 from sync.server.models import AuditEvent, Team
 from sync.server.services import audit
+from sync.server.services.counts import hit
 
 
 def test_schema_is_at_head(engine):
