@@ -289,6 +289,9 @@ class PullResponse(TypedDict):
     next_cursor: int
     has_more: bool
     evicted_people: list[str]  # no longer this device's to hold: remove them locally
+    # On a page that looked at scope changes: save it with the page, send it back as
+    # `scope_seen` on the next cycle's first page. None on other pages.
+    scope_version: int | None
 
 
 def content_hash(change: Change | dict[str, Any]) -> str:

@@ -24,6 +24,7 @@ from app.store.sync_tables import TABLES, SyncedTable
 from sync import protocol as p
 
 CURSOR_KEY = "cursor"
+SCOPE_SEEN_KEY = "scope_seen"  # the server's scope version, saved with the page it came on
 
 
 class EncryptedSyncStore:
@@ -57,6 +58,11 @@ class EncryptedSyncStore:
             row = db.get(SyncState, CURSOR_KEY)
             return int(row.value) if row else 0
 
+    def scope_seen(self) -> int | None:
+        with self._store.transaction() as db:
+            row = db.get(SyncState, SCOPE_SEEN_KEY)
+            return int(row.value) if row else None
+
     def apply_page(self, page: p.PullResponse) -> int:
         with self._store.transaction() as db:
             db.info[APPLYING_REMOTE] = True
@@ -76,6 +82,8 @@ class EncryptedSyncStore:
             derived.refresh_for_rows(db, {(t, p) for t, p in touched if p not in evicted},
                                      new=page_state.new.get("people", {}).keys())
             db.merge(SyncState(key=CURSOR_KEY, value=str(page["next_cursor"])))
+            if page.get("scope_version") is not None:  # with the evictions it came with
+                db.merge(SyncState(key=SCOPE_SEEN_KEY, value=str(page["scope_version"])))
             db.merge(SyncState(key="last_pull_at", value=utc_now()))
             return len(page["rows"])
 

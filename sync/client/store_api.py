@@ -19,6 +19,10 @@ class LocalSyncStore(Protocol):
     def cursor(self) -> int:
         ...
 
+    def scope_seen(self) -> int | None:
+        """The scope_version saved with the last applied page that carried one."""
+        ...
+
     def apply_page(self, page: p.PullResponse) -> int:
         """Apply rows and evictions and save page['next_cursor'] in one transaction."""
         ...

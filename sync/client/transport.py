@@ -55,9 +55,13 @@ class HttpTransport:
     def push(self, changes: list[p.Change]) -> p.PushResponse:
         return self._request("POST", p.SYNC_PUSH_PATH, json={"changes": changes})
 
-    def pull(self, cursor: int, limit: int, *, check_scope: bool = True) -> p.PullResponse:
-        return self._request("GET", p.SYNC_PULL_PATH, params={
-            "cursor": cursor, "limit": limit, "check_scope": str(check_scope).lower()})
+    def pull(self, cursor: int, limit: int, *, check_scope: bool = True,
+             scope_seen: int | None = None) -> p.PullResponse:
+        params: dict[str, object] = {"cursor": cursor, "limit": limit,
+                                     "check_scope": str(check_scope).lower()}
+        if scope_seen is not None:
+            params["scope_seen"] = scope_seen
+        return self._request("GET", p.SYNC_PULL_PATH, params=params)
 
     def enrol(self, code: str, device_name: str) -> p.EnrolResponse:
         return self._request("POST", p.ENROL_PATH,

@@ -196,3 +196,30 @@ def test_a_person_brought_in_after_the_cursor_passed_them_arrives_whole(world, c
     assert reply.status_code == 200
     rows, _, _ = pull_all(world, custody[0], cursor=cursor)
     assert [(r["table"], r["row_id"]) for r in rows] == [("people", theirs)]
+
+
+def test_a_backfill_whose_reply_was_lost_is_sent_again(world, custody, prison):
+    """The device says which scope version it saved; a page it never applied does not
+    count as seen, however far the server got."""
+    from tests.server.test_sync import change, push
+
+    def pull(cursor, scope_seen):
+        reply = world.client.get(f"{API}{p.SYNC_PULL_PATH}", headers=custody[0].headers(),
+                                 params={"cursor": cursor, "limit": 500,
+                                         **({"scope_seen": scope_seen} if scope_seen is not None
+                                            else {})})
+        assert reply.status_code == 200, reply.text
+        return reply.json()
+
+    theirs = str(uuid.uuid4())
+    push(world, prison[0], change(theirs))
+    first = pull(0, None)
+    cursor, saved = first["next_cursor"], first["scope_version"]
+    world.client.post(f"{API}/people/{theirs}/break-glass", headers=custody[1],
+                      json={"reason": "collapsed in cell, needs prescribing history"})
+    lost = pull(cursor, saved)  # served, but the reply never arrived
+    assert [r["row_id"] for r in lost["rows"]] == [theirs]
+    again = pull(cursor, saved)
+    assert [r["row_id"] for r in again["rows"]] == [theirs]
+    assert again["scope_version"] > saved
+    assert pull(again["next_cursor"], again["scope_version"])["rows"] == []

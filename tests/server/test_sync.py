@@ -170,6 +170,9 @@ def test_an_edit_typed_before_a_move_still_arrives_after_it(world):
     assert result["status"] == "applied", result
     _, _, evicted = pull_all(world, custody, cursor=cursor)
     assert evicted == [person]
+    late = change(person, base=result["revision_id"], fields={"given_name": "Late"})
+    [after] = push(world, custody, late)  # told to let go: no longer this team's to change
+    assert (after["status"], after["code"]) == ("refused", 403)
     rows, _, _ = pull_all(world, prison)
     assert [r["fields"]["family_name"] for r in rows] == ["Smyth"]  # the new team has it
     # A person who was never this team's stays out of reach.

@@ -17,7 +17,7 @@ PAGES = 4
 
 def _page(n: int) -> p.PullResponse:
     return {"rows": [{"n": n}], "next_cursor": n, "has_more": n < PAGES,  # type: ignore[typeddict-item]
-            "evicted_people": []}
+            "evicted_people": [], "scope_version": None}
 
 
 class SlowStore:
@@ -32,6 +32,9 @@ class SlowStore:
 
     def cursor(self) -> int:
         return self.saved_cursor
+
+    def scope_seen(self) -> int | None:
+        return None
 
     def pending_changes(self, limit: int) -> list[Any]:
         return []
@@ -55,7 +58,8 @@ class RecordingTransport:
         self.store = store
         self.asked: list[tuple[int, bool]] = []
 
-    def pull(self, cursor: int, limit: int, *, check_scope: bool = True) -> p.PullResponse:
+    def pull(self, cursor: int, limit: int, *, check_scope: bool = True,
+             scope_seen: int | None = None) -> p.PullResponse:
         self.asked.append((cursor, check_scope))
         if self.store.applying.is_set():
             self.store.fetched_while_applying.append(cursor + 1)

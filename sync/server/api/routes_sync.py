@@ -43,9 +43,12 @@ def push(changes: Annotated[list[p.Change], Depends(_changes)], db: Db,
 def pull(db: Db, caller: DeviceCaller,
          cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
          limit: Annotated[int, Query(ge=1, le=p.MAX_PULL_PAGE)] = 500,
-         check_scope: bool = True) -> Response:
+         check_scope: bool = True,
+         scope_seen: Annotated[int | None, Query(ge=0, le=2**62)] = None) -> Response:
     """A page after `cursor`. Send check_scope=false on a cycle's later pages: fetched or
-    moved people (backfill, eviction) are looked for on the first page only."""
-    page = sync_pull.pull(db, caller.device, cursor, limit, check_scope)
+    moved people (backfill, eviction) are looked for on the first page only. Send back
+    as `scope_seen` the last `scope_version` this device saved with a page: a page sent
+    but never applied (lost reply, crash) is then looked at again, not skipped."""
+    page = sync_pull.pull(db, caller.device, cursor, limit, check_scope, scope_seen)
     db.commit()  # the scope version this page records, before the reply goes out
     return Response(sync_pull.as_json(page), media_type="application/json")

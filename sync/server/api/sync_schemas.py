@@ -71,6 +71,7 @@ class PullResponse(BaseModel):
     next_cursor: int
     has_more: bool
     evicted_people: list[str]
+    scope_version: int | None
 
 
 def inline_schema(model: type[BaseModel]) -> dict[str, Any]:

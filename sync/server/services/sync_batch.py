@@ -66,7 +66,8 @@ def people(session: Session, person_ids: set[str]) -> dict[str, str]:
 
 def allowed_people(session: Session, device: Any, person_ids: set[str]) -> set[str]:
     """Of these people, those the device may change: in its scope, or moved away from
-    its team (an edit typed offline before the move still arrives, never lost)."""
+    its team since this device was last sent the scope changes (an edit typed offline
+    before the move still arrives, never lost; once told to let the person go, no more)."""
     if not person_ids:
         return set()
     in_scope = set(session.scalars(bulk.where_keys(
@@ -76,6 +77,7 @@ def allowed_people(session: Session, device: Any, person_ids: set[str]) -> set[s
         return in_scope
     moved_away = set(session.scalars(select(ScopeChange.person_id).where(
         ScopeChange.from_team_id == device.team_id,
+        ScopeChange.version > (device.scope_seen or 0),
         ScopeChange.person_id.in_(sorted(person_ids - in_scope)))))
     return in_scope | moved_away
 

@@ -22,13 +22,16 @@ _ROW = SyncRow.__table__
 
 
 def pull(session: Session, device: Device, cursor: int, limit: int,
-         check_scope: bool = True) -> p.PullResponse:
+         check_scope: bool = True, scope_seen: int | None = None) -> p.PullResponse:
+    """`scope_seen`: the scope version the device saved with the last page it applied
+    (the version this server last sent it, for a device too old to say)."""
     # Scope changes (a fetch, a team move) are looked for on a cycle's first page only,
     # and only if one happened anywhere since this device last looked: they are rare.
     # The version is read BEFORE the page: every change up to it is then visible to the
     # page's own read, so a person who came into scope is either in the page or (older
     # rows) in the backfill; a change after it is looked at on the next cycle.
-    version = device.scope_seen
+    seen = device.scope_seen if scope_seen is None else scope_seen
+    version = None
     if check_scope:
         version = session.scalar(select(SyncCounter.value).where(
             SyncCounter.id == SCOPE_COUNTER)) or 0
@@ -37,15 +40,14 @@ def pull(session: Session, device: Device, cursor: int, limit: int,
     rows = rows[:limit]
     next_cursor = rows[-1].seq if has_more else ceiling
     evicted: list[str] = []
-    if version != device.scope_seen:
+    if version is not None and version != seen:
         if cursor > 0:  # at 0 the device holds nothing and is sent all it may hold
-            came, evicted = _scope_changes(session, device, device.scope_seen or 0,
-                                           version or 0)
+            came, evicted = _scope_changes(session, device, min(seen or 0, version), version)
             rows = _backfill(session, cursor, came) + rows
-        device.scope_seen = version
+        device.scope_seen = version  # what was sent (the push rule reads it)
     return {"rows": _parents_first(session, rows),  # type: ignore[typeddict-item]
             "next_cursor": max(next_cursor, cursor), "has_more": has_more,
-            "evicted_people": evicted}
+            "evicted_people": evicted, "scope_version": version}
 
 
 def as_json(page: p.PullResponse) -> str:
@@ -54,7 +56,8 @@ def as_json(page: p.PullResponse) -> str:
     rows = ",".join(_row_json(row) for row in page["rows"])  # type: ignore[arg-type]
     return (f'{{"rows":[{rows}],"next_cursor":{page["next_cursor"]},'
             f'"has_more":{json.dumps(page["has_more"])},'
-            f'"evicted_people":{json.dumps(page["evicted_people"])}}}')
+            f'"evicted_people":{json.dumps(page["evicted_people"])},'
+            f'"scope_version":{json.dumps(page["scope_version"])}}}')
 
 
 def _row_json(row: Any) -> str:
