@@ -53,15 +53,10 @@ class EncryptedSyncStore:
                            .values(state="refused", error=bindparam("error")), refused)
 
     # ---- pull -------------------------------------------------------------------------
-    def cursor(self) -> int:
-        with self._store.transaction() as db:
-            row = db.get(SyncState, CURSOR_KEY)
-            return int(row.value) if row else 0
-
-    def scope_seen(self) -> int | None:
-        with self._store.transaction() as db:
-            row = db.get(SyncState, SCOPE_SEEN_KEY)
-            return int(row.value) if row else None
+    def position(self) -> tuple[int, int | None]:
+        with self._store.transaction() as db:  # one read: it starts every cycle
+            cursor, scope = (db.get(SyncState, key) for key in (CURSOR_KEY, SCOPE_SEEN_KEY))
+            return (int(cursor.value) if cursor else 0), (int(scope.value) if scope else None)
 
     def apply_page(self, page: p.PullResponse) -> int:
         with self._store.transaction() as db:

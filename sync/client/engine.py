@@ -64,8 +64,9 @@ class SyncEngine:
         ever applied after page n has been committed, and if applying fails the
         prefetched page is dropped: the saved cursor still says where to start again."""
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-prefetch") as pool:
-            page = self._transport.pull(self._store.cursor(), self._page, check_scope=True,
-                                        scope_seen=self._store.scope_seen())
+            cursor, scope_seen = self._store.position()
+            page = self._transport.pull(cursor, self._page, check_scope=True,
+                                        scope_seen=scope_seen)
             while True:
                 ahead: Future[p.PullResponse] | None = None
                 if page["has_more"]:

@@ -16,11 +16,9 @@ class LocalSyncStore(Protocol):
         """Drop acknowledged changes; keep refused ones, with the reason, for the worker."""
         ...
 
-    def cursor(self) -> int:
-        ...
-
-    def scope_seen(self) -> int | None:
-        """The scope_version saved with the last applied page that carried one."""
+    def position(self) -> tuple[int, int | None]:
+        """Where the next pull starts: the saved cursor, and the scope_version saved with
+        the last applied page that carried one (None: never)."""
         ...
 
     def apply_page(self, page: p.PullResponse) -> int:

@@ -30,11 +30,8 @@ class SlowStore:
         self.fetched_while_applying: list[int] = []
         self.applying = threading.Event()
 
-    def cursor(self) -> int:
-        return self.saved_cursor
-
-    def scope_seen(self) -> int | None:
-        return None
+    def position(self) -> tuple[int, int | None]:
+        return self.saved_cursor, None
 
     def pending_changes(self, limit: int) -> list[Any]:
         return []
