@@ -54,15 +54,22 @@ def first_sign_in(device: DeviceStore, server: SignInServer, *, username: str, p
         store = device.open_with_escrowed_key(base64.b64decode(signed["store_key"]))
     except StoreError as error:
         raise SignInRefused(str(error)) from error
-    info = signed["worker"]
+    try:
+        row = _worker_row(store, username, signed["worker"])
+        # Last, so a failure above leaves no wrap that would skip the server next time.
+        device.add_worker_wrap(store, username=username, passphrase=password, kdf=kdf)
+    except BaseException:
+        store.close()  # and the key it holds wiped; the worker can simply try again
+        raise
+    return FirstSignIn(store, row, signed["session_token"])
+
+
+def _worker_row(store: OpenStore, username: str, info: p.WorkerInfo) -> Worker:
     with store.transaction() as db:
         repo = WorkerRepository(db)
-        row = repo.by_username(username) or repo.add(
+        return repo.by_username(username) or repo.add(
             username=username, full_name=info["display_name"], role=info["role"],
             worker_id=info["worker_id"])
-    # Last, so a failure above leaves no wrap that would skip the server next time.
-    device.add_worker_wrap(store, username=username, passphrase=password, kdf=kdf)
-    return FirstSignIn(store, row, signed["session_token"])
 
 
 class WrongCredentials(Exception):

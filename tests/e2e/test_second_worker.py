@@ -129,3 +129,28 @@ def test_a_withdrawn_sign_in_key_is_said_plainly_and_restored_by_a_sync(enrol, s
     ann.close()
     assert laptop.device.takes_new_workers()
     laptop.device.sign_in(username="cal", passphrase=PASSWORD).close()
+
+
+def test_a_disk_failure_while_wrapping_leaves_nothing_half_done(enrol, monkeypatch):
+    from app.store.device import DeviceStore
+
+    laptop = _laptop_with_lee(enrol)
+    opened = []
+    real_open = DeviceStore.open_with_escrowed_key
+
+    def spy_open(self, key):
+        opened.append(real_open(self, key))
+        return opened[-1]
+
+    def disk_full(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(DeviceStore, "open_with_escrowed_key", spy_open)
+    monkeypatch.setattr(DeviceStore, "add_worker_wrap", disk_full)
+    with pytest.raises(OSError, match="No space"):
+        laptop.device.sign_in(username="cal", passphrase=PASSWORD)
+    assert not opened[0].is_open  # closed, key wiped
+    assert laptop.device.usernames() == ["ann"]
+    monkeypatch.undo()
+    laptop.device.sign_in(username="cal", passphrase=PASSWORD).close()  # a retry works
+    assert laptop.device.usernames() == ["ann", "cal"]
