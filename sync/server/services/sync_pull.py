@@ -40,10 +40,11 @@ def pull(session: Session, device: Device, cursor: int, limit: int,
     rows = rows[:limit]
     next_cursor = rows[-1].seq if has_more else ceiling
     evicted: list[str] = []
-    if version is not None and version != seen:
-        if cursor > 0:  # at 0 the device holds nothing and is sent all it may hold
-            came, evicted = _scope_changes(session, device, min(seen or 0, version), version)
-            rows = _backfill(session, cursor, came) + rows
+    if version is not None and version != seen and cursor > 0:
+        # At cursor 0 the device holds nothing and is sent all it may hold anyway.
+        came, evicted = _scope_changes(session, device, min(seen or 0, version), version)
+        rows = _backfill(session, cursor, came) + rows
+    if version is not None and device.scope_seen != version:
         device.scope_seen = version  # what was sent (the push rule reads it)
     return {"rows": _parents_first(session, rows),  # type: ignore[typeddict-item]
             "next_cursor": max(next_cursor, cursor), "has_more": has_more,
