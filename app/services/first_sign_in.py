@@ -26,9 +26,8 @@ from sync.client.transport import (
     SyncError,
 )
 
-NEEDS_NETWORK = ("This is your first sign-in on this laptop, and that needs the server: "
-                 "connect to the network and try again. (Colleagues who have signed in "
-                 "here before can sign in without it.)")
+NEEDS_NETWORK = ("Your first sign-in on this laptop needs the network. Connect and try "
+                 "again.")
 KEY_WITHDRAWN = ("The server no longer lets new colleagues sign in on this laptop (too many "
                  "wrong passwords). A colleague who has used it before can sign in and sync "
                  "to restore it; if the laptop went missing, tell your team lead.")

@@ -88,12 +88,21 @@ class SignInWindow(QWidget):
         self.passphrase.clear()
         self.passphrase.setFocus()
         self.message.setText(message)
+        self._fit_height()
         if wait_seconds > 0:
             # A deadline, not a count of ticks: timers can fire early, the throttle cannot.
             self._deadline = time.monotonic() + wait_seconds
             self.button.setEnabled(False)
             self._countdown.start()
             self._tick()
+
+    def _fit_height(self) -> None:
+        """Grow to show a long message whole at the current width (never cut it short)."""
+        layout = self.layout()
+        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() \
+            else layout.totalSizeHint().height()
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def _tick(self) -> None:
         left = self._deadline - time.monotonic()

@@ -92,3 +92,18 @@ def test_repeated_failures_disable_the_button_with_a_countdown(qtbot, controller
     qtbot.waitUntil(lambda: window.button.isEnabled(), timeout=5000)
     _sign_in(qtbot, controller, PASSPHRASE)
     qtbot.waitUntil(lambda: controller.main_window is not None)
+
+
+def test_a_long_refusal_is_shown_whole(qtbot):
+    from app.services.first_sign_in import KEY_WITHDRAWN
+    from app.ui.sign_in import SignInWindow
+
+    window = SignInWindow(usernames=["ann"], takes_new_workers=True)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_refusal(" ".join([KEY_WITHDRAWN] * 3))  # longer than any real one
+    qtbot.wait(50)
+    label = window.message
+    assert label.height() >= label.heightForWidth(label.width())  # no line cut off
+    assert label.geometry().bottom() < window.button.geometry().top()  # nor overlapped
