@@ -103,9 +103,9 @@ class KeyWrapFile:
         return self._load().get(username)
 
     def put(self, wrap: KeyWrap) -> None:
-        wraps = self._load()
-        wraps[wrap.username] = wrap
-        self._save(wraps)
+        raw = self._raw()
+        raw.setdefault("wraps", {})[wrap.username] = _encode(wrap)
+        self._save(raw)
 
     def destroy(self) -> None:
         """Make the database unreadable on this device (revocation, wipe)."""
@@ -123,30 +123,28 @@ class KeyWrapFile:
         return SignInServer(server["url"], server["key"]) if server else None
 
     def put_sign_in_server(self, server: SignInServer) -> None:
-        self._save(self._load(), {"url": server.url, "key": server.key})
+        # In this file so that destroying the wraps destroys the sign-in key too.
+        raw = self._raw()
+        raw["sign_in_server"] = {"url": server.url, "key": server.key}
+        self._save(raw)
 
     def drop_sign_in_server(self) -> None:
         """The server withdrew the key: new workers wait until a sync fetches another."""
-        self._save(self._load(), {})
+        raw = self._raw()
+        raw.pop("sign_in_server", None)
+        self._save(raw)
 
     def _raw(self) -> dict:
+        """The file as it is: {"version", "wraps": {username: wrap}, "sign_in_server"?}."""
         if not self._path.exists():
             return {}
         return json.loads(self._path.read_text(encoding="utf-8"))
 
     def _load(self) -> dict[str, KeyWrap]:
-        raw = self._raw()
-        return {name: _decode(name, item) for name, item in raw.get("wraps", {}).items()}
+        return {name: _decode(name, item) for name, item in self._raw().get("wraps", {}).items()}
 
-    def _save(self, wraps: dict[str, KeyWrap], server: dict[str, str] | None = None) -> None:
-        # The sign-in key lives in this file so that destroying the wraps destroys it too.
-        # None: keep what is there; {}: drop it.
-        server = self._raw().get("sign_in_server") if server is None else server
-        body: dict[str, object] = {"version": 1,
-                                   "wraps": {name: _encode(w) for name, w in wraps.items()}}
-        if server:
-            body["sign_in_server"] = server
-        write_atomically(self._path, json.dumps(body, indent=2).encode())
+    def _save(self, raw: dict) -> None:
+        write_atomically(self._path, json.dumps({**raw, "version": 1}, indent=2).encode())
 
 
 def _encode(wrap: KeyWrap) -> dict[str, object]:

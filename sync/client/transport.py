@@ -43,8 +43,7 @@ class HttpTransport:
     def __init__(self, base_url: str, token: str = "", *, timeout: tuple[float, float] = (5, 30),
                  attempts: int = 5, sleep: Callable[[float], None] = time.sleep,
                  session: requests.Session | None = None, worker_session: str = "") -> None:
-        self.base_url = base_url.rstrip("/")
-        self._base = self.base_url + p.API_PREFIX
+        self._base = base_url.rstrip("/") + p.API_PREFIX
         self._token = token
         self.worker_session = worker_session  # for worker actions: lookup, fetch
         self._timeout = timeout
