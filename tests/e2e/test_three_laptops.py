@@ -144,3 +144,19 @@ def test_a_nickname_added_on_one_laptop_is_searchable_on_the_other(enrol):
     assert sync_now(session=b.session).pulled >= 2
     assert [p.id for p in search_people(session=b.session, text="Zebedee")] == [lee.id]
     assert [p.id for p in search_people(session=b.session, text="Walker")] == [lee.id]
+
+
+def test_a_contact_recorded_on_one_laptop_shows_in_the_others_caseload(enrol):
+    """A page holding only a contact row must still refresh the caseload's last contact."""
+    a, b = enrol("ann", "Custody North"), enrol("cal", "Custody North")
+    lee = people.create_person(session=a.session, person=PersonInput(
+        given_name="Lee", family_name="Walker"))
+    sync_now(session=a.session)
+    sync_now(session=b.session)
+    [before] = caseload(session=b.session)
+    assert before.last_contact == ""
+    assessment.record_contact(session=a.session, person_id=lee.id, setting="custody")
+    assert sync_now(session=a.session).pushed == 1  # the contact alone travels
+    sync_now(session=b.session)
+    [after] = caseload(session=b.session)
+    assert after.last_contact.endswith("custody")
