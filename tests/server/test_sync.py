@@ -3,6 +3,8 @@
 import time
 import uuid
 
+import pytest
+
 from sync import protocol as p
 from sync.server.services import sync_pull
 from tests.server.conftest import API
@@ -140,6 +142,21 @@ def test_a_person_moved_to_another_team_leaves_the_old_devices(world):
     assert evicted == [person] and rows == []
     rows, _, _ = pull_all(world, prison, cursor=prison_cursor)
     assert [r["row_id"] for r in rows] == [person]  # its history arrives at the new team
+
+
+def test_a_person_cannot_be_moved_to_a_team_that_does_not_exist(world):
+    """people.owning_team_id is not a foreign key (migration 0007): the move checks."""
+    from sqlalchemy.exc import NoResultFound
+
+    from sync.server.models import Person
+
+    custody = world.enrol("Custody North")
+    person = str(uuid.uuid4())
+    push(world, custody, change(person))
+    with pytest.raises(NoResultFound), world.sessions.begin() as session:
+        sync_pull.move_person(session, person, str(uuid.uuid4()))
+    with world.sessions() as session:
+        assert session.get(Person, person).owning_team_id == world.teams["Custody North"]
 
 
 def test_a_revoked_device_cannot_sync(world):

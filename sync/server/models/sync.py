@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sync.server.models.base import Base, UTCDateTime, utcnow
@@ -33,7 +33,7 @@ class SyncRow(Base):
     table_name: Mapped[str] = mapped_column(String(60), primary_key=True)
     row_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     person_id: Mapped[str] = mapped_column(String(36))
-    seq: Mapped[int] = mapped_column(BigInteger, unique=True, index=True)
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)  # the unique index serves pulls
     revision_id: Mapped[str] = mapped_column(String(36))
     hlc: Mapped[str] = mapped_column(String(80))
     device_id: Mapped[str] = mapped_column(String(36))
@@ -60,7 +60,7 @@ class SyncChange(Base):
 
     change_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     content_hash: Mapped[str] = mapped_column(String(64))
-    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"))
+    device_id: Mapped[str] = mapped_column(String(36))  # no foreign key: see migration 0007
     result_json: Mapped[str] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

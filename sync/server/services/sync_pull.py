@@ -9,7 +9,7 @@ from sqlalchemy import select, true
 from sqlalchemy.orm import Session
 
 from sync import protocol as p
-from sync.server.models import Device, Person, ScopeChange, SyncCounter, SyncRow
+from sync.server.models import Device, Person, ScopeChange, SyncCounter, SyncRow, Team
 from sync.server.models.sync import FEED_COUNTER, SCOPE_COUNTER
 from sync.server.services import bulk
 from sync.server.services import people as access
@@ -160,7 +160,10 @@ def _parents_first(session: Session, rows: list[Any]) -> list[Any]:
 
 
 def move_person(session: Session, person_id: str, team_id: str) -> None:
-    """Hand a person to another team; the old team's devices drop them at their next pull."""
+    """Hand a person to another team; the old team's devices drop them at their next pull.
+    Raises NoResultFound for an unknown person or team (people.owning_team_id is not a
+    foreign key: see migration 0007)."""
+    session.get_one(Team, team_id)
     person = session.get_one(Person, person_id)
     if person.owning_team_id != team_id:
         access.scope_changed(session, person_id, from_team_id=person.owning_team_id,

@@ -1,0 +1,130 @@
+"""Server migrations on both backends: what an upgrade keeps, and that the upgraded
+schema is the one the models describe."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from sync.server import db as server_db
+from sync.server.models import Base
+from tests.conftest import temporary_postgres_database
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    else:
+        with temporary_postgres_database(request.getfixturevalue("postgres_admin_url"),
+                                         "insideout_mig") as pg_url:
+            yield pg_url
+
+
+def _upgrade(engine: sa.Engine, target: str) -> None:
+    config = server_db._alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, target)
+
+
+def test_held_people_become_log_entries_before_the_list_is_dropped(url):
+    engine = server_db.make_engine(url)
+    _upgrade(engine, "0005")
+    ids = {name: str(uuid.uuid4()) for name in
+           ("north", "south", "laptop", "fresh", "moved_away", "moved_in", "stayed")}
+    with engine.begin() as conn:
+        for team in ("north", "south"):
+            conn.execute(sa.text("INSERT INTO teams (id, name, agency, created_at) "
+                                 "VALUES (:i, :n, 'police', CURRENT_TIMESTAMP)"),
+                         {"i": ids[team], "n": team})
+        for device in ("laptop", "fresh"):  # "fresh" has never pulled
+            conn.execute(sa.text(
+                "INSERT INTO devices (id, team_id, name, token_hash, enrolled_at) "
+                "VALUES (:i, :t, :i, :i, CURRENT_TIMESTAMP)"),
+                {"i": ids[device], "t": ids["north"]})
+        for person, team in (("moved_away", "south"), ("moved_in", "north"),
+                             ("stayed", "north")):
+            conn.execute(sa.text(
+                "INSERT INTO people (id, owning_team_id, linkage_key, created_at) "
+                "VALUES (:i, :t, 'AB01011990M', CURRENT_TIMESTAMP)"),
+                {"i": ids[person], "t": ids[team]})
+        for person in ("moved_away", "stayed"):  # what the laptop was sent before
+            conn.execute(sa.text("INSERT INTO sync_device_people (device_id, person_id) "
+                                 "VALUES (:d, :p)"), {"d": ids["laptop"], "p": ids[person]})
+    _upgrade(engine, "head")
+    with engine.connect() as conn:
+        entries = {(r.person_id, r.from_team_id, r.device_id) for r in conn.execute(sa.text(
+            "SELECT person_id, from_team_id, device_id FROM sync_scope_changes"))}
+        counter = conn.execute(sa.text("SELECT value FROM sync_counter WHERE id = 2")).scalar()
+        versions = set(conn.execute(sa.text("SELECT version FROM sync_scope_changes")).scalars())
+        held_table = sa.inspect(conn).has_table("sync_device_people")
+    engine.dispose()
+    assert entries == {(ids["moved_away"], ids["north"], None),  # to be evicted
+                       (ids["moved_in"], None, ids["laptop"])}  # to be backfilled
+    assert versions == {counter} and counter >= 1  # above every device's scope_seen
+    assert not held_table
+
+
+def _downgrade(engine: sa.Engine, target: str) -> None:
+    config = server_db._alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, target)
+
+
+def _foreign_keys(conn: sa.Connection, table: str) -> set[str]:
+    return {fk["referred_table"] + "." + fk["constrained_columns"][0]
+            for fk in sa.inspect(conn).get_foreign_keys(table)}
+
+
+def test_the_lean_push_migration_keeps_every_row_and_drops_only_the_checks(url):
+    """0007 drops three per-row foreign-key checks and a duplicate index; the rows stay,
+    and it downgrades cleanly."""
+    engine = server_db.make_engine(url)
+    _upgrade(engine, "0006")
+    team, device, person = (str(uuid.uuid4()) for _ in range(3))
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO teams (id, name, agency, created_at) "
+                             "VALUES (:t, 'north', 'police', CURRENT_TIMESTAMP)"), {"t": team})
+        conn.execute(sa.text("INSERT INTO devices (id, team_id, name, token_hash, enrolled_at) "
+                             "VALUES (:d, :t, 'laptop', :d, CURRENT_TIMESTAMP)"),
+                     {"d": device, "t": team})
+        conn.execute(sa.text("INSERT INTO people (id, owning_team_id, linkage_key, created_at,"
+                             " created_by_device_id) VALUES (:p, :t, 'AB01011990M', "
+                             "CURRENT_TIMESTAMP, :d)"), {"p": person, "t": team, "d": device})
+        conn.execute(sa.text("INSERT INTO sync_changes (change_id, content_hash, device_id, "
+                             "result_json, received_at) VALUES (:p, 'h', :d, '{}', "
+                             "CURRENT_TIMESTAMP)"), {"p": person, "d": device})
+    _upgrade(engine, "head")
+    with engine.connect() as conn:
+        assert _foreign_keys(conn, "people") == set()
+        assert _foreign_keys(conn, "sync_changes") == set()
+        assert "ix_sync_rows_seq" not in {i["name"] for i in
+                                          sa.inspect(conn).get_indexes("sync_rows")}
+        assert conn.execute(sa.text("SELECT created_by_device_id FROM people")).all() == [
+            (device,)]
+        assert conn.execute(sa.text("SELECT device_id FROM sync_changes")).all() == [(device,)]
+    _downgrade(engine, "0006")
+    with engine.connect() as conn:
+        assert _foreign_keys(conn, "people") == {"teams.owning_team_id",
+                                                 "devices.created_by_device_id"}
+        assert _foreign_keys(conn, "sync_changes") == {"devices.device_id"}
+        assert conn.execute(sa.text("SELECT count(*) FROM people")).scalar() == 1
+    engine.dispose()
+
+
+def test_the_migrated_schema_is_the_one_the_models_describe(url):
+    """A model changed without a migration (or the reverse) shows up here, not in
+    production: alembic compares the upgraded database with the models."""
+    engine = server_db.make_engine(url)
+    _upgrade(engine, "head")
+    with engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    engine.dispose()
+    assert differences == []
