@@ -10,7 +10,7 @@ from sync import protocol as p
 from sync.server.api.schemas import PlainText, UuidStr
 
 TableName = Annotated[str, StringConstraints(pattern=r"^_?[a-z][a-z0-9_]{0,58}$")]
-Hlc = Annotated[str, StringConstraints(pattern=r"^\d{1,15}-\d{1,5}-[0-9a-zA-Z-]{1,60}$")]
+Hlc = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,15}-[0-9]{1,5}-[0-9a-zA-Z-]{1,60}$")]
 Scalar = str | int | float | bool | None
 
 
