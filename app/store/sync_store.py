@@ -32,10 +32,10 @@ class EncryptedSyncStore:
         self._store = store
 
     # ---- push -------------------------------------------------------------------------
-    def pending_changes(self, limit: int) -> list[p.Change]:
+    def pending_changes(self, limit: int, skip: int = 0) -> list[p.Change]:
         with self._store.transaction() as db:
             rows = db.scalars(select(OutboxEntry).where(OutboxEntry.state == "pending")
-                              .order_by(OutboxEntry.seq).limit(limit))
+                              .order_by(OutboxEntry.seq).offset(skip).limit(limit))
             return [_change(row) for row in rows]
 
     def record_results(self, results: list[p.ChangeResult]) -> None:

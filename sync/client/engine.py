@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from sync.client.store_api import LocalSyncStore
 from sync.client.transport import HttpTransport
 
 Progress = Callable[[str, int, int], None]  # stage, done, total-or-0
+PUSH_IN_FLIGHT = 2  # batches on the way to the server at once (see SyncEngine.push)
 
 
 @dataclass
@@ -25,8 +27,10 @@ class SyncReport:
 
 class SyncEngine:
     def __init__(self, store: LocalSyncStore, transport: HttpTransport, *,
-                 batch: int = 200, page: int = 2000) -> None:
+                 batch: int = p.MAX_PUSH_BATCH, page: int = 2000,
+                 push_in_flight: int = PUSH_IN_FLIGHT) -> None:
         self._store = store
+        self._in_flight = push_in_flight
         self._transport = transport
         self._batch = min(batch, p.MAX_PUSH_BATCH)
         self._page = min(page, p.MAX_PULL_PAGE)
@@ -38,22 +42,55 @@ class SyncEngine:
         return report
 
     def push(self, report: SyncReport, progress: Progress | None = None) -> None:
-        previous: list[str] = []
-        while True:
-            changes = self._store.pending_changes(self._batch)
-            ids = [c["change_id"] for c in changes]
-            if not changes or ids == previous:
-                return  # nothing left, or nothing the store could settle: stop, never spin
-            previous = ids
-            reply = self._transport.push(changes)
-            self._store.record_results(reply["results"])
-            report.pushed += sum(r["status"] != "refused" for r in reply["results"])
-            report.refused += [f'{r["change_id"][:8]}: {r["message"]}'
-                               for r in reply["results"] if r["status"] == "refused"]
-            report.conflicts += sum(r["conflicts"] for r in reply["results"])
-            report.clock_warning = reply["clock_warning"] or report.clock_warning
-            if progress:
-                progress("push", report.pushed, 0)
+        """Batch after batch, two in flight when they concern different people.
+
+        The server spends a batch's time half in Python and half in the database, and
+        each of its processes runs one at a time; a second batch on the way keeps both
+        busy (a large backlog goes up in about half the time). Two batches that share
+        a person are never in flight together: a person's rows must arrive in the order
+        they were written (the person before their assessment, an edit before the edit
+        based on it). Results are recorded in batch order. A change is sent once per
+        cycle: one the store could not settle waits for the next cycle, never spins."""
+        sent: set[str] = set()
+        in_flight: deque[tuple[list[p.Change], Future[p.PushResponse]]] = deque()
+        with ThreadPoolExecutor(max_workers=self._in_flight,
+                                thread_name_prefix="sync-push") as pool:
+            try:
+                while self._send_more(pool, in_flight, sent):
+                    _changes, reply = in_flight.popleft()
+                    self._record(reply.result(), report, progress)
+            except BaseException:
+                for _changes, reply in in_flight:
+                    reply.cancel()  # one already sent ends on its own; it is idempotent
+                raise
+
+    def _send_more(self, pool: ThreadPoolExecutor,
+                   in_flight: deque[tuple[list[p.Change], Future[p.PushResponse]]],
+                   sent: set[str]) -> bool:
+        """Fill the pipeline; False once nothing is in flight (the push is over)."""
+        while len(in_flight) < self._in_flight:
+            # Batches in flight are still pending, at the head of the outbox.
+            changes = self._store.pending_changes(
+                self._batch, skip=sum(len(batch) for batch, _ in in_flight))
+            if not changes or any(c["change_id"] in sent for c in changes):
+                break
+            people = {c["person_id"] for c in changes}
+            if any(c["person_id"] in people for batch, _ in in_flight for c in batch):
+                break  # the earlier batch must land first
+            sent.update(c["change_id"] for c in changes)
+            in_flight.append((changes, pool.submit(self._transport.push, changes)))
+        return bool(in_flight)
+
+    def _record(self, reply: p.PushResponse, report: SyncReport,
+                progress: Progress | None) -> None:
+        self._store.record_results(reply["results"])
+        report.pushed += sum(r["status"] != "refused" for r in reply["results"])
+        report.refused += [f'{r["change_id"][:8]}: {r["message"]}'
+                           for r in reply["results"] if r["status"] == "refused"]
+        report.conflicts += sum(r["conflicts"] for r in reply["results"])
+        report.clock_warning = reply["clock_warning"] or report.clock_warning
+        if progress:
+            progress("push", report.pushed, 0)
 
     def pull(self, report: SyncReport, progress: Progress | None = None) -> None:
         """Page after page; the next page is fetched while this one is applied.

@@ -8,8 +8,8 @@ from sync import protocol as p
 
 
 class LocalSyncStore(Protocol):
-    def pending_changes(self, limit: int) -> list[p.Change]:
-        """Unsent local changes, oldest first."""
+    def pending_changes(self, limit: int, skip: int = 0) -> list[p.Change]:
+        """Unsent local changes, oldest first, after the first `skip` of them."""
         ...
 
     def record_results(self, results: list[p.ChangeResult]) -> None:

@@ -160,3 +160,34 @@ def test_a_contact_recorded_on_one_laptop_shows_in_the_others_caseload(enrol):
     sync_now(session=b.session)
     [after] = caseload(session=b.session)
     assert after.last_contact.endswith("custody")
+
+
+def test_a_backlog_pushed_two_batches_at_a_time_arrives_whole_and_in_order(enrol):
+    """Small batches, so a person's rows straddle batch boundaries: the batches that
+    share a person go one after the other, the rest two at a time, and the server takes
+    every row (none refused as belonging to a person it has not seen yet)."""
+    from app.services.sync import transport_for
+    from app.store.sync_store import EncryptedSyncStore
+    from sync.client.engine import SyncEngine, SyncReport
+
+    a, b = enrol("ann", "Custody North"), enrol("cal", "Custody North")
+    for n in range(6):
+        person = people.create_person(session=a.session, person=PersonInput(
+            given_name=f"Backlog{n}", family_name="Walker", date_of_birth=f"0{n + 1}/03/1990",
+            sex="1", aliases=((f"Alias{n}", "alias"),)))
+        assessment.save_section(session=a.session, person_id=person.id, section="housing",
+                                typed={"accommodation_need": "1", "housing_notes": f"n{n}"})
+        assessment.record_contact(session=a.session, person_id=person.id, setting="custody")
+    store = EncryptedSyncStore(a.session.open_store)
+    backlog = store.counts()["pending"]
+    assert backlog > 30
+    # The batch after the ones in flight: those are still pending, at the head.
+    assert store.pending_changes(3, skip=4) == store.pending_changes(7)[4:]
+    report = SyncReport()
+    SyncEngine(store, transport_for(a.session), batch=4).push(report)
+    assert (report.pushed, report.refused) == (backlog, [])
+    assert store.counts()["pending"] == 0
+    sync_now(session=a.session)
+    sync_now(session=b.session)
+    assert snapshot(a.session) == snapshot(b.session)
+    assert len(snapshot(b.session)) == 6

@@ -33,7 +33,7 @@ class SlowStore:
     def position(self) -> tuple[int, int | None]:
         return self.saved_cursor, None
 
-    def pending_changes(self, limit: int) -> list[Any]:
+    def pending_changes(self, limit: int, skip: int = 0) -> list[Any]:
         return []
 
     def apply_page(self, page: p.PullResponse) -> int:

@@ -1,0 +1,180 @@
+"""The push sends two batches at once when they concern different people, and never lets
+that change what the server receives in what order or what the laptop records: a
+person's rows go up in the order they were written, results are recorded in batch
+order, and a failure leaves every unsettled change waiting for the next cycle."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import uuid
+from typing import Any
+
+import pytest
+
+from sync import protocol as p
+from sync.client.engine import SyncEngine, SyncReport
+from sync.client.transport import ServerUnreachable
+
+WAIT_S = 5.0
+
+
+def _change(person: str) -> p.Change:
+    return {"change_id": str(uuid.uuid4()), "person_id": person}  # type: ignore[typeddict-item]
+
+
+def _people(count: int) -> list[p.Change]:
+    return [_change(str(uuid.uuid4())) for _ in range(count)]
+
+
+class Outbox:
+    """The laptop's outbox in memory: pending changes oldest first, settled by results."""
+
+    def __init__(self, changes: list[p.Change]) -> None:
+        self.pending = {c["change_id"]: c for c in changes}
+        self.recorded: list[list[str]] = []  # change ids, one list per record_results call
+
+    def pending_changes(self, limit: int, skip: int = 0) -> list[p.Change]:
+        return list(itertools.islice(self.pending.values(), skip, skip + limit))
+
+    def record_results(self, results: list[p.ChangeResult]) -> None:
+        self.recorded.append([r["change_id"] for r in results])
+        for result in results:
+            self.pending.pop(result["change_id"])
+
+
+def _applied(changes: list[p.Change]) -> p.PushResponse:
+    return {"results": [{"change_id": c["change_id"], "status": "applied", "code": 201,
+                         "message": "created", "revision_id": None, "conflicts": 0}
+                        for c in changes], "server_time_ms": 0, "clock_warning": None}
+
+
+class Server:
+    """Answers pushes; `hold` lets a test decide when each batch (by its number) answers."""
+
+    def __init__(self, hold: dict[int, threading.Event] | None = None,
+                 fail: int | None = None) -> None:
+        self.hold = hold or {}
+        self.fail = fail
+        self.lock = threading.Lock()
+        self.events: list[tuple[str, int]] = []  # ("sent" | "answered", batch number)
+        self.in_flight = 0
+        self.most_in_flight = 0
+        self.batches: list[list[p.Change]] = []
+
+    def push(self, changes: list[p.Change]) -> p.PushResponse:
+        with self.lock:
+            number = len(self.batches)
+            self.batches.append(changes)
+            self.events.append(("sent", number))
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            if number in self.hold:
+                assert self.hold[number].wait(WAIT_S), f"batch {number} was never let go"
+            if number == self.fail:
+                raise ServerUnreachable("The server cannot be reached: connection reset")
+            return _applied(changes)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+                self.events.append(("answered", number))
+
+
+def _push(outbox: Outbox, server: Server, batch: int = 3) -> SyncReport:
+    report = SyncReport()
+    SyncEngine(outbox, server, batch=batch).push(report)  # type: ignore[arg-type]
+    return report
+
+
+def test_batches_of_different_people_are_on_the_way_together():
+    """Batch 0 answers only once batch 1 has been sent: sent one after the other, the
+    push would wait out WAIT_S and fail."""
+    batch_1_sent = threading.Event()
+    server = Server(hold={0: batch_1_sent})
+    original = server.push
+
+    def push(changes: list[p.Change]) -> p.PushResponse:
+        if server.batches:  # this is batch 1 (or later)
+            batch_1_sent.set()
+        return original(changes)
+
+    server.push = push  # type: ignore[method-assign]
+    changes = _people(9)
+    outbox = Outbox(changes)
+    report = _push(outbox, server)
+    assert server.most_in_flight == 2
+    assert report.pushed == 9 and outbox.pending == {}
+    assert [c for batch in server.batches for c in batch] == changes  # each sent once
+
+
+def test_a_batch_that_shares_a_person_waits_for_the_one_before():
+    """The person's second row is in the next batch: it must not reach the server before
+    the person (the server would refuse it as belonging to an unknown person)."""
+    person = str(uuid.uuid4())
+    first = [*_people(2), _change(person)]
+    second = [_change(person), *_people(2)]
+    held = threading.Event()
+    threading.Timer(0.3, held.set).start()  # batch 0 takes a while to answer
+    server = Server(hold={0: held})
+    _push(Outbox(first + second), server)
+    assert server.most_in_flight == 1
+    assert server.events == [("sent", 0), ("answered", 0), ("sent", 1), ("answered", 1)]
+
+
+def test_results_are_recorded_in_batch_order_whichever_answers_first():
+    let_0_go = threading.Event()
+    server = Server(hold={0: let_0_go})
+    original = server.push
+
+    def push(changes: list[p.Change]) -> p.PushResponse:
+        reply = original(changes)
+        if changes is server.batches[1]:
+            let_0_go.set()  # batch 1 has answered; only now may batch 0
+        return reply
+
+    server.push = push  # type: ignore[method-assign]
+    changes = _people(6)
+    outbox = Outbox(changes)
+    _push(outbox, server)
+    assert ("answered", 1) in server.events[:server.events.index(("answered", 0))]
+    assert outbox.recorded == [[c["change_id"] for c in changes[:3]],
+                               [c["change_id"] for c in changes[3:]]]
+
+
+def test_a_failed_batch_stops_the_push_and_loses_nothing():
+    changes = _people(9)
+    outbox = Outbox(changes)
+    server = Server(fail=1)
+    with pytest.raises(ServerUnreachable):
+        _push(outbox, server)
+    # Batch 0 was answered and recorded; batch 1 and everything after it still wait.
+    assert list(outbox.pending) == [c["change_id"] for c in changes[3:]]
+
+
+def test_a_change_the_store_cannot_settle_is_not_sent_again_in_the_same_cycle():
+    class Stuck(Outbox):
+        def record_results(self, results: list[p.ChangeResult]) -> None:
+            self.recorded.append([r["change_id"] for r in results])  # settles nothing
+
+    server = Server()
+    _push(Stuck(_people(2)), server)
+    assert len(server.batches) == 1
+
+
+def test_refusals_in_either_batch_reach_the_report():
+    changes = _people(6)
+    server = Server()
+    original = server.push
+
+    def push(changes: list[p.Change]) -> p.PushResponse:
+        reply = original(changes)
+        refused: Any = reply["results"][0]
+        refused.update(status="refused", code=403, message="not your team's")
+        return reply
+
+    server.push = push  # type: ignore[method-assign]
+    report = _push(Outbox(changes), server)
+    assert report.pushed == 4
+    assert report.refused == [f'{changes[0]["change_id"][:8]}: not your team\'s',
+                              f'{changes[3]["change_id"][:8]}: not your team\'s']
