@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from typing import Annotated, TypeVar
 
 from argon2 import PasswordHasher
 from fastapi import Depends, Request, Security
@@ -12,8 +12,11 @@ from sqlalchemy.orm import Session
 
 from sync import protocol as p
 from sync.server.errors import Refused
+from sync.server.models import Device
 from sync.server.services import auth
 from sync.server.settings import Settings
+
+T = TypeVar("T")
 
 _bearer = HTTPBearer(auto_error=False, description="the device token received at enrolment")
 _session_header = APIKeyHeader(
@@ -62,6 +65,27 @@ def _device_caller(
 
 
 DeviceCaller = Annotated[auth.Caller, Depends(_device_caller)]
+# The bearer credentials alone, read in the event loop: for endpoints that use `as_device`.
+BearerToken = Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
+
+
+def as_device(request: Request, credentials: HTTPAuthorizationCredentials | None,
+              work: Callable[[Session, Device], T]) -> T:
+    """Who is calling, then `work`, in one transaction committed before it returns: what
+    `Db` and `DeviceCaller` do, in one thread. Sync's endpoints take every device's every
+    cycle; as dependencies, the session and the caller cost a request four trips through
+    the thread pool (open, caller, endpoint, close) and a third of its CPU time."""
+    session: Session = request.app.state.sessions()
+    try:
+        result = work(session, auth.device_for_token(
+            session, credentials and credentials.credentials))
+        session.commit()
+        return result
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
 
 
 def _sign_in_caller(
