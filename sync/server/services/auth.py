@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from argon2 import PasswordHasher
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from sync import protocol as p
@@ -35,11 +35,15 @@ class Caller:
         return self.worker
 
 
+# Built once: SQLAlchemy keeps a statement's cache key with the statement, and every sync
+# request starts here.
+_BY_TOKEN = select(Device).where(Device.token_hash == bindparam("token_hash"))
+
+
 def device_for_token(session: Session, token: str | None) -> Device:
     if not token:
         raise unauthenticated()
-    device = session.scalar(select(Device).where(Device.token_hash == crypto.token_hash(token)))
-    return _usable(device)
+    return _usable(session.scalar(_BY_TOKEN, {"token_hash": crypto.token_hash(token)}))
 
 
 def caller_for_sign_in(session: Session, token: str | None) -> Caller:

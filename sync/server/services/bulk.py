@@ -9,9 +9,11 @@ in-process, where executemany is already cheap, so it keeps the plain forms.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from psycopg.rows import namedtuple_row
 from sqlalchemy import (
     ColumnElement,
     Select,
@@ -19,9 +21,11 @@ from sqlalchemy import (
     bindparam,
     func,
     select,
+    text,
     tuple_,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 
@@ -89,6 +93,40 @@ def update(session: Session, table: Table, keys: Sequence[str],
     matches = " AND ".join(f"{table.name}.{k} = v.{k}" for k in keys)
     run_binary(session, f"UPDATE {table.name} SET {assignments} "
                         f"FROM {source} AS v({', '.join(columns)}) WHERE {matches}", arrays)
+
+
+def by_keys(session: Session, table: Table, columns: Sequence[str],
+            key_columns: Sequence[str], keys: Iterable[tuple[Any, ...]],
+            where: str = "") -> list[Any]:
+    """`columns` of the rows whose `key_columns` equal one of `keys`, as named tuples;
+    `where` is a further condition in SQL (constant text, never data).
+
+    PostgreSQL: the statement is written once per shape and run on the driver
+    connection. A push reads five tables by key; built and run through SQLAlchemy each
+    time, those reads were a third of a small push's CPU time."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return []
+    if not is_postgres(session):
+        statement = where_keys(select(*(table.c[c] for c in columns)),
+                               [table.c[k] for k in key_columns], wanted, session)
+        return list(session.execute(statement.where(text(where)) if where else statement))
+    sql = _by_keys_sql(session.get_bind().dialect, table, tuple(columns), tuple(key_columns),
+                       where)
+    raw = session.connection().connection.driver_connection
+    with raw.cursor(row_factory=namedtuple_row) as cursor:  # type: ignore[union-attr]
+        cursor.execute(sql, [[key[n] for key in wanted] for n in range(len(key_columns))])
+        return cursor.fetchall()
+
+
+@functools.cache
+def _by_keys_sql(dialect: Dialect, table: Table, columns: tuple[str, ...],
+                 key_columns: tuple[str, ...], where: str) -> str:
+    arrays = ", ".join(f"%s::{table.c[k].type.compile(dialect=dialect)}[]"
+                       for k in key_columns)
+    return (f"SELECT {', '.join(columns)} FROM {table.name} "
+            f"WHERE ({', '.join(key_columns)}) IN (SELECT * FROM unnest({arrays}))"
+            + (f" AND {where}" if where else ""))
 
 
 def where_keys(statement: Select[Any], columns: Sequence[ColumnElement[Any]],

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Select, and_, exists, or_, select, update
 from sqlalchemy.orm import Session
 
@@ -50,10 +52,14 @@ def _consented(agency: str) -> Select[tuple[bool]]:
 
 def device_scope(device: Device) -> Select[tuple[Person]]:
     """What a device may hold: the sync issue's pull uses this same rule."""
-    fetched = select(DeviceFetch.person_id).where(DeviceFetch.device_id == device.id)
-    return select(Person).where(
-        or_(Person.owning_team_id == device.team_id, Person.id.in_(fetched))
-    )
+    return scope_of(device.team_id, device.id)
+
+
+def scope_of(team_id: Any, device_id: Any) -> Select[tuple[Person]]:
+    """`device_scope` for a team and device given as values or as bind parameters (the
+    pull compiles it once, with parameters)."""
+    fetched = select(DeviceFetch.person_id).where(DeviceFetch.device_id == device_id)
+    return select(Person).where(or_(Person.owning_team_id == team_id, Person.id.in_(fetched)))
 
 
 def scope_changed(session: Session, person_id: str, *, from_team_id: str | None = None,

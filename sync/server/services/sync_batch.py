@@ -12,8 +12,7 @@ import zlib
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, func, select, update
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from sync.server.models import (
@@ -38,29 +37,26 @@ def lock_keys(session: Session, keys: Iterable[Key]) -> None:
     if not is_postgres(session):
         return
     hashes = sorted({zlib.crc32(f"{t}\0{r}".encode()) - 2**31 for t, r in keys})
-    if hashes:  # one array parameter, not one parameter per key
-        session.execute(select(func.pg_advisory_xact_lock(func.unnest(
-            bindparam("keys", hashes, type_=postgresql.ARRAY(Integer))))))
+    if hashes:  # one array parameter, not one parameter per key; taken in array order
+        bulk.run_binary(session, "SELECT pg_advisory_xact_lock(unnest(%b::integer[]))",
+                        [hashes])
 
 
 def ledger(session: Session, change_ids: list[str]) -> dict[str, Any]:
     """change id -> (content_hash, result_json) of changes already received."""
     if not change_ids:
         return {}
-    table = SyncChange.__table__
-    query = select(table.c.change_id, table.c.content_hash, table.c.result_json)
-    return {row.change_id: row for row in session.execute(bulk.where_keys(
-        query, [table.c.change_id], [(c,) for c in change_ids], session))}
+    return {row.change_id: row for row in bulk.by_keys(
+        session, SyncChange.__table__, ("change_id", "content_hash", "result_json"),
+        ("change_id",), [(c,) for c in change_ids])}
 
 
 def people(session: Session, person_ids: set[str]) -> dict[str, str]:
     """person id -> linkage key, of those the server knows."""
     if not person_ids:
         return {}
-    table = Person.__table__
-    rows = session.execute(bulk.where_keys(
-        select(table.c.id, table.c.linkage_key), [table.c.id], [(i,) for i in person_ids],
-        session))
+    rows = bulk.by_keys(session, Person.__table__, ("id", "linkage_key"), ("id",),
+                        [(i,) for i in person_ids])
     return {person_id: linkage_key for person_id, linkage_key in rows}
 
 
@@ -85,20 +81,17 @@ def allowed_people(session: Session, device: Any, person_ids: set[str]) -> set[s
 def current_rows(session: Session, keys: set[Key]) -> dict[Key, SyncRow]:
     if not keys:
         return {}
-    table = SyncRow.__table__
-    rows = session.execute(bulk.where_keys(
-        select(table.c.table_name, table.c.row_id, table.c.revision_id, table.c.append_only,
-               table.c.fields_json), [table.c.table_name, table.c.row_id], keys, session))
+    rows = bulk.by_keys(session, SyncRow.__table__, ("table_name", "row_id", "revision_id",
+                                                      "append_only", "fields_json"),
+                        ("table_name", "row_id"), keys)
     return {(r.table_name, r.row_id): r for r in rows}
 
 
 def revisions(session: Session, wanted: set[tuple[str, str, str]]) -> dict[tuple, str]:
     if not wanted:
         return {}
-    table = SyncRevision.__table__
-    rows = session.execute(bulk.where_keys(
-        select(table.c.table_name, table.c.row_id, table.c.revision_id, table.c.fields_json),
-        [table.c.table_name, table.c.row_id, table.c.revision_id], wanted, session))
+    key = ("table_name", "row_id", "revision_id")
+    rows = bulk.by_keys(session, SyncRevision.__table__, (*key, "fields_json"), key, wanted)
     return {(t, r, v): fields for t, r, v, fields in rows}
 
 

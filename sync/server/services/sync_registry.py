@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import delete, tuple_
 from sqlalchemy.orm import Session
 
 from sync.server.models import Person, PersonIdentifier
@@ -45,9 +45,9 @@ def _people_bulk(session: Session, people: dict[str, tuple[dict[str, Any], str |
         {"id": pid, "linkage_key": key} for pid, (_fields, key) in people.items()
         if key and linkage_now.get(pid) != key])
     table = PersonIdentifier.__table__
-    have = {tuple(row) for row in session.execute(bulk.where_keys(
-        select(table.c.person_id, table.c.kind, table.c.value), [table.c.person_id],
-        [(pid,) for pid in people], session))}
+    have = {tuple(row) for row in bulk.by_keys(
+        session, table, ("person_id", "kind", "value"), ("person_id",),
+        [(pid,) for pid in people])}
     wanted = {(pid, kind, str(fields[column])) for pid, (fields, _key) in people.items()
               for column, kind in _IDENTIFIERS.items() if fields.get(column)}
     stale = sorted(have - wanted)
