@@ -29,13 +29,16 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_server(data_dir: Path, *extra: str, scheme: str = "http") -> Iterator[str]:
+def running_server(data_dir: Path, *extra: str, scheme: str = "http",
+                   log_to: list[Path] | None = None) -> Iterator[str]:
     """Start `python -m sync.server serve`, wait for health, stop it afterwards."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("INSIDEOUT_SERVER_")}
     command = [sys.executable, "-m", "sync.server", "serve", "--port", str(port),
                "--data-dir", str(data_dir), *extra]
     log = data_dir.parent / f"server-{port}.log"
+    if log_to is not None:
+        log_to.append(log)
     with log.open("wb") as out:
         proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
     base = f"{scheme}://127.0.0.1:{port}"
@@ -73,6 +76,16 @@ def test_serve_starts_on_sqlite_in_its_data_dir_and_answers_health(tmp_path):
         assert reply.json()["database"] == "ok"
     assert (data_dir / "server.sqlite3").is_file()
     assert (data_dir / "master.key").stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("flags", [(), ("--access-log",)], ids=["default", "access-log"])
+def test_a_line_per_request_only_when_asked_for(tmp_path, flags):
+    logs: list[Path] = []
+    with running_server(tmp_path / "data", *flags, log_to=logs) as base:
+        assert httpx.get(f"{base}{API}/health", timeout=5).status_code == 200
+    request_lines = [line for line in logs[0].read_text().splitlines()
+                     if f"GET {API}/health" in line]
+    assert bool(request_lines) == bool(flags)  # (waiting for health asked it too)
 
 
 def _admin(url: str, data_dir: Path, *args: str, stdin: str = "") -> None:
