@@ -229,6 +229,9 @@ class RecoverKeyResponse(TypedDict):
 CONFLICTS_TABLE: Final = "_conflicts"
 # Rows that freeze once a field has a value: a signed care plan never changes again.
 FROZEN_WHEN: Final = {"care_plan_versions": ("status", "signed")}
+# Fields that name another person, beside a row's own person_id: such a row depends on
+# that person's rows too (a merge names the record folded into the survivor).
+PERSON_REFERENCES: Final = {"person_merges": ("survivor_id", "merged_id")}
 MAX_PUSH_BATCH: Final = 500
 MAX_PULL_PAGE: Final = 2000
 # A device whose clock is further than this from the server's is flagged (never trusted).
@@ -292,6 +295,12 @@ class PullResponse(TypedDict):
     # On a page that looked at scope changes: save it with the page, send it back as
     # `scope_seen` on the next cycle's first page. None on other pages.
     scope_version: int | None
+
+
+def people_of(change: Change) -> set[str]:
+    """Every person a change's row depends on: its own, and any its fields name."""
+    named = (change["fields"].get(name) for name in PERSON_REFERENCES.get(change["table"], ()))
+    return {change["person_id"], *(str(person) for person in named if person)}
 
 
 def content_hash(change: Change | dict[str, Any]) -> str:

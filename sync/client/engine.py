@@ -49,7 +49,8 @@ class SyncEngine:
         busy (a large backlog goes up in about half the time). Two batches that share
         a person are never in flight together: a person's rows must arrive in the order
         they were written (the person before their assessment, an edit before the edit
-        based on it). Results are recorded in batch order. A change is sent once per
+        based on it, a merge after the record it folds in: protocol.people_of). Results
+        are recorded in batch order. A change is sent once per
         cycle: one the store could not settle waits for the next cycle, never spins."""
         sent: set[str] = set()
         in_flight: deque[tuple[list[p.Change], Future[p.PushResponse]]] = deque()
@@ -74,8 +75,8 @@ class SyncEngine:
                 self._batch, skip=sum(len(batch) for batch, _ in in_flight))
             if not changes or any(c["change_id"] in sent for c in changes):
                 break
-            people = {c["person_id"] for c in changes}
-            if any(c["person_id"] in people for batch, _ in in_flight for c in batch):
+            people = set().union(*map(p.people_of, changes))
+            if any(people & p.people_of(c) for batch, _ in in_flight for c in batch):
                 break  # the earlier batch must land first
             sent.update(c["change_id"] for c in changes)
             in_flight.append((changes, pool.submit(self._transport.push, changes)))

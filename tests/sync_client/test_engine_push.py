@@ -19,8 +19,9 @@ from sync.client.transport import ServerUnreachable
 WAIT_S = 5.0
 
 
-def _change(person: str) -> p.Change:
-    return {"change_id": str(uuid.uuid4()), "person_id": person}  # type: ignore[typeddict-item]
+def _change(person: str, table: str = "people", **fields: Any) -> p.Change:
+    return {"change_id": str(uuid.uuid4()), "person_id": person,  # type: ignore[typeddict-item]
+            "table": table, "fields": fields}
 
 
 def _people(count: int) -> list[p.Change]:
@@ -120,6 +121,19 @@ def test_a_batch_that_shares_a_person_waits_for_the_one_before():
     _push(Outbox(first + second), server)
     assert server.most_in_flight == 1
     assert server.events == [("sent", 0), ("answered", 0), ("sent", 1), ("answered", 1)]
+
+
+def test_a_merge_waits_for_the_record_it_folds_in():
+    """The merge row belongs to the survivor but names the merged record: were it to
+    arrive first, other laptops would get a merge of a person they have never seen."""
+    survivor, merged = str(uuid.uuid4()), str(uuid.uuid4())
+    first = [*_people(2), _change(merged)]
+    merge = _change(survivor, "person_merges", survivor_id=survivor, merged_id=merged)
+    held = threading.Event()
+    threading.Timer(0.3, held.set).start()
+    server = Server(hold={0: held})
+    _push(Outbox([*first, merge, *_people(2)]), server)
+    assert server.events[:3] == [("sent", 0), ("answered", 0), ("sent", 1)]
 
 
 def test_results_are_recorded_in_batch_order_whichever_answers_first():
