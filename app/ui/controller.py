@@ -92,6 +92,7 @@ class AppController(QObject):
             return
         wait = error.wait_seconds if isinstance(error, SignInRefused) else 0.0
         text = str(error) if isinstance(error, ServiceError) else f"Could not sign in: {error}"
+        self.sign_in_window.offer_new_workers(self._device.takes_new_workers())
         self.sign_in_window.show_refusal(text, wait)
 
     def _signed_in(self, session: WorkerSession) -> None:

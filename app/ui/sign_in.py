@@ -65,9 +65,11 @@ class SignInWindow(QWidget):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(self.button, alignment=Qt.AlignmentFlag.AlignRight)
+        self._hint: QLabel | None = None
         if takes_new_workers:
             layout.addSpacing(12)
-            layout.addWidget(_new_worker_hint())
+            self._hint = _new_worker_hint()
+            layout.addWidget(self._hint)
         (self.passphrase if self.username.text() else self.username).setFocus()
         self.resize(440, 380 if takes_new_workers else 300)
 
@@ -95,6 +97,12 @@ class SignInWindow(QWidget):
             self.button.setEnabled(False)
             self._countdown.start()
             self._tick()
+
+    def offer_new_workers(self, offered: bool) -> None:
+        """Hide the invitation once the laptop stops taking new workers (the server
+        withdrew its sign-in key): it would invite a colleague to a certain refusal."""
+        if self._hint is not None:
+            self._hint.setVisible(offered)
 
     def _fit_height(self) -> None:
         """Grow to show a long message whole at the current width (never cut it short)."""

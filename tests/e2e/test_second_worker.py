@@ -112,15 +112,8 @@ def test_the_sign_in_window_invites_a_colleague_and_lets_them_in(qtbot, enrol):
 
 
 def test_a_withdrawn_sign_in_key_is_said_plainly_and_restored_by_a_sync(enrol, server):
-    from sync.server import db as server_db
-    from sync.server.models import Device
-
     laptop = _laptop_with_lee(enrol)
-    engine = server_db.make_engine(server.database_url)
-    with server_db.session_factory(engine).begin() as session:  # as ten wrong guesses do
-        for device in session.query(Device):
-            device.sign_in_key_hash = None
-    engine.dispose()
+    _withdraw_sign_in_keys(server)
     with pytest.raises(SignInRefused, match="no longer lets new colleagues"):
         laptop.device.sign_in(username="cal", passphrase=PASSWORD)
     assert not laptop.device.takes_new_workers()  # the sign-in window stops offering it
@@ -129,6 +122,45 @@ def test_a_withdrawn_sign_in_key_is_said_plainly_and_restored_by_a_sync(enrol, s
     ann.close()
     assert laptop.device.takes_new_workers()
     laptop.device.sign_in(username="cal", passphrase=PASSWORD).close()
+
+
+def test_the_sign_in_window_stops_inviting_colleagues_once_the_key_is_withdrawn(
+        qtbot, enrol, server):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLabel
+
+    from app.config import Settings
+    from app.ui.controller import AppController
+
+    laptop = _laptop_with_lee(enrol)
+    _withdraw_sign_in_keys(server)
+    ctrl = AppController(device=laptop.device, settings=Settings(), version="t")
+    try:
+        ctrl.start()
+        window = ctrl.sign_in_window
+        hint = window.findChild(QLabel, "hint")
+        assert hint.isVisible()  # the laptop does not know yet
+        window.username.clear()
+        qtbot.keyClicks(window.username, "cal")
+        qtbot.keyClicks(window.passphrase, PASSWORD)
+        qtbot.keyClick(window.passphrase, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: "no longer lets new colleagues" in window.message.text(),
+                        timeout=10_000)
+        assert not hint.isVisible()
+    finally:
+        ctrl.shutdown()
+
+
+def _withdraw_sign_in_keys(server) -> None:
+    """As ten wrong guesses through a laptop's sign-in key do."""
+    from sync.server import db as server_db
+    from sync.server.models import Device
+
+    engine = server_db.make_engine(server.database_url)
+    with server_db.session_factory(engine).begin() as session:
+        for device in session.query(Device):
+            device.sign_in_key_hash = None
+    engine.dispose()
 
 
 def test_a_disk_failure_while_wrapping_leaves_nothing_half_done(enrol, monkeypatch):
