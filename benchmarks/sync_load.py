@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import msgspec
 import requests
 
-from benchmarks import raw_http, sync_baseline, sync_data
+from benchmarks import cpu_split, raw_http, sync_baseline, sync_data
 from benchmarks import sync_server as srv
 from benchmarks.table import Row, p95_ms
 from sync import protocol as p
@@ -212,11 +212,13 @@ def latency_rows() -> list[Row]:
     with srv.throwaway_database() as url, srv.sync_server(url, workers=2) as server:
         srv.add_team(server, TEAM, [])
         devices = srv.enrol_devices(server, TEAM, DEVICES)
-        started = time.perf_counter()
+        cpu_before, started = cpu_split.cpu_seconds(server.pid), time.perf_counter()
         load = asyncio.run(_run_load(server.url, devices))
         wall = time.perf_counter() - started
+        cpu_after = cpu_split.cpu_seconds(server.pid)
         cause = server.first_error()
     every = load.push_s + load.pull_s
+    cpu = cpu_split.per_request_ms(cpu_before, cpu_after, len(every))
     p95 = p95_ms(every) if every else float("inf")
     cut = " (time cap)" if wall > LOAD_CAP_S else ""
     return [
@@ -227,6 +229,9 @@ def latency_rows() -> list[Row]:
         Row("  of which push / pull p95",
             f"{p95_ms(load.push_s) if load.push_s else 0:.0f} / "
             f"{p95_ms(load.pull_s) if load.pull_s else 0:.0f} ms", "", None),
+        *([Row("  CPU per request: server / PostgreSQL / load generator", cpu,
+               f"(2 cores: {2 * LATENCY_BUDGET_MS / DEVICES:.0f} ms in all)", None)]
+          if cpu else []),
         Row(f"{DEVICES} devices syncing at once: errors", f"{len(load.errors)}"
             + (f" (first: {load.errors[0]})" if load.errors else ""), "0", not load.errors),
         *([Row("  server log, first error", cause[:60], "", None)] if cause else []),

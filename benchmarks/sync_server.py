@@ -91,6 +91,7 @@ class Server:
     settings: Settings
     engine: Engine  # the benchmark's own connection to the server's database
     log_path: Path  # the server's output: where a figure with errors finds out why
+    pid: int  # the serving process (its workers are its children)
 
     def first_error(self) -> str:
         """The last line of the first traceback in the server's log, or ""."""
@@ -131,7 +132,7 @@ def sync_server(database_url: str, *, workers: int) -> Iterator[Server]:
                     print(log_path.read_text(errors="replace")[-3000:], file=sys.stderr)
                     raise
                 yield Server(url, Settings(data_dir=data_dir, database_url=database_url), engine,
-                             log_path)
+                             log_path, proc.pid)
             finally:
                 stop(proc)
                 engine.dispose()
