@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -87,15 +89,45 @@ def current_revision(engine: Engine) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to head. Safe when several server processes start at once."""
-    if current_revision(engine) == head_revision():
+def migrate(engine: Engine, target: str = "head") -> None:
+    """Bring the schema to `target` (head). Safe when several server processes start at once."""
+    if target == "head" and current_revision(engine) == head_revision():
         return  # the usual start: no Alembic run, no write lock
-    config = _alembic_config()
-    with engine.begin() as conn:
+    with _schema_change(engine) as (conn, config):
         if conn.dialect.name == "postgresql":
             # Held until this transaction ends, so a second process waits, then finds
             # the schema already at head and does nothing.
             conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _MIGRATION_LOCK_ID})
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+        command.upgrade(config, target)
+
+
+def downgrade(engine: Engine, target: str) -> None:
+    """Back to `target`: for testing that a migration can be undone."""
+    with _schema_change(engine) as (_conn, config):
+        command.downgrade(config, target)
+
+
+@contextmanager
+def _schema_change(engine: Engine) -> Iterator[tuple[Connection, Config]]:
+    """One transaction for Alembic to work in.
+
+    SQLite alters a table by copying it and dropping the original, and with foreign keys
+    on, dropping `people` counts as deleting every person their identifiers and consents
+    point at: the migration fails. So, as SQLite prescribes for schema changes, foreign
+    keys go off for the transaction (a PRAGMA that only works outside one), every
+    reference is checked before the commit, and they come back on whatever happens."""
+    config = _alembic_config()
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]
+        try:
+            with conn.begin():
+                config.attributes["connection"] = conn
+                yield conn, config
+                if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise RuntimeError("the migration left rows pointing at rows that are "
+                                       "gone; nothing was changed")
+        finally:
+            if sqlite:
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]

@@ -7,7 +7,6 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -27,10 +26,7 @@ def url(request, tmp_path):
 
 
 def _upgrade(engine: sa.Engine, target: str) -> None:
-    config = server_db._alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, target)
+    server_db.migrate(engine, target)
 
 
 def test_held_people_become_log_entries_before_the_list_is_dropped(url):
@@ -72,10 +68,7 @@ def test_held_people_become_log_entries_before_the_list_is_dropped(url):
 
 
 def _downgrade(engine: sa.Engine, target: str) -> None:
-    config = server_db._alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, target)
+    server_db.downgrade(engine, target)
 
 
 def _foreign_keys(conn: sa.Connection, table: str) -> set[str]:
@@ -101,6 +94,11 @@ def test_the_lean_push_migration_keeps_every_row_and_drops_only_the_checks(url):
         conn.execute(sa.text("INSERT INTO sync_changes (change_id, content_hash, device_id, "
                              "result_json, received_at) VALUES (:p, 'h', :d, '{}', "
                              "CURRENT_TIMESTAMP)"), {"p": person, "d": device})
+        # Rows pointing at the person: on SQLite the table is rebuilt under them.
+        conn.execute(sa.text("INSERT INTO person_identifiers (person_id, kind, value) "
+                             "VALUES (:p, 'pnc', '2001/0000001Q')"), {"p": person})
+        conn.execute(sa.text("INSERT INTO consents (person_id, agency, granted, recorded_at)"
+                             " VALUES (:p, 'prison', true, CURRENT_TIMESTAMP)"), {"p": person})
     _upgrade(engine, "head")
     with engine.connect() as conn:
         assert _foreign_keys(conn, "people") == set()
@@ -110,12 +108,18 @@ def test_the_lean_push_migration_keeps_every_row_and_drops_only_the_checks(url):
         assert conn.execute(sa.text("SELECT created_by_device_id FROM people")).all() == [
             (device,)]
         assert conn.execute(sa.text("SELECT device_id FROM sync_changes")).all() == [(device,)]
+        assert conn.execute(sa.text("SELECT count(*) FROM person_identifiers")).scalar() == 1
+        assert conn.execute(sa.text("SELECT count(*) FROM consents")).scalar() == 1
     _downgrade(engine, "0006")
     with engine.connect() as conn:
         assert _foreign_keys(conn, "people") == {"teams.owning_team_id",
                                                  "devices.created_by_device_id"}
         assert _foreign_keys(conn, "sync_changes") == {"devices.device_id"}
         assert conn.execute(sa.text("SELECT count(*) FROM people")).scalar() == 1
+        assert conn.execute(sa.text("SELECT count(*) FROM consents")).scalar() == 1
+    with engine.connect() as conn:  # foreign keys are back on for the pool's connections
+        if conn.dialect.name == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     engine.dispose()
 
 
