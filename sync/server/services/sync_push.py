@@ -219,9 +219,9 @@ def _conflict_row(device: Device, change: p.Change, name: str, kept: Any,
 def _write(session: Session, plan: _Plan) -> None:
     """Everything but the feed rows first; the rows last, numbered from the counter as
     they are written, and the caller commits at once (sync_batch.write_rows)."""
-    # Plain inserts: a person is created only by a `people` row, whose key is locked
-    # (lock_keys) before the read that found the person new.
-    bulk.insert(session, Person.__table__, plan.new_people)
+    # A person the read found new can still arrive meanwhile: from a `people` row with
+    # another row id (the lock is on the row), or from POST /people. Theirs stands.
+    batch.insert_ignoring_duplicates(session, Person, plan.new_people)
     batch.insert_ignoring_duplicates(session, SyncRevision, plan.revisions)
     bulk.insert(session, SyncChange.__table__, plan.ledger)
     registry.update_many(session, plan.registry, plan.linkage)
