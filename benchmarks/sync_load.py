@@ -56,7 +56,7 @@ class _Backlog:
 
 def _push_all(url: str, device: srv.SimDevice, changes: list[p.Change],
               in_flight: int) -> tuple[float, int]:
-    """Push as the app does: its SyncEngine and HTTP client, batches of MAX_PUSH_BATCH.
+    """Push as the app does: its SyncEngine and HTTP client, its batches.
     Returns (seconds, rows the server took)."""
     backlog = _Backlog(changes, time.monotonic() + THROUGHPUT_CAP_S)
     transport = HttpTransport(url, device.token, timeout=(5, TIMEOUT_S), attempts=1)
@@ -117,8 +117,9 @@ def throughput_rows() -> list[Row]:
     push, pull = pushed / push_s, pulled / max(pull_s, 1e-9)
     partial = "" if pushed == RECORDS else f" (stopped after {push_s:.0f} s)"
     return [
-        Row(f"server push, {pushed:,} records of {size:.0f} B, batches of {p.MAX_PUSH_BATCH}, "
-            f"{PUSH_IN_FLIGHT} in flight (as the app sends them)" + partial,
+        Row(f"server push, {pushed:,} records of {size:.0f} B, batches of up to "
+            f"{p.MAX_PUSH_BATCH} ({p.MAX_PUSH_BYTES // 1024} KB), {PUSH_IN_FLIGHT} in flight "
+            "(as the app sends them)" + partial,
             f"{push:,.0f} rows/s", f">= {PUSH_BUDGET:,}", push >= PUSH_BUDGET),
         Row("  the same, one batch at a time", f"{one_pushed / one_s:,.0f} rows/s", "", None),
         Row(f"server pull, {pulled:,} records, pages of {p.MAX_PULL_PAGE}",

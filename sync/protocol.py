@@ -230,9 +230,14 @@ CONFLICTS_TABLE: Final = "_conflicts"
 # Rows that freeze once a field has a value: a signed care plan never changes again.
 FROZEN_WHEN: Final = {"care_plan_versions": ("status", "signed")}
 # Fields that name another person, beside a row's own person_id: such a row depends on
-# that person's rows too (a merge names the record folded into the survivor).
-PERSON_REFERENCES: Final = {"person_merges": ("survivor_id", "merged_id")}
+# that person's rows too (a merge names the record folded into the survivor, and the
+# folded record names its survivor).
+PERSON_REFERENCES: Final = {"person_merges": ("survivor_id", "merged_id"),
+                            "people": ("merged_into",)}
 MAX_PUSH_BATCH: Final = 500
+# A push body's size the client keeps under: half the server's default body limit
+# (1 MiB), so rows with signatures or long notes never make a batch the server refuses.
+MAX_PUSH_BYTES: Final = 512 * 1024
 MAX_PULL_PAGE: Final = 2000
 # A device whose clock is further than this from the server's is flagged (never trusted).
 CLOCK_SKEW_WARNING_MS: Final = 10 * 60 * 1000

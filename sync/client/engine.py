@@ -7,12 +7,15 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+import msgspec
+
 from sync import protocol as p
 from sync.client.store_api import LocalSyncStore
 from sync.client.transport import HttpTransport
 
 Progress = Callable[[str, int, int], None]  # stage, done, total-or-0
 PUSH_IN_FLIGHT = 2  # batches on the way to the server at once (see SyncEngine.push)
+_JSON = msgspec.json.Encoder()
 
 
 @dataclass
@@ -54,16 +57,18 @@ class SyncEngine:
         cycle: one the store could not settle waits for the next cycle, never spins."""
         sent: set[str] = set()
         in_flight: deque[tuple[list[p.Change], Future[p.PushResponse]]] = deque()
-        with ThreadPoolExecutor(max_workers=self._in_flight,
-                                thread_name_prefix="sync-push") as pool:
-            try:
-                while self._send_more(pool, in_flight, sent):
-                    _changes, reply = in_flight.popleft()
-                    self._record(reply.result(), report, progress)
-            except BaseException:
-                for _changes, reply in in_flight:
-                    reply.cancel()  # one already sent ends on its own; it is idempotent
-                raise
+        pool = ThreadPoolExecutor(max_workers=self._in_flight, thread_name_prefix="sync-push")
+        try:
+            while self._send_more(pool, in_flight, sent):
+                _changes, reply = in_flight.popleft()
+                self._record(reply.result(), report, progress)
+        except BaseException:
+            # A batch already on its way ends by itself, retries and all; its changes
+            # stay pending and are acknowledged as replays next cycle. Waiting for it
+            # would hold this error back for minutes.
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
 
     def _send_more(self, pool: ThreadPoolExecutor,
                    in_flight: deque[tuple[list[p.Change], Future[p.PushResponse]]],
@@ -71,8 +76,8 @@ class SyncEngine:
         """Fill the pipeline; False once nothing is in flight (the push is over)."""
         while len(in_flight) < self._in_flight:
             # Batches in flight are still pending, at the head of the outbox.
-            changes = self._store.pending_changes(
-                self._batch, skip=sum(len(batch) for batch, _ in in_flight))
+            changes = _within_bytes(self._store.pending_changes(
+                self._batch, skip=sum(len(batch) for batch, _ in in_flight)))
             if not changes or any(c["change_id"] in sent for c in changes):
                 break
             people = set().union(*map(p.people_of, changes))
@@ -122,3 +127,14 @@ class SyncEngine:
                 if ahead is None:
                     return
                 page = ahead.result()
+
+
+def _within_bytes(changes: list[p.Change]) -> list[p.Change]:
+    """The first changes whose JSON stays within MAX_PUSH_BYTES (always at least one):
+    a batch over the server's body limit would be refused whole, every cycle."""
+    size = 0
+    for count, change in enumerate(changes):
+        size += len(_JSON.encode(change)) + 1
+        if size > p.MAX_PUSH_BYTES and count:
+            return changes[:count]
+    return changes

@@ -163,9 +163,11 @@ def test_a_contact_recorded_on_one_laptop_shows_in_the_others_caseload(enrol):
 
 
 def test_a_backlog_pushed_two_batches_at_a_time_arrives_whole_and_in_order(enrol):
-    """Small batches, so a person's rows straddle batch boundaries: the batches that
-    share a person go one after the other, the rest two at a time, and the server takes
-    every row (none refused as belonging to a person it has not seen yet)."""
+    """Small batches, so a person's rows straddle batch boundaries, through the real
+    encrypted outbox (paging past the batches in flight) and a real server: every row
+    arrives, none refused, and the other laptop ends up identical. (This SQLite server
+    takes one write at a time, so it cannot show the ordering rule; the controlled
+    server in tests/sync_client/test_engine_push.py does.)"""
     from app.services.sync import transport_for
     from app.store.sync_store import EncryptedSyncStore
     from sync.client.engine import SyncEngine, SyncReport

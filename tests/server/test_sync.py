@@ -197,3 +197,20 @@ def test_an_edit_typed_before_a_move_still_arrives_after_it(world):
     push(world, stranger, change(theirs))
     [refused] = push(world, custody, change(theirs, fields={"given_name": "X"}))
     assert (refused["status"], refused["code"]) == ("refused", 403)
+
+
+def test_a_key_longer_than_its_column_matches_nothing(world):
+    """PostgreSQL truncates a cast to varchar(n): keys go as text[], or a key of 37
+    characters would find the row named by its first 36."""
+    from sync.server.models import SyncRow
+    from sync.server.services import bulk
+
+    device = world.enrol("Custody North")
+    person = str(uuid.uuid4())
+    push(world, device, change(person))
+    with world.sessions() as session:
+        def found(row_id: str) -> list:
+            return bulk.by_keys(session, SyncRow.__table__, ("row_id",),
+                                ("table_name", "row_id"), [("people", row_id)])
+        assert len(found(person)) == 1
+        assert found(person + "x") == []

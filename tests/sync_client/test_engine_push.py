@@ -6,6 +6,7 @@ order, and a failure leaves every unsettled change waiting for the next cycle.""
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 import uuid
 from typing import Any
@@ -136,6 +137,15 @@ def test_a_merge_waits_for_the_record_it_folds_in():
     assert server.events[:3] == [("sent", 0), ("answered", 0), ("sent", 1)]
 
 
+def test_protocol_names_every_person_a_row_depends_on():
+    survivor, merged = str(uuid.uuid4()), str(uuid.uuid4())
+    assert p.people_of(_change(merged, merged_into=survivor)) == {merged, survivor}
+    assert p.people_of(_change(merged, merged_into=None)) == {merged}
+    assert p.people_of(_change(survivor, "person_merges", survivor_id=survivor,
+                               merged_id=merged)) == {survivor, merged}
+    assert p.people_of(_change(survivor, "contacts", merged_id=merged)) == {survivor}
+
+
 def test_results_are_recorded_in_batch_order_whichever_answers_first():
     let_0_go = threading.Event()
     server = Server(hold={0: let_0_go})
@@ -164,6 +174,44 @@ def test_a_failed_batch_stops_the_push_and_loses_nothing():
         _push(outbox, server)
     # Batch 0 was answered and recorded; batch 1 and everything after it still wait.
     assert list(outbox.pending) == [c["change_id"] for c in changes[3:]]
+
+
+def test_a_batch_stays_under_the_size_the_server_takes():
+    """Rows with signatures or long notes: 500 of them would be a body the server refuses
+    whole (413), every cycle. A row bigger than the limit on its own still goes, alone."""
+    notes = "x" * (100 * 1024)
+    big = [_change(str(uuid.uuid4()), notes=notes) for _ in range(12)]
+    huge = _change(str(uuid.uuid4()), notes="y" * (p.MAX_PUSH_BYTES + 1))
+    server = Server()
+    outbox = Outbox([*big, huge, *_people(2)])
+    _push(outbox, server, batch=p.MAX_PUSH_BATCH)
+    sizes = [sum(len(json.dumps(c)) for c in batch) for batch in server.batches]
+    assert all(size <= p.MAX_PUSH_BYTES for size in sizes[:-2])
+    assert [len(batch) for batch in server.batches] == [5, 5, 2, 1, 2]
+    assert outbox.pending == {}
+
+
+def test_a_failure_is_reported_without_waiting_for_the_other_batch():
+    """The other batch may be deep in its retries (minutes): the worker hears of the
+    failure now, and that batch's changes stay pending for the next cycle."""
+    batch_1_sent, let_1_go = threading.Event(), threading.Event()
+    server = Server(hold={0: batch_1_sent, 1: let_1_go}, fail=0)  # 0 fails once 1 is out
+    changes = _people(6)
+    outbox = Outbox(changes)
+    original = server.push
+
+    def push(changes: list[p.Change]) -> p.PushResponse:
+        if server.batches:
+            batch_1_sent.set()
+        return original(changes)
+
+    server.push = push  # type: ignore[method-assign]
+    with pytest.raises(ServerUnreachable):
+        _push(outbox, server)
+    still_on_its_way = server.in_flight
+    let_1_go.set()
+    assert still_on_its_way == 1
+    assert list(outbox.pending) == [c["change_id"] for c in changes]
 
 
 def test_a_change_the_store_cannot_settle_is_not_sent_again_in_the_same_cycle():

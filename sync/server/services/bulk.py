@@ -17,7 +17,9 @@ from psycopg.rows import namedtuple_row
 from sqlalchemy import (
     ColumnElement,
     Select,
+    String,
     Table,
+    Text,
     bindparam,
     func,
     select,
@@ -122,7 +124,10 @@ def by_keys(session: Session, table: Table, columns: Sequence[str],
 @functools.cache
 def _by_keys_sql(dialect: Dialect, table: Table, columns: tuple[str, ...],
                  key_columns: tuple[str, ...], where: str) -> str:
-    arrays = ", ".join(f"%s::{table.c[k].type.compile(dialect=dialect)}[]"
+    # text[], never varchar(n)[]: that cast truncates, so a key longer than its column
+    # would match a row by its first n characters.
+    arrays = ", ".join("%s::text[]" if isinstance(table.c[k].type, String)
+                       else f"%s::{table.c[k].type.compile(dialect=dialect)}[]"
                        for k in key_columns)
     return (f"SELECT {', '.join(columns)} FROM {table.name} "
             f"WHERE ({', '.join(key_columns)}) IN (SELECT * FROM unnest({arrays}))"
@@ -141,7 +146,9 @@ def where_keys(statement: Select[Any], columns: Sequence[ColumnElement[Any]],
     if not is_postgres(session):
         return statement.where(tuple_(*columns).in_(wanted))
     found = func.unnest(*(bindparam(f"k_{n}", [key[n] for key in wanted],
-                                    type_=postgresql.ARRAY(column.type))
+                                    type_=postgresql.ARRAY(
+                                        Text() if isinstance(column.type, String)
+                                        else column.type))  # text: see _by_keys_sql
                           for n, column in enumerate(columns))
                         ).table_valued(*(f"c{n}" for n in range(len(columns)))
                                        ).render_derived(name="wanted")
