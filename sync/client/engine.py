@@ -11,7 +11,7 @@ import msgspec
 
 from sync import protocol as p
 from sync.client.store_api import LocalSyncStore
-from sync.client.transport import HttpTransport
+from sync.client.transport import HttpTransport, ServerRefused
 
 Progress = Callable[[str, int, int], None]  # stage, done, total-or-0
 PUSH_IN_FLIGHT = 2  # batches on the way to the server at once (see SyncEngine.push)
@@ -60,8 +60,8 @@ class SyncEngine:
         pool = ThreadPoolExecutor(max_workers=self._in_flight, thread_name_prefix="sync-push")
         try:
             while self._send_more(pool, in_flight, sent):
-                _changes, reply = in_flight.popleft()
-                self._record(reply.result(), report, progress)
+                changes, reply = in_flight.popleft()
+                self._record(_answer(changes, reply), report, progress)
         except BaseException:
             # A batch already on its way ends by itself, retries and all; its changes
             # stay pending and are acknowledged as replays next cycle. Waiting for it
@@ -127,6 +127,23 @@ class SyncEngine:
                 if ahead is None:
                     return
                 page = ahead.result()
+
+
+def _answer(changes: list[p.Change], reply: Future[p.PushResponse]) -> p.PushResponse:
+    """The server's answer; for one change too big for the server to take at all (413),
+    an answer that refuses it here, so it waits, kept and shown, instead of stopping
+    every sync after it for good."""
+    try:
+        return reply.result()
+    except ServerRefused as refusal:
+        if refusal.status != 413 or len(changes) != 1:
+            raise
+        size_kb = len(_JSON.encode(changes[0])) // 1024
+        return {"results": [{
+            "change_id": changes[0]["change_id"], "status": "refused", "code": 413,
+            "message": f"too large for the server to take ({size_kb} KB): ask IT to raise "
+                       "the server's body limit",
+            "revision_id": None, "conflicts": 0}], "server_time_ms": 0, "clock_warning": None}
 
 
 def _within_bytes(changes: list[p.Change]) -> list[p.Change]:

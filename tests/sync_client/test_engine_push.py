@@ -15,7 +15,7 @@ import pytest
 
 from sync import protocol as p
 from sync.client.engine import SyncEngine, SyncReport
-from sync.client.transport import ServerUnreachable
+from sync.client.transport import ServerRefused, ServerUnreachable
 
 WAIT_S = 5.0
 
@@ -212,6 +212,29 @@ def test_a_failure_is_reported_without_waiting_for_the_other_batch():
     let_1_go.set()
     assert still_on_its_way == 1
     assert list(outbox.pending) == [c["change_id"] for c in changes]
+
+
+def test_a_change_too_big_for_the_server_is_kept_and_the_rest_still_go():
+    """The server refuses a body over its limit whole (413). A change that is too big on
+    its own would be refused every cycle and stop every sync after it: it is marked
+    refused here, with the reason, and stays on the laptop."""
+    huge = _change(str(uuid.uuid4()), strokes="z" * (p.MAX_PUSH_BYTES + 1))
+    rest = _people(3)
+
+    class Limited(Server):
+        def push(self, changes: list[p.Change]) -> p.PushResponse:
+            if any(c is huge for c in changes):
+                raise ServerRefused(413, {"error": "body_too_large",
+                                          "message": "request body is larger than 1048576"})
+            return super().push(changes)
+
+    outbox = Outbox([*_people(2), huge, *rest])
+    report = _push(outbox, Limited())
+    assert report.pushed == 5
+    [refusal] = report.refused
+    assert refusal.startswith(huge["change_id"][:8]) and "too large" in refusal
+    assert outbox.pending == {}  # recorded: the real store keeps it, marked refused
+    assert huge["change_id"] in outbox.recorded[1]
 
 
 def test_a_change_the_store_cannot_settle_is_not_sent_again_in_the_same_cycle():
