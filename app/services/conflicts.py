@@ -16,6 +16,7 @@ from app.store.device import DbSession
 from app.store.people_repo import PeopleRepository
 from app.store.person_models import AssessmentValue
 from app.store.sync_models import SyncConflict
+from app.store.sync_store import EncryptedSyncStore
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,40 @@ def list_conflicts(*, session: WorkerSession, person_id: str | None = None) -> l
                 decode(current) if current is not None else None,
                 decode(json.loads(c.other_value)),
                 repo.writer_name(c), c.other_device, _when(c.other_hlc), is_assessment))
+        return views
+
+
+@dataclass(frozen=True)
+class RefusedView:
+    """A change the server would not take: kept on this laptop, never dropped."""
+
+    person_name: str
+    what: str  # the kind of record, in words
+    reason: str  # the server's reason, in its words, with its status code
+    written: str  # when, by this laptop's clock
+
+
+# What a synced table holds, in a worker's words.
+_RECORDS = {"people": "personal details", "person_aliases": "alias", "consents": "consent",
+            "assessment_values": "assessment answer", "assessment_history": "assessment history",
+            "section_confirmations": "assessment section check", "contacts": "contact",
+            "care_plan_versions": "care plan", "care_plan_signatures": "care plan signature",
+            "person_merges": "merge of two records", "_conflicts": "conflict decision"}
+
+
+def list_refused(*, session: WorkerSession) -> list[RefusedView]:
+    refused = EncryptedSyncStore(session.open_store).refused()
+    with session.transaction() as db:
+        people = PeopleRepository(db)
+        views = []
+        for change in refused:
+            code, _, message = change.reason.partition(": ")
+            name = (people.get(change.person_id).name.display()
+                    if people.exists(change.person_id) else "someone no longer on this laptop")
+            what = _RECORDS.get(change.table_name, change.table_name.replace("_", " "))
+            views.append(RefusedView(name, what,
+                                     f"{message or code} (code {code})" if message else code,
+                                     _when(change.hlc)))
         return views
 
 

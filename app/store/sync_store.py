@@ -82,6 +82,15 @@ class EncryptedSyncStore:
             db.merge(SyncState(key="last_pull_at", value=utc_now()))
             return len(page["rows"])
 
+    def refused(self) -> list[RefusedChange]:
+        """Changes the server would not take, oldest first: kept here with its reason."""
+        with self._store.transaction() as db:
+            return [RefusedChange(entry.change_id, entry.table_name,
+                                  json.loads(entry.payload)["person_id"], entry.error or "",
+                                  entry.hlc)
+                    for entry in db.scalars(select(OutboxEntry).where(
+                        OutboxEntry.state == "refused").order_by(OutboxEntry.seq))]
+
     # ---- what the status bar shows ----------------------------------------------------
     def counts(self) -> dict[str, int]:
         with self._store.transaction() as db:
@@ -93,6 +102,15 @@ class EncryptedSyncStore:
                 "conflicts": count(select(SyncConflict).where(
                     SyncConflict.resolved_at.is_(None))),
             }
+
+
+@dataclass(frozen=True)
+class RefusedChange:
+    change_id: str
+    table_name: str
+    person_id: str
+    reason: str  # "<status>: <the server's message>"
+    hlc: str  # when it was written, by the laptop's clock
 
 
 def _change(entry: OutboxEntry) -> p.Change:

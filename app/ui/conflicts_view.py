@@ -1,8 +1,9 @@
-"""Conflicts: both values side by side with who and when; keep one, the other, or combine."""
+"""Conflicts: both values side by side with who and when; keep one, the other, or combine.
+And the changes the server would not take, with its reason."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QGroupBox,
@@ -15,7 +16,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.conflicts import ConflictView, list_conflicts, resolve_conflict
+from app.services.conflicts import (
+    ConflictView,
+    RefusedView,
+    list_conflicts,
+    list_refused,
+    resolve_conflict,
+)
 from app.services.session import WorkerSession
 
 
@@ -64,13 +71,14 @@ class _ConflictCard(QGroupBox):
 
 
 class ConflictsDialog(QDialog):
-    """Lists every open conflict on this laptop; a decision syncs to everyone."""
+    """Lists what the server would not take, and every open conflict on this laptop;
+    a decision on a conflict syncs to everyone."""
 
     changed = Signal()
 
     def __init__(self, *, session: WorkerSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("InsideOut — conflicts to resolve")
+        self.setWindowTitle("InsideOut — conflicts and sync problems")
         self._session = session
         self._body = QVBoxLayout()
         holder = QWidget()
@@ -78,14 +86,16 @@ class ConflictsDialog(QDialog):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(holder)
-        intro = QLabel("Two workers changed the same thing differently while offline. Nothing "
-                       "was lost: choose what the record should say. Your choice reaches every "
-                       "laptop at the next sync.")
+        intro = QLabel("A conflict: two workers changed the same thing differently while "
+                       "offline. Nothing was lost: choose what the record should say; your "
+                       "choice reaches every laptop at the next sync. Anything the server "
+                       "would not take is listed first, with its reason.")
         intro.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(scroll)
         self.cards: list[_ConflictCard] = []
+        self.refused: list[QLabel] = []
         self.refresh()
         self.resize(720, 520)
 
@@ -98,10 +108,13 @@ class ConflictsDialog(QDialog):
             item = self._body.takeAt(0)
             if item.widget() is not None:
                 item.widget().deleteLater()
+        self.refused = _refused_lines(list_refused(session=self._session))
+        for line in self.refused:
+            self._body.addWidget(line)
         for card in self.cards:
             card.decided.connect(self._decided)
             self._body.addWidget(card)
-        if not self.cards:
+        if not self.cards and not self.refused:
             done = QLabel("No conflicts. Everything agrees.")
             done.setObjectName("emptyState")
             self._body.addWidget(done)
@@ -110,3 +123,22 @@ class ConflictsDialog(QDialog):
     def _decided(self) -> None:
         self.refresh()
         self.changed.emit()
+
+
+def _refused_lines(refused: list[RefusedView]) -> list[QLabel]:
+    """A heading and a line per change the server would not take: the worker sees what,
+    whose and why; the change stays on this laptop."""
+    if not refused:
+        return []
+    heading = QLabel(f"<b>Not accepted by the server ({len(refused)})</b> — kept on this "
+                     "laptop, nothing is lost. If the reason is not clear, tell IT.")
+    lines = [heading]
+    for item in refused:
+        line = QLabel(f"{item.person_name} — {item.what}, written {item.written}: "
+                      f"{item.reason}")
+        line.setTextFormat(Qt.TextFormat.PlainText)  # the server's words, shown as they are
+        line.setObjectName("refusedChange")
+        lines.append(line)
+    for label in lines:
+        label.setWordWrap(True)
+    return lines

@@ -124,7 +124,7 @@ def describe(session: WorkerSession, clock_warning: str | None = None) -> str:
     if status.conflicts:
         parts.append(f"{status.conflicts} conflict(s) to resolve")
     if status.refused:
-        parts.append(f"{status.refused} refused — see Tools > Sync problems")
+        parts.append(f"{status.refused} refused — see Tools > Conflicts and sync problems")
     if clock_warning:
         parts.append("clock is wrong")
     return " · ".join(parts)

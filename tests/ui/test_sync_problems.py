@@ -1,0 +1,42 @@
+"""Tools > Conflicts and sync problems lists the changes the server would not take: whose,
+what, when and why; they stay on the laptop. The status bar sends the worker there."""
+
+from __future__ import annotations
+
+from app.services import people
+from app.services.views import PersonInput
+from app.store.sync_store import EncryptedSyncStore
+from app.ui.conflicts_view import ConflictsDialog
+
+REASON = "too large for the server to take (1100 KB): ask IT to raise the server's body limit"
+
+
+def _refuse_one(session) -> str:
+    store = EncryptedSyncStore(session.open_store)
+    [change, *_] = store.pending_changes(10)
+    store.record_results([{"change_id": change["change_id"], "status": "refused",
+                           "code": 413, "message": REASON, "revision_id": None,
+                           "conflicts": 0}])
+    return change["change_id"]
+
+
+def test_a_refused_change_is_listed_with_whose_it_is_and_why(qtbot, signed_in):
+    people.create_person(session=signed_in, person=PersonInput(
+        given_name="Lee", family_name="Walker", date_of_birth="02/03/1990", sex="1"))
+    _refuse_one(signed_in)
+    dialog = ConflictsDialog(session=signed_in)
+    qtbot.addWidget(dialog)
+    heading, line = (label.text() for label in dialog.refused)
+    assert "Not accepted by the server (1)" in heading and "nothing is lost" in heading
+    assert line.startswith("WALKER, Lee — personal details, written ")
+    assert REASON in line and "(code 413)" in line
+    assert EncryptedSyncStore(signed_in.open_store).counts()["refused"] == 1  # still kept
+
+
+def test_nothing_refused_and_no_conflicts_says_so(qtbot, signed_in):
+    from PySide6.QtWidgets import QLabel
+
+    dialog = ConflictsDialog(session=signed_in)
+    qtbot.addWidget(dialog)
+    assert dialog.refused == []
+    assert dialog.findChild(QLabel, "emptyState").text() == "No conflicts. Everything agrees."
