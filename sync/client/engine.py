@@ -53,8 +53,8 @@ class SyncEngine:
         a person are never in flight together: a person's rows must arrive in the order
         they were written (the person before their assessment, an edit before the edit
         based on it, a merge after the record it folds in: protocol.people_of). Results
-        are recorded in batch order. A change is sent once per
-        cycle: one the store could not settle waits for the next cycle, never spins."""
+        are recorded in batch order. A change is sent once per cycle: one the store could
+        not settle waits for the next cycle, never spins."""
         sent: set[str] = set()
         in_flight: deque[tuple[list[p.Change], Future[p.PushResponse]]] = deque()
         pool = ThreadPoolExecutor(max_workers=self._in_flight, thread_name_prefix="sync-push")
