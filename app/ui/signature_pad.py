@@ -33,6 +33,12 @@ from PySide6.QtWidgets import (
 from app.services.careplan import SignatureInput
 
 ASPECT = 3.0
+# A pointer reports many points per pixel moved, and a scribble goes on as long as the
+# hand does. Points closer than this add nothing a printed signature shows; past the
+# cap (about 100 KB as synced, many times the ink of any signature) the pad stops
+# taking ink, so no signature can grow beyond what the server takes in one change.
+MIN_STEP_PX = 1.5
+MAX_POINTS = 6_000
 
 
 class SignaturePad(QWidget):
@@ -46,6 +52,7 @@ class SignaturePad(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
         self.setCursor(Qt.CursorShape.CrossCursor)
         self._strokes: list[list[QPointF]] = []
+        self._points = 0
         self._drawing = False
 
     def hasHeightForWidth(self) -> bool:  # Qt's name
@@ -66,6 +73,7 @@ class SignaturePad(QWidget):
 
     def clear(self) -> None:
         self._strokes.clear()
+        self._points = 0
         self.update()
         self.changed.emit()
 
@@ -79,13 +87,21 @@ class SignaturePad(QWidget):
 
     # ---- input: mouse, pen and touch all end up here ----------------------------------
     def _begin(self, point: QPointF) -> None:
+        if self._points >= MAX_POINTS:
+            return
         self._drawing = True
         self._strokes.append([point])
+        self._points += 1
 
     def _extend(self, point: QPointF) -> None:
-        if self._drawing and self._strokes:
-            self._strokes[-1].append(point)
-            self.update()
+        if not (self._drawing and self._strokes) or self._points >= MAX_POINTS:
+            return
+        stroke = self._strokes[-1]
+        if (point - stroke[-1]).manhattanLength() < MIN_STEP_PX:
+            return
+        stroke.append(point)
+        self._points += 1
+        self.update()
 
     def _end(self) -> None:
         if self._drawing:

@@ -1,7 +1,7 @@
 """The pad takes mouse, pen (tablet) and touch strokes, and the capture box knows declined."""
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QPointingDevice, QTabletEvent
+from PySide6.QtGui import QMouseEvent, QPointingDevice, QTabletEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -73,3 +73,37 @@ def test_declining_disables_the_pad_and_asks_why(qtbot):
     value = capture.value()
     assert (value.kind, value.strokes, value.signer_name) == ("declined", (), "Darren Smith")
     assert value.reason == "Wants to read it with his solicitor first"
+
+
+def _move(pad, x, y):
+    QApplication.sendEvent(pad, QMouseEvent(
+        QEvent.Type.MouseMove, QPointF(x, y), QPointF(x, y), Qt.MouseButton.NoButton,
+        Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+
+
+def test_a_trembling_pen_adds_no_points_the_print_would_not_show(qtbot):
+    pad = _pad(qtbot)
+    qtbot.mousePress(pad, Qt.MouseButton.LeftButton, pos=QPoint(100, 80))
+    for n in range(500):  # a hand resting on the pad, jittering under a pixel
+        _move(pad, 100 + (n % 2) * 0.5, 80 + (n % 3) * 0.4)
+    _move(pad, 140, 90)
+    qtbot.mouseRelease(pad, Qt.MouseButton.LeftButton, pos=QPoint(140, 90))
+    assert len(pad.strokes()[0]) == 2
+
+
+def test_a_scribble_that_goes_on_and_on_stays_small_enough_to_sync(qtbot):
+    """Without a cap, a minute of scribbling was a megabyte: one change the server
+    would not take. The pad stops taking ink long before."""
+    import json
+
+    from app.ui.signature_pad import MAX_POINTS
+
+    pad = _pad(qtbot)
+    qtbot.mousePress(pad, Qt.MouseButton.LeftButton, pos=QPoint(10, 10))
+    for n in range(MAX_POINTS + 2_000):
+        _move(pad, 10 + (n % 230) * 2, 10 + (n // 230 % 70) * 2)
+    qtbot.mouseRelease(pad, Qt.MouseButton.LeftButton, pos=QPoint(10, 10))
+    strokes = pad.strokes()
+    assert sum(len(s) for s in strokes) == MAX_POINTS
+    synced = json.dumps([[[round(x, 4), round(y, 4)] for x, y in s] for s in strokes])
+    assert len(synced) < 128 * 1024
