@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated, TypeVar
 
 from argon2 import PasswordHasher
@@ -24,7 +25,8 @@ _session_header = APIKeyHeader(
 )
 
 
-def _session(request: Request) -> Iterator[Session]:
+@contextmanager
+def _transaction(request: Request) -> Iterator[Session]:
     """One transaction per request, committed before the response is sent."""
     session: Session = request.app.state.sessions()
     try:
@@ -39,6 +41,11 @@ def _session(request: Request) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def _session(request: Request) -> Iterator[Session]:
+    with _transaction(request) as session:
+        yield session
 
 
 # scope="function": the commit happens when the endpoint returns, before the response
@@ -75,17 +82,9 @@ def as_device(request: Request, credentials: HTTPAuthorizationCredentials | None
     `Db` and `DeviceCaller` do, in one thread. Sync's endpoints take every device's every
     cycle; as dependencies, the session and the caller cost a request four trips through
     the thread pool (open, caller, endpoint, close) and a third of its CPU time."""
-    session: Session = request.app.state.sessions()
-    try:
-        result = work(session, auth.device_for_token(
+    with _transaction(request) as session:
+        return work(session, auth.device_for_token(
             session, credentials and credentials.credentials))
-        session.commit()
-        return result
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 def _sign_in_caller(
