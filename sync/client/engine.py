@@ -18,6 +18,15 @@ PUSH_IN_FLIGHT = 2  # batches on the way to the server at once (see SyncEngine.p
 _JSON = msgspec.json.Encoder()
 
 
+@dataclass(frozen=True)
+class _InFlight:
+    """A batch on its way: its changes, every person they depend on, the reply to come."""
+
+    changes: list[p.Change]
+    people: set[str]
+    reply: Future[p.PushResponse]
+
+
 @dataclass
 class SyncReport:
     pushed: int = 0
@@ -56,12 +65,12 @@ class SyncEngine:
         are recorded in batch order. A change is sent once per cycle: one the store could
         not settle waits for the next cycle, never spins."""
         sent: set[str] = set()
-        in_flight: deque[tuple[list[p.Change], Future[p.PushResponse]]] = deque()
+        in_flight: deque[_InFlight] = deque()
         pool = ThreadPoolExecutor(max_workers=self._in_flight, thread_name_prefix="sync-push")
         try:
             while self._send_more(pool, in_flight, sent):
-                changes, reply = in_flight.popleft()
-                self._record(_answer(changes, reply), report, progress)
+                batch = in_flight.popleft()
+                self._record(_answer(batch.changes, batch.reply), report, progress)
         except BaseException:
             # A batch already on its way ends by itself, retries and all; its changes
             # stay pending and are acknowledged as replays next cycle. Waiting for it
@@ -70,21 +79,21 @@ class SyncEngine:
             raise
         pool.shutdown()
 
-    def _send_more(self, pool: ThreadPoolExecutor,
-                   in_flight: deque[tuple[list[p.Change], Future[p.PushResponse]]],
+    def _send_more(self, pool: ThreadPoolExecutor, in_flight: deque[_InFlight],
                    sent: set[str]) -> bool:
         """Fill the pipeline; False once nothing is in flight (the push is over)."""
         while len(in_flight) < self._in_flight:
             # Batches in flight are still pending, at the head of the outbox.
             changes = _within_bytes(self._store.pending_changes(
-                self._batch, skip=sum(len(batch) for batch, _ in in_flight)))
+                self._batch, skip=sum(len(batch.changes) for batch in in_flight)))
             if not changes or any(c["change_id"] in sent for c in changes):
                 break
             people = set().union(*map(p.people_of, changes))
-            if any(people & p.people_of(c) for batch, _ in in_flight for c in batch):
+            if any(people & batch.people for batch in in_flight):
                 break  # the earlier batch must land first
             sent.update(c["change_id"] for c in changes)
-            in_flight.append((changes, pool.submit(self._transport.push, changes)))
+            in_flight.append(_InFlight(changes, people,
+                                       pool.submit(self._transport.push, changes)))
         return bool(in_flight)
 
     def _record(self, reply: p.PushResponse, report: SyncReport,
