@@ -27,6 +27,16 @@ def snapshot(session):
     return out
 
 
+def _lee_on_two_laptops(enrol):
+    """Two laptops of one team, both holding Lee Walker (created on the first)."""
+    a, b = enrol("ann", "Custody North"), enrol("cal", "Custody North")
+    lee = people.create_person(session=a.session, person=PersonInput(
+        given_name="Lee", family_name="Walker"))
+    sync_now(session=a.session)
+    sync_now(session=b.session)
+    return a, b, lee
+
+
 def test_offline_edits_on_three_laptops_converge_with_conflicts_everywhere(enrol):
     a, b = enrol("ann", "Custody North"), enrol("cal", "Custody North")
     c = enrol("ann", "Custody North")
@@ -82,11 +92,7 @@ def test_offline_edits_on_three_laptops_converge_with_conflicts_everywhere(enrol
 
 
 def test_every_value_written_is_current_or_in_history(enrol):
-    a, b = enrol("ann", "Custody North"), enrol("cal", "Custody North")
-    lee = people.create_person(session=a.session, person=PersonInput(
-        given_name="Lee", family_name="Walker"))
-    sync_now(session=a.session)
-    sync_now(session=b.session)
+    a, b, lee = _lee_on_two_laptops(enrol)
     written = []
     for n, laptop in enumerate((a, b, a, b)):
         note = f"note {n} from {laptop.session.worker.username}"
@@ -131,11 +137,7 @@ def test_a_nickname_added_on_one_laptop_is_searchable_on_the_other(enrol):
     still rebuild that person's search entry, and answers alone must not lose it."""
     from app.services.caseload import search_people
 
-    a, b = enrol("ann", "Custody North"), enrol("cal", "Custody North")
-    typed = PersonInput(given_name="Lee", family_name="Walker")
-    lee = people.create_person(session=a.session, person=typed)
-    sync_now(session=a.session)
-    sync_now(session=b.session)
+    a, b, lee = _lee_on_two_laptops(enrol)
     people.update_person(session=a.session, person_id=lee.id, person=PersonInput(
         given_name="Lee", family_name="Walker", aliases=(("Zebedee", "nickname"),)))
     assessment.save_section(session=a.session, person_id=lee.id, section="housing",
@@ -148,11 +150,7 @@ def test_a_nickname_added_on_one_laptop_is_searchable_on_the_other(enrol):
 
 def test_a_contact_recorded_on_one_laptop_shows_in_the_others_caseload(enrol):
     """A page holding only a contact row must still refresh the caseload's last contact."""
-    a, b = enrol("ann", "Custody North"), enrol("cal", "Custody North")
-    lee = people.create_person(session=a.session, person=PersonInput(
-        given_name="Lee", family_name="Walker"))
-    sync_now(session=a.session)
-    sync_now(session=b.session)
+    a, b, lee = _lee_on_two_laptops(enrol)
     [before] = caseload(session=b.session)
     assert before.last_contact == ""
     assessment.record_contact(session=a.session, person_id=lee.id, setting="custody")
