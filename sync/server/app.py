@@ -23,6 +23,7 @@ from sync.server.api import (
 )
 from sync.server.api.limits import BodySizeLimit, RequestsInFlight
 from sync.server.api.schemas import COMMON_RESPONSES
+from sync.server.services.feed_cache import FeedCache
 from sync.server.settings import Settings
 
 
@@ -51,6 +52,7 @@ def create_app(
     app.state.sessions = sessions
     app.state.master_key = master_key or crypto.load_master_key(settings, create=False)
     app.state.hasher = crypto.password_hasher(settings)
+    app.state.feed_cache = FeedCache()  # per process: each worker keeps its own
     errors.install(app)
     for module in (
         routes_health,

@@ -53,7 +53,8 @@ async def pull(request: Request, credentials: BearerToken,
     as `scope_seen` the last `scope_version` this device saved with a page: a page sent
     but never applied (lost reply, crash) is then looked at again, not skipped."""
     # as_device commits the scope version this page records before the reply goes out.
+    cache = request.app.state.feed_cache
     body = await run_in_threadpool(
-        as_device, request, credentials, lambda session, device: sync_pull.as_json(
-            sync_pull.pull(session, device, cursor, limit, check_scope, scope_seen)))
+        as_device, request, credentials, lambda session, device: sync_pull.pull(
+            session, device, cursor, limit, check_scope, scope_seen, cache).as_json())
     return Response(body, media_type="application/json")
