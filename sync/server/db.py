@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, exc, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,8 +25,8 @@ def make_engine(url: str) -> Engine:
         return _sqlite_engine(url)
     # 32 connections at most per process: more than the app's request threads (see
     # app.REQUEST_THREADS), and two processes stay within PostgreSQL's default 100.
-    engine = create_engine(url, pool_pre_ping=True, pool_size=16, max_overflow=16,
-                           pool_timeout=10)
+    engine = create_engine(url, pool_size=16, max_overflow=16, pool_timeout=10)
+    _ping_after_idle(engine)
 
     @event.listens_for(engine, "connect")
     def _binary_lists(dbapi_conn: Any, _record: Any) -> None:
@@ -37,6 +38,33 @@ def make_engine(url: str) -> Engine:
         dbapi_conn.adapters.register_dumper(list, ListBinaryDumper)
 
     return engine
+
+
+# A pooled connection unused for this long is tried before it is handed out.
+IDLE_BEFORE_PING_S = 10.0
+
+
+def _ping_after_idle(engine: Engine) -> None:
+    """Try a connection before use only if it sat idle: one that has, may have been cut
+    (a database restart, a firewall's idle timeout) and is replaced unseen. Trying every
+    connection (pool_pre_ping) cost each request a round trip, a tenth of a small sync
+    request's time. One cut while busy fails one request with a 500, which laptops
+    retry; SQLAlchemy then drops every connection older than the failure."""
+
+    @event.listens_for(engine, "checkin")
+    def _idle_from_now(_dbapi_conn: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < IDLE_BEFORE_PING_S:
+            return  # new, or in use a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error as error:
+            # The pool discards this connection and checks out another (or a new one).
+            raise exc.DisconnectionError(f"a pooled connection was cut: {error}") from error
 
 
 def _sqlite_engine(url: str) -> Engine:
