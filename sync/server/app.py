@@ -64,6 +64,7 @@ def create_app(
         routes_certs,  # issue 6: device signing certificates from the organisation CA
     ):
         app.include_router(module.router, prefix=p.API_PREFIX, responses=COMMON_RESPONSES)
+    routes_sync.install(app)  # push and pull as plain routes, in front (see there why)
     # Inside the body limit, which reads the whole body first: a slow upload waits
     # outside the gate instead of keeping a place in it.
     app.add_middleware(RequestsInFlight, limit=REQUESTS_IN_FLIGHT)

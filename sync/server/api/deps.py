@@ -72,19 +72,17 @@ def _device_caller(
 
 
 DeviceCaller = Annotated[auth.Caller, Depends(_device_caller)]
-# The bearer credentials alone, read in the event loop: for endpoints that use `as_device`.
+# The bearer credentials alone: for describing endpoints that use `as_device`.
 BearerToken = Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
 
 
-def as_device(request: Request, credentials: HTTPAuthorizationCredentials | None,
-              work: Callable[[Session, Device], T]) -> T:
+def as_device(request: Request, token: str | None, work: Callable[[Session, Device], T]) -> T:
     """Who is calling, then `work`, in one transaction committed before it returns: what
     `Db` and `DeviceCaller` do, in one thread. Sync's endpoints take every device's every
     cycle; as dependencies, the session and the caller cost a request four trips through
     the thread pool (open, caller, endpoint, close) and a third of its CPU time."""
     with _transaction(request) as session:
-        return work(session, auth.device_for_token(
-            session, credentials and credentials.credentials))
+        return work(session, auth.device_for_token(session, token))
 
 
 def _sign_in_caller(
