@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -94,3 +94,21 @@ def test_unknown_token_is_401_not_revoked(world):
     reply = world.client.get(f"{API}/people", headers={"Authorization": "Bearer nope"})
     assert reply.status_code == 401
     assert reply.json()["error"] == p.ERR_UNAUTHENTICATED
+
+
+def test_a_sync_records_last_contact_at_most_once_a_minute(world, db):
+    device = world.enrol("Custody North")
+    pull = f"{API}{p.SYNC_PULL_PATH}"
+
+    def last_seen_after_a_pull(was: datetime | None) -> datetime | None:
+        with world.sessions.begin() as s:
+            s.get(Device, device.id).last_seen_at = was
+        assert world.client.get(pull, headers=device.headers()).status_code == 200
+        db.expire_all()
+        return db.get(Device, device.id).last_seen_at
+
+    assert utcnow() - last_seen_after_a_pull(None) < timedelta(seconds=10)
+    moments_ago = utcnow() - timedelta(seconds=30)
+    assert last_seen_after_a_pull(moments_ago) == moments_ago  # no write on every request
+    assert utcnow() - last_seen_after_a_pull(utcnow() - timedelta(hours=2)) < timedelta(
+        seconds=10)

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from sync import protocol as p
 from sync.server.errors import Refused
-from sync.server.models import Device
 from sync.server.services import auth
 from sync.server.settings import Settings
 
@@ -76,13 +75,14 @@ DeviceCaller = Annotated[auth.Caller, Depends(_device_caller)]
 BearerToken = Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
 
 
-def as_device(request: Request, token: str | None, work: Callable[[Session, Device], T]) -> T:
+def as_device(request: Request, token: str | None,
+              work: Callable[[Session, auth.SyncDevice], T]) -> T:
     """Who is calling, then `work`, in one transaction committed before it returns: what
     `Db` and `DeviceCaller` do, in one thread. Sync's endpoints take every device's every
     cycle; as dependencies, the session and the caller cost a request four trips through
     the thread pool (open, caller, endpoint, close) and a third of its CPU time."""
     with _transaction(request) as session:
-        return work(session, auth.device_for_token(session, token))
+        return work(session, auth.sync_device(session, token))
 
 
 def _sign_in_caller(

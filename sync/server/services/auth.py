@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from argon2 import PasswordHasher
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from sync import protocol as p
 from sync.server import crypto
 from sync.server.errors import Refused, device_revoked, unauthenticated
 from sync.server.models import Device, Worker, WorkerSession, utcnow
-from sync.server.services import audit, counts
+from sync.server.services import audit, bulk, counts
 
 # Writing last_seen_at on every request would turn each read into a write.
 _LAST_SEEN_GRANULARITY = timedelta(minutes=1)
@@ -44,6 +44,44 @@ def device_for_token(session: Session, token: str | None) -> Device:
     if not token:
         raise unauthenticated()
     return _usable(session.scalar(_BY_TOKEN, {"token_hash": crypto.token_hash(token)}))
+
+
+@dataclass
+class SyncDevice:
+    """What a sync request needs of the calling device. Read without the ORM: the lookup
+    starts every device's every request, and as a mapped object it was a sixth of the
+    server's time under load (100 devices at once)."""
+
+    id: str
+    team_id: str
+    scope_seen: int | None  # see Device.scope_seen
+
+
+_SYNC_COLUMNS = ("id", "team_id", "scope_seen", "revoked_at", "last_seen_at")
+
+
+def sync_device(session: Session, token: str | None) -> SyncDevice:
+    """`device_for_token` for the sync endpoints: the same refusals, the same last-seen."""
+    if not token:
+        raise unauthenticated()
+    found = bulk.by_keys(session, Device.__table__, _SYNC_COLUMNS, ("token_hash",),
+                         [(crypto.token_hash(token),)])
+    if not found:
+        raise unauthenticated()
+    device = found[0]
+    if device.revoked_at is not None:
+        raise device_revoked()
+    now, seen = utcnow(), device.last_seen_at
+    if seen is not None and seen.tzinfo is None:  # read raw on PostgreSQL: naive UTC
+        seen = seen.replace(tzinfo=UTC)
+    if seen is None or now - seen > _LAST_SEEN_GRANULARITY:
+        session.execute(update(Device).where(Device.id == device.id).values(last_seen_at=now))
+    return SyncDevice(device.id, device.team_id, device.scope_seen)
+
+
+def record_scope_seen(session: Session, device: SyncDevice | Device, version: int) -> None:
+    session.execute(update(Device).where(Device.id == device.id).values(scope_seen=version))
+    device.scope_seen = version
 
 
 def caller_for_sign_in(session: Session, token: str | None) -> Caller:

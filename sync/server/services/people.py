@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, and_, exists, or_, select, update
 from sqlalchemy.orm import Session
@@ -28,6 +28,9 @@ from sync.server.models import (
 )
 from sync.server.models.sync import SCOPE_COUNTER
 from sync.server.services import audit
+
+if TYPE_CHECKING:
+    from sync.server.services.auth import SyncDevice
 from sync.server.services.auth import Caller
 
 CLINICAL_ROLES = ("worker", "team_lead")
@@ -50,7 +53,7 @@ def _consented(agency: str) -> Select[tuple[bool]]:
     )
 
 
-def device_scope(device: Device) -> Select[tuple[Person]]:
+def device_scope(device: Device | SyncDevice) -> Select[tuple[Person]]:
     """What a device may hold: the sync issue's pull uses this same rule."""
     return scope_of(device.team_id, device.id)
 

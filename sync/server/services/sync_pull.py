@@ -12,10 +12,11 @@ from sqlalchemy import bindparam, literal, select, true
 from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
 from sqlalchemy.orm import Session
 
-from sync.server.models import Device, Person, ScopeChange, SyncCounter, SyncRow, Team
+from sync.server.models import Person, ScopeChange, SyncCounter, SyncRow, Team
 from sync.server.models.sync import FEED_COUNTER, SCOPE_COUNTER
-from sync.server.services import bulk
+from sync.server.services import auth, bulk
 from sync.server.services import people as access
+from sync.server.services.auth import SyncDevice
 from sync.server.services.bulk import is_postgres
 from sync.server.services.feed_cache import FeedCache
 
@@ -49,7 +50,7 @@ class Page:
                 f'"scope_version":{json.dumps(self.scope_version)}}}')
 
 
-def pull(session: Session, device: Device, cursor: int, limit: int,
+def pull(session: Session, device: SyncDevice, cursor: int, limit: int,
          check_scope: bool = True, scope_seen: int | None = None,
          cache: FeedCache | None = None) -> Page:
     """`scope_seen`: the scope version the device saved with the last page it applied
@@ -64,7 +65,7 @@ def pull(session: Session, device: Device, cursor: int, limit: int,
                  cache or FeedCache(0), _FULL)
 
 
-def _pull(session: Session, device: Device, cursor: int, limit: int, check_scope: bool,
+def _pull(session: Session, device: SyncDevice, cursor: int, limit: int, check_scope: bool,
           scope_seen: int | None, cache: FeedCache, columns: tuple[str, ...]) -> Page:
     # Scope changes (a fetch, a team move) are looked for on a cycle's first page only,
     # and only if one happened anywhere since this device last looked: they are rare.
@@ -86,7 +87,7 @@ def _pull(session: Session, device: Device, cursor: int, limit: int, check_scope
         came, evicted = _scope_changes(session, device, min(seen or 0, version), version)
         rows = _backfill(session, cursor, came, columns) + rows
     if version is not None and device.scope_seen != version:
-        device.scope_seen = version  # what was sent (the push rule reads it)
+        auth.record_scope_seen(session, device, version)  # what was sent (push reads it)
     rows = _parents_first(session, rows, columns)
     texts, held = _texts(session, cache, rows, full=columns == _FULL)
     cache.note_page(device.id, held, len(rows))
@@ -139,7 +140,7 @@ def _row_json(row: Any) -> str:
             f'"fields":{row.fields_json}}}')
 
 
-def _page(session: Session, device: Device, cursor: int, limit: int,
+def _page(session: Session, device: SyncDevice, cursor: int, limit: int,
           columns: tuple[str, ...]) -> tuple[int, list[Any]]:
     """The committed counter and the rows up to it, read as ONE snapshot.
 
@@ -205,7 +206,7 @@ def _page_query(columns: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
     return str(compiled), dict(compiled.params)
 
 
-def _scope_changes(session: Session, device: Device, seen: int,
+def _scope_changes(session: Session, device: SyncDevice, seen: int,
                    version: int) -> tuple[set[str], list[str]]:
     """(people who came into this device's scope, people who left it) by the scope
     changes after `seen` up to `version`, judged by the scope as it is now: a person

@@ -23,11 +23,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from sync import protocol as p
-from sync.server.models import Device, Person, SyncChange, SyncRevision
+from sync.server.models import Person, SyncChange, SyncRevision
 from sync.server.models.base import utcnow
 from sync.server.services import bulk, canonical
 from sync.server.services import sync_batch as batch
 from sync.server.services import sync_registry as registry
+from sync.server.services.auth import SyncDevice
 from sync.server.services.sync_merge import merge
 
 
@@ -50,7 +51,7 @@ class _Plan:
     linkage: dict[str, str] = field(default_factory=dict)  # person id -> key held now
 
 
-def push(session: Session, device: Device, changes: list[p.Change]) -> p.PushResponse:
+def push(session: Session, device: SyncDevice, changes: list[p.Change]) -> p.PushResponse:
     results: list[p.ChangeResult | None] = [None] * len(changes)
     for i, change in enumerate(changes):
         if not canonical.hash_matches(change):
@@ -67,7 +68,7 @@ def push(session: Session, device: Device, changes: list[p.Change]) -> p.PushRes
             "clock_warning": _clock_warning(changes)}
 
 
-def _decide(session: Session, device: Device, live: list[tuple[int, p.Change]],
+def _decide(session: Session, device: SyncDevice, live: list[tuple[int, p.Change]],
             results: list[p.ChangeResult | None], plan: _Plan) -> None:
     seen = batch.ledger(session, [c["change_id"] for _, c in live])
     received = utcnow()
@@ -106,7 +107,7 @@ def _replay(change: p.Change, stored_hash: str, stored: p.ChangeResult) -> p.Cha
     return {**stored, "status": "duplicate"}
 
 
-def _scope(device: Device, change: p.Change, known: set[str], allowed: set[str],
+def _scope(device: SyncDevice, change: p.Change, known: set[str], allowed: set[str],
            plan: _Plan) -> p.ChangeResult | None:
     person_id = change["person_id"]
     if person_id in known:
@@ -125,7 +126,7 @@ def _scope(device: Device, change: p.Change, known: set[str], allowed: set[str],
     return None
 
 
-def _apply(device: Device, change: p.Change, current: dict[batch.Key, Any],
+def _apply(device: SyncDevice, change: p.Change, current: dict[batch.Key, Any],
            bases: dict[tuple, str], plan: _Plan) -> p.ChangeResult:
     key = (change["table"], change["row_id"])
     existing = plan.rows.get(key) or _row_state(current.get(key))
@@ -180,7 +181,7 @@ def _row_state(row: Any) -> dict[str, Any] | None:
             "fields": json.loads(row.fields_json), "fields_json": row.fields_json}
 
 
-def _stage(device: Device, change: p.Change, fields: dict[str, Any], plan: _Plan,
+def _stage(device: SyncDevice, change: p.Change, fields: dict[str, Any], plan: _Plan,
            in_db: bool, revision_id: str | None = None,
            replaced: dict[str, Any] | None = None) -> None:
     """Stage the row's new state. The state it replaces (`replaced`) goes to the revision
@@ -203,7 +204,7 @@ def _stage(device: Device, change: p.Change, fields: dict[str, Any], plan: _Plan
                           change.get("linkage_key")))
 
 
-def _conflict_row(device: Device, change: p.Change, name: str, kept: Any,
+def _conflict_row(device: SyncDevice, change: p.Change, name: str, kept: Any,
                   other: Any) -> dict[str, Any]:
     conflict_id = str(uuid.uuid4())
     fields = {"table_name": change["table"], "row_id": change["row_id"], "field": name,
