@@ -75,13 +75,22 @@ def sync_device(session: Session, token: str | None) -> SyncDevice:
     if seen is not None and seen.tzinfo is None:  # read raw on PostgreSQL: naive UTC
         seen = seen.replace(tzinfo=UTC)
     if seen is None or now - seen > _LAST_SEEN_GRANULARITY:
-        session.execute(update(Device).where(Device.id == device.id).values(last_seen_at=now))
+        session.execute(_TOUCH, {"device_id": device.id, "now": now})
     return SyncDevice(device.id, device.team_id, device.scope_seen)
 
 
 def record_scope_seen(session: Session, device: SyncDevice | Device, version: int) -> None:
-    session.execute(update(Device).where(Device.id == device.id).values(scope_seen=version))
+    session.execute(_SCOPE_SEEN, {"device_id": device.id, "version": version})
     device.scope_seen = version
+
+
+# Core statements, built once: as ORM updates through the session each also worked out
+# which loaded objects to change; one per device was 6% of the server's time under load.
+_DEVICES = Device.__table__
+_TOUCH = (update(_DEVICES).where(_DEVICES.c.id == bindparam("device_id"))
+          .values(last_seen_at=bindparam("now")))
+_SCOPE_SEEN = (update(_DEVICES).where(_DEVICES.c.id == bindparam("device_id"))
+               .values(scope_seen=bindparam("version")))
 
 
 def caller_for_sign_in(session: Session, token: str | None) -> Caller:

@@ -7,7 +7,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from psycopg.rows import namedtuple_row
 from sqlalchemy import bindparam, literal, select, true
 from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
 from sqlalchemy.orm import Session
@@ -21,13 +20,19 @@ from sync.server.services.bulk import is_postgres
 from sync.server.services.feed_cache import FeedCache
 
 _text = json.encoder.encode_basestring_ascii  # a JSON string literal, quotes included
-# Core rows (named tuples), not ORM objects: a page of 2,000 built as mapped instances
-# cost more than reading it.
 _ROW = SyncRow.__table__
-_FULL = tuple(c.name for c in _ROW.c)
 # Enough to place a row in the page (scope, parents first); its JSON comes from the
 # feed cache, and only rows the cache lacks are read in full.
 _HEAD = ("seq", "revision_id", "table_name", "person_id")
+_FULL = (*_HEAD, *(c.name for c in _ROW.c if c.name not in _HEAD))
+# Rows are plain tuples read by position, heads and full rows alike (full rows start
+# with the head's columns): core rows, not ORM objects, as a page of 2,000 built as
+# mapped instances cost more than reading it; and not named tuples, whose building was
+# a tenth of the server's time with 100 devices at once.
+SEQ, REVISION, TABLE, PERSON = range(len(_HEAD))
+_ROW_ID, _HLC, _DEVICE, _WORKER, _APPEND_ONLY, _FIELDS = (
+    _FULL.index(c) for c in ("row_id", "hlc", "device_id", "worker_id", "append_only",
+                             "fields_json"))
 
 
 class _Moved(Exception):
@@ -73,14 +78,11 @@ def _pull(session: Session, device: SyncDevice, cursor: int, limit: int, check_s
     # page's own read, so a person who came into scope is either in the page or (older
     # rows) in the backfill; a change after it is looked at on the next cycle.
     seen = device.scope_seen if scope_seen is None else scope_seen
-    version = None
-    if check_scope:
-        version = session.scalar(select(SyncCounter.value).where(
-            SyncCounter.id == SCOPE_COUNTER)) or 0
-    ceiling, rows = _page(session, device, cursor, limit, columns)
+    ceiling, scope_version, rows = _page(session, device, cursor, limit, columns, check_scope)
+    version = scope_version if check_scope else None
     has_more = len(rows) > limit
     rows = rows[:limit]
-    next_cursor = rows[-1].seq if has_more else ceiling
+    next_cursor = rows[-1][SEQ] if has_more else ceiling
     evicted: list[str] = []
     if version is not None and version != seen and cursor > 0:
         # At cursor 0 the device holds nothing and is sent all it may hold anyway.
@@ -104,25 +106,25 @@ def _texts(session: Session, cache: FeedCache, rows: list[Any], *,
     missing: dict[int, list[int]] = {}
     held = 0
     for row in rows:
-        text = cache.get(row.seq, row.revision_id)
+        text = cache.get(row[SEQ], row[REVISION])
         if text is not None:
             held += 1
         elif full:
             text = _row_json(row)
-            cache.put(row.seq, row.revision_id, text)
+            cache.put(row[SEQ], row[REVISION], text)
         else:
-            missing.setdefault(row.seq, []).append(len(texts))
+            missing.setdefault(row[SEQ], []).append(len(texts))
             text = ""
         texts.append(text)
     if not missing:
         return texts, held
-    expected = {row.seq: row.revision_id for row in rows}
+    expected = {row[SEQ]: row[REVISION] for row in rows}
     for row in bulk.by_keys(session, _ROW, _FULL, ("seq",), [(seq,) for seq in missing]):
-        if row.revision_id != expected[row.seq]:
+        if row[REVISION] != expected[row[SEQ]]:
             raise _Moved
         text = _row_json(row)
-        cache.put(row.seq, row.revision_id, text)
-        for place in missing.pop(row.seq):
+        cache.put(row[SEQ], row[REVISION], text)
+        for place in missing.pop(row[SEQ]):
             texts[place] = text
     if missing:
         raise _Moved
@@ -132,17 +134,18 @@ def _texts(session: Session, cache: FeedCache, rows: list[Any], *,
 def _row_json(row: Any) -> str:
     # One C-level string escape per text value instead of json.dumps of a dict per row:
     # encoding rows was most of a pull's CPU time before the feed cache.
-    return (f'{{"seq":{int(row.seq)},"table":{_text(row.table_name)},'
-            f'"row_id":{_text(row.row_id)},"person_id":{_text(row.person_id)},'
-            f'"revision_id":{_text(row.revision_id)},"hlc":{_text(row.hlc)},'
-            f'"device_id":{_text(row.device_id)},"worker_id":{_text(row.worker_id)},'
-            f'"append_only":{"true" if row.append_only else "false"},'
-            f'"fields":{row.fields_json}}}')
+    return (f'{{"seq":{int(row[SEQ])},"table":{_text(row[TABLE])},'
+            f'"row_id":{_text(row[_ROW_ID])},"person_id":{_text(row[PERSON])},'
+            f'"revision_id":{_text(row[REVISION])},"hlc":{_text(row[_HLC])},'
+            f'"device_id":{_text(row[_DEVICE])},"worker_id":{_text(row[_WORKER])},'
+            f'"append_only":{"true" if row[_APPEND_ONLY] else "false"},'
+            f'"fields":{row[_FIELDS]}}}')
 
 
 def _page(session: Session, device: SyncDevice, cursor: int, limit: int,
-          columns: tuple[str, ...]) -> tuple[int, list[Any]]:
-    """The committed counter and the rows up to it, read as ONE snapshot.
+          columns: tuple[str, ...], check_scope: bool) -> tuple[int, int, list[Any]]:
+    """The committed counter, the scope version, and the rows up to the counter, read
+    as ONE snapshot (the scope version only when `check_scope`, on SQLite).
 
     Every seq at or below the counter is committed (pushes hold the counter until they
     commit). But rows are updated in place: read in two statements, a row rewritten in
@@ -151,21 +154,26 @@ def _page(session: Session, device: SyncDevice, cursor: int, limit: int,
     (counter in a CTE, rows in a LATERAL join) is one snapshot. SQLite needs nothing:
     the request's BEGIN IMMEDIATE already keeps writers out."""
     if not is_postgres(session):
+        version = (session.scalar(_COUNTER, {"id": SCOPE_COUNTER}) or 0) if check_scope else 0
         scope = access.device_scope(device).with_only_columns(Person.id)
-        ceiling = session.scalar(select(SyncCounter.value).where(
-            SyncCounter.id == FEED_COUNTER)) or 0
-        return ceiling, list(session.execute(
+        ceiling = session.scalar(_COUNTER, {"id": FEED_COUNTER}) or 0
+        return ceiling, version, list(session.execute(
             select(*(_ROW.c[c] for c in columns))
             .where(_ROW.c.seq > cursor, _ROW.c.seq <= ceiling, _ROW.c.person_id.in_(scope))
             .order_by(_ROW.c.seq).limit(limit + 1)))
     sql, defaults = _page_query(columns)
     raw = session.connection().connection.driver_connection
-    with raw.cursor(row_factory=namedtuple_row) as found:  # type: ignore[union-attr]
+    with raw.cursor() as found:  # type: ignore[union-attr]
         found.execute(sql, {**defaults, "cursor": cursor, "limit": limit + 1,
                             "team_id": device.team_id, "device_id": device.id})
         rows = found.fetchall()
-    ceiling = rows[0].ceiling if rows else 0
-    return ceiling, [row for row in rows if row.seq is not None]
+    # Each row ends with the counter and the scope version (the page may have no rows:
+    # then one row of NULLs but for those two).
+    ceiling, version = rows[0][-2:]
+    return ceiling or 0, version or 0, [row for row in rows if row[SEQ] is not None]
+
+
+_COUNTER = select(SyncCounter.value).where(SyncCounter.id == bindparam("id"))
 
 
 @functools.cache
@@ -174,7 +182,9 @@ def _page_query(columns: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
     a CTE, the page's rows picked in a LATERAL join. Run on the driver connection, it
     skips SQLAlchemy's statement building and cache lookup, half of an empty pull's
     time; psycopg prepares it on the server after a few runs."""
-    counter = (select(SyncCounter.value.label("ceiling"))
+    scope_version = (select(SyncCounter.value).where(SyncCounter.id == SCOPE_COUNTER)
+                     .scalar_subquery())
+    counter = (select(SyncCounter.value.label("ceiling"), scope_version.label("scope"))
                .where(SyncCounter.id == FEED_COUNTER).cte("c"))
     scope = access.scope_of(bindparam("team_id"), bindparam("device_id"))
     after_cursor = (_ROW.c.seq > bindparam("cursor"), _ROW.c.seq <= counter.c.ceiling)
@@ -188,7 +198,7 @@ def _page_query(columns: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
                     .offset(0).exists())
         heads = (select(*(_ROW.c[c] for c in columns)).where(*after_cursor, in_scope)
                  .order_by(_ROW.c.seq).limit(bindparam("limit")).lateral("r"))
-        statement = (select(counter.c.ceiling, *heads.c).select_from(counter)
+        statement = (select(*heads.c, counter.c.ceiling, counter.c.scope).select_from(counter)
                      .outerjoin(heads, true()).order_by(heads.c.seq))
     else:
         # Full rows: for a device catching up on history, many rows past its cursor,
@@ -199,7 +209,8 @@ def _page_query(columns: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
                 .where(*after_cursor, _ROW.c.person_id.in_(scope.with_only_columns(Person.id)))
                 .order_by(_ROW.c.seq).limit(bindparam("limit")).lateral("r"))
         rows = _ROW.alias("rows")
-        statement = (select(counter.c.ceiling, *rows.c).select_from(counter)
+        statement = (select(*(rows.c[c] for c in _FULL), counter.c.ceiling, counter.c.scope)
+                     .select_from(counter)
                      .outerjoin(seqs, true()).outerjoin(rows, rows.c.seq == seqs.c.seq)
                      .order_by(seqs.c.seq))
     compiled = statement.compile(dialect=psycopg_dialect())
@@ -245,7 +256,7 @@ def _parents_first(session: Session, rows: list[Any], columns: tuple[str, ...]) 
     foreign key to the person). Send the person's row before the first row that hangs
     off it whenever the person's row is further on; it arrives again at its own place,
     and applying a row twice changes nothing (tests/e2e/test_convergence_stateful.py)."""
-    wanted = {row.person_id for row in rows if row.table_name != "people"}
+    wanted = {row[PERSON] for row in rows if row[TABLE] != "people"}
     if not wanted:
         return rows
     parents = {r.row_id: r for r in bulk.by_keys(
@@ -254,11 +265,11 @@ def _parents_first(session: Session, rows: list[Any], columns: tuple[str, ...]) 
     out: list[Any] = []
     seen: set[str] = set()
     for row in rows:
-        if row.person_id not in seen and row.table_name != "people":
-            person = parents.get(row.person_id)
-            if person is not None and person.seq > row.seq:
+        if row[PERSON] not in seen and row[TABLE] != "people":
+            person = parents.get(row[PERSON])
+            if person is not None and person[SEQ] > row[SEQ]:
                 out.append(person)
-        seen.add(row.person_id)
+        seen.add(row[PERSON])
         out.append(row)
     return out
 
