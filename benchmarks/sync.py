@@ -156,4 +156,5 @@ def _first_sync_row(seconds: float, pulled: int, expected: int, finished: bool) 
 
 
 def rows() -> list[Row]:
-    return [*laptops_rows(), *sync_load.throughput_rows(), *sync_load.latency_rows()]
+    throughput, baseline_push = sync_load.throughput_rows()
+    return [*laptops_rows(), *throughput, *sync_load.latency_rows(baseline_push)]
