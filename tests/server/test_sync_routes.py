@@ -69,3 +69,9 @@ def test_the_openapi_document_still_gives_the_pull_limits(client) -> None:
     assert params["cursor"]["maximum"] == routes_sync.MAX_CURSOR
     assert (params["limit"]["minimum"], params["limit"]["maximum"]) == (1, p.MAX_PULL_PAGE)
     assert set(params) == {"cursor", "limit", "check_scope", "scope_seen"}
+
+
+def test_the_openapi_document_explains_push_and_pull(client) -> None:
+    paths = client.get(f"{API}/openapi.json").json()["paths"]
+    assert "reused id" in paths[f"{API}{p.SYNC_PUSH_PATH}"]["post"]["description"]
+    assert "scope_seen" in paths[PULL]["get"]["description"]

@@ -114,22 +114,17 @@ def _invalid(where: tuple[str, ...], problem: str) -> RequestValidationError:
 router = APIRouter(tags=["sync"])
 
 
-@router.post(p.SYNC_PUSH_PATH, response_model=PushResponse, openapi_extra={"requestBody": {
-    "required": True, "content": {"application/json": {"schema": inline_schema(PushRequest)}}}})
+@router.post(p.SYNC_PUSH_PATH, response_model=PushResponse, description=push_endpoint.__doc__,
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 "application/json": {"schema": inline_schema(PushRequest)}}}})
 async def push(request: Request, _credentials: BearerToken) -> Response:
-    """Each change is judged on its own: one refused change never blocks the others.
-    A replayed change is acknowledged again; a reused id with new content is a 409."""
     return await push_endpoint(request)
 
 
-@router.get(p.SYNC_PULL_PATH, response_model=PullResponse)
+@router.get(p.SYNC_PULL_PATH, response_model=PullResponse, description=pull_endpoint.__doc__)
 async def pull(request: Request, _credentials: BearerToken,
                cursor: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
                limit: Annotated[int, Query(ge=1, le=p.MAX_PULL_PAGE)] = 500,
                check_scope: bool = True,
                scope_seen: Annotated[int | None, Query(ge=0, le=MAX_CURSOR)] = None) -> Response:
-    """A page after `cursor`. Send check_scope=false on a cycle's later pages: fetched or
-    moved people (backfill, eviction) are looked for on the first page only. Send back
-    as `scope_seen` the last `scope_version` this device saved with a page: a page sent
-    but never applied (lost reply, crash) is then looked at again, not skipped."""
     return await pull_endpoint(request)
