@@ -216,6 +216,7 @@ async def _run_load(url: str, devices: list[srv.SimDevice]) -> _Load:
 def latency_rows(baseline_push: float | None = None) -> list[Row]:
     """`baseline_push`: the same run's bulk POST + COPY rate, to estimate the p95 at
     reference speed (the queue is bound by CPU, so it scales with the machine)."""
+    srv.quiet_database_server()
     with srv.throwaway_database() as url, srv.sync_server(url, workers=2) as server:
         srv.add_team(server, TEAM, [])
         devices = srv.enrol_devices(server, TEAM, DEVICES)
