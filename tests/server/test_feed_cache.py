@@ -47,10 +47,12 @@ def _family(world, device) -> tuple[str, list[str]]:
     return person, [c["row_id"] for c in children]
 
 
-def _pull(world, device_id: str, cache: FeedCache | None, limit: int = 500) -> dict:
+def _pull(world, device_id: str, cache: FeedCache | None, limit: int = 500,
+          cursor: int = 0) -> dict:
     with world.sessions() as session:
         device = session.get_one(Device, device_id)
-        return json.loads(sync_pull.pull(session, device, 0, limit, True, None, cache).as_json())
+        return json.loads(sync_pull.pull(session, device, cursor, limit, True, None,
+                                         cache).as_json())
 
 
 def test_a_page_built_from_the_cache_is_the_page_read_in_full(world) -> None:
@@ -75,19 +77,18 @@ def test_text_kept_for_another_write_at_the_same_seq_is_not_sent(world) -> None:
     assert _pull(world, laptop.id, cache) == in_full
 
 
-def test_a_row_written_again_while_its_page_is_read_arrives_at_its_new_place(
-        world, monkeypatch) -> None:
-    laptop = world.enrol("Custody North")
-    person, _ = _family(world, laptop)
+def _rewrite_between_the_reads(monkeypatch, person: str) -> str:
+    """Between the first read of a page and the reading of its rows' text, write the
+    person's row again as a push from another laptop does: the row leaves its seq for a
+    new one past the old ceiling. Returns the new revision id."""
     read_page = sync_pull._page
     rewritten = str(uuid.uuid4())
+    done: list[bool] = []
 
     def page_then_rewrite(session, *args, **kwargs):
         found = read_page(session, *args, **kwargs)
-        if not getattr(page_then_rewrite, "done", False):
-            page_then_rewrite.done = True  # type: ignore[attr-defined]
-            # What a push from another laptop does between the two reads: the row
-            # leaves its seq for a new one past the old ceiling.
+        if not done:
+            done.append(True)
             session.execute(text("UPDATE sync_counter SET value = value + 1 WHERE id = 1"))
             session.execute(text(
                 "UPDATE sync_rows SET seq = (SELECT value FROM sync_counter WHERE id = 1), "
@@ -97,12 +98,36 @@ def test_a_row_written_again_while_its_page_is_read_arrives_at_its_new_place(
         return found
 
     monkeypatch.setattr(sync_pull, "_page", page_then_rewrite)
+    return rewritten
+
+
+def test_a_row_written_again_while_its_page_is_read_arrives_at_its_new_place(
+        world, monkeypatch) -> None:
+    laptop = world.enrol("Custody North")
+    person, _ = _family(world, laptop)
+    rewritten = _rewrite_between_the_reads(monkeypatch, person)
     page = _pull(world, laptop.id, FeedCache())
     people = [row for row in page["rows"] if row["table"] == "people"]
     assert people and all(row["revision_id"] == rewritten for row in people)
     assert people[-1]["fields"]["given_name"] == "Annie"
     assert page["next_cursor"] == max(row["seq"] for row in page["rows"])
     assert len([r for r in page["rows"] if r["table"] == "assessments"]) == 3
+
+
+def test_a_page_read_again_still_tells_the_laptop_who_left_its_team(
+        world, monkeypatch) -> None:
+    """The first read records the scope version it is sending before it finds a row
+    moved and gives up; the second must still send the people who left."""
+    laptop = world.enrol("Custody North")
+    leaving, _ = _family(world, laptop)
+    cursor = _pull(world, laptop.id, None)["next_cursor"]
+    staying, _ = _family(world, laptop)  # after the cursor: in the next page
+    with world.sessions.begin() as session:
+        sync_pull.move_person(session, leaving, world.teams["Prison In-Reach"])
+    _rewrite_between_the_reads(monkeypatch, staying)
+    page = _pull(world, laptop.id, FeedCache(), cursor=cursor)
+    assert page["evicted_people"] == [leaving]
+    assert {row["row_id"] for row in page["rows"] if row["table"] == "people"} == {staying}
 
 
 def test_a_device_catching_up_on_history_is_read_in_full_until_it_reaches_held_rows(

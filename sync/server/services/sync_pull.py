@@ -61,23 +61,25 @@ def pull(session: Session, device: SyncDevice, cursor: int, limit: int,
     """`scope_seen`: the scope version the device saved with the last page it applied
     (the version this server last sent it, for a device too old to say). Without a
     `cache`, every row is read in full."""
+    # Taken once: a first attempt records the version it sends before it may give up.
+    seen = device.scope_seen if scope_seen is None else scope_seen
     if cache is not None and not cache.reads_in_full(device.id):
         try:
-            return _pull(session, device, cursor, limit, check_scope, scope_seen, cache, _HEAD)
+            return _pull(session, device, cursor, limit, check_scope, seen, cache, _HEAD)
         except _Moved:
             pass  # rare: read again, every row in full, each statement one snapshot
-    return _pull(session, device, cursor, limit, check_scope, scope_seen,
+    return _pull(session, device, cursor, limit, check_scope, seen,
                  cache or FeedCache(0), _FULL)
 
 
 def _pull(session: Session, device: SyncDevice, cursor: int, limit: int, check_scope: bool,
-          scope_seen: int | None, cache: FeedCache, columns: tuple[str, ...]) -> Page:
+          seen: int | None, cache: FeedCache, columns: tuple[str, ...]) -> Page:
     # Scope changes (a fetch, a team move) are looked for on a cycle's first page only,
     # and only if one happened anywhere since this device last looked: they are rare.
-    # The version is read BEFORE the page: every change up to it is then visible to the
-    # page's own read, so a person who came into scope is either in the page or (older
-    # rows) in the backfill; a change after it is looked at on the next cycle.
-    seen = device.scope_seen if scope_seen is None else scope_seen
+    # The version is read with the page (in its statement on PostgreSQL, before it on
+    # SQLite): every change up to it is then visible to the page's own read, so a person
+    # who came into scope is either in the page or (older rows) in the backfill; a change
+    # after it is looked at on the next cycle.
     ceiling, scope_version, rows = _page(session, device, cursor, limit, columns, check_scope)
     version = scope_version if check_scope else None
     has_more = len(rows) > limit
