@@ -88,16 +88,16 @@ def list_refused(*, session: WorkerSession) -> list[RefusedView]:
     refused = EncryptedSyncStore(session.open_store).refused()
     with session.transaction() as db:
         people = PeopleRepository(db)
-        views = []
-        for change in refused:
-            code, _, message = change.reason.partition(": ")
-            name = (people.get(change.person_id).name.display()
-                    if people.exists(change.person_id) else "someone no longer on this laptop")
-            what = _RECORDS.get(change.table_name, change.table_name.replace("_", " "))
-            views.append(RefusedView(name, what,
-                                     f"{message or code} (code {code})" if message else code,
-                                     _when(change.hlc)))
-        return views
+        held = people.present({change.person_id for change in refused})
+        names = {person.id: person.name.display() for person in people.get_many(held)}
+    views = []
+    for change in refused:
+        code, _, message = change.reason.partition(": ")
+        what = _RECORDS.get(change.table_name, change.table_name.replace("_", " "))
+        views.append(RefusedView(names.get(change.person_id, "someone no longer on this laptop"),
+                                 what, f"{message or code} (code {code})" if message else code,
+                                 _when(change.hlc)))
+    return views
 
 
 def resolve_conflict(*, session: WorkerSession, conflict_id: str, value: Any) -> None:

@@ -129,6 +129,13 @@ class PeopleRepository:
         row = self._session.get(PersonRow, person_id)
         return row is not None and not row.deleted
 
+    def present(self, person_ids: Collection[str]) -> list[str]:
+        """Those of these people this laptop holds (not deleted), in one query."""
+        if not person_ids:
+            return []
+        return sorted(self._session.scalars(select(PersonRow.id).where(
+            PersonRow.id.in_(sorted(set(person_ids))), PersonRow.deleted.is_(False))))
+
     def merged_into(self, person_id: str) -> str | None:
         return self._row(person_id).merged_into
 

@@ -40,3 +40,23 @@ def test_nothing_refused_and_no_conflicts_says_so(qtbot, signed_in):
     qtbot.addWidget(dialog)
     assert dialog.refused == []
     assert dialog.findChild(QLabel, "emptyState").text() == "No conflicts. Everything agrees."
+
+
+def test_a_refused_change_for_someone_no_longer_held_still_shows(qtbot, signed_in):
+    from app.store.models import Person as PersonRow
+
+    for given in ("Lee", "Ann"):
+        people.create_person(session=signed_in, person=PersonInput(
+            given_name=given, family_name="Walker", date_of_birth="02/03/1990", sex="1"))
+    store = EncryptedSyncStore(signed_in.open_store)
+    changes = store.pending_changes(10)
+    store.record_results([{"change_id": c["change_id"], "status": "refused", "code": 413,
+                           "message": REASON, "revision_id": None, "conflicts": 0}
+                          for c in changes if c["table"] == "people"])
+    gone = next(c["person_id"] for c in changes if c["fields"].get("given_name") == "Ann")
+    with signed_in.transaction() as db:  # moved to another team and dropped here
+        db.get(PersonRow, gone).deleted = True
+    dialog = ConflictsDialog(session=signed_in)
+    qtbot.addWidget(dialog)
+    lines = sorted(label.text().split(" — ")[0] for label in dialog.refused[1:])
+    assert lines == ["WALKER, Lee", "someone no longer on this laptop"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from sqlalchemy import bindparam, select, update
@@ -35,8 +35,7 @@ class Caller:
         return self.worker
 
 
-# Built once: SQLAlchemy keeps a statement's cache key with the statement, and every sync
-# request starts here.
+# Built once: SQLAlchemy keeps a statement's cache key with the statement.
 _BY_TOKEN = select(Device).where(Device.token_hash == bindparam("token_hash"))
 
 
@@ -68,13 +67,11 @@ def sync_device(session: Session, token: str | None) -> SyncDevice:
                          [(crypto.token_hash(token),)])
     if not found:
         raise unauthenticated()
-    device = found[0]
-    if device.revoked_at is not None:
-        raise device_revoked()
-    now, seen = utcnow(), device.last_seen_at
+    device, now = found[0], utcnow()
+    seen = device.last_seen_at
     if seen is not None and seen.tzinfo is None:  # read raw on PostgreSQL: naive UTC
         seen = seen.replace(tzinfo=UTC)
-    if seen is None or now - seen > _LAST_SEEN_GRANULARITY:
+    if _seen_now(device.revoked_at, seen, now):
         session.execute(_TOUCH, {"device_id": device.id, "now": now})
     return SyncDevice(device.id, device.team_id, device.scope_seen)
 
@@ -109,12 +106,18 @@ def caller_for_sign_in(session: Session, token: str | None) -> Caller:
 def _usable(device: Device | None) -> Device:
     if device is None:
         raise unauthenticated()
-    if device.revoked_at is not None:
-        raise device_revoked()
     now = utcnow()
-    if device.last_seen_at is None or now - device.last_seen_at > _LAST_SEEN_GRANULARITY:
+    if _seen_now(device.revoked_at, device.last_seen_at, now):
         device.last_seen_at = now
     return device
+
+
+def _seen_now(revoked_at: datetime | None, last_seen_at: datetime | None,
+              now: datetime) -> bool:
+    """Refuse a revoked device; True when its last contact is due to be written."""
+    if revoked_at is not None:
+        raise device_revoked()
+    return last_seen_at is None or now - last_seen_at > _LAST_SEEN_GRANULARITY
 
 
 SIGN_IN_KEY_FAILURES = 10  # wrong passwords through one laptop's sign-in key, per day

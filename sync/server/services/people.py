@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Select, and_, exists, or_, select, update
 from sqlalchemy.orm import Session
@@ -28,10 +28,7 @@ from sync.server.models import (
 )
 from sync.server.models.sync import SCOPE_COUNTER
 from sync.server.services import audit
-
-if TYPE_CHECKING:
-    from sync.server.services.auth import SyncDevice
-from sync.server.services.auth import Caller
+from sync.server.services.auth import Caller, SyncDevice
 
 CLINICAL_ROLES = ("worker", "team_lead")
 
