@@ -27,7 +27,7 @@ from sqlalchemy import (
     tuple_,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import Session
 
 
@@ -57,6 +57,25 @@ def run_binary(session: Session, sql: str, params: list[list[Any]]) -> None:
     raw = session.connection().connection.driver_connection
     with raw.cursor() as cursor:  # type: ignore[union-attr]
         cursor.execute(sql, params)
+
+
+def run_binary_and_commit(session: Session, sql: str, params: list[list[Any]]) -> None:
+    """`run_binary`, then commit, with the COMMIT sent in the same round trip (pipeline
+    mode): what the statement locks is released as soon as PostgreSQL has run it, not
+    after the reply, the wake-up of this thread and its turn at the interpreter lock.
+
+    A session joined to an outer transaction (the test suite binds sessions to one)
+    ends with a SAVEPOINT release that only SQLAlchemy knows to send: it commits the
+    usual way."""
+    if not isinstance(session.get_bind(), Engine):
+        run_binary(session, sql, params)
+        session.commit()
+        return
+    raw = session.connection().connection.driver_connection
+    with raw.pipeline(), raw.cursor() as cursor:  # type: ignore[union-attr]
+        cursor.execute(sql, params)
+        cursor.execute("COMMIT")  # not raw.commit(): that waits for its own reply
+    session.commit()  # SQLAlchemy's side of it; psycopg has nothing left to send
 
 
 def insert(session: Session, table: Table, rows: Sequence[dict[str, Any]], *,

@@ -7,9 +7,9 @@ Order of work in one transaction (and why):
 2. read the ledger, the people, the current rows and the merge bases: a few set queries;
 3. decide each change in memory, in batch order;
 4. write everything else, then the feed rows numbered from the counter in the same
-   statement that takes it (on PostgreSQL), and commit at once: the counter lock is
-   held for one statement, and commit order is seq order, so a puller that stops at
-   the committed counter can never skip a change.
+   statement that takes it (on PostgreSQL), sent with the COMMIT: the counter lock is
+   held for one statement and the commit, and commit order is seq order, so a puller
+   that stops at the committed counter can never skip a change.
 """
 
 from __future__ import annotations
@@ -61,8 +61,7 @@ def push(session: Session, device: SyncDevice, changes: list[p.Change]) -> p.Pus
     batch.lock_keys(session, {(c["table"], c["row_id"]) for _, c in live})
     plan = _Plan()
     _decide(session, device, live, results, plan)
-    _write(session, plan)
-    session.commit()  # release the counter at once; see the module docstring
+    _write_and_commit(session, plan)  # the counter is released at once: see above
     return {"results": [r for r in results if r is not None],
             "server_time_ms": time.time_ns() // 1_000_000,
             "clock_warning": _clock_warning(changes)}
@@ -217,9 +216,9 @@ def _conflict_row(device: SyncDevice, change: p.Change, name: str, kept: Any,
             "fields_json": json.dumps(fields, sort_keys=True)}
 
 
-def _write(session: Session, plan: _Plan) -> None:
+def _write_and_commit(session: Session, plan: _Plan) -> None:
     """Everything but the feed rows first; the rows last, numbered from the counter as
-    they are written, and the caller commits at once (sync_batch.write_rows)."""
+    they are written, and the commit with them (sync_batch.write_rows_and_commit)."""
     # A person the read found new can still arrive meanwhile: from a `people` row with
     # another row id (the lock is on the row), or from POST /people. Theirs stands.
     batch.insert_ignoring_duplicates(session, Person, plan.new_people)
@@ -231,7 +230,7 @@ def _write(session: Session, plan: _Plan) -> None:
     for offset, row in enumerate(rows):
         row["seq"] = offset
     paired = list(zip(rows, states, strict=False))  # stops before the conflicts
-    batch.write_rows(session,
+    batch.write_rows_and_commit(session,
                      [row for row, state in paired if not state["in_db"]] + plan.conflicts,
                      [row for row, state in paired if state["in_db"]])
 
