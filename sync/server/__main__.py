@@ -30,8 +30,12 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     args = _parser().parse_args(argv)
-    overrides = {"data_dir": args.data_dir, "database_url": args.database_url}
-    settings = Settings.from_env(**{k: v for k, v in overrides.items() if v})
+    overrides = {"data_dir": args.data_dir, "database_url": args.database_url,
+                 "requests_in_flight": getattr(args, "requests_in_flight", None)}
+    try:
+        settings = Settings.from_env(**{k: v for k, v in overrides.items() if v is not None})
+    except ValueError as error:
+        raise SystemExit(f"insideout-server: {error}") from None
     if args.command == "serve":
         return serve.run(args, settings)
     return cli.run(args, settings)

@@ -67,7 +67,7 @@ def create_app(
     routes_sync.install(app)  # push and pull as plain routes, in front (see there why)
     # Inside the body limit, which reads the whole body first: a slow upload waits
     # outside the gate instead of keeping a place in it.
-    app.add_middleware(RequestsInFlight, limit=REQUESTS_IN_FLIGHT)
+    app.add_middleware(RequestsInFlight, limit=settings.requests_in_flight)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app
 
@@ -75,9 +75,9 @@ def create_app(
 # Requests run in a thread pool and each holds a database connection while it works.
 # More threads than connections lets threads wait on connections held by requests that
 # in turn wait on a thread: a stall until the pool times out. Keep threads below the
-# pool, and requests admitted at once (RequestsInFlight) at most the pool's steady size.
+# pool, and requests admitted at once (RequestsInFlight, Settings.requests_in_flight)
+# at most the pool's steady size (settings.MAX_REQUESTS_IN_FLIGHT).
 REQUEST_THREADS = 24
-REQUESTS_IN_FLIGHT = 16  # db.make_engine: pool_size 16 (+16 overflow for the rest)
 
 
 @asynccontextmanager

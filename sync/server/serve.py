@@ -18,6 +18,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=1, help="worker processes")
+    parser.add_argument(
+        "--requests-in-flight",
+        type=int,
+        help="requests each worker process works on at once (INSIDEOUT_SERVER_REQUESTS_IN_"
+        "FLIGHT; default 2, right for PostgreSQL on the same host; 4 to 8 for a database on "
+        "another host)",
+    )
     parser.add_argument("--tls-cert", help="PEM certificate (with --tls-key) to serve HTTPS")
     parser.add_argument("--tls-key", help="PEM private key for --tls-cert")
     parser.add_argument(

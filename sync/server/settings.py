@@ -12,6 +12,9 @@ DATA_DIR_ENV = "INSIDEOUT_SERVER_DATA_DIR"
 DATABASE_URL_ENV = "INSIDEOUT_SERVER_DATABASE_URL"
 MASTER_KEY_ENV = "INSIDEOUT_SERVER_MASTER_KEY"  # base64 of 32 bytes; wins over the key file
 MASTER_KEY_FILE = "master.key"
+REQUESTS_IN_FLIGHT_ENV = "INSIDEOUT_SERVER_REQUESTS_IN_FLIGHT"
+# At most the database pool's steady size (db.make_engine): see api/limits.RequestsInFlight.
+MAX_REQUESTS_IN_FLIGHT = 16
 
 
 def default_data_dir() -> Path:
@@ -40,7 +43,18 @@ class Settings:
     # tests lower them so the suite stays fast.
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65_536
+    # Requests each worker process works on at once; the rest wait their turn, in order.
+    # With PostgreSQL on the same host the CPU is the limit, and more at once only makes
+    # each take longer: 100 devices at once on 2 cores, p95 about 330 ms at 2 against
+    # about 480 ms at 16 (benchmarks/sync_load.py). With the database on another host a
+    # request also waits on the network; 4 to 8 keep the CPU busy there.
+    requests_in_flight: int = 2
     # The database URL may carry a password, so it is never logged.
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.requests_in_flight <= MAX_REQUESTS_IN_FLIGHT:
+            raise ValueError(f"requests in flight must be 1 to {MAX_REQUESTS_IN_FLIGHT} per "
+                             f"worker process, not {self.requests_in_flight}")
 
     @property
     def master_key_path(self) -> Path:
@@ -51,9 +65,22 @@ class Settings:
         """Defaults, then the environment, then explicit overrides (the CLI's flags)."""
         data_dir = Path(str(overrides.pop("data_dir", None) or default_data_dir()))
         url = overrides.pop("database_url", None) or os.environ.get(DATABASE_URL_ENV)
-        settings = cls(data_dir=data_dir, database_url=str(url or sqlite_url(data_dir)))
+        settings = cls(data_dir=data_dir, database_url=str(url or sqlite_url(data_dir)),
+                       requests_in_flight=_whole_number(REQUESTS_IN_FLIGHT_ENV,
+                                                        cls.requests_in_flight))
         return replace(settings, **overrides)  # type: ignore[arg-type]
 
     def to_env(self) -> dict[str, str]:
         """What a uvicorn worker process needs to rebuild these settings (see serve.py)."""
-        return {DATA_DIR_ENV: str(self.data_dir), DATABASE_URL_ENV: self.database_url}
+        return {DATA_DIR_ENV: str(self.data_dir), DATABASE_URL_ENV: self.database_url,
+                REQUESTS_IN_FLIGHT_ENV: str(self.requests_in_flight)}
+
+
+def _whole_number(name: str, default: int) -> int:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {text!r}") from None

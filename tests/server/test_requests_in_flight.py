@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
+from sync.server import serve
+from sync.server.__main__ import main as server_main
 from sync.server.api.limits import RequestsInFlight
+from sync.server.app import create_app
+from sync.server.settings import REQUESTS_IN_FLIGHT_ENV, Settings
 
 
 def test_no_more_requests_inside_than_the_limit_and_every_one_answered():
@@ -35,3 +41,34 @@ def test_no_more_requests_inside_than_the_limit_and_every_one_answered():
     asyncio.run(main())
     assert most == 3
     assert sorted(answered) == list(range(20))
+
+
+# ---- how many: a setting, carried to every worker process ---------------------------
+
+def test_the_app_admits_as_many_as_its_settings_say(tmp_path):
+    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 's.db'}",
+                        requests_in_flight=5)
+    app = create_app(settings, master_key=bytes(32))
+    gates = [m.kwargs["limit"] for m in app.user_middleware if m.cls is RequestsInFlight]
+    assert gates == [5]
+
+
+def test_worker_processes_rebuild_the_same_number_from_the_environment(tmp_path, monkeypatch):
+    parent = Settings.from_env(data_dir=tmp_path, requests_in_flight=7)
+    for name, value in parent.to_env().items():  # what serve hands to uvicorn's workers
+        monkeypatch.setenv(name, value)
+    assert Settings.from_env().requests_in_flight == 7
+
+
+@pytest.mark.parametrize(("argv", "env", "message"), [
+    (["--requests-in-flight", "0"], "", "must be 1 to 16 per worker process, not 0"),
+    (["--requests-in-flight", "40"], "", "must be 1 to 16 per worker process, not 40"),
+    ([], "many", "INSIDEOUT_SERVER_REQUESTS_IN_FLIGHT must be a whole number, not 'many'"),
+])
+def test_a_number_out_of_range_stops_serve_with_a_message(tmp_path, monkeypatch, argv, env,
+                                                          message):
+    monkeypatch.setenv(REQUESTS_IN_FLIGHT_ENV, env)
+    monkeypatch.setattr(serve, "run", lambda *_: pytest.fail("serve went ahead"))
+    with pytest.raises(SystemExit) as stopped:
+        server_main(["serve", "--data-dir", str(tmp_path), *argv])
+    assert message in str(stopped.value)
