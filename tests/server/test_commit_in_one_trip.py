@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from sync.server import db
 from sync.server.services import bulk
@@ -59,6 +59,28 @@ def test_the_commit_is_sent_before_any_reply_comes_back(engine) -> None:
     assert commit < first_reply, "\n".join(lines)  # one round trip, not two
     assert any("INSERT INTO numbers" in line for line in sent)
     assert _numbers(engine) == [1, 2]
+
+
+class _Base(DeclarativeBase):
+    pass
+
+
+class _Note(_Base):
+    __tablename__ = "notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+def test_what_the_orm_holds_unwritten_commits_in_the_same_transaction(engine) -> None:
+    """A push registers a consent through the ORM (registry.put_consent), held until a
+    flush: sent after the raw COMMIT, it would land in a transaction of its own."""
+    _Base.metadata.create_all(engine)
+    with Session(engine) as session:
+        session.add(_Note(id=1))
+        bulk.run_binary_and_commit(session, INSERT, [[1]])
+    with engine.connect() as conn:
+        note, number = (conn.exec_driver_sql(f"SELECT xmin::text FROM {table}").scalar_one()
+                        for table in ("notes", "numbers"))
+    assert note == number  # one transaction id: written and committed together
 
 
 def test_a_failed_statement_commits_nothing_and_the_connection_serves_again(engine) -> None:

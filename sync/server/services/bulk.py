@@ -71,6 +71,7 @@ def run_binary_and_commit(session: Session, sql: str, params: list[list[Any]]) -
         run_binary(session, sql, params)
         session.commit()
         return
+    session.flush()  # the ORM's pending writes belong in this transaction, not the next
     raw = session.connection().connection.driver_connection
     with raw.pipeline(), raw.cursor() as cursor:  # type: ignore[union-attr]
         cursor.execute(sql, params)
