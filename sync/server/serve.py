@@ -22,8 +22,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--requests-in-flight",
         type=int,
         help="requests each worker process works on at once (INSIDEOUT_SERVER_REQUESTS_IN_"
-        "FLIGHT; default 2, right for PostgreSQL on the same host; 4 to 8 for a database on "
-        "another host)",
+        "FLIGHT; default 1, right for a database on the same host; 4 to 8 for one on another "
+        "host)",
     )
     parser.add_argument("--tls-cert", help="PEM certificate (with --tls-key) to serve HTTPS")
     parser.add_argument("--tls-key", help="PEM private key for --tls-cert")

@@ -45,10 +45,11 @@ class Settings:
     argon2_memory_kib: int = 65_536
     # Requests each worker process works on at once; the rest wait their turn, in order.
     # With PostgreSQL on the same host the CPU is the limit, and more at once only makes
-    # each take longer: 100 devices at once on 2 cores, p95 about 330 ms at 2 against
-    # about 480 ms at 16 (benchmarks/sync_load.py). With the database on another host a
-    # request also waits on the network; 4 to 8 keep the CPU busy there.
-    requests_in_flight: int = 2
+    # each take longer: 100 devices at once on 2 cores, p95 about 260 ms at 1 (sync work
+    # then runs in the event loop itself: api/routes_sync), 330 ms at 2, 480 ms at 16
+    # (benchmarks/sync_load.py). With the database on another host a request also waits
+    # on the network; 4 to 8 keep the CPU busy there.
+    requests_in_flight: int = 1
     # The database URL may carry a password, so it is never logged.
 
     def __post_init__(self) -> None:

@@ -3,12 +3,17 @@ refuse exactly what the OpenAPI document says, with the errors every route gives
 
 from __future__ import annotations
 
+import dataclasses
+import threading
+import uuid
+
 import pytest
 from starlette.routing import Match
 
 from sync import protocol as p
 from sync.server.api import routes_sync
 from tests.server.conftest import API
+from tests.server.test_sync import change
 
 PULL = f"{API}{p.SYNC_PULL_PATH}"
 
@@ -75,3 +80,33 @@ def test_the_openapi_document_explains_push_and_pull(client) -> None:
     paths = client.get(f"{API}/openapi.json").json()["paths"]
     assert "reused id" in paths[f"{API}{p.SYNC_PUSH_PATH}"]["post"]["description"]
     assert "scope_seen" in paths[PULL]["get"]["description"]
+
+
+@pytest.mark.parametrize(("in_flight", "in_the_loop"), [(1, True), (3, False)])
+def test_sync_work_runs_in_the_event_loop_only_when_one_request_is_worked_on_at_once(
+        world, monkeypatch, in_flight, in_the_loop) -> None:
+    """One at a time, a worker thread overlaps with nothing: the hand-over is pure cost.
+    More at once, a request waiting on the database must leave the loop to the others."""
+    app = world.client.app
+    monkeypatch.setattr(app.state, "settings",
+                        dataclasses.replace(app.state.settings, requests_in_flight=in_flight))
+    loop_threads, work_threads = [], []
+    read_token, work = routes_sync._bearer_token, routes_sync.as_device
+
+    def token_in_the_loop(request):
+        loop_threads.append(threading.get_ident())
+        return read_token(request)
+
+    def recorded_work(*args):
+        work_threads.append(threading.get_ident())
+        return work(*args)
+
+    monkeypatch.setattr(routes_sync, "_bearer_token", token_in_the_loop)
+    monkeypatch.setattr(routes_sync, "as_device", recorded_work)
+    device = world.enrol("Custody North")
+    assert world.client.get(PULL, headers=device.headers()).status_code == 200
+    push = world.client.post(f"{API}{p.SYNC_PUSH_PATH}", headers=device.headers(),
+                             json={"changes": [change(str(uuid.uuid4()))]})
+    assert push.status_code == 200, push.text
+    assert len(work_threads) == len(loop_threads) == 2
+    assert (work_threads == loop_threads) is in_the_loop
