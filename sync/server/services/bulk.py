@@ -10,7 +10,8 @@ in-process, where executemany is already cheap, so it keeps the plain forms.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from psycopg.rows import namedtuple_row
@@ -126,19 +127,49 @@ def by_keys(session: Session, table: Table, columns: Sequence[str],
     PostgreSQL: the statement is written once per shape and run on the driver
     connection. A push reads five tables by key; built and run through SQLAlchemy each
     time, those reads were a third of a small push's CPU time."""
+    return by_keys_later(session, table, columns, key_columns, keys, where)()
+
+
+def by_keys_later(session: Session, table: Table, columns: Sequence[str],
+                  key_columns: Sequence[str], keys: Iterable[tuple[Any, ...]],
+                  where: str = "") -> Callable[[], list[Any]]:
+    """`by_keys`, sent now and read when the returned function is called. Inside
+    `pipelined`, every statement sent before the first read shares one round trip."""
     wanted = sorted(set(keys))
     if not wanted:
-        return []
+        return list
     if not is_postgres(session):
         statement = where_keys(select(*(table.c[c] for c in columns)),
                                [table.c[k] for k in key_columns], wanted, session)
-        return list(session.execute(statement.where(text(where)) if where else statement))
+        rows = list(session.execute(statement.where(text(where)) if where else statement))
+        return lambda: rows
     sql = _by_keys_sql(session.get_bind().dialect, table, tuple(columns), tuple(key_columns),
                        where)
     raw = session.connection().connection.driver_connection
-    with raw.cursor(row_factory=namedtuple_row) as cursor:  # type: ignore[union-attr]
-        cursor.execute(sql, [[key[n] for key in wanted] for n in range(len(key_columns))])
-        return cursor.fetchall()
+    cursor = raw.cursor(row_factory=namedtuple_row)  # type: ignore[union-attr]
+    cursor.execute(sql, [[key[n] for key in wanted] for n in range(len(key_columns))])
+
+    def read() -> list[Any]:
+        with cursor:
+            return cursor.fetchall()
+
+    return read
+
+
+@contextmanager
+def pipelined(session: Session) -> Iterator[None]:
+    """On PostgreSQL, statements sent inside are not waited for one by one: they travel
+    together, and the block's end waits once for them all (psycopg's pipeline mode; a
+    read inside waits for what was sent before it). A push's reads were five round
+    trips and its writes three, each a wait with the process's one request at a standstill.
+    Only statements run on the driver connection (run_binary, by_keys_later) belong
+    inside: SQLAlchemy reads a statement's reply as soon as it sends it."""
+    if not is_postgres(session):
+        yield
+        return
+    raw = session.connection().connection.driver_connection
+    with raw.pipeline():  # type: ignore[union-attr]
+        yield
 
 
 @functools.cache

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, update
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from sync.server.models import (
     Person,
+    PersonIdentifier,
     ScopeChange,
     SyncChange,
     SyncCounter,
@@ -42,22 +44,47 @@ def lock_keys(session: Session, keys: Iterable[Key]) -> None:
                         [hashes])
 
 
-def ledger(session: Session, change_ids: list[str]) -> dict[str, Any]:
-    """change id -> (content_hash, result_json) of changes already received."""
-    if not change_ids:
-        return {}
-    return {row.change_id: row for row in bulk.by_keys(
-        session, SyncChange.__table__, ("change_id", "content_hash", "result_json"),
-        ("change_id",), [(c,) for c in change_ids])}
+@dataclass
+class Held:
+    """What the server holds already of the rows, people and changes a batch names."""
+
+    ledger: dict[str, Any]  # change id -> (content_hash, result_json) of changes received
+    linkage: dict[str, str]  # person id -> linkage key, of the people the server knows
+    current: dict[Key, Any]  # (table, row id) -> the row now
+    bases: dict[tuple[str, str, str], str]  # (table, row id, revision id) -> its fields
+    identifiers: set[tuple[str, str, str]]  # (person id, kind, value) of `people rows`' people
 
 
-def people(session: Session, person_ids: set[str]) -> dict[str, str]:
-    """person id -> linkage key, of those the server knows."""
-    if not person_ids:
-        return {}
-    rows = bulk.by_keys(session, Person.__table__, ("id", "linkage_key"), ("id",),
-                        [(i,) for i in person_ids])
-    return {person_id: linkage_key for person_id, linkage_key in rows}
+def lock_and_read(session: Session, changes: list[dict[str, Any]]) -> Held:
+    """Lock every row key of the batch, then read what it needs: sent together, one
+    round trip on PostgreSQL. Still in order: each read runs, and takes its snapshot,
+    only once the locks are held (a row read before its lock may be stale)."""
+    keys = {(c["table"], c["row_id"]) for c in changes}
+    person_ids = {c["person_id"] for c in changes}
+    with bulk.pipelined(session):
+        lock_keys(session, keys)
+        ledger = bulk.by_keys_later(
+            session, SyncChange.__table__, ("change_id", "content_hash", "result_json"),
+            ("change_id",), [(c["change_id"],) for c in changes])
+        linkage = bulk.by_keys_later(session, Person.__table__, ("id", "linkage_key"),
+                                     ("id",), [(i,) for i in person_ids])
+        current = bulk.by_keys_later(
+            session, SyncRow.__table__,
+            ("table_name", "row_id", "revision_id", "append_only", "fields_json"),
+            ("table_name", "row_id"), keys)
+        base_key = ("table_name", "row_id", "revision_id")
+        bases = bulk.by_keys_later(
+            session, SyncRevision.__table__, (*base_key, "fields_json"), base_key,
+            {(c["table"], c["row_id"], c["base_revision_id"]) for c in changes
+             if c["base_revision_id"]})
+        identifiers = bulk.by_keys_later(
+            session, PersonIdentifier.__table__, ("person_id", "kind", "value"),
+            ("person_id",), [(c["person_id"],) for c in changes if c["table"] == "people"])
+    return Held(ledger={row.change_id: row for row in ledger()},
+                linkage=dict(linkage()),  # type: ignore[arg-type]
+                current={(r.table_name, r.row_id): r for r in current()},
+                bases={(t, r, v): fields for t, r, v, fields in bases()},
+                identifiers={tuple(row) for row in identifiers()})  # type: ignore[misc]
 
 
 def allowed_people(session: Session, device: Any, person_ids: set[str]) -> set[str]:
@@ -76,23 +103,6 @@ def allowed_people(session: Session, device: Any, person_ids: set[str]) -> set[s
         ScopeChange.version > (device.scope_seen or 0),
         ScopeChange.person_id.in_(sorted(person_ids - in_scope)))))
     return in_scope | moved_away
-
-
-def current_rows(session: Session, keys: set[Key]) -> dict[Key, SyncRow]:
-    if not keys:
-        return {}
-    rows = bulk.by_keys(session, SyncRow.__table__, ("table_name", "row_id", "revision_id",
-                                                      "append_only", "fields_json"),
-                        ("table_name", "row_id"), keys)
-    return {(r.table_name, r.row_id): r for r in rows}
-
-
-def revisions(session: Session, wanted: set[tuple[str, str, str]]) -> dict[tuple, str]:
-    if not wanted:
-        return {}
-    key = ("table_name", "row_id", "revision_id")
-    rows = bulk.by_keys(session, SyncRevision.__table__, (*key, "fields_json"), key, wanted)
-    return {(t, r, v): fields for t, r, v, fields in rows}
 
 
 def take_seqs(session: Session, count: int) -> int:

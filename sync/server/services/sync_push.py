@@ -49,6 +49,7 @@ class _Plan:
     new_people: list[dict[str, Any]] = field(default_factory=list)
     registry: list[tuple[str, str, dict[str, Any], str | None]] = field(default_factory=list)
     linkage: dict[str, str] = field(default_factory=dict)  # person id -> key held now
+    identifiers: set[tuple[str, str, str]] = field(default_factory=set)  # held now
 
 
 def push(session: Session, device: SyncDevice, changes: list[p.Change]) -> p.PushResponse:
@@ -58,9 +59,9 @@ def push(session: Session, device: SyncDevice, changes: list[p.Change]) -> p.Pus
             results[i] = _result(change, "refused", 400,
                                  "content hash does not match: damaged in transit")
     live = [(i, c) for i, c in enumerate(changes) if results[i] is None]
-    batch.lock_keys(session, {(c["table"], c["row_id"]) for _, c in live})
-    plan = _Plan()
-    _decide(session, device, live, results, plan)
+    held = batch.lock_and_read(session, [c for _, c in live])  # type: ignore[misc]
+    plan = _Plan(identifiers=held.identifiers)
+    _decide(session, device, live, results, held, plan)
     _write_and_commit(session, plan)  # the counter is released at once: see above
     return {"results": [r for r in results if r is not None],
             "server_time_ms": time.time_ns() // 1_000_000,
@@ -68,16 +69,13 @@ def push(session: Session, device: SyncDevice, changes: list[p.Change]) -> p.Pus
 
 
 def _decide(session: Session, device: SyncDevice, live: list[tuple[int, p.Change]],
-            results: list[p.ChangeResult | None], plan: _Plan) -> None:
-    seen = batch.ledger(session, [c["change_id"] for _, c in live])
+            results: list[p.ChangeResult | None], held: batch.Held, plan: _Plan) -> None:
+    seen, current, bases = held.ledger, held.current, held.bases
     received = utcnow()
     person_ids = {c["person_id"] for _, c in live}
-    plan.linkage = batch.people(session, person_ids)
+    plan.linkage = dict(held.linkage)
     known = set(plan.linkage)
     allowed = batch.allowed_people(session, device, person_ids & known)
-    current = batch.current_rows(session, {(c["table"], c["row_id"]) for _, c in live})
-    bases = batch.revisions(session, {(c["table"], c["row_id"], c["base_revision_id"])
-                                      for _, c in live if c["base_revision_id"]})
     # A change repeated inside one batch is a replay of its first copy.
     in_batch: dict[str, tuple[str, p.ChangeResult]] = {}
     for i, change in live:
@@ -219,12 +217,14 @@ def _conflict_row(device: SyncDevice, change: p.Change, name: str, kept: Any,
 def _write_and_commit(session: Session, plan: _Plan) -> None:
     """Everything but the feed rows first; the rows last, numbered from the counter as
     they are written, and the commit with them (sync_batch.write_rows_and_commit)."""
-    # A person the read found new can still arrive meanwhile: from a `people` row with
-    # another row id (the lock is on the row), or from POST /people. Theirs stands.
-    batch.insert_ignoring_duplicates(session, Person, plan.new_people)
-    batch.insert_ignoring_duplicates(session, SyncRevision, plan.revisions)
-    bulk.insert(session, SyncChange.__table__, plan.ledger)
-    registry.update_many(session, plan.registry, plan.linkage)
+    with bulk.pipelined(session):  # sent together, waited for once
+        # A person the read found new can still arrive meanwhile: from a `people` row
+        # with another row id (the lock is on the row), or from POST /people. Theirs stands.
+        batch.insert_ignoring_duplicates(session, Person, plan.new_people)
+        batch.insert_ignoring_duplicates(session, SyncRevision, plan.revisions)
+        bulk.insert(session, SyncChange.__table__, plan.ledger)
+    # Outside: the registry goes partly through SQLAlchemy, which needs each reply at once.
+    registry.update_many(session, plan.registry, plan.linkage, plan.identifiers)
     states = list(plan.rows.values())
     rows = [_db_row(state) for state in states] + plan.conflicts  # conflicts are always new
     for offset, row in enumerate(rows):

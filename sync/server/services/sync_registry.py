@@ -21,9 +21,11 @@ _IDENTIFIERS = {"pnc_id": "pnc", "prison_number": "nomis", "nhs_number": "nhs"}
 
 
 def update_many(session: Session, items: list[tuple[str, str, dict[str, Any], str | None]],
-                linkage_now: dict[str, str]) -> None:
+                linkage_now: dict[str, str], identifiers_now: set[tuple[str, str, str]]) -> None:
     """The batch's registry updates: last state per person or consent, set-based.
-    `linkage_now` is each person's linkage key as the database holds it already."""
+    `linkage_now` is each person's linkage key as the database holds it already, and
+    `identifiers_now` their identifiers (person id, kind, value), read under the batch's
+    locks (sync_batch.lock_and_read) with every other read of the push."""
     people: dict[str, tuple[dict[str, Any], str | None]] = {}
     consents: dict[tuple[str, str], dict[str, Any]] = {}
     for table, person_id, fields, linkage in items:
@@ -32,7 +34,7 @@ def update_many(session: Session, items: list[tuple[str, str, dict[str, Any], st
         elif table == "consents" and fields.get("agency"):
             consents[(person_id, fields["agency"])] = fields
     if people:
-        _people_bulk(session, people, linkage_now)
+        _people_bulk(session, people, linkage_now, identifiers_now)
     for (person_id, agency), fields in consents.items():
         # A withdrawn or deleted consent row no longer lets partners see the person.
         put_consent(session, person_id, agency,
@@ -40,14 +42,13 @@ def update_many(session: Session, items: list[tuple[str, str, dict[str, Any], st
 
 
 def _people_bulk(session: Session, people: dict[str, tuple[dict[str, Any], str | None]],
-                 linkage_now: dict[str, str]) -> None:
+                 linkage_now: dict[str, str], identifiers_now: set[tuple[str, str, str]]) -> None:
     bulk.update(session, Person.__table__, ("id",), [
         {"id": pid, "linkage_key": key} for pid, (_fields, key) in people.items()
         if key and linkage_now.get(pid) != key])
     table = PersonIdentifier.__table__
-    have = {tuple(row) for row in bulk.by_keys(
-        session, table, ("person_id", "kind", "value"), ("person_id",),
-        [(pid,) for pid in people])}
+    # Only the people this batch writes: a refused change's person keeps theirs.
+    have = {held for held in identifiers_now if held[0] in people}
     wanted = {(pid, kind, str(fields[column])) for pid, (fields, _key) in people.items()
               for column, kind in _IDENTIFIERS.items() if fields.get(column)}
     stale = sorted(have - wanted)
