@@ -93,6 +93,17 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
+def commit_each_statement(session: Session) -> None:
+    """On PostgreSQL, let each statement of `session` commit by itself: no BEGIN and no
+    COMMIT, each a round trip of its own (psycopg waits for both). For work whose every
+    statement stands alone; under READ COMMITTED each one reads its own snapshot anyway.
+    Call it before the session's first statement. A session joined to an outer
+    transaction (the test suite binds them so) is left as it is: it must not leave it."""
+    bind = session.get_bind()
+    if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
 def session_factory(bind: Engine | Connection) -> sessionmaker[Session]:
     # create_savepoint lets tests bind to a connection whose outer transaction they roll back.
     return sessionmaker(bind=bind, expire_on_commit=False, join_transaction_mode="create_savepoint")

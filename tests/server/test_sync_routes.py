@@ -97,9 +97,9 @@ def test_sync_work_runs_in_the_event_loop_only_when_one_request_is_worked_on_at_
         loop_threads.append(threading.get_ident())
         return read_token(request)
 
-    def recorded_work(*args):
+    def recorded_work(*args, **options):
         work_threads.append(threading.get_ident())
-        return work(*args)
+        return work(*args, **options)
 
     monkeypatch.setattr(routes_sync, "_bearer_token", token_in_the_loop)
     monkeypatch.setattr(routes_sync, "as_device", recorded_work)

@@ -60,7 +60,10 @@ def pull(session: Session, device: SyncDevice, cursor: int, limit: int,
          cache: FeedCache | None = None) -> Page:
     """`scope_seen`: the scope version the device saved with the last page it applied
     (the version this server last sent it, for a device too old to say). Without a
-    `cache`, every row is read in full."""
+    `cache`, every row is read in full.
+
+    Each statement stands alone (the endpoint may commit each as it runs): the page's
+    own is one snapshot, and the only write, the scope version sent, comes last."""
     # Taken once: a first attempt records the version it sends before it may give up.
     seen = device.scope_seen if scope_seen is None else scope_seen
     if cache is not None and not cache.reads_in_full(device.id):
@@ -90,11 +93,13 @@ def _pull(session: Session, device: SyncDevice, cursor: int, limit: int, check_s
         # At cursor 0 the device holds nothing and is sent all it may hold anyway.
         came, evicted = _scope_changes(session, device, min(seen or 0, version), version)
         rows = _backfill(session, cursor, came, columns) + rows
-    if version is not None and device.scope_seen != version:
-        auth.record_scope_seen(session, device, version)  # what was sent (push reads it)
     rows = _parents_first(session, rows, columns)
     texts, held = _texts(session, cache, rows, full=columns == _FULL)
     cache.note_page(device.id, held, len(rows))
+    if version is not None and device.scope_seen != version:
+        # What is sent (a push reads it). Last: the endpoint commits each statement as it
+        # runs, and a page that fails on the way must not be recorded as sent.
+        auth.record_scope_seen(session, device, version)
     return Page(texts, max(next_cursor, cursor), has_more, evicted, version)
 
 
