@@ -67,7 +67,8 @@ def create_app(
     routes_sync.install(app)  # push and pull as plain routes, in front (see there why)
     # Inside the body limit, which reads the whole body first: a slow upload waits
     # outside the gate instead of keeping a place in it.
-    app.add_middleware(RequestsInFlight, limit=settings.requests_in_flight)
+    app.add_middleware(RequestsInFlight, limit=settings.requests_in_flight,
+                       exempt=frozenset({p.API_PREFIX + p.HEALTH_PATH}))
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app
 

@@ -25,7 +25,11 @@ def make_engine(url: str) -> Engine:
         return _sqlite_engine(url)
     # 32 connections at most per process: more than the app's request threads (see
     # app.REQUEST_THREADS), and two processes stay within PostgreSQL's default 100.
-    engine = create_engine(url, pool_size=16, max_overflow=16, pool_timeout=10)
+    # A database host that drops packets would otherwise hold a connect for minutes, and
+    # with one request at a time a worker process waits with it (app: requests in flight).
+    connect_args = {} if "connect_timeout" in make_url(url).query else {"connect_timeout": 10}
+    engine = create_engine(url, pool_size=16, max_overflow=16, pool_timeout=10,
+                           connect_args=connect_args)
     _ping_after_idle(engine)
 
     @event.listens_for(engine, "connect")

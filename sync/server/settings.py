@@ -66,9 +66,11 @@ class Settings:
         """Defaults, then the environment, then explicit overrides (the CLI's flags)."""
         data_dir = Path(str(overrides.pop("data_dir", None) or default_data_dir()))
         url = overrides.pop("database_url", None) or os.environ.get(DATABASE_URL_ENV)
+        in_flight = overrides.pop("requests_in_flight", None)  # a flag wins over the variable
+        if in_flight is None:
+            in_flight = _whole_number(REQUESTS_IN_FLIGHT_ENV, cls.requests_in_flight)
         settings = cls(data_dir=data_dir, database_url=str(url or sqlite_url(data_dir)),
-                       requests_in_flight=_whole_number(REQUESTS_IN_FLIGHT_ENV,
-                                                        cls.requests_in_flight))
+                       requests_in_flight=int(in_flight))  # type: ignore[call-overload]
         return replace(settings, **overrides)  # type: ignore[arg-type]
 
     def to_env(self) -> dict[str, str]:

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from sync.server import serve
+from sync.server import db, serve
 from sync.server.__main__ import main as server_main
 from sync.server.api.limits import RequestsInFlight
 from sync.server.app import create_app
@@ -49,8 +49,9 @@ def test_the_app_admits_as_many_as_its_settings_say(tmp_path):
     settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 's.db'}",
                         requests_in_flight=5)
     app = create_app(settings, master_key=bytes(32))
-    gates = [m.kwargs["limit"] for m in app.user_middleware if m.cls is RequestsInFlight]
-    assert gates == [5]
+    gates = [m.kwargs for m in app.user_middleware if m.cls is RequestsInFlight]
+    assert [gate["limit"] for gate in gates] == [5]
+    assert gates[0]["exempt"] == {"/api/v1/health"}  # a load balancer's probe never queues
 
 
 def test_worker_processes_rebuild_the_same_number_from_the_environment(tmp_path, monkeypatch):
@@ -72,3 +73,49 @@ def test_a_number_out_of_range_stops_serve_with_a_message(tmp_path, monkeypatch,
     with pytest.raises(SystemExit) as stopped:
         server_main(["serve", "--data-dir", str(tmp_path), *argv])
     assert message in str(stopped.value)
+
+
+def test_the_health_check_does_not_queue_behind_the_requests_in_flight():
+    release = asyncio.Event()
+    answered: list[str] = []
+
+    async def app(scope, receive, send):
+        if scope["path"] != "/api/v1/health":
+            await release.wait()  # a long sync holding the only place
+        answered.append(scope["path"])
+
+    gate = RequestsInFlight(app, limit=1, exempt=frozenset({"/api/v1/health"}))
+
+    async def main() -> None:
+        held = asyncio.create_task(gate({"type": "http", "path": "/api/v1/sync/pull"},
+                                        None, None))
+        queued = asyncio.create_task(gate({"type": "http", "path": "/api/v1/sync/push"},
+                                          None, None))
+        await asyncio.sleep(0)
+        await asyncio.wait_for(gate({"type": "http", "path": "/api/v1/health"}, None, None), 1)
+        assert answered == ["/api/v1/health"]  # while the others still wait
+        release.set()
+        await asyncio.gather(held, queued)
+
+    asyncio.run(main())
+    assert sorted(answered) == ["/api/v1/health", "/api/v1/sync/pull", "/api/v1/sync/push"]
+
+
+def test_the_command_line_number_wins_over_a_bad_variable(monkeypatch):
+    monkeypatch.setenv(REQUESTS_IN_FLIGHT_ENV, "lots")
+    assert Settings.from_env(requests_in_flight=3).requests_in_flight == 3
+
+
+@pytest.mark.postgres
+def test_a_database_host_that_does_not_answer_is_given_up_on(postgres_admin_url):
+    """With one request at a time, a worker waits with a hanging connect: 10 s, not the
+    minutes the network would take, unless the URL says otherwise."""
+    for url, seconds in ((postgres_admin_url, "10"),
+                         (f"{postgres_admin_url}?connect_timeout=3", "3")):
+        engine = db.make_engine(url)
+        try:
+            with engine.connect() as conn:
+                parameters = conn.connection.dbapi_connection.info.get_parameters()
+            assert parameters.get("connect_timeout") == seconds
+        finally:
+            engine.dispose()

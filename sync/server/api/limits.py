@@ -89,15 +89,19 @@ class RequestsInFlight:
     waiting for a connection that a request waiting for a thread holds: nothing moves
     until the pool times out (seen as 10 s stalls and 500s with 100 devices at once).
     Admitting no more requests than there are connections and threads makes that
-    impossible."""
+    impossible.
 
-    def __init__(self, app: ASGIApp, *, limit: int) -> None:
+    `exempt` paths skip the queue: the health check, which a load balancer reads to decide
+    whether this process is alive, must not wait behind every sync in the queue."""
+
+    def __init__(self, app: ASGIApp, *, limit: int, exempt: frozenset[str] = frozenset()) -> None:
         self.app = app
         self.limit = limit
+        self.exempt = exempt
         self._gate: asyncio.Semaphore | None = None  # made in the serving event loop
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope.get("path") in self.exempt:
             await self.app(scope, receive, send)
             return
         if self._gate is None:

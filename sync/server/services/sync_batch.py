@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from sync.server.models import (
     Person,
-    PersonIdentifier,
     ScopeChange,
     SyncChange,
     SyncCounter,
@@ -52,13 +51,14 @@ class Held:
     linkage: dict[str, str]  # person id -> linkage key, of the people the server knows
     current: dict[Key, Any]  # (table, row id) -> the row now
     bases: dict[tuple[str, str, str], str]  # (table, row id, revision id) -> its fields
-    identifiers: set[tuple[str, str, str]]  # (person id, kind, value) of `people rows`' people
 
 
 def lock_and_read(session: Session, changes: list[dict[str, Any]]) -> Held:
     """Lock every row key of the batch, then read what it needs: sent together, one
     round trip on PostgreSQL. Still in order: each read runs, and takes its snapshot,
     only once the locks are held (a row read before its lock may be stale)."""
+    if not changes:  # an empty pipeline still waits for the server's reply
+        return Held({}, {}, {}, {})
     keys = {(c["table"], c["row_id"]) for c in changes}
     person_ids = {c["person_id"] for c in changes}
     with bulk.pipelined(session):
@@ -77,14 +77,10 @@ def lock_and_read(session: Session, changes: list[dict[str, Any]]) -> Held:
             session, SyncRevision.__table__, (*base_key, "fields_json"), base_key,
             {(c["table"], c["row_id"], c["base_revision_id"]) for c in changes
              if c["base_revision_id"]})
-        identifiers = bulk.by_keys_later(
-            session, PersonIdentifier.__table__, ("person_id", "kind", "value"),
-            ("person_id",), [(c["person_id"],) for c in changes if c["table"] == "people"])
     return Held(ledger={row.change_id: row for row in ledger()},
                 linkage=dict(linkage()),  # type: ignore[arg-type]
                 current={(r.table_name, r.row_id): r for r in current()},
-                bases={(t, r, v): fields for t, r, v, fields in bases()},
-                identifiers={tuple(row) for row in identifiers()})  # type: ignore[misc]
+                bases={(t, r, v): fields for t, r, v, fields in bases()})
 
 
 def allowed_people(session: Session, device: Any, person_ids: set[str]) -> set[str]:

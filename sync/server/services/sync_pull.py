@@ -64,7 +64,8 @@ def pull(session: Session, device: SyncDevice, cursor: int, limit: int,
 
     Each statement stands alone (the endpoint may commit each as it runs): the page's
     own is one snapshot, and the only write, the scope version sent, comes last."""
-    # Taken once: a first attempt records the version it sends before it may give up.
+    # Taken once, before any attempt: the version a device has seen must not move
+    # between a first attempt that gives up (_Moved) and the read that follows.
     seen = device.scope_seen if scope_seen is None else scope_seen
     if cache is not None and not cache.reads_in_full(device.id):
         try:

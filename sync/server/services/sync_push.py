@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,7 +50,6 @@ class _Plan:
     new_people: list[dict[str, Any]] = field(default_factory=list)
     registry: list[tuple[str, str, dict[str, Any], str | None]] = field(default_factory=list)
     linkage: dict[str, str] = field(default_factory=dict)  # person id -> key held now
-    identifiers: set[tuple[str, str, str]] = field(default_factory=set)  # held now
 
 
 def push(session: Session, device: SyncDevice, changes: list[p.Change]) -> p.PushResponse:
@@ -60,7 +60,7 @@ def push(session: Session, device: SyncDevice, changes: list[p.Change]) -> p.Pus
                                  "content hash does not match: damaged in transit")
     live = [(i, c) for i, c in enumerate(changes) if results[i] is None]
     held = batch.lock_and_read(session, [c for _, c in live])  # type: ignore[misc]
-    plan = _Plan(identifiers=held.identifiers)
+    plan = _Plan()
     _decide(session, device, live, results, held, plan)
     _write_and_commit(session, plan)  # the counter is released at once: see above
     return {"results": [r for r in results if r is not None],
@@ -217,14 +217,19 @@ def _conflict_row(device: SyncDevice, change: p.Change, name: str, kept: Any,
 def _write_and_commit(session: Session, plan: _Plan) -> None:
     """Everything but the feed rows first; the rows last, numbered from the counter as
     they are written, and the commit with them (sync_batch.write_rows_and_commit)."""
-    with bulk.pipelined(session):  # sent together, waited for once
-        # A person the read found new can still arrive meanwhile: from a `people` row
-        # with another row id (the lock is on the row), or from POST /people. Theirs stands.
-        batch.insert_ignoring_duplicates(session, Person, plan.new_people)
-        batch.insert_ignoring_duplicates(session, SyncRevision, plan.revisions)
-        bulk.insert(session, SyncChange.__table__, plan.ledger)
+    identifiers: Callable[[], set[tuple[str, str, str]]] = set
+    # Nothing to send (a batch of replays): an empty pipeline would still wait a trip.
+    if plan.new_people or plan.revisions or plan.ledger or plan.registry:
+        with bulk.pipelined(session):  # sent together, waited for once
+            # A person the read found new can still arrive meanwhile: from a `people` row
+            # with another row id (the lock is on the row), or from POST /people. Theirs
+            # stands, and so do their identifiers: read after this insert has waited for them.
+            batch.insert_ignoring_duplicates(session, Person, plan.new_people)
+            batch.insert_ignoring_duplicates(session, SyncRevision, plan.revisions)
+            bulk.insert(session, SyncChange.__table__, plan.ledger)
+            identifiers = registry.identifiers_later(session, plan.registry)
     # Outside: the registry goes partly through SQLAlchemy, which needs each reply at once.
-    registry.update_many(session, plan.registry, plan.linkage, plan.identifiers)
+    registry.update_many(session, plan.registry, plan.linkage, identifiers())
     states = list(plan.rows.values())
     rows = [_db_row(state) for state in states] + plan.conflicts  # conflicts are always new
     for offset, row in enumerate(rows):

@@ -7,6 +7,7 @@ brings what partners may see.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import delete, tuple_
@@ -20,12 +21,25 @@ from sync.server.services.registry import put_consent
 _IDENTIFIERS = {"pnc_id": "pnc", "prison_number": "nomis", "nhs_number": "nhs"}
 
 
+def identifiers_later(session: Session, items: list[tuple[str, str, dict[str, Any], str | None]]
+                      ) -> Callable[[], set[tuple[str, str, str]]]:
+    """The identifiers held now of the people whose `people` row the batch writes, for
+    `update_many`: sent now (in the push's write pipeline, after its person inserts, so
+    that a person another push created meanwhile is read with theirs), read when called."""
+    people = sorted({person_id for table, person_id, _fields, _key in items
+                     if table == "people"})
+    rows = bulk.by_keys_later(session, PersonIdentifier.__table__,
+                              ("person_id", "kind", "value"), ("person_id",),
+                              [(person_id,) for person_id in people])
+    return lambda: {(person_id, kind, value) for person_id, kind, value in rows()}
+
+
 def update_many(session: Session, items: list[tuple[str, str, dict[str, Any], str | None]],
                 linkage_now: dict[str, str], identifiers_now: set[tuple[str, str, str]]) -> None:
     """The batch's registry updates: last state per person or consent, set-based.
     `linkage_now` is each person's linkage key as the database holds it already, and
-    `identifiers_now` their identifiers (person id, kind, value), read under the batch's
-    locks (sync_batch.lock_and_read) with every other read of the push."""
+    `identifiers_now` their identifiers (person id, kind, value), read after the batch
+    inserted its new people (`identifiers_later`)."""
     people: dict[str, tuple[dict[str, Any], str | None]] = {}
     consents: dict[tuple[str, str], dict[str, Any]] = {}
     for table, person_id, fields, linkage in items:
