@@ -15,6 +15,8 @@ from sqlalchemy import Connection, Engine, create_engine, event, exc, inspect, t
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from sync.server.settings import MAX_REQUESTS_IN_FLIGHT
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Any constant works; it only has to be the same in every server process.
 _MIGRATION_LOCK_ID = 0x1A51DE0
@@ -28,7 +30,8 @@ def make_engine(url: str) -> Engine:
     # A database host that drops packets would otherwise hold a connect for minutes, and
     # with one request at a time a worker process waits with it (app: requests in flight).
     connect_args = {} if "connect_timeout" in make_url(url).query else {"connect_timeout": 10}
-    engine = create_engine(url, pool_size=16, max_overflow=16, pool_timeout=10,
+    engine = create_engine(url, pool_size=MAX_REQUESTS_IN_FLIGHT,
+                           max_overflow=MAX_REQUESTS_IN_FLIGHT, pool_timeout=10,
                            connect_args=connect_args)
     _ping_after_idle(engine)
 
@@ -97,14 +100,20 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
+def owns_its_transaction(session: Session) -> bool:
+    """Whether `session` began its transaction itself, so may end it by other means than
+    SQLAlchemy's (a raw COMMIT, statements that commit themselves). One joined to an
+    outer transaction (the test suite binds sessions so, and rolls back) must not: it
+    ends with a SAVEPOINT release that only SQLAlchemy knows to send."""
+    return isinstance(session.get_bind(), Engine)
+
+
 def commit_each_statement(session: Session) -> None:
     """On PostgreSQL, let each statement of `session` commit by itself: no BEGIN and no
     COMMIT, each a round trip of its own (psycopg waits for both). For work whose every
     statement stands alone; under READ COMMITTED each one reads its own snapshot anyway.
-    Call it before the session's first statement. A session joined to an outer
-    transaction (the test suite binds them so) is left as it is: it must not leave it."""
-    bind = session.get_bind()
-    if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
+    Call it before the session's first statement."""
+    if owns_its_transaction(session) and session.get_bind().dialect.name == "postgresql":
         session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 

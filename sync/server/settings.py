@@ -13,7 +13,8 @@ DATABASE_URL_ENV = "INSIDEOUT_SERVER_DATABASE_URL"
 MASTER_KEY_ENV = "INSIDEOUT_SERVER_MASTER_KEY"  # base64 of 32 bytes; wins over the key file
 MASTER_KEY_FILE = "master.key"
 REQUESTS_IN_FLIGHT_ENV = "INSIDEOUT_SERVER_REQUESTS_IN_FLIGHT"
-# At most the database pool's steady size (db.make_engine): see api/limits.RequestsInFlight.
+# Also the database pool's steady size (db.make_engine): never more requests admitted
+# than connections (api/limits.RequestsInFlight says why).
 MAX_REQUESTS_IN_FLIGHT = 16
 
 
@@ -68,7 +69,7 @@ class Settings:
         url = overrides.pop("database_url", None) or os.environ.get(DATABASE_URL_ENV)
         in_flight = overrides.pop("requests_in_flight", None)  # a flag wins over the variable
         if in_flight is None:
-            in_flight = _whole_number(REQUESTS_IN_FLIGHT_ENV, cls.requests_in_flight)
+            in_flight = _int_from_env(REQUESTS_IN_FLIGHT_ENV, cls.requests_in_flight)
         settings = cls(data_dir=data_dir, database_url=str(url or sqlite_url(data_dir)),
                        requests_in_flight=int(in_flight))  # type: ignore[call-overload]
         return replace(settings, **overrides)  # type: ignore[arg-type]
@@ -79,7 +80,7 @@ class Settings:
                 REQUESTS_IN_FLIGHT_ENV: str(self.requests_in_flight)}
 
 
-def _whole_number(name: str, default: int) -> int:
+def _int_from_env(name: str, default: int) -> int:
     text = os.environ.get(name, "").strip()
     if not text:
         return default

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
+from types import SimpleNamespace
 
 import psycopg
 import pytest
@@ -77,11 +78,9 @@ def test_an_edit_of_a_known_person_adds_only_the_scope_check(sessions) -> None: 
 TOKEN = "a device token for the pull tests"
 
 
-class _Request:
+def _request(factory) -> SimpleNamespace:
     """What as_device reads of a request: the app's session factory."""
-
-    def __init__(self, factory) -> None:
-        self.app = type("App", (), {"state": type("State", (), {"sessions": factory})})
+    return SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(sessions=factory)))
 
 
 class _TraceEachUse:
@@ -114,7 +113,7 @@ class _TraceEachUse:
 
 
 def _pull(factory, cache: FeedCache, statement_by_statement: bool = True):
-    return as_device(_Request(factory), TOKEN, lambda session, device: sync_pull.pull(
+    return as_device(_request(factory), TOKEN, lambda session, device: sync_pull.pull(
         session, device, 0, 500, True, None, cache),
         statement_by_statement=statement_by_statement)
 

@@ -28,8 +28,10 @@ from sqlalchemy import (
     tuple_,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
+
+from sync.server.db import owns_its_transaction
 
 
 def is_postgres(session: Session) -> bool:
@@ -64,11 +66,8 @@ def run_binary_and_commit(session: Session, sql: str, params: list[list[Any]]) -
     """`run_binary`, then commit, with the COMMIT sent in the same round trip (pipeline
     mode): what the statement locks is released as soon as PostgreSQL has run it, not
     after the reply, the wake-up of this thread and its turn at the interpreter lock.
-
-    A session joined to an outer transaction (the test suite binds sessions to one)
-    ends with a SAVEPOINT release that only SQLAlchemy knows to send: it commits the
-    usual way."""
-    if not isinstance(session.get_bind(), Engine):
+    A session that does not own its transaction commits the usual way."""
+    if not owns_its_transaction(session):
         run_binary(session, sql, params)
         session.commit()
         return

@@ -61,8 +61,7 @@ def _people_bulk(session: Session, people: dict[str, tuple[dict[str, Any], str |
         {"id": pid, "linkage_key": key} for pid, (_fields, key) in people.items()
         if key and linkage_now.get(pid) != key])
     table = PersonIdentifier.__table__
-    # Only the people this batch writes: a refused change's person keeps theirs.
-    have = {held for held in identifiers_now if held[0] in people}
+    have = identifiers_now  # of these same people: identifiers_later reads no others
     wanted = {(pid, kind, str(fields[column])) for pid, (fields, _key) in people.items()
               for column, kind in _IDENTIFIERS.items() if fields.get(column)}
     stale = sorted(have - wanted)
