@@ -197,8 +197,17 @@ class FetchRequest(TypedDict):
     reason: str
 
 
+# Why a worker broke glass: one of these codes, and the reason in their words beside it.
+BREAK_GLASS_REASONS: Final = ("risk_to_life", "safeguarding", "medical_emergency",
+                              "court_or_release_today")
+BreakGlassReason = Literal["risk_to_life", "safeguarding", "medical_emergency",
+                           "court_or_release_today"]
+
+
 class BreakGlassRequest(TypedDict):
+    reason_code: BreakGlassReason
     reason: str
+    password: str  # the worker's password again: break-glass is never one click away
 
 
 class Notification(TypedDict):

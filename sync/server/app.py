@@ -51,6 +51,7 @@ def create_app(
     app.state.settings = settings
     app.state.sessions = sessions
     app.state.master_key = master_key or crypto.load_master_key(settings, create=False)
+    db.with_master_key(sessions, app.state.master_key)
     app.state.hasher = crypto.password_hasher(settings)
     app.state.feed_cache = FeedCache()  # per process: each worker keeps its own
     errors.install(app)

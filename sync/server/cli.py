@@ -194,7 +194,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         db.migrate(engine)
         command, _ = COMMANDS[args.admin_command]
         args.command = args.admin_command
-        with db.session_factory(engine).begin() as session:
+        key = crypto.load_master_key(settings, create=True)
+        with db.session_factory(engine, master_key=key).begin() as session:
             command(session, args, settings)
         return 0
     except Refused as refusal:

@@ -117,9 +117,33 @@ def commit_each_statement(session: Session) -> None:
         session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
-def session_factory(bind: Engine | Connection) -> sessionmaker[Session]:
+# The session.info key: what the data keys and the audit chain derive from.
+MASTER_KEY_INFO = "master_key"
+
+
+def session_factory(bind: Engine | Connection, *,
+                    master_key: bytes | None = None) -> sessionmaker[Session]:
+    """Sessions for the app and the CLI. With `master_key`, every session carries it in
+    `session.info[MASTER_KEY_INFO]` (never in the database): what writes sealed data
+    or audit events needs it."""
     # create_savepoint lets tests bind to a connection whose outer transaction they roll back.
-    return sessionmaker(bind=bind, expire_on_commit=False, join_transaction_mode="create_savepoint")
+    factory = sessionmaker(bind=bind, expire_on_commit=False,
+                           join_transaction_mode="create_savepoint")
+    if master_key is not None:
+        with_master_key(factory, master_key)
+    return factory
+
+
+def with_master_key(factory: sessionmaker[Session], master_key: bytes) -> None:
+    factory.configure(info={MASTER_KEY_INFO: master_key})
+
+
+def master_key_of(session: Session) -> bytes:
+    try:
+        return session.info[MASTER_KEY_INFO]
+    except KeyError:
+        raise RuntimeError("this session was made without the master key "
+                           "(db.session_factory(..., master_key=...))") from None
 
 
 def _alembic_config() -> Config:
