@@ -1,0 +1,242 @@
+"""What each synced table may carry: one schema for both ends of sync.
+
+The server checks every pushed row against it before storing anything, and a laptop
+checks every pulled row against it before writing it to the encrypted store, so a row
+one laptop cannot store never reaches the others, and one that somehow does is set
+aside there instead of stopping every later sync. Standard library only.
+
+A test (tests/sync_client/test_table_rules.py) keeps these rules in step with the
+laptop's own tables: every column a laptop sends is named here with its type, and a
+column the laptop cannot store a row without is required.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Final
+
+from sync.protocol import AGENCIES, CONFLICTS_TABLE
+
+Check = Callable[[Any], str | None]  # a problem in words, or None
+_UUID_TEXT = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_UUID = re.compile(_UUID_TEXT + r"\Z")
+# An HLC stamp as app.domain.clock writes it: wall ms, counter, the device's id.
+HLC_PATTERN: Final = re.compile(r"([0-9]{15})-([0-9]{5})-(" + _UUID_TEXT + r")\Z")
+# Tab, newline and carriage return are text; other control characters are not (and
+# PostgreSQL cannot hold NUL).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MAX_TEXT: Final = 20_000  # a free-text note
+MAX_DOCUMENT: Final = 400_000  # a care plan's content or a signature's ink (~100 KB)
+_INT32 = (-(2**31), 2**31 - 1)
+
+
+def _nullable(check: Check) -> Check:
+    return lambda value: None if value is None else check(value)
+
+
+def text(max_length: int = 200) -> Check:
+    def check(value: Any) -> str | None:
+        if type(value) is not str:
+            return "must be text"
+        if len(value) > max_length:
+            return f"is longer than {max_length} characters"
+        return "holds a control character" if _CONTROL.search(value) else None
+    return check
+
+
+def one_of(*choices: str) -> Check:
+    return lambda value: None if value in choices else f"must be one of {', '.join(choices)}"
+
+
+def row_id(value: Any) -> str | None:
+    return None if type(value) is str and _UUID.match(value) else "must be an id"
+
+
+def hlc(value: Any) -> str | None:
+    return None if type(value) is str and HLC_PATTERN.match(value) else "must be a clock stamp"
+
+
+def flag(value: Any) -> str | None:
+    return None if type(value) is bool else "must be true or false"
+
+
+def whole(low: int = _INT32[0], high: int = _INT32[1]) -> Check:
+    def check(value: Any) -> str | None:
+        if type(value) is not int:
+            return "must be a whole number"
+        return None if low <= value <= high else f"must be from {low} to {high}"
+    return check
+
+
+def day(value: Any) -> str | None:
+    """A calendar date, YYYY-MM-DD."""
+    if type(value) is not str or len(value) != 10:
+        return "must be a date, YYYY-MM-DD"
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return "must be a real date, YYYY-MM-DD"
+    return None
+
+
+def moment(value: Any) -> str | None:
+    """A time as ISO 8601 text (what the laptop's utc_now writes)."""
+    if type(value) is not str or len(value) > 40:
+        return "must be a time, ISO 8601"
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return "must be a time, ISO 8601"
+    return None
+
+
+def json_text(max_length: int = MAX_TEXT) -> Check:
+    def check(value: Any) -> str | None:
+        if type(value) is not str or len(value) > max_length:
+            return f"must be JSON text of at most {max_length} characters"
+        try:
+            json.loads(value)
+        except ValueError:
+            return "must be JSON text"
+        return None
+    return check
+
+
+@dataclass(frozen=True)
+class TableRule:
+    """What one table's rows may carry.
+
+    `person_column`: the field that must name the row's own person (the change's
+    person_id); None where no field does. `row_is_person`: the row id is the person id
+    (the `people` table). `unique`: with the person, no two rows may share these
+    fields' values (the laptop's own unique constraint). `person_references`: fields
+    naming another person, who must be one the writer may change too."""
+
+    columns: Mapping[str, Check]
+    required: frozenset[str]
+    person_column: str | None = "person_id"
+    row_is_person: bool = False
+    unique: tuple[str, ...] = ()
+    append_only: bool = False
+    person_references: tuple[str, ...] = ()
+
+
+def _rule(required: Mapping[str, Check], optional: Mapping[str, Check] | None = None,
+          **options: Any) -> TableRule:
+    """A syncable row always carries its creation stamp and may carry its tombstone."""
+    columns = {"created_hlc": hlc, **required, "deleted": flag, **(optional or {})}
+    return TableRule(columns, frozenset({"created_hlc", *required}), **options)
+
+
+_NAME = text(200)
+_PERSON = {"person_id": row_id}
+
+TABLES: Final[dict[str, TableRule]] = {
+    "people": _rule(
+        {"given_name": _NAME, "family_name": _NAME},
+        {"date_of_birth": _nullable(day), "middle_name": _NAME, "sex": text(8),
+         "gender": text(100), "ethnicity": text(8), "nationality": text(100),
+         "phone": text(60), "email": _NAME, "safe_to_leave_message": flag,
+         "contact_notes": text(MAX_TEXT), "address_line1": _NAME, "address_line2": _NAME,
+         "town": text(100), "postcode": text(12), "home_district": text(40),
+         "out_of_area": flag, "pnc_id": text(16), "prison_number": text(10),
+         "nhs_number": text(10), "merged_into": _nullable(row_id), "id_salt": text(64)},
+        person_column=None, row_is_person=True, person_references=("merged_into",)),
+    "person_aliases": _rule({**_PERSON, "text": _NAME}, {"kind": text(32)}),
+    "consents": _rule(
+        {**_PERSON, "agency": one_of(*AGENCIES), "given_on": day, "recorded_by": _NAME},
+        {"withdrawn_on": _nullable(day), "withdrawal_recorded_by": _NAME}),
+    "assessment_values": _rule(
+        {**_PERSON, "section": text(40), "field": text(60), "value_json": json_text()},
+        unique=("section", "field")),
+    "section_confirmations": _rule(
+        {**_PERSON, "section": text(40), "confirmed_by_name": _NAME, "confirmed_at": moment},
+        unique=("section",)),
+    "contacts": _rule(
+        {**_PERSON, "setting": text(20), "at_utc": moment, "worker_name": _NAME}),
+    "person_merges": _rule(
+        {"survivor_id": row_id, "merged_id": row_id, "merged_by_name": _NAME,
+         "merged_at": moment},
+        {"reason": text(MAX_TEXT), "undone_at": _nullable(moment)},
+        person_column="survivor_id", person_references=("merged_id",)),
+    # Field history is append-only and carries no creation stamp or tombstone.
+    "assessment_history": TableRule(
+        {**_PERSON, "section": text(40), "field": text(60), "old_json": json_text(),
+         "new_json": json_text(), "worker_name": _NAME, "hlc": hlc, "at_utc": moment},
+        frozenset({"person_id", "section", "field", "old_json", "new_json", "worker_name",
+                   "hlc", "at_utc"}), append_only=True),
+    "care_plan_versions": _rule(
+        {**_PERSON, "number": whole(1, 100_000), "content_json": json_text(MAX_DOCUMENT),
+         "created_at": moment},
+        {"status": one_of("draft", "signed"), "supersedes_id": _nullable(row_id),
+         "created_by_name": _NAME, "signed_at": _nullable(moment), "fingerprint": text(64)}),
+    "care_plan_signatures": _rule(
+        {**_PERSON, "version_id": row_id, "role": one_of("person", "worker"),
+         "kind": one_of("signed", "declined", "unable"), "signer_name": _NAME,
+         "signed_at": moment},
+        {"reason": text(MAX_TEXT), "strokes_json": json_text(MAX_DOCUMENT),
+         "aspect": text(12)},
+        unique=("version_id", "role"), append_only=True),
+}
+
+# Rows the server makes and laptops only receive: a laptop never pushes a table whose
+# name starts with "_" (the server refuses it), but checks what it pulls the same way.
+SERVER_TABLES: Final[dict[str, TableRule]] = {
+    CONFLICTS_TABLE: TableRule(
+        {"table_name": text(60), "row_id": row_id, "field": text(60),
+         "kept_value": json_text(MAX_DOCUMENT), "other_value": json_text(MAX_DOCUMENT),
+         "other_worker": text(200), "other_device": text(36), "other_hlc": hlc,
+         "resolved_at": _nullable(moment), "resolved_by": _nullable(_NAME)},
+        frozenset({"table_name", "row_id", "field", "kept_value", "other_value",
+                   "other_worker", "other_device", "other_hlc"}), person_column=None),
+}
+
+
+def rule_for(table: str) -> TableRule | None:
+    return TABLES.get(table) or SERVER_TABLES.get(table)
+
+
+def row_problem(table: str, row_id_: str, person_id: str, fields: Mapping[str, Any], *,
+                append_only: bool, unknown_fields: bool = False) -> str | None:
+    """Why this row cannot be stored, in words; None when it can. `unknown_fields`: take
+    fields this version does not know (a laptop receiving rows from a newer server
+    stores what it knows); the server never does."""
+    rule = rule_for(table)
+    if rule is None:
+        return f"there is no table called {table!r}"
+    if append_only != rule.append_only:
+        return f"{table} rows are {'' if rule.append_only else 'not '}append-only"
+    if rule.row_is_person and row_id_ != person_id:
+        return "a person's own row must have the person's id"
+    if rule.person_column and fields.get(rule.person_column) != person_id:
+        return f"{rule.person_column} must name the row's own person"
+    missing = sorted(rule.required - fields.keys())
+    if missing:
+        return f"{', '.join(missing)} missing"
+    return _field_problem(rule, fields, unknown_fields)
+
+
+def _field_problem(rule: TableRule, fields: Mapping[str, Any],
+                   unknown_fields: bool) -> str | None:
+    for name, value in fields.items():
+        check = rule.columns.get(name)
+        if check is None:
+            if unknown_fields:
+                continue
+            return f"there is no field called {name!r}"
+        problem = check(value)
+        if problem:
+            return f"{name} {problem}"
+    return None
+
+
+def unique_key(table: str, fields: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    """The values (person first) that no other row of `table` may share, or None."""
+    rule = TABLES.get(table)
+    if rule is None or not rule.unique:
+        return None
+    return (fields.get(rule.person_column or ""), *(fields.get(n) for n in rule.unique))
