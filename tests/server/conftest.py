@@ -68,7 +68,7 @@ def connection(engine: sa.Engine) -> Iterator[sa.Connection]:
 
 @pytest.fixture
 def sessions(connection: sa.Connection) -> sessionmaker[Session]:
-    return server_db.session_factory(connection)
+    return server_db.session_factory(connection, master_key=MASTER_KEY)
 
 
 @pytest.fixture

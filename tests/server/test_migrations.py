@@ -4,6 +4,7 @@ schema is the one the models describe."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
@@ -11,8 +12,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from sync.server import db as server_db
-from sync.server.models import Base
+from sync.server.models import AuditEvent, Base
+from sync.server.services import audit
 from tests.conftest import temporary_postgres_database
+from tests.server.conftest import MASTER_KEY
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -132,3 +135,85 @@ def test_the_migrated_schema_is_the_one_the_models_describe(url):
         differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     engine.dispose()
     assert differences == []
+
+
+OLDER_EVENTS = [  # (at, action, detail): as 0001 to 0007 wrote them, one with microseconds
+    ("2024-03-01 09:15:00", "team.created", '{"name": "Custody North"}'),
+    ("2024-03-01 09:16:30.250001", "worker.created", '{"role": "team_lead"}'),
+    ("2024-03-02 17:00:00", "device.revoked", '{"reason": "stolen"}'),
+]
+DROP_AUDIT_TRIGGERS = {
+    "sqlite": ["DROP TRIGGER audit_events_no_update", "DROP TRIGGER audit_events_no_delete"],
+    "postgresql": ["DROP TRIGGER audit_events_no_update_delete ON audit_events"],
+}
+
+
+def _older_events(engine: sa.Engine) -> None:
+    with engine.begin() as conn:
+        for at, action, detail in OLDER_EVENTS:
+            conn.execute(sa.text(
+                "INSERT INTO audit_events (at, action, actor, worker_id, detail) "
+                "VALUES (:at, :action, 'cli:it', :worker, :detail)"),
+                {"at": datetime.fromisoformat(at), "action": action, "detail": detail,
+                 "worker": str(uuid.uuid4())})
+
+
+def _refused(engine: sa.Engine, statement: str) -> bool:
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(statement))
+    except sa.exc.DBAPIError:
+        return True
+    return False
+
+
+def test_the_audit_chain_migration_links_older_events_and_the_first_keyed_one_seals_them(url):
+    """0008 has no master key: it links the events already there with plain SHA-256
+    (keyed false). They verify; the first keyed event covers their head, so rewriting
+    them, links and all (no key needed), is caught there. The triggers are back."""
+    engine = server_db.make_engine(url)
+    _upgrade(engine, "0007")
+    _older_events(engine)
+    _upgrade(engine, "head")
+    sessions = server_db.session_factory(engine, master_key=MASTER_KEY)
+    migrated = audit.verify_chain(sessions)
+    assert (migrated.ok, migrated.events, migrated.unkeyed) == (True, 3, 3), migrated.problem
+    assert _refused(engine, "UPDATE audit_events SET detail = '{}'")
+    assert _refused(engine, "DELETE FROM audit_events")
+    with sessions.begin() as session:
+        seal = audit.seal_unkeyed_events(session, actor="test")
+        assert audit.seal_unkeyed_events(session, actor="test") is None  # once only
+    assert seal is not None and seal.prev_hash == migrated.head_hash
+    sealed = audit.verify_chain(sessions)
+    assert (sealed.ok, sealed.events, sealed.unkeyed) == (True, 4, 3)
+    with engine.begin() as conn:  # rewrite the second event and re-link the unkeyed part
+        for statement in DROP_AUDIT_TRIGGERS[conn.dialect.name]:
+            conn.exec_driver_sql(statement)
+        rows = conn.execute(sa.select(AuditEvent.__table__).where(~AuditEvent.keyed)
+                            .order_by(AuditEvent.id)).all()
+        prev = rows[0].entry_hash
+        for row in rows[1:]:
+            content = [*audit.content_of(row)[:-1], '{"role": "worker"}']
+            prev_entry = audit.unkeyed_hash(prev, content)
+            conn.execute(sa.update(AuditEvent).where(AuditEvent.id == row.id).values(
+                detail=content[-1], prev_hash=prev, entry_hash=prev_entry))
+            prev = prev_entry
+    rewritten = audit.verify_chain(sessions)
+    engine.dispose()
+    assert (rewritten.broken_at, rewritten.events) == (seal.id, 3)
+
+
+def test_the_audit_chain_migration_on_an_empty_log_and_back(url):
+    engine = server_db.make_engine(url)
+    _upgrade(engine, "0008")
+    assert audit.verify_chain(server_db.session_factory(engine, master_key=MASTER_KEY)) == \
+        audit.ChainReport(events=0, unkeyed=0, head_id=None, head_hash=audit.GENESIS)
+    _downgrade(engine, "0007")
+    with engine.connect() as conn:
+        columns = {c["name"] for c in sa.inspect(conn).get_columns("audit_events")}
+    _older_events(engine)
+    refused = _refused(engine, "DELETE FROM audit_events"), _refused(
+        engine, "UPDATE audit_events SET detail = '{}'")
+    engine.dispose()
+    assert "entry_hash" not in columns and "prev_hash" not in columns
+    assert refused == (True, True)  # the downgrade put the triggers back too

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sync.server.models.base import Base, UTCDateTime, utcnow
 
 
 class AuditEvent(Base):
-    """One row per security-relevant act. Database triggers refuse UPDATE and DELETE."""
+    """One row per security-relevant act. Database triggers refuse UPDATE and DELETE, and
+    each row is chained to the one before it (services/audit.py), so that rows removed or
+    edited behind the triggers' backs show."""
 
     __tablename__ = "audit_events"
 
@@ -23,6 +25,13 @@ class AuditEvent(Base):
     device_id: Mapped[str | None] = mapped_column(String(36))
     person_id: Mapped[str | None] = mapped_column(String(36), index=True)
     detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON; never secrets
+    # The entry_hash of the event before (in id order); 64 zeros for the first.
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    # HMAC-SHA256 under a key derived from the master key, over prev_hash and the content.
+    entry_hash: Mapped[str] = mapped_column(String(64))
+    # False only for events older than the chain: migration 0008 linked them with plain
+    # SHA-256 (it has no key); the first keyed event after them seals them.
+    keyed: Mapped[bool] = mapped_column(Boolean)
 
 
 class Notification(Base):
