@@ -2,7 +2,8 @@
 
 The master key never enters the database: it comes from INSIDEOUT_SERVER_MASTER_KEY or
 from a 0600 key file in the server data directory. A database backup alone therefore
-cannot open an escrowed store key.
+cannot open an escrowed store key, a team's data key, or the record those seal
+(services/sealing.py).
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from pathlib import Path
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from sync.server.settings import MASTER_KEY_ENV, Settings
 
@@ -121,3 +124,11 @@ def verify_password(hasher: PasswordHasher, stored_hash: str, password: str) -> 
         return hasher.verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def derive_key(master_key: bytes, label: str) -> bytes:
+    """A 256-bit key for one purpose (HKDF-SHA256, `label` as its info): the keys that
+    wrap team data keys, hash lookup values and seal registry copies are each derived
+    from the master key under their own label, so none can stand in for another."""
+    return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None,
+                info=label.encode()).derive(master_key)

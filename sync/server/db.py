@@ -15,15 +15,19 @@ from sqlalchemy import Connection, Engine, create_engine, event, exc, inspect, t
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from sync.server.private_files import private_file
 from sync.server.settings import MAX_REQUESTS_IN_FLIGHT
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-# Any constant works; it only has to be the same in every server process.
+# Any constants work; each only has to be the same in every server process (and differ
+# from the others: they share PostgreSQL's one space of advisory lock ids).
 _MIGRATION_LOCK_ID = 0x1A51DE0
+AUDIT_CHAIN_LOCK_ID = 0x1A51DE1  # services/audit.py: one appender to the chain at a time
 
 
 def make_engine(url: str) -> Engine:
     if make_url(url).get_backend_name() == "sqlite":
+        private_file(make_url(url).database)
         return _sqlite_engine(url)
     # 32 connections at most per process: more than the app's request threads (see
     # app.REQUEST_THREADS), and two processes stay within PostgreSQL's default 100.

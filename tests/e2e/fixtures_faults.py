@@ -134,13 +134,24 @@ def outbox(session: WorkerSession) -> Counter[str]:
 
 
 # ---- what the server holds -------------------------------------------------------------
-def server_rows(database_url: str) -> dict[tuple[str, str], dict[str, Any]]:
-    """(table, row id) -> the row's fields, straight from the server's database."""
-    engine = sa.create_engine(database_url, poolclass=NullPool)
+def server_rows(server: Server) -> dict[tuple[str, str], dict[str, Any]]:
+    """(table, row id) -> the row's fields, straight from the server's database, opened
+    with its master key (the record text is sealed at rest)."""
+    from sync.server import crypto
+    from sync.server import db as server_db
+    from sync.server.services import sealing
+    from sync.server.settings import Settings
+
+    key = crypto.load_master_key(Settings(data_dir=server.data_dir,
+                                          database_url=server.database_url), create=False)
+    engine = sa.create_engine(server.database_url, poolclass=NullPool)
     try:
-        with engine.connect() as conn:
-            rows = conn.execute(sa.text("SELECT table_name, row_id, fields_json FROM sync_rows"))
-            return {(t, r): json.loads(f) for t, r, f in rows}
+        with server_db.session_factory(engine, master_key=key)() as session:
+            rows = list(session.execute(sa.text(
+                "SELECT table_name, row_id, revision_id, fields_json FROM sync_rows")))
+            texts = sealing.open_records(session, [tuple(row) for row in rows])
+            return {(t, r): json.loads(text) for (t, r, _v, _f), text in zip(rows, texts,
+                                                                               strict=True)}
     finally:
         engine.dispose()
 
@@ -181,7 +192,7 @@ def assert_converged(server: Server, sessions: list[WorkerSession],
     for other in dumps[1:]:
         for table in dumps[0]:
             assert other[table] == dumps[0][table], f"laptops differ in {table}"
-    on_server = server_rows(server.database_url)
+    on_server = server_rows(server)
     held = {(table, row_id): {f: values[f] for f in TABLES[table].field_names()}
             for table, rows in dumps[0].items() if table in TABLES
             for row_id, values in rows.items()}

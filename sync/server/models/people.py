@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, object_session
 
 from sync.server.models.base import Base, UTCDateTime, utcnow
 
@@ -18,9 +18,24 @@ class Person(Base):
     # people ~10 µs a person and share-locked the team's row. Teams are never deleted,
     # and the writers take the team from the device's own row or check it (move_person).
     owning_team_id: Mapped[str] = mapped_column(String(36), index=True)
-    linkage_key: Mapped[str] = mapped_column(String(20), index=True)
+    # A keyed hash (services/sealing.lookup_hash), what lookups match on; the key as
+    # typed is kept only sealed, to be shown back (see `linkage_key`). Migration 0009.
+    linkage_hash: Mapped[str] = mapped_column("linkage_key", String(80), index=True)
+    linkage_sealed: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_device_id: Mapped[str | None] = mapped_column(String(36))
+
+    @property
+    def linkage_key(self) -> str:
+        """The linkage key as typed, opened from its sealed copy with the master key of
+        the session this person was read in: every reader (the lookup route's matches,
+        the person view, a repeated create) shows the key, never its hash."""
+        from sync.server.services import sealing  # models load before services
+
+        session = object_session(self)
+        if session is None:
+            raise RuntimeError("a person's linkage key opens only in a session")
+        return sealing.open_linkage(session, self.id, self.linkage_hash, self.linkage_sealed)
 
 
 class PersonIdentifier(Base):
@@ -35,7 +50,10 @@ class PersonIdentifier(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     person_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
     kind: Mapped[str] = mapped_column(String(20))
-    value: Mapped[str] = mapped_column(String(40))
+    # A keyed hash of the identifier (what lookups match); the sealed copy is what the
+    # person view shows back. Migration 0009.
+    value: Mapped[str] = mapped_column(String(80))
+    value_sealed: Mapped[str | None] = mapped_column(Text)
 
 
 class Consent(Base):

@@ -27,7 +27,7 @@ from sync.server.models import (
     Worker,
 )
 from sync.server.models.sync import SCOPE_COUNTER
-from sync.server.services import audit
+from sync.server.services import audit, sealing
 from sync.server.services.auth import Caller, SyncDevice
 
 CLINICAL_ROLES = ("worker", "team_lead")
@@ -94,13 +94,15 @@ def get_visible(session: Session, caller: Caller, person_id: str) -> Person:
 
 
 def view(session: Session, person: Person) -> p.PersonView:
+    """Linkage key and identifiers as typed, opened from their sealed copies (the columns
+    hold keyed hashes, for lookups: services/sealing.py)."""
     ids = session.scalars(select(PersonIdentifier).where(PersonIdentifier.person_id == person.id))
     consents = session.scalars(select(Consent).where(Consent.person_id == person.id))
     return {
         "person_id": person.id,
         "owning_team_id": person.owning_team_id,
         "linkage_key": person.linkage_key,
-        "identifiers": [{"kind": i.kind, "value": i.value} for i in ids],  # type: ignore[typeddict-item]
+        "identifiers": [{"kind": i.kind, "value": _identifier(session, i)} for i in ids],  # type: ignore[typeddict-item]
         "consents": [{"agency": c.agency, "granted": c.granted} for c in consents],  # type: ignore[typeddict-item]
     }
 
@@ -112,15 +114,18 @@ def lookup(
     worker = caller.require_worker()
     require_clinical(worker)
     conditions = []
+    # Matched by keyed hash; as typed too, for rows from before migration 0009 that
+    # seal_existing has not reached yet. The matches show the key from its sealed copy
+    # (Person.linkage_key): the caller may have looked up by identifier alone.
     if linkage_key:
-        conditions.append(Person.linkage_key == linkage_key)
+        conditions.append(Person.linkage_hash.in_(_as_stored(session, linkage_key)))
     if identifier:
         conditions.append(
             exists().where(
                 and_(
                     PersonIdentifier.person_id == Person.id,
                     PersonIdentifier.kind == identifier["kind"],
-                    PersonIdentifier.value == identifier["value"],
+                    PersonIdentifier.value.in_(_as_stored(session, identifier["value"])),
                 )
             )
         )
@@ -136,6 +141,15 @@ def lookup(
         matches=len(found),
     )
     return found
+
+
+def _as_stored(session: Session, value: str) -> list[str]:
+    return [sealing.lookup_hash(session, value), value]
+
+
+def _identifier(session: Session, ident: PersonIdentifier) -> str:
+    return sealing.open_copy(session, ident.value_sealed, ident.value,
+                             sealing.identifier_context(ident.person_id, ident.kind))
 
 
 def fetch(session: Session, caller: Caller, person_id: str, *, reason: str) -> Person:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from sync import protocol as p
 from sync.server.errors import Refused
 from sync.server.models import Consent, Person, PersonIdentifier, utcnow
-from sync.server.services import audit
+from sync.server.services import audit, sealing
 from sync.server.services.auth import Caller
 from sync.server.services.people import get_visible, require_clinical
 
@@ -26,16 +26,19 @@ def create_person(session: Session, caller: Caller, data: p.PersonCreate) -> tup
         ):
             return existing, False
         raise Refused(409, p.ERR_CONFLICT, "person_id is already used by another person")
+    linkage = sealing.linkage_columns(session, data["person_id"], data["linkage_key"])
     person = Person(
         id=data["person_id"],
         owning_team_id=caller.device.team_id,
-        linkage_key=data["linkage_key"],
+        linkage_hash=linkage["linkage_key"],  # hashed for lookups, sealed for showing
+        linkage_sealed=linkage["linkage_sealed"],
         created_by_device_id=caller.device.id,
     )
     session.add(person)
     session.flush()
-    for ident in {(i["kind"], i["value"]) for i in data["identifiers"]}:
-        session.add(PersonIdentifier(person_id=person.id, kind=ident[0], value=ident[1]))
+    for kind, value in {(i["kind"], i["value"]) for i in data["identifiers"]}:
+        session.add(PersonIdentifier(**sealing.identifier_columns(session, person.id, kind,
+                                                                  value)))
     for entry in data["consents"]:
         put_consent(session, person.id, entry["agency"], entry["granted"])
     audit.record(
