@@ -10,7 +10,12 @@ import sqlalchemy as sa
 
 from sync import protocol as p
 from sync.server.models import AuditEvent
-from tests.server.conftest import API, new_person
+from tests.server.conftest import API, PASSWORD, new_person
+
+
+def glass_body(reason: str, code: str = "medical_emergency") -> dict[str, str]:
+    """A break-glass body: a reason code, the reason in words and the password again."""
+    return {"reason_code": code, "reason": reason, "password": PASSWORD}
 
 
 @pytest.fixture
@@ -103,7 +108,7 @@ def test_partner_is_read_only(world, custody, probation):
     person_id = _create(world, custody[1], new_person({"probation": True}))
     create = world.client.post(f"{API}/people", headers=probation[1], json=new_person())
     glass = world.client.post(f"{API}/people/{person_id}/break-glass", headers=probation[1],
-                              json={"reason": "I would like to see it please"})
+                              json=glass_body("I would like to see it please"))
     assert (create.status_code, glass.status_code) == (403, 403)
     assert create.json()["error"] == glass.json()["error"] == p.ERR_FORBIDDEN_ROLE
 
@@ -111,7 +116,7 @@ def test_partner_is_read_only(world, custody, probation):
 def test_break_glass_needs_a_reason(world, custody, prison):
     theirs = _create(world, prison[1], new_person())
     reply = world.client.post(f"{API}/people/{theirs}/break-glass", headers=custody[1],
-                              json={"reason": "   "})
+                              json=glass_body("   "))
     assert reply.status_code == 422
     assert reply.json()["fields"][0]["field"] == "body.reason"
 
@@ -120,12 +125,12 @@ def test_break_glass_is_audited_and_reported_to_both_team_leads(world, db, custo
     theirs = _create(world, prison[1], new_person())
     reason = "collapsed in cell, needs prescribing history"
     reply = world.client.post(f"{API}/people/{theirs}/break-glass", headers=custody[1],
-                              json={"reason": reason})
+                              json=glass_body(reason))
     assert reply.status_code == 200
     assert theirs in _listed(world, custody[1])
     event = db.scalars(sa.select(AuditEvent).where(AuditEvent.action == "person.break_glass")).one()
     assert (event.worker_id, event.person_id) == (world.workers["ann"], theirs)
-    assert json.loads(event.detail)["reason"] == reason
+    assert json.loads(event.detail)["reason"] == f"medical_emergency: {reason}"
     for team, lead in (("Custody North", "lee"), ("Prison In-Reach", "pia")):
         lead_device = world.enrol(team)
         headers = lead_device.headers(world.sign_in(lead_device, lead))
@@ -159,10 +164,8 @@ def test_consent_and_identifiers_that_arrive_by_sync_govern_the_registry(world, 
 
     person = str(uuid.uuid4())
     consent = str(uuid.uuid4())
-    given = change(consent, table="consents", fields={
+    given = change(person, row_id=consent, table="consents", fields={
         "agency": "probation", "withdrawn_on": None, "deleted": False})
-    given["person_id"] = person
-    given["content_hash"] = p.content_hash(given)
     results = push(world, custody[0], change(person, fields={
         "given_name": "Dee", "family_name": "Stone", "pnc_id": "1986/0123456X"}), given)
     assert [r["status"] for r in results] == ["applied", "applied"]
@@ -172,10 +175,9 @@ def test_consent_and_identifiers_that_arrive_by_sync_govern_the_registry(world, 
     assert found.status_code == 200, found.text
     assert [m["person_id"] for m in found.json()] == [person]
 
-    withdrawn = change(consent, table="consents", base=given["revision_id"], fields={
-        "agency": "probation", "withdrawn_on": "2026-11-27", "deleted": False})
-    withdrawn["person_id"] = person
-    withdrawn["content_hash"] = p.content_hash(withdrawn)
+    withdrawn = change(person, row_id=consent, table="consents", base=given["revision_id"],
+                       fields={"agency": "probation", "withdrawn_on": "2026-11-27",
+                               "deleted": False})
     [result] = push(world, custody[0], withdrawn)
     assert result["status"] == "applied"
     assert _listed(world, probation[1]) == set()
@@ -192,7 +194,7 @@ def test_a_person_brought_in_after_the_cursor_passed_them_arrives_whole(world, c
     assert rows == []
     assert pull_all(world, custody[0], cursor=cursor)[0] == []  # nothing moved: nothing sent
     reply = world.client.post(f"{API}/people/{theirs}/break-glass", headers=custody[1],
-                              json={"reason": "collapsed in cell, needs prescribing history"})
+                              json=glass_body("collapsed in cell, needs prescribing history"))
     assert reply.status_code == 200
     rows, _, _ = pull_all(world, custody[0], cursor=cursor)
     assert [(r["table"], r["row_id"]) for r in rows] == [("people", theirs)]
@@ -216,7 +218,7 @@ def test_a_backfill_whose_reply_was_lost_is_sent_again(world, custody, prison):
     first = pull(0, None)
     cursor, saved = first["next_cursor"], first["scope_version"]
     world.client.post(f"{API}/people/{theirs}/break-glass", headers=custody[1],
-                      json={"reason": "collapsed in cell, needs prescribing history"})
+                      json=glass_body("collapsed in cell, needs prescribing history"))
     lost = pull(cursor, saved)  # served, but the reply never arrived
     assert [r["row_id"] for r in lost["rows"]] == [theirs]
     again = pull(cursor, saved)

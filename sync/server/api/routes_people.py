@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Depends, Path, Response
 from sqlalchemy.orm import Session
 
 from sync import protocol as p
 from sync.server.api import schemas as s
-from sync.server.api.deps import Db, WorkerCaller
+from sync.server.api import worker_limits
+from sync.server.api.deps import Db, Hasher, WorkerCaller
 from sync.server.models import Person
-from sync.server.services import people, registry
+from sync.server.services import auth, call_limits, people, registry
 
 router = APIRouter(tags=["people"])
 _REFUSALS = {code: {"model": s.ErrorBody} for code in (401, 403, 404, 409)}
+_LIMITED = {**_REFUSALS, 429: {"model": s.ErrorBody, "description": "too many; see Retry-After"}}
 PersonId = Path(pattern=s.UUID_PATTERN, description="the client-made person UUID")
 
 
@@ -52,7 +54,15 @@ def put_consents(
     return _view(db, registry.set_consent(db, caller, person_id, entries))  # type: ignore[arg-type]
 
 
-@router.post(p.LOOKUP_PATH, response_model=list[s.LookupMatch], responses=_REFUSALS)
+def limit_lookups(db: Db, caller: WorkerCaller) -> None:
+    """Per worker and per laptop, so the registry cannot be read out by lookups."""
+    tell = worker_limits.tell_lead(db, caller, what="person lookups",
+                                   action="person.lookup_limited")
+    call_limits.enforce(db, worker_limits.lookup_checks(caller), tell=tell)
+
+
+@router.post(p.LOOKUP_PATH, response_model=list[s.LookupMatch], responses=_LIMITED,
+             dependencies=[Depends(limit_lookups)])
 def lookup(body: s.LookupRequest, db: Db, caller: WorkerCaller) -> list[s.LookupMatch]:
     """Find a person known to another team (no record content), to fetch on purpose."""
     found = people.lookup(
@@ -76,10 +86,19 @@ def fetch(
 
 
 @router.post(
-    p.PEOPLE_PATH + "/{person_id}/break-glass", response_model=s.PersonView, responses=_REFUSALS
+    p.PEOPLE_PATH + "/{person_id}/break-glass", response_model=s.PersonView, responses=_LIMITED
 )
 def break_glass(
-    body: s.BreakGlassRequest, db: Db, caller: WorkerCaller, person_id: str = PersonId
+    body: s.BreakGlassRequest, db: Db, caller: WorkerCaller, hasher: Hasher,
+    person_id: str = PersonId,
 ) -> s.PersonView:
-    """Emergency access without consent: needs a reason, is audited and reported."""
-    return _view(db, people.break_glass(db, caller, person_id, reason=body.reason))
+    """Emergency access without consent: the worker's password again, a reason code and
+    the reason in words; a few an hour at most; audited and reported to the team leads."""
+    worker = caller.require_worker()
+    # The password first: a stolen session alone learns nothing, not even the limits.
+    auth.confirm_password(db, hasher, worker, caller.device, body.password)
+    tell = worker_limits.tell_lead(db, caller, what="break-glass accesses",
+                                   action="person.break_glass_limited")
+    call_limits.enforce(db, worker_limits.break_glass_checks(caller), tell=tell)
+    reason = f"{body.reason_code}: {body.reason}"
+    return _view(db, people.break_glass(db, caller, person_id, reason=reason))

@@ -59,11 +59,14 @@ def mark_read(
     note.read_at = note.read_at or utcnow()
 
 
-@router.post(p.RECOVER_PATH, response_model=s.RecoverKeyResponse, responses=_REFUSALS)
+@router.post(p.RECOVER_PATH, response_model=s.RecoverKeyResponse,
+             responses={**_REFUSALS, 409: {"model": s.ErrorBody,
+                                           "description": "the laptop is revoked"}})
 def recover_key(
     body: s.RecoverKeyRequest, db: Db, caller: WorkerCaller, key: MasterKey
 ) -> s.RecoverKeyResponse:
-    """A team lead recovers a device's store key for a worker who forgot a passphrase."""
+    """A team lead recovers a device's store key for a worker who forgot a passphrase;
+    never a revoked laptop's."""
     store_key = escrow.recover_for_worker(
         db,
         key,

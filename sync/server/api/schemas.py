@@ -1,7 +1,8 @@
 """Pydantic twins of the TypedDicts in sync.protocol (same field names; a test checks).
 
 Every request model forbids unknown fields, so a typo in a client is a clear 422
-naming the field rather than a silently ignored value.
+naming the field rather than a silently ignored value, and is strict: `"granted": 0` or
+`"n": "1"` is a 422, not a value quietly converted into something the client did not say.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pydantic import (
 )
 
 from sync import protocol as p
+from sync.server.services.free_text import words_problem
 
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 
@@ -45,7 +47,9 @@ IdentifierKind = Literal[p.IDENTIFIER_KINDS]  # type: ignore[valid-type]
 
 
 class Request(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Strict in Python mode (FastAPI validates the parsed JSON): no request model has a
+    # date or time field; one that does needs Field(strict=False) to take an ISO string.
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class ErrorBody(BaseModel):
@@ -56,9 +60,12 @@ class ErrorBody(BaseModel):
 
 
 # Documented on every route: what any request can get back besides its own answers.
+# A body that is not JSON, or not UTF-8, is a 422 as well (api/errors), never a 400.
 COMMON_RESPONSES: dict[int | str, dict[str, object]] = {
     413: {"model": ErrorBody, "description": "the body is larger than the server accepts"},
-    422: {"model": ErrorBody, "description": "invalid input; `fields` names each problem"},
+    422: {"model": ErrorBody,
+          "description": "invalid input, or a body that is not UTF-8 JSON; `fields` names "
+          "each problem"},
 }
 
 
@@ -126,6 +133,7 @@ class SignInResponse(BaseModel):
     session_token: str
     session_expires_at: str
     store_key: str | None
+    sync_credential: str | None = None
 
 
 class Identifier(Request):
@@ -187,8 +195,28 @@ class FetchRequest(Request):
     reason: Reason
 
 
+def _in_words(value: str) -> str:
+    problem = words_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+BreakGlassReasonCode = Literal[p.BREAK_GLASS_REASONS]  # type: ignore[valid-type]
+# The code and the text go on together as one reason, in a column of 500 characters.
+BREAK_GLASS_TEXT_MAX = 500 - max(len(code) for code in p.BREAK_GLASS_REASONS) - 2
+BreakGlassReasonText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=10, max_length=BREAK_GLASS_TEXT_MAX),
+    PlainText,
+    AfterValidator(_in_words),
+]
+
+
 class BreakGlassRequest(Request):
-    reason: Reason
+    reason_code: BreakGlassReasonCode
+    reason: BreakGlassReasonText
+    password: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
 
 
 class Notification(BaseModel):

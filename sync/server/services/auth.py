@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NoReturn
 
 from argon2 import PasswordHasher
 from sqlalchemy import bindparam, select, update
@@ -13,7 +14,7 @@ from sync import protocol as p
 from sync.server import crypto
 from sync.server.errors import Refused, device_revoked, unauthenticated
 from sync.server.models import Device, Worker, WorkerSession, utcnow
-from sync.server.services import audit, bulk, counts
+from sync.server.services import account_limits, audit, bulk, counts
 
 # Writing last_seen_at on every request would turn each read into a write.
 _LAST_SEEN_GRANULARITY = timedelta(minutes=1)
@@ -179,37 +180,52 @@ def sign_in(
     password: str,
     session_hours: int,
 ) -> SignedIn:
-    """Check a worker's password for first sign-in on `device`; open a session."""
+    """Check a worker's password for first sign-in on `device`; open a session.
+
+    Unknown username, wrong password and a worker of another team get one answer (401
+    invalid_credentials, same message, same Argon2 work): a different answer for the
+    wrong team would tell a guesser the password was right. The audit event keeps the
+    real reason. Each counts against the account (services/account_limits)."""
+    account_limits.refuse_if_locked(session, username)
     worker = session.scalar(select(Worker).where(Worker.username == username))
     if worker is None:
         hasher.hash(password)  # spend the same time as a real check: no username oracle
     if worker is None or not crypto.verify_password(hasher, worker.password_hash, password):
-        audit.record(
-            session,
-            "worker.sign_in_failed",
-            actor=f"device:{device.id}",
-            device_id=device.id,
-            worker_id=worker.id if worker else None,
-        )
-        raise Refused(
-            401, p.ERR_INVALID_CREDENTIALS, "unknown username or wrong password", keep_writes=True
-        )
+        _refuse_credentials(session, username, worker, device, "worker.sign_in_failed")
+    assert worker is not None  # for the type checker: _refuse_credentials raised otherwise
+    if worker.team_id != device.team_id:
+        _refuse_credentials(session, username, worker, device, "worker.sign_in_refused",
+                            error=p.ERR_WRONG_TEAM)
     try:
         _check_worker_may_use(worker, device)
     except Refused as refusal:
-        audit.record(
-            session,
-            "worker.sign_in_refused",
-            actor=f"device:{device.id}",
-            device_id=device.id,
-            worker_id=worker.id,
-            error=refusal.error,
-        )
+        audit.record(session, "worker.sign_in_refused", actor=f"device:{device.id}",
+                     device_id=device.id, worker_id=worker.id, error=refusal.error)
         refusal.keep_writes = True
         raise
     if hasher.check_needs_rehash(worker.password_hash):
         worker.password_hash = hasher.hash(password)  # Argon2 cost raised since it was set
     return _open_session(session, worker, device, session_hours)
+
+
+def _refuse_credentials(session: Session, username: str, worker: Worker | None, device: Device,
+                        action: str, **detail: str) -> NoReturn:
+    audit.record(session, action, actor=f"device:{device.id}", device_id=device.id,
+                 worker_id=worker.id if worker else None, **detail)
+    account_limits.password_failed(session, username, worker, device)
+    raise Refused(401, p.ERR_INVALID_CREDENTIALS, "unknown username or wrong password",
+                  keep_writes=True)
+
+
+def confirm_password(session: Session, hasher: PasswordHasher, worker: Worker, device: Device,
+                     password: str) -> None:
+    """A signed-in worker types their password again before an action that must never be
+    one click away (break-glass). A wrong one counts against the account like a wrong
+    sign-in, so a stolen session cannot be used to guess the password."""
+    account_limits.refuse_if_locked(session, worker.username)
+    if not crypto.verify_password(hasher, worker.password_hash, password):
+        _refuse_credentials(session, worker.username, worker, device,
+                            "worker.password_confirmation_failed")
 
 
 def _open_session(session: Session, worker: Worker, device: Device, hours: int) -> SignedIn:

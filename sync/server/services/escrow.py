@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from cryptography.exceptions import InvalidTag
 from sqlalchemy.orm import Session
 
@@ -55,6 +57,8 @@ def recover_for_worker(
         raise not_found("device or worker")
     if device.team_id != lead.team_id or worker.team_id != lead.team_id:
         raise Refused(403, p.ERR_WRONG_TEAM, "the device and the worker must be in your team")
+    if device.revoked_at is not None:
+        _refuse_revoked(session, lead, device, worker)
     key = read(session, master_key, device.id)
     if key is None:
         raise Refused(404, p.ERR_NO_ESCROW, "this device has not escrowed its key")
@@ -75,3 +79,18 @@ def recover_for_worker(
         text=f"key of device {device.name} recovered for {worker.username}: {reason}",
     )
     return key
+
+
+def _refuse_revoked(session: Session, lead: Worker, device: Device, worker: Worker) -> NoReturn:
+    """A revoked laptop is lost, stolen or retired: its key would open a copy of its store
+    that nobody should be reading any more, so it is never handed out (and the attempt is
+    kept in the audit log: the refusal commits it)."""
+    audit.record(session, "escrow.recovery_refused", actor=f"worker:{lead.id}",
+                 worker_id=lead.id, device_id=device.id, for_worker_id=worker.id,
+                 refused="device_revoked")
+    revoked_on = device.revoked_at.date().isoformat() if device.revoked_at else "?"
+    raise Refused(
+        409, p.ERR_CONFLICT,
+        f"laptop '{device.name}' was revoked on {revoked_on}, so its key cannot be "
+        "recovered; enrol a new laptop for the worker and let it sync their records",
+        keep_writes=True)

@@ -13,7 +13,7 @@ from sync import protocol as p
 from sync.server import crypto
 from sync.server.errors import Refused, not_found
 from sync.server.models import Device, EnrolmentCode, Team, Worker, utcnow
-from sync.server.services import audit
+from sync.server.services import audit, passwords
 
 
 def create_team(session: Session, *, name: str, agency: str, actor: str) -> Team:
@@ -48,8 +48,7 @@ def create_worker(
     actor: str,
 ) -> Worker:
     _check_worker_shape(role=role, team=team, partner_agency=partner_agency)
-    if len(password) < 12:
-        raise Refused(422, p.ERR_INVALID_REQUEST, "a password needs at least 12 characters")
+    passwords.check(password, username=username, display_name=display_name)
     if session.scalar(select(Worker).where(Worker.username == username)):
         raise Refused(409, p.ERR_CONFLICT, f"username {username!r} is taken")
     worker = Worker(
@@ -94,8 +93,7 @@ def set_disabled(session: Session, worker: Worker, *, disabled: bool, actor: str
 def set_password(
     session: Session, hasher: PasswordHasher, worker: Worker, password: str, *, actor: str
 ) -> None:
-    if len(password) < 12:
-        raise Refused(422, p.ERR_INVALID_REQUEST, "a password needs at least 12 characters")
+    passwords.check(password, username=worker.username, display_name=worker.display_name)
     worker.password_hash = hasher.hash(password)
     audit.record(session, "worker.password_set", actor=actor, worker_id=worker.id)
 
