@@ -212,6 +212,8 @@ class Verification:
         found = [self.headline()]
         if self.check.signed:
             trust = ("by a certificate this device trusts" if self.check.trusted
+                     else f"by a laptop IT revoked at {self.check.revoked_at} UTC, after its "
+                          "revocation: NOT TRUSTED" if self.check.revoked_at
                      else "by a certificate this device does not know" if self.store_checked
                      else "(trust not checked: sign in to check it)")
             found.append(f"Signed {trust}: {self.check.signer}, at {self.check.signed_at}.")

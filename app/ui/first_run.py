@@ -137,6 +137,12 @@ class _EnrolPage(QWizardPage):
                 server_url=self.server.text().strip(), code=self.code.text(),
                 device_name=socket.gethostname(), username=self.username.text(),
                 password=self.password.text())
+        except InvalidInput as error:
+            self.message.setText(str(error))
+            if "server_url" in error.problems:  # e.g. http:// to another machine
+                self.server.setFocus()
+                self.server.selectAll()
+            return False
         except (ServiceError, FileExistsError) as error:
             self.message.setText(str(error))
             return False

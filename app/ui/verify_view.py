@@ -62,5 +62,13 @@ class VerifyView(QDialog):
         self.headline.setText(lines[0])
         colour = "#1b6e3a" if result.ok else "#a11d1d"
         self.headline.setStyleSheet(f"color: {colour}; font-size: 16pt; font-weight: bold;")
-        self.details.setText("\n".join([f"File: {path.name}", *lines[1:]]))
+        self.details.setText("\n".join([f"File: {path.name}", *_revocation(result), *lines[1:]]))
         return result
+
+
+def _revocation(result: Verification) -> list[str]:
+    """Say why the signer is not trusted when the reason is that IT revoked its laptop."""
+    if not result.check.revoked_at:
+        return []
+    return [f"NOT TRUSTED: it was signed after IT revoked the laptop that signed it "
+            f"({result.check.revoked_at} UTC). Do not rely on this copy; ask the team lead."]

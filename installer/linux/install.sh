@@ -22,6 +22,16 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+# Laptops send passwords and keys to this address: https://, or plain http:// only to this
+# machine (127.x.x.x, localhost, [::1]). The app refuses anything else; refuse it here too,
+# before anything is installed, where IT can still fix it.
+if [ -n "$server_url" ] && ! printf '%s' "$server_url" | grep -Eiq \
+    '^(https://[^/]+(/.*)?|http://(127\.[0-9]+\.[0-9]+\.[0-9]+|localhost|\[::1\])([:/].*)?)$'; then
+  echo "refusing --server-url $server_url: it must start with https:// (plain http:// would" \
+    "send passwords and keys unencrypted). Ask IT for the https:// address." >&2
+  exit 2
+fi
+
 here=$(cd "$(dirname "$0")" && pwd)
 app="$destdir$prefix"
 share="$destdir/usr/share"

@@ -71,19 +71,67 @@ begin
   ServerPage.Values[0] := ExpandConstant('{param:SERVERURL|}');
 end;
 
-function LooksLikeUrl(const Value: String): Boolean;
+{ Laptops send passwords and keys to this address: https://, or plain http:// only to this
+  machine (127.x.x.x, localhost, [::1]). The app refuses anything else, so refuse it here
+  too, where IT can still fix it. Also called for /SERVERURL= in a silent install, which then
+  stops before installing anything. }
+function IsDottedNumbers(const S: String): Boolean;
+var
+  I: Integer;
 begin
-  Result := (Pos('https://', Lowercase(Value)) = 1) or (Pos('http://', Lowercase(Value)) = 1);
+  Result := Length(S) > 0;
+  for I := 1 to Length(S) do
+    if Pos(S[I], '0123456789.') = 0 then
+      Result := False;
+end;
+
+function UrlHost(const Rest: String): String;
+var
+  Cut: Integer;
+begin
+  Result := Rest;
+  Cut := Pos('/', Result);
+  if Cut > 0 then
+    Result := Copy(Result, 1, Cut - 1);
+  if Pos('[', Result) = 1 then
+  begin
+    Cut := Pos(']', Result);
+    if Cut > 0 then
+      Result := Copy(Result, 1, Cut);
+    Exit;
+  end;
+  Cut := Pos(':', Result);
+  if Cut > 0 then
+    Result := Copy(Result, 1, Cut - 1);
+end;
+
+function IsSecureUrl(const Value: String): Boolean;
+var
+  Url, Host: String;
+begin
+  Url := Lowercase(Value);
+  Result := False;
+  if Pos('https://', Url) = 1 then
+  begin
+    Result := Length(Url) > 8;
+    Exit;
+  end;
+  if Pos('http://', Url) <> 1 then
+    Exit;
+  Host := UrlHost(Copy(Url, 8, Length(Url)));
+  Result := (Host = 'localhost') or (Host = '[::1]') or
+    ((Pos('127.', Host) = 1) and IsDottedNumbers(Host));
 end;
 
 function NextButtonClick(CurPageID: Integer): Boolean;
 begin
   Result := True;
   if (CurPageID = ServerPage.ID) and (Trim(ServerPage.Values[0]) <> '') and
-     not LooksLikeUrl(Trim(ServerPage.Values[0])) then
+     not IsSecureUrl(Trim(ServerPage.Values[0])) then
   begin
-    MsgBox('The server address must start with https:// (or http:// on a test network).',
-      mbError, MB_OK);
+    SuppressibleMsgBox('The server address must start with https://. Plain http:// would ' +
+      'send passwords and keys across the network unencrypted. Ask IT for the https:// ' +
+      'address.', mbError, MB_OK, IDOK);
     Result := False;
   end;
 end;

@@ -14,7 +14,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from sqlalchemy import LargeBinary, String
+from sqlalchemy import ForeignKey, LargeBinary, String, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -28,7 +28,10 @@ from sync.server.services import audit
 CA_ROW_ID = "organisation"
 _CONTEXT = "insideout-signing-ca"  # bound into the seal: this ciphertext is only the CA key
 CA_DAYS = 3650 * 2
-DEVICE_DAYS = 3650
+# Short: a laptop renews at sync when under 30 days are left (app/services/signing.py), so
+# a certificate on a laptop that stops syncing lapses within a year even unrevoked.
+DEVICE_DAYS = 365
+CRL_DAYS = 7  # nextUpdate; laptops keep using the newest list they have beyond it
 
 
 class SigningCA(Base):
@@ -39,6 +42,17 @@ class SigningCA(Base):
     cert_der: Mapped[bytes] = mapped_column(LargeBinary)
     key_nonce: Mapped[bytes] = mapped_column(LargeBinary)
     key_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SigningCertificate(Base):
+    """Each certificate issued to a device, so revoking the device can revoke them."""
+
+    __tablename__ = "signing_certificates"
+
+    serial: Mapped[str] = mapped_column(String(40), primary_key=True)  # hex, up to 159 bits
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"), index=True)
+    issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    not_after: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
 def _name(common_name: str, unit: str = "") -> x509.Name:
@@ -123,7 +137,39 @@ def issue_device_certificate(session: Session, master_key: bytes, device: Device
     cert = _certificate(ca_key, ca_cert.subject, _name(f"InsideOut device {device.id}",
                                                         device.name), public_key, ca=False,
                         days=DEVICE_DAYS)
+    session.add(SigningCertificate(serial=f"{cert.serial_number:x}", device_id=device.id,
+                                   issued_at=cert.not_valid_before_utc,
+                                   not_after=cert.not_valid_after_utc))
     audit.record(session, "signing_cert.issued", actor=f"device:{device.id}",
                  device_id=device.id, serial=str(cert.serial_number))
     pem = serialization.Encoding.PEM
     return cert.public_bytes(pem).decode("ascii"), ca_cert.public_bytes(pem).decode("ascii")
+
+
+def revoked_certificates(session: Session, now: dt.datetime) -> list[tuple[int, dt.datetime]]:
+    """(serial, revoked at) of every unexpired certificate of a revoked device.
+
+    Read from devices.revoked_at at each call rather than written at revocation, so every
+    way a device gets revoked is covered and nothing has to be kept in step."""
+    rows = session.execute(
+        select(SigningCertificate.serial, Device.revoked_at)
+        .join(Device, Device.id == SigningCertificate.device_id)
+        .where(Device.revoked_at.is_not(None), SigningCertificate.not_after > now)
+        .order_by(SigningCertificate.serial))
+    return [(int(serial, 16), revoked_at) for serial, revoked_at in rows]
+
+
+def revocation_list_pem(session: Session, master_key: bytes,
+                        now: dt.datetime | None = None) -> str:
+    """A CRL signed by the organisation CA: laptops fetch it at sync and keep it, so a plan
+    signed by a revoked laptop after its revocation verifies as untrusted, offline too."""
+    now = now or dt.datetime.now(dt.UTC)
+    ca_cert, ca_key = load(session, master_key)
+    builder = (x509.CertificateRevocationListBuilder().issuer_name(ca_cert.subject)
+               .last_update(now).next_update(now + dt.timedelta(days=CRL_DAYS)))
+    for serial, revoked_at in revoked_certificates(session, now):
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder().serial_number(serial)
+            .revocation_date(revoked_at).build())
+    crl = builder.sign(ca_key, hashes.SHA256())
+    return crl.public_bytes(serialization.Encoding.PEM).decode("ascii")
