@@ -8,8 +8,10 @@ machines without a display.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import headless
@@ -40,10 +42,31 @@ def build_device_service(paths: Paths, *, kdf: KdfParams | None = None,
     )
 
 
+# What enrol and sync end with (headless.py returns 0, 2 and 3 itself).
+EXIT_CANNOT_START = 2
+EXIT_SYNC_FAILED = 3
+EXIT_UNEXPECTED = 4
+EXIT_INTERRUPTED = 130  # the shell's own code for Ctrl+C
+EXIT_CODES = f"""\
+exit codes of enrol and sync:
+  0    done. Changes the server would not take, and rows received that this
+       laptop could not store, are kept on the laptop and listed: they do not
+       fail the sync (see Tools > Conflicts and sync problems in the app)
+  {EXIT_CANNOT_START}    could not start: wrong username or passphrase, laptop not enrolled,
+       enrolment refused, or an unsafe server address
+  {EXIT_SYNC_FAILED}    the server could not be reached or refused; nothing is lost, the
+       next sync carries on from where this one stopped
+  {EXIT_UNEXPECTED}    unexpected error: one line here, the details in the data folder's
+       logs/headless.log; nothing is lost
+  {EXIT_INTERRUPTED}  interrupted (Ctrl+C); nothing is lost
+"""
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="insideout",
         description="InsideOut desktop app. With no command, opens the window.",
+        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"InsideOut {app_version()}")
     parser.add_argument("--data-dir", help="where this device keeps its encrypted data "
@@ -134,9 +157,53 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "verify":  # issue 6
         return _verify(paths, args)
     if args.command in ("enrol", "sync"):
-        device = build_device_service(paths, settings=Settings.load(paths.settings))
-        return getattr(headless, args.command)(device, args)
+        return _headless(paths, args)
     return _run_gui(paths)
+
+
+def _headless(paths: Paths, args: argparse.Namespace) -> int:
+    """enrol and sync run from scripts and schedulers: they end with a code from
+    EXIT_CODES and one line on stderr, never a traceback (that goes to the log)."""
+    try:
+        device = build_device_service(paths, settings=Settings.load(paths.settings))
+        return int(getattr(headless, args.command)(device, args))
+    except KeyboardInterrupt:
+        print(f"{args.command} stopped: interrupted; nothing is lost", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as error:  # the one place every failure ends up
+        log = _log_unexpected(paths.logs, args.command, error)
+        print(f"{args.command} failed: unexpected error: {_one_line(error)} "
+              f"(details in {log})", file=sys.stderr)
+        return EXIT_UNEXPECTED
+
+
+def _one_line(error: BaseException) -> str:
+    """Type and the first line of the message: a database error's later lines hold the
+    statement and its values, which may be a person's details."""
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
+
+
+def _log_unexpected(folder: Path, command: str, error: BaseException) -> Path:
+    """Where the error happened, for IT or a developer, in the data folder (0700) in a
+    file only this account can read. Each exception of the chain by its frames and its
+    one line, never the rest of a message (see _one_line)."""
+    import traceback
+    from datetime import UTC, datetime
+
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    log = folder / "headless.log"
+    parts = [f"{datetime.now(UTC).isoformat(timespec='seconds')} {command}: unexpected error\n"]
+    seen: BaseException | None = error
+    while seen is not None:
+        parts += [*traceback.format_tb(seen.__traceback__), f"{_one_line(seen)}\n"]
+        seen = seen.__cause__ or seen.__context__
+        if seen is not None:
+            parts.append("raised while handling, or caused by:\n")
+    descriptor = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(descriptor, "a", encoding="utf-8") as file:
+        file.write("".join(parts))
+    return log
 
 
 if __name__ == "__main__":

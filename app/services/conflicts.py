@@ -100,6 +100,52 @@ def list_refused(*, session: WorkerSession) -> list[RefusedView]:
     return views
 
 
+@dataclass(frozen=True)
+class NotStoredView:
+    """A row the server sent that this laptop could not store: kept aside, never dropped."""
+
+    person_name: str
+    what: str  # the kind of record, in words
+    reason: str  # why, in the app's words (the database's, for a refused row)
+    received: str  # when it was set aside
+    app_version: str  # the version that could not store it: a later one tries again
+
+
+def list_not_stored(*, session: WorkerSession) -> list[NotStoredView]:
+    """Rows received but not stored, oldest first."""
+    rows = EncryptedSyncStore(session.open_store).set_aside_rows()
+    with session.transaction() as db:
+        people = PeopleRepository(db)
+        held = people.present({row.person_id for row in rows})
+        names = {person.id: person.name.display() for person in people.get_many(held)}
+    return [NotStoredView(
+        names.get(row.person_id, "someone not (yet) on this laptop"),
+        _RECORDS.get(row.table_name, row.table_name.replace("_", " ") or "record"),
+        row.reason, _received(row.set_aside_at), row.app_version) for row in rows]
+
+
+def count_not_stored(*, session: WorkerSession) -> int:
+    return EncryptedSyncStore(session.open_store).counts()["set_aside"]
+
+
+def try_storing_again(*, session: WorkerSession) -> int:
+    """A worker's "Try again": every set-aside row, this version's too (the record it
+    belongs to may have arrived since). Returns how many are now stored."""
+    stored = EncryptedSyncStore(session.open_store).retry_set_aside(everything=True)
+    with session.transaction() as db:
+        session.audit(db, AuditAction.SYNC, detail={"set_aside_retried": stored})
+    return stored
+
+
+def _received(iso: str) -> str:
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(iso).strftime("%d/%m/%Y %H:%M UTC")
+    except ValueError:
+        return iso
+
+
 def resolve_conflict(*, session: WorkerSession, conflict_id: str, value: Any) -> None:
     """Keep `value`: either side's, or a combination the worker typed."""
     with session.transaction() as db:

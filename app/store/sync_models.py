@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.store.models import Base
@@ -53,3 +53,25 @@ class SyncConflict(Base):
     created_at: Mapped[str] = mapped_column(String(40))
     resolved_at: Mapped[str | None] = mapped_column(String(40))
     resolved_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class SetAsideRow(Base):
+    """A pulled row this laptop could not store, kept as it came (migration 0007).
+
+    Set aside in the transaction that applies its page, so the cursor moves past it and
+    one bad row never stops a team's sync. Tried again by the next app version that
+    pulls (it may know the table or field, or the rule may have changed), or when a
+    worker asks; dropped once it, or a newer revision of the same row, is stored."""
+
+    __tablename__ = "sync_set_aside"
+    __table_args__ = (Index("ix_sync_set_aside_row", "table_name", "row_id"),)
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)  # arrival order
+    # Text, not String(36): these come from the row itself and may be anything.
+    table_name: Mapped[str] = mapped_column(Text)
+    row_id: Mapped[str] = mapped_column(Text)
+    person_id: Mapped[str] = mapped_column(Text, index=True)
+    row_json: Mapped[str] = mapped_column(Text)  # the row exactly as the server sent it
+    reason: Mapped[str] = mapped_column(Text)
+    app_version: Mapped[str] = mapped_column(String(40), index=True)
+    set_aside_at: Mapped[str] = mapped_column(String(40))

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, delete, exc, func, select
 from sqlalchemy.orm import Session
 
-from app.domain.clock import HlcStamp
-from app.store import derived
+from app.domain.clock import HlcStamp, HybridLogicalClock
+from app.store import derived, set_aside
 from app.store.device import OpenStore
 from app.store.outbox import APPLYING_REMOTE
 from app.store.repositories import utc_now
-from app.store.sync_models import OutboxEntry, SyncConflict, SyncState
+from app.store.sync_models import OutboxEntry, SetAsideRow, SyncConflict, SyncState
 from app.store.sync_tables import TABLES, SyncedTable
 from sync import protocol as p
 
@@ -54,33 +55,55 @@ class EncryptedSyncStore:
 
     # ---- pull -------------------------------------------------------------------------
     def position(self) -> tuple[int, int | None]:
+        """Where the next pull starts. Rows an earlier app version set aside are tried
+        first (position starts every pull; see retry_set_aside)."""
+        self.retry_set_aside()
         with self._store.transaction() as db:  # one read: it starts every cycle
             cursor, scope = (db.get(SyncState, key) for key in (CURSOR_KEY, SCOPE_SEEN_KEY))
             return (int(cursor.value) if cursor else 0), (int(scope.value) if scope else None)
 
     def apply_page(self, page: p.PullResponse) -> int:
+        """The page's rows, its evictions and the cursor after it, in one transaction.
+        A row this laptop cannot store is set aside in the same transaction, never
+        allowed to stop the page (and with it every later sync)."""
         with self._store.transaction() as db:
             db.info[APPLYING_REMOTE] = True
-            touched: set[tuple[str, str]] = set()
-            page_state = _PageState.load(db, page["rows"])
-            with db.no_autoflush:  # one flush for the page, not one per row looked up
-                for row in page["rows"]:
-                    self._store.clock.observe(HlcStamp.decode(row["hlc"]))
-                    touched.add((row["table"], row["person_id"]))
-                    if not page_state.take_if_new(row):
-                        _apply_row(db, row, page_state)
-                page_state.insert_new(db)
+            applied = _apply_rows(db, page["rows"], self._store.clock)
             for person_id in page["evicted_people"]:
                 _evict(db, person_id)
+            set_aside.forget_people(db, page["evicted_people"])  # theirs is not ours to keep
             db.flush()
             evicted = set(page["evicted_people"])
-            derived.refresh_for_rows(db, {(t, p) for t, p in touched if p not in evicted},
-                                     new=page_state.new.get("people", {}).keys())
+            derived.refresh_for_rows(db, {(t, p) for t, p in applied.touched
+                                          if p not in evicted}, new=applied.new_people)
             db.merge(SyncState(key=CURSOR_KEY, value=str(page["next_cursor"])))
             if page.get("scope_version") is not None:  # with the evictions it came with
                 db.merge(SyncState(key=SCOPE_SEEN_KEY, value=str(page["scope_version"])))
             db.merge(SyncState(key="last_pull_at", value=utc_now()))
             return len(page["rows"])
+
+    def retry_set_aside(self, *, everything: bool = False) -> int:
+        """Try set-aside rows again, oldest first; returns how many are now stored.
+
+        By default only rows an earlier app version set aside: this version would fail
+        the others the same way. `everything`: a worker asked (a fix on the server, or
+        the record they hang off arrived since). What fails again stays set aside."""
+        with self._store.transaction() as db:
+            if not everything and not set_aside.waiting_from_earlier_versions(db):
+                return 0
+            db.info[APPLYING_REMOTE] = True
+            rows = set_aside.take_for_retry(db, everything=everything)
+            applied = _apply_rows(db, rows, self._store.clock)
+            db.flush()
+            derived.refresh_for_rows(db, applied.touched)
+            return applied.stored
+
+    def set_aside_rows(self) -> list[SetAsideRow]:
+        """Rows received but not stored, oldest first (detached: read-only)."""
+        with self._store.transaction() as db:
+            rows = set_aside.listed(db)
+            db.expunge_all()
+            return rows
 
     def refused(self) -> list[RefusedChange]:
         """Changes the server would not take, oldest first: kept here with its reason."""
@@ -101,6 +124,7 @@ class EncryptedSyncStore:
                 "refused": count(select(OutboxEntry).where(OutboxEntry.state == "refused")),
                 "conflicts": count(select(SyncConflict).where(
                     SyncConflict.resolved_at.is_(None))),
+                "set_aside": set_aside.count(db),
             }
 
 
@@ -117,6 +141,110 @@ def _change(entry: OutboxEntry) -> p.Change:
     change: p.Change = json.loads(entry.payload)
     change["content_hash"] = entry.content_hash
     return change
+
+
+@dataclass
+class _Applied:
+    """What applying some pulled rows did: for the derived indexes and the caller."""
+
+    touched: set[tuple[str, str]] = field(default_factory=set)  # (table, person_id)
+    new_people: Collection[str] = ()  # stored here for the first time, set-based
+    stored: int = 0
+
+
+def _apply_rows(db: Session, rows: list[Any], clock: HybridLogicalClock) -> _Applied:
+    """Store what can be stored; set the rest aside with the reason.
+
+    Rows that fail the table rules never reach the database. The rest go in fast (a
+    first sync is one set-based insert per table and shape) inside a savepoint; only
+    if the database refuses one of them (a unique or foreign key) is the savepoint
+    rolled back and the rows applied again one by one, each in its own savepoint, so
+    the database names the rows it will not take."""
+    checked, refused = _check(rows)
+    for _, row in checked:
+        clock.observe(HlcStamp.decode(row["hlc"]))
+    try:
+        with db.begin_nested():
+            state = _apply_fast(db, [row for _, row in checked])
+        failed: list[tuple[int, set_aside.Refusal]] = []
+    except _row_errors(db):
+        state, failed = _apply_one_by_one(db, checked)
+    refused += failed
+    failed_at = {at for at, _ in refused}
+    stored = [(at, row) for at, row in checked if at not in failed_at]
+    set_aside.drop(db, ((row["table"], row["row_id"]) for _, row in stored))
+    set_aside.keep(db, _not_superseded(refused, stored))
+    return _Applied({(row["table"], row["person_id"]) for _, row in stored},
+                    state.new.get("people", {}).keys(), len(stored))
+
+
+def _check(rows: list[Any]) -> tuple[list[tuple[int, p.PulledRow]],
+                                     list[tuple[int, set_aside.Refusal]]]:
+    """(rows to apply, rows refused), each with its place in the page."""
+    checked, refused = [], []
+    for at, row in enumerate(rows):
+        reason = set_aside.problem(row)
+        if reason is None:
+            checked.append((at, row))
+        else:
+            refused.append((at, set_aside.Refusal(row, reason)))
+    return checked, refused
+
+
+def _row_errors(db: Session) -> tuple[type[BaseException], ...]:
+    """What the database raises for one row it will not take: through SQLAlchemy, or
+    straight from the driver (the set-based insert runs on the driver's cursor). Not
+    OperationalError: a locked or full disk is no fault of the row, and the whole sync
+    fails and is tried again, with nothing set aside."""
+    dbapi = db.get_bind().dialect.loaded_dbapi
+    return (exc.IntegrityError, exc.DataError, exc.InterfaceError, exc.ProgrammingError,
+            dbapi.IntegrityError, dbapi.DataError, dbapi.InterfaceError,
+            dbapi.ProgrammingError, OverflowError)
+
+
+def _apply_fast(db: Session, rows: list[p.PulledRow]) -> _PageState:
+    state = _PageState.load(db, rows)
+    with db.no_autoflush:  # one flush for the page, not one per row looked up
+        for row in rows:
+            if not state.take_if_new(row):
+                _apply_row(db, row, state)
+        state.insert_new(db)
+    db.flush()  # here, inside the savepoint: a refused update surfaces now
+    return state
+
+
+def _apply_one_by_one(db: Session, rows: list[tuple[int, p.PulledRow]]
+                      ) -> tuple[_PageState, list[tuple[int, set_aside.Refusal]]]:
+    """In page order (the server sends a person before their rows), each row in its own
+    savepoint: a refused row leaves nothing behind, and its reason is the database's."""
+    state = _PageState.load(db, [row for _, row in rows])  # read again: rolled back
+    refused: list[tuple[int, set_aside.Refusal]] = []
+    errors = _row_errors(db)
+    for at, row in rows:
+        try:
+            with db.begin_nested(), db.no_autoflush:
+                _apply_row(db, row, state)
+                db.flush()
+        except errors as error:
+            state.created.pop((row["table"], row["row_id"]), None)  # rolled back with it
+            refused.append((at, set_aside.Refusal(row, set_aside.in_words(error))))
+    return state, refused
+
+
+def _not_superseded(refused: list[tuple[int, set_aside.Refusal]],
+                    stored: list[tuple[int, p.PulledRow]]) -> list[set_aside.Refusal]:
+    """Refused rows, in page order, but for any whose row was stored later in the same
+    page: a newer state of it is here, and retrying the older one would undo it."""
+    last_stored: dict[tuple[str, str], int] = {}
+    for at, row in stored:
+        last_stored[(row["table"], row["row_id"])] = at
+    kept = []
+    for at, refusal in sorted(refused, key=lambda pair: pair[0]):
+        row = refusal.row
+        key = (row.get("table"), row.get("row_id")) if isinstance(row, dict) else None
+        if key not in last_stored or last_stored[key] < at:
+            kept.append(refusal)
+    return kept
 
 
 @dataclass
@@ -183,9 +311,9 @@ def _apply_row(db: Session, row: p.PulledRow, state: _PageState) -> None:
     if row["table"] == p.CONFLICTS_TABLE:
         db.merge(SyncConflict(id=row["row_id"], created_at=utc_now(),
                               person_id=row["person_id"], revision_id=row["revision_id"], **{
-            k: row["fields"][k] for k in ("table_name", "row_id", "field", "kept_value",
-                                          "other_value", "other_worker", "other_device",
-                                          "other_hlc", "resolved_at", "resolved_by")}))
+            k: row["fields"].get(k) for k in ("table_name", "row_id", "field", "kept_value",
+                                              "other_value", "other_worker", "other_device",
+                                              "other_hlc", "resolved_at", "resolved_by")}))
         return
     table = TABLES.get(row["table"])
     if table is None:

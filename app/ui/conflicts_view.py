@@ -1,5 +1,6 @@
 """Conflicts: both values side by side with who and when; keep one, the other, or combine.
-And the changes the server would not take, with its reason."""
+And the sync problems, with their reasons: changes the server would not take, and rows
+the server sent that this laptop could not store."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QLayout,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -18,10 +20,13 @@ from PySide6.QtWidgets import (
 
 from app.services.conflicts import (
     ConflictView,
+    NotStoredView,
     RefusedView,
     list_conflicts,
+    list_not_stored,
     list_refused,
     resolve_conflict,
+    try_storing_again,
 )
 from app.services.session import WorkerSession
 
@@ -88,14 +93,17 @@ class ConflictsDialog(QDialog):
         scroll.setWidget(holder)
         intro = QLabel("A conflict: two workers changed the same thing differently while "
                        "offline. Nothing was lost: choose what the record should say; your "
-                       "choice reaches every laptop at the next sync. Anything the server "
-                       "would not take is listed first, with its reason.")
+                       "choice reaches every laptop at the next sync. Sync problems (what "
+                       "the server would not take, and what this laptop could not store) "
+                       "are listed first, with their reasons.")
         intro.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(scroll)
         self.cards: list[_ConflictCard] = []
         self.refused: list[QLabel] = []
+        self.not_stored: list[QLabel] = []
+        self.try_again: QPushButton | None = None
         self.refresh()
         self.resize(720, 520)
 
@@ -104,25 +112,52 @@ class ConflictsDialog(QDialog):
             card.deleteLater()
         self.cards = [_ConflictCard(self._session, c)
                       for c in list_conflicts(session=self._session)]
-        while self._body.count():  # the old stretch and any "no conflicts" line
-            item = self._body.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+        _empty(self._body)  # the old lines, the stretch, any "no conflicts" line
         self.refused = _refused_lines(list_refused(session=self._session))
         for line in self.refused:
             self._body.addWidget(line)
+        self.not_stored = _not_stored_lines(list_not_stored(session=self._session))
+        for line in self.not_stored:
+            self._body.addWidget(line)
+        self.try_again = self._try_again_button() if self.not_stored else None
         for card in self.cards:
             card.decided.connect(self._decided)
             self._body.addWidget(card)
-        if not self.cards and not self.refused:
+        if not self.cards and not self.refused and not self.not_stored:
             done = QLabel("No conflicts. Everything agrees.")
             done.setObjectName("emptyState")
             self._body.addWidget(done)
         self._body.addStretch()  # cards sit at the top, not spread over the window
 
+    def _try_again_button(self) -> QPushButton:
+        button = QPushButton("Try storing them again")
+        button.setToolTip("Worth it once IT says the problem is fixed, or when the record "
+                          "they belong to has arrived since")
+        button.clicked.connect(self._store_again)
+        row = QHBoxLayout()
+        row.addWidget(button)
+        row.addStretch()
+        self._body.addLayout(row)
+        return button
+
+    def _store_again(self) -> None:
+        try_storing_again(session=self._session)
+        self._decided()
+
     def _decided(self) -> None:
         self.refresh()
         self.changed.emit()
+
+
+def _empty(layout: QLayout) -> None:
+    """Take everything out of `layout`, rows of buttons (nested layouts) included."""
+    while layout.count():
+        item = layout.takeAt(0)
+        if item.widget() is not None:
+            item.widget().deleteLater()
+        elif item.layout() is not None:
+            _empty(item.layout())
+            item.layout().deleteLater()
 
 
 def _refused_lines(refused: list[RefusedView]) -> list[QLabel]:
@@ -138,6 +173,27 @@ def _refused_lines(refused: list[RefusedView]) -> list[QLabel]:
                       f"{item.reason}")
         line.setTextFormat(Qt.TextFormat.PlainText)  # the server's words, shown as they are
         line.setObjectName("refusedChange")
+        lines.append(line)
+    for label in lines:
+        label.setWordWrap(True)
+    return lines
+
+
+def _not_stored_lines(rows: list[NotStoredView]) -> list[QLabel]:
+    """A heading and a line per row the server sent that this laptop could not store:
+    whose, what and why, and what happens to it."""
+    if not rows:
+        return []
+    heading = QLabel(f"<b>Received but not stored ({len(rows)})</b> — the server sent "
+                     "these but this laptop could not store them. Nothing is lost: they "
+                     "are kept here and tried again after the next app update, and the "
+                     "rest of sync carries on. If they stay after an update, tell IT.")
+    lines = [heading]
+    for item in rows:
+        line = QLabel(f"{item.person_name} — {item.what}, received {item.received}: "
+                      f"{item.reason}")
+        line.setTextFormat(Qt.TextFormat.PlainText)  # the row's own words, shown as they are
+        line.setObjectName("notStoredRow")
         lines.append(line)
     for label in lines:
         label.setWordWrap(True)

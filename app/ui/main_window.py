@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.services import drafts, people
 from app.services.caseload import caseload, search_people
+from app.services.conflicts import count_not_stored
 from app.services.session import WorkerSession, verify_audit_trail
 from app.services.views import PersonSummary
 from app.ui.caseload_model import CaseloadModel
@@ -283,6 +284,8 @@ class MainWindow(QMainWindow):
         self.work_area.setCurrentWidget(self.welcome)
 
     def show_sync_state(self, text: str, level: str) -> None:
+        if level == "ok" and self._session.is_open:
+            text += _not_stored_part(count_not_stored(session=self._session))
         self.sync_label.setText(text)
         self.sync_label.setProperty("level", level)
         self.sync_progress.setVisible(level == "busy")
@@ -338,3 +341,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Restored what you were typing before the lock.", 8000)
 
 
+def _not_stored_part(count: int) -> str:
+    """Rows received but not stored, for the status bar beside what waits and what was
+    refused (the rest of the line is app.ui.sync_scheduler.describe's)."""
+    if not count:
+        return ""
+    return f" · {count} received but not stored — see Tools > Conflicts and sync problems"

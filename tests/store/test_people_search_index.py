@@ -133,7 +133,7 @@ def test_a_store_at_0005_keeps_every_search_entry_through_the_upgrade(engine):
                      [{"p": person, "i": f"A{n:04d}BC"} for n, person in enumerate(ids)])
         conn.execute(text("DELETE FROM people_search WHERE person_id = :p"), {"p": ids[7]})
         before = _fts(conn)  # with a gap in the rowids, as deletes leave them
-    assert migrate.upgrade(engine) == migrate.head_revision() == "0006"
+    assert migrate.upgrade(engine) == migrate.head_revision()
     with Session(engine) as db, db.begin():
         repo = PeopleRepository(db)
         assert _fts(db) == before == _mapped(db)
