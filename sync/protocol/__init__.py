@@ -33,6 +33,9 @@ RECOVER_PATH: Final = "/team/recover-key"
 SIGN_IN_KEY_PATH: Final = "/devices/me/sign-in-key"
 SIGNING_CERT_PATH: Final = "/devices/me/signing-certificate"  # the org CA signs a CSR
 SIGNING_CA_PATH: Final = "/signing-ca"
+# The organisation CA's list of revoked laptop certificates (a CRL, PEM): laptops keep it
+# and take a care plan signed by a revoked laptop after its revocation as untrusted.
+SIGNING_CRL_PATH: Final = "/signing-ca/revoked"
 SYNC_PUSH_PATH: Final = "/sync/push"
 SYNC_PULL_PATH: Final = "/sync/pull"
 
@@ -147,6 +150,10 @@ class SignInResponse(TypedDict):
     # The escrowed store key, so a second worker can get a wrap on a device that
     # already has a store. None when the device has not escrowed its key yet.
     store_key: str | None
+    # This worker's credential for syncing from this laptop (kept in its encrypted
+    # store): the server takes a pushed change's author from it. Any earlier one for
+    # the same worker and laptop stops working. None for a role that may not write.
+    sync_credential: NotRequired[str | None]
 
 
 class Identifier(TypedDict):
@@ -236,6 +243,9 @@ class RecoverKeyResponse(TypedDict):
 # against the revision it was edited from. Conflicts travel in the same feed as rows,
 # as rows of the pseudo-table CONFLICTS_TABLE, so every device sees them.
 CONFLICTS_TABLE: Final = "_conflicts"
+# A worker's decision on a conflict. Laptops never write a server table ("_" names):
+# they push a resolution, and the server marks its own conflict row resolved.
+RESOLUTIONS_TABLE: Final = "conflict_resolutions"
 # Rows that freeze once a field has a value: a signed care plan never changes again.
 FROZEN_WHEN: Final = {"care_plan_versions": ("status", "signed")}
 # Fields that name another person, beside a row's own person_id: such a row depends on
@@ -250,6 +260,15 @@ MAX_PUSH_BYTES: Final = 512 * 1024
 MAX_PULL_PAGE: Final = 2000
 # A device whose clock is further than this from the server's is flagged (never trusted).
 CLOCK_SKEW_WARNING_MS: Final = 10 * 60 * 1000
+# A change stamped further ahead of the server's clock than this is not taken yet
+# (answered 425): stored, its stamp would spread to every laptop's clock. It stays on
+# the laptop and goes through once the laptop's clock is right and time has caught up.
+MAX_CLOCK_AHEAD_MS: Final = 60 * 60 * 1000
+NOT_YET: Final = 425  # a change's code when it is kept for a later cycle, not refused
+# A change whose worker has no good sync credential on this laptop yet (they have not
+# signed in online there since the laptop was updated): kept for later, not refused.
+NOT_VERIFIED: Final = 401
+KEPT_FOR_LATER: Final = frozenset({NOT_YET, NOT_VERIFIED})
 
 ChangeStatus = Literal["applied", "merged", "duplicate", "refused"]
 
@@ -271,6 +290,9 @@ class Change(TypedDict):
 
 class PushRequest(TypedDict):
     changes: list[Change]
+    # worker id -> that worker's sync credential for this laptop (SignInResponse), for
+    # each worker whose changes the push holds: the server takes the author from it.
+    credentials: NotRequired[dict[str, str]]
 
 
 class ChangeResult(TypedDict):
@@ -309,6 +331,9 @@ class PullResponse(TypedDict):
     # On a page that looked at scope changes: save it with the page, send it back as
     # `scope_seen` on the next cycle's first page. None on other pages.
     scope_version: int | None
+    # Workers of this laptop's team whose accounts are switched off: the laptop removes
+    # their key wraps and credentials, so they can no longer unlock it even offline.
+    disabled_workers: NotRequired[list[str]]
 
 
 def people_of(change: Change) -> set[str]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Final
 
-from sync.protocol import AGENCIES, CONFLICTS_TABLE
+from sync.protocol import AGENCIES, CONFLICTS_TABLE, RESOLUTIONS_TABLE
 
 Check = Callable[[Any], str | None]  # a problem in words, or None
 _UUID_TEXT = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
@@ -196,8 +196,17 @@ SERVER_TABLES: Final[dict[str, TableRule]] = {
 }
 
 
+# What a laptop pushes that is not a row of its own: the server acts on it.
+COMMAND_TABLES: Final[dict[str, TableRule]] = {
+    RESOLUTIONS_TABLE: TableRule(
+        {"conflict_id": row_id, "resolved_at": moment, "resolved_by": _NAME},
+        frozenset({"conflict_id", "resolved_at", "resolved_by"}), person_column=None,
+        append_only=True),
+}
+
+
 def rule_for(table: str) -> TableRule | None:
-    return TABLES.get(table) or SERVER_TABLES.get(table)
+    return TABLES.get(table) or SERVER_TABLES.get(table) or COMMAND_TABLES.get(table)
 
 
 def row_problem(table: str, row_id_: str, person_id: str, fields: Mapping[str, Any], *,

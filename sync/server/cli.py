@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import sqlite3
 import sys
 from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from sync import protocol as p
 from sync.server import crypto, db
 from sync.server.errors import Refused
-from sync.server.models import AuditEvent, Team, Worker
-from sync.server.services import org
+from sync.server.models import AuditEvent, SyncChange, Team, Worker
+from sync.server.services import audit, org
 from sync.server.settings import Settings
 
 Command = Callable[[Session, argparse.Namespace, Settings], None]
@@ -115,6 +116,58 @@ def _audit_log(session: Session, args: argparse.Namespace, _s: Settings) -> None
         print(f"{e.id:>7} {e.at:%Y-%m-%d %H:%M:%S} {e.action:<24} {e.actor:<44} {e.detail}")
 
 
+def _record_writes(session: Session, args: argparse.Namespace, _s: Settings) -> None:
+    """Every write to one person's record the server took or refused: whose, from which
+    laptop, when. Accepted changes come from the sync ledger (the worker is the one whose
+    credential the push carried); refusals and other acts from the audit trail."""
+    ledger = session.scalars(select(SyncChange).where(SyncChange.person_id == args.person_id)
+                             .order_by(SyncChange.received_at))
+    for c in ledger:
+        outcome = json.loads(c.result_json)
+        print(f"{c.received_at:%Y-%m-%d %H:%M:%S} {outcome['status']:<9} "
+              f"{c.table_name or '?':<22} {c.row_id or '?':<36} worker:{c.worker_id} "
+              f"device:{c.device_id}")
+    events = session.scalars(select(AuditEvent).where(AuditEvent.person_id == args.person_id)
+                             .order_by(AuditEvent.id))
+    for e in events:
+        print(f"{e.at:%Y-%m-%d %H:%M:%S} {e.action:<24} worker:{e.worker_id} "
+              f"{e.actor} {e.detail}")
+
+
+ANCHOR_ADVICE = (
+    "Keep the head hash somewhere outside this database (print it, email it): the chain "
+    "cannot show that its newest events were removed, but a head hash kept elsewhere "
+    "that is no longer in the chain can (verify-audit --anchor HASH)."
+)
+
+
+def _verify_audit(sessions: sessionmaker[Session], args: argparse.Namespace) -> int:
+    """Exit code 0 when the chain is whole (and holds --anchor), 1 when it is not."""
+    report = audit.verify_chain(sessions)
+    if not report.ok:
+        last_good = f"event {report.head_id}" if report.head_id is not None else "none"
+        print(f"audit trail BROKEN at event {report.broken_at}: {report.problem}\n"
+              f"{report.events} events before it verified (last good: {last_good})")
+        return 1
+    print(f"audit trail intact: {report.events} events (gaps in ids are normal)\n"
+          f"head: event {report.head_id}, hash {report.head_hash}")
+    if report.unkeyed:
+        sealed = "sealed" if report.unkeyed < report.events else "NOT YET SEALED (next event seals)"
+        print(f"{report.unkeyed} of them predate the chain (linked without the key by "
+              f"migration 0008), {sealed}")
+    if args.anchor and not _in_chain(sessions, args.anchor):
+        print(f"the anchored head {args.anchor} is no longer in the chain: events were removed")
+        return 1
+    print(ANCHOR_ADVICE)
+    return 0
+
+
+def _in_chain(sessions: sessionmaker[Session], entry_hash: str) -> bool:
+    query = select(AuditEvent.id).where(AuditEvent.entry_hash == entry_hash.strip().lower())
+    with sessions.begin() as session:
+        return session.scalar(query.limit(1)) is not None
+
+
 def _migrate(_session: Session, _a: argparse.Namespace, _s: Settings) -> None:
     print(f"schema at {db.head_revision()}")
 
@@ -151,6 +204,7 @@ COMMANDS: dict[str, tuple[Command, str]] = {
     "list-devices": (_list_devices, "show devices with their last contact"),
     "revoke-device": (_revoke, "refuse a device from now on; it destroys its keys"),
     "audit-log": (_audit_log, "show the newest audit events"),
+    "record-writes": (_record_writes, "every write to one person's record: whose, when"),
     "backup": (_backup, "copy a SQLite database safely while the server runs"),
 }
 
@@ -158,6 +212,9 @@ COMMANDS: dict[str, tuple[Command, str]] = {
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="admin_command", required=True)
     parsers = {name: sub.add_parser(name, help=text) for name, (_, text) in COMMANDS.items()}
+    parsers["verify-audit"] = sub.add_parser(
+        "verify-audit", help="check the audit trail's hash chain, first event to last")
+    parsers["record-writes"].add_argument("--person-id", required=True)
     parsers["create-team"].add_argument("--name", required=True)
     parsers["create-team"].add_argument(
         "--agency", default="treatment_provider", choices=p.AGENCIES
@@ -184,6 +241,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parsers["revoke-device"].add_argument("--device-id", required=True)
     parsers["revoke-device"].add_argument("--reason", required=True)
     parsers["audit-log"].add_argument("--limit", type=int, default=50)
+    parsers["verify-audit"].add_argument(
+        "--anchor", help="a head hash an earlier verify-audit printed: fail if it is gone")
     parsers["backup"].add_argument("--to", required=True, help="file to write (SQLite only)")
 
 
@@ -192,14 +251,26 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     engine = db.make_engine(settings.database_url)
     try:
         db.migrate(engine)
+        verifying = args.admin_command == "verify-audit"
+        # A key made now would only report every event as hashed with another key.
+        key = crypto.load_master_key(settings, create=not verifying)
+        sessions = db.session_factory(engine, master_key=key)
+        if verifying:
+            # Not one transaction: it reads in short ones (a long one would hold SQLite's
+            # write lock throughout), writes nothing, and reports the chain as it finds it.
+            return _verify_audit(sessions, args)
+        with sessions.begin() as session:  # the first start after migration 0008
+            audit.seal_unkeyed_events(session, actor=_actor())
         command, _ = COMMANDS[args.admin_command]
         args.command = args.admin_command
-        key = crypto.load_master_key(settings, create=True)
-        with db.session_factory(engine, master_key=key).begin() as session:
+        with sessions.begin() as session:
             command(session, args, settings)
         return 0
     except Refused as refusal:
         print(f"error: {refusal.message}", file=sys.stderr)
+        return 2
+    except crypto.MasterKeyError as error:
+        print(f"error: {error}", file=sys.stderr)
         return 2
     finally:
         engine.dispose()

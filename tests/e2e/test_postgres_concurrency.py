@@ -31,8 +31,9 @@ from sqlalchemy.pool import NullPool
 
 from sync import protocol as p
 from sync.client.transport import HttpTransport
-from tests.e2e.conftest import Server
+from tests.e2e.conftest import PASSWORD, Server
 from tests.e2e.fixtures_faults import start_server
+from tests.sync_rows import required_fields, stamp
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -50,11 +51,34 @@ def pg_server(fresh_postgres_database: str, tmp_path) -> Iterator[Server]:
     srv.stop()
 
 
-def device(server: Server, name: str) -> HttpTransport:
-    """A device enrolled straight through the API. attempts=1: a failure is not hidden."""
-    token = HttpTransport(server.url).enrol(server.enrolment_code("Custody North"),
-                                            name)["device_token"]
-    return HttpTransport(server.url, token, timeout=(5, 60), attempts=1)
+FIELDS = ("contact_notes", "address_line1", "address_line2", "nationality")  # a pusher each
+
+
+class Laptop:
+    """A device enrolled straight through the API, with Ann signed in: its changes go
+    with her sync credential and its own clock. attempts=1: a failure is not hidden."""
+
+    def __init__(self, server: Server, name: str) -> None:
+        enrolled = HttpTransport(server.url).enrol(server.enrolment_code("Custody North"),
+                                                   name)
+        self.id = enrolled["device_id"]
+        self.transport = HttpTransport(server.url, enrolled["device_token"], timeout=(5, 60),
+                                       attempts=1)
+        signed = self.transport.sign_in("ann", PASSWORD)
+        self.worker = signed["worker"]["worker_id"]
+        self.credential = signed["sync_credential"] or ""
+
+    def push(self, changes: list[p.Change]) -> p.PushResponse:
+        for body in changes:  # neither is part of the content hash
+            body["hlc"], body["worker_id"] = stamp(self.id), self.worker
+        return self.transport.push(changes, {self.worker: self.credential})
+
+    def pull(self, *args: Any, **kwargs: Any) -> p.PullResponse:
+        return self.transport.pull(*args, **kwargs)
+
+
+def device(server: Server, name: str) -> Any:
+    return Laptop(server, name)
 
 
 def change(person_id: str, fields: dict[str, Any], *, base: str | None = None,
@@ -62,8 +86,9 @@ def change(person_id: str, fields: dict[str, Any], *, base: str | None = None,
     body: dict[str, Any] = {
         "change_id": str(uuid.uuid4()), "table": "people", "row_id": person_id,
         "person_id": person_id, "revision_id": str(uuid.uuid4()), "base_revision_id": base,
-        "hlc": f"{time.time_ns() // 1_000_000:015d}-00000-{worker}", "worker_id": worker,
-        "append_only": False, "fields": fields, "linkage_key": "AB01011990M"}
+        "hlc": "stamped by Laptop.push", "worker_id": worker, "append_only": False,
+        "fields": {**required_fields("people", person_id), **fields},
+        "linkage_key": "AB01011990M"}
     body["content_hash"] = p.content_hash(body)
     return body  # type: ignore[return-value]
 
@@ -118,7 +143,7 @@ class Pusher:
         self.reader.drain()
         base = self.reader.rows[("people", self.hot)]
         view = dict(self.reader.fields[("people", self.hot)])
-        self.last_value = view[f"f{self.index}"] = f"pusher {self.index} round {n}"
+        self.last_value = view[FIELDS[self.index]] = f"pusher {self.index} round {n}"
         fresh = [str(uuid.uuid4()) for _ in range(self.batch)]
         batch = [change(self.hot, view, base=base, worker=f"w{self.index}")]
         batch += [change(pid, {"given_name": f"P{self.index}", "family_name": pid[:8]},
@@ -166,7 +191,7 @@ def test_concurrent_pushers_never_make_a_puller_miss_a_change(pg_server):
     hot = str(uuid.uuid4())
     seed = device(pg_server, "seed")
     hot_fields = {"given_name": "Hot", "family_name": "Row",
-                  **{f"f{i}": "" for i in range(len(BATCH_SIZES))}}
+                  **{FIELDS[i]: "" for i in range(len(BATCH_SIZES))}}
     assert seed.push([change(hot, hot_fields)])["results"][0]["status"] == "applied"
     pushers = [Pusher(i, device(pg_server, f"pusher {i}"), hot, size)
                for i, size in enumerate(BATCH_SIZES)]
@@ -216,7 +241,7 @@ def test_concurrent_pushers_never_make_a_puller_miss_a_change(pg_server):
     # Every pusher's last word on its own field survived every concurrent merge, and
     # no field was contested (each pusher only ever changed its own).
     final = pullers[0].fields[("people", hot)]
-    assert {f"f{q.index}": final[f"f{q.index}"] for q in pushers} == \
-        {f"f{q.index}": q.last_value for q in pushers}
+    assert {FIELDS[q.index]: final[FIELDS[q.index]] for q in pushers} == \
+        {FIELDS[q.index]: q.last_value for q in pushers}
     contested = [pullers[0].fields[k] for k in revisions if k[0] == p.CONFLICTS_TABLE]
     assert contested == []

@@ -39,8 +39,9 @@ def _family(world, device) -> tuple[str, list[str]]:
     person = str(uuid.uuid4())
     first = change(person)
     push(world, device, first)
-    children = [change(person, row_id=str(uuid.uuid4()), table="assessments",
-                       fields={"section": n, "notes": "ok \u00e9"}) for n in range(3)]
+    children = [change(person, row_id=str(uuid.uuid4()), table="contacts",
+                       fields={"setting": f"custody {n}", "worker_name": "Ann \u00e9"})
+                for n in range(3)]
     push(world, device, *children)
     push(world, device, change(person, base=first["revision_id"],
                                fields={"given_name": "Anne", "family_name": "Smith"}))
@@ -115,7 +116,7 @@ def test_a_row_written_again_while_its_page_is_read_arrives_at_its_new_place(
     assert people and all(row["revision_id"] == rewritten for row in people)
     assert people[-1]["fields"]["given_name"] == "Annie"
     assert page["next_cursor"] == max(row["seq"] for row in page["rows"])
-    assert len([r for r in page["rows"] if r["table"] == "assessments"]) == 3
+    assert len([r for r in page["rows"] if r["table"] == "contacts"]) == 3
 
 
 def test_a_page_read_again_still_tells_the_laptop_who_left_its_team(

@@ -8,13 +8,19 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
+from sync.server import crypto
 from sync.server import db as server_db
 from sync.server.models import Device, Person
 from sync.server.services import bulk, sync_push
+from tests.server.conftest import MASTER_KEY
 from tests.server.test_sync import change
+from tests.sync_rows import stamped
 
 pytestmark = pytest.mark.postgres
 WAIT_S = 10.0
+WORKER = str(uuid.UUID(int=7))  # the fixture's one worker, with a sync credential
+CREDENTIAL = "a worker credential for the push tests"
+CREDENTIALS = {WORKER: CREDENTIAL}
 
 
 @pytest.fixture
@@ -27,7 +33,13 @@ def sessions(fresh_postgres_database):
                              "VALUES (:t, 'north', 'police', now())"), {"t": team})
         conn.execute(sa.text("INSERT INTO devices (id, team_id, name, token_hash, enrolled_at)"
                              " VALUES (:d, :t, 'laptop', :d, now())"), {"d": device, "t": team})
-    yield server_db.session_factory(engine), device
+        conn.execute(sa.text("INSERT INTO workers (id, username, display_name, role, team_id, "
+                             "password_hash, created_at) VALUES (:w, 'ann', 'Ann', 'worker', "
+                             ":t, 'x', now())"), {"w": WORKER, "t": team})
+        conn.execute(sa.text("INSERT INTO worker_credentials (token_hash, worker_id, device_id,"
+                             " created_at) VALUES (:h, :w, :d, now())"),
+                     {"h": crypto.token_hash(CREDENTIAL), "w": WORKER, "d": device})
+    yield server_db.session_factory(engine, master_key=MASTER_KEY), device
     engine.dispose()
 
 
@@ -38,9 +50,10 @@ def sessions(fresh_postgres_database):
 ])
 def test_a_person_created_by_two_pushes_at_once_is_one_person_and_no_error(
         sessions, monkeypatch, fields):
-    """The same person in two `people` rows with different row ids: the second push's
-    read finds the person new while the first has not committed; its insert must wait
-    and then let the first stand, not fail the whole batch with a duplicate key."""
+    """The same person's row pushed by two laptops at once (a person's row id is their
+    id: a second `people` row for them is refused). The second push waits on the
+    first's row lock, then reads the person as the first left them and merges; it must
+    not fail the batch with a duplicate key on the person or their identifiers."""
     factory, device_id = sessions
     person = str(uuid.uuid4())
     first_written, let_first_commit = threading.Event(), threading.Event()
@@ -60,8 +73,10 @@ def test_a_person_created_by_two_pushes_at_once_is_one_person_and_no_error(
         name = threading.current_thread().name
         with factory() as session:
             try:
-                reply = sync_push.push(session, session.get(Device, device_id),
-                                       [change(person, row_id=row_id, fields=fields)])
+                pushed = stamped([change(person, row_id=row_id, fields=fields)], device_id,
+                                 WORKER)
+                reply = sync_push.push(session, session.get(Device, device_id), pushed,
+                                       CREDENTIALS)
                 outcome[name] = [r["status"] for r in reply["results"]]
             except Exception as error:  # what the endpoint would turn into a 500
                 outcome[name] = type(error).__name__
@@ -69,13 +84,13 @@ def test_a_person_created_by_two_pushes_at_once_is_one_person_and_no_error(
     first = threading.Thread(target=push, args=(person,), name="first")
     first.start()
     assert first_written.wait(WAIT_S)
-    second = threading.Thread(target=push, args=(str(uuid.uuid4()),), name="second")
+    second = threading.Thread(target=push, args=(person,), name="second")
     second.start()
-    second.join(0.5)  # it reads the person as new, then waits on the first's insert
+    second.join(0.5)  # it waits on the first's lock on the person's row
     assert second.is_alive()  # really waiting on the first, not done already
     let_first_commit.set()
     first.join(WAIT_S)
     second.join(WAIT_S)
-    assert outcome == {"first": ["applied"], "second": ["applied"]}
+    assert outcome == {"first": ["applied"], "second": ["merged"]}
     with factory() as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(Person)) == 1

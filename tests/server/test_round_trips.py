@@ -21,8 +21,13 @@ from sync.server.api.deps import as_device
 from sync.server.models import Device
 from sync.server.services import sync_pull, sync_push
 from sync.server.services.feed_cache import FeedCache
-from tests.server.test_push_races import sessions  # noqa: F401  (fixture)
+from tests.server.test_push_races import (
+    CREDENTIALS,
+    WORKER,
+    sessions,  # noqa: F401  (fixture)
+)
 from tests.server.test_sync import change
+from tests.sync_rows import stamped
 
 pytestmark = pytest.mark.postgres
 
@@ -54,7 +59,7 @@ def test_a_push_of_new_people_waits_three_times(sessions, people) -> None:  # no
         changes = [change(str(uuid.uuid4())) for _ in range(people)]
         replies: list[dict] = []
         trips = _round_trips(session, lambda: replies.append(
-            sync_push.push(session, device, changes)))
+            sync_push.push(session, device, stamped(changes, device.id, WORKER), CREDENTIALS)))
     assert [r["status"] for r in replies[0]["results"]] == ["applied"] * people
     assert trips == 3
 
@@ -64,13 +69,14 @@ def test_an_edit_of_a_known_person_adds_only_the_scope_check(sessions) -> None: 
     person = str(uuid.uuid4())
     first = change(person)
     with factory() as session:
-        sync_push.push(session, session.get_one(Device, device_id), [first])
+        sync_push.push(session, session.get_one(Device, device_id),
+                       stamped([first], device_id, WORKER), CREDENTIALS)
     with factory() as session:
         device = session.get_one(Device, device_id)
         edit = change(person, base=first["revision_id"], fields={"given_name": "Anne"})
         replies: list[dict] = []
         trips = _round_trips(session, lambda: replies.append(
-            sync_push.push(session, device, [edit])))
+            sync_push.push(session, device, stamped([edit], device.id, WORKER), CREDENTIALS)))
     assert replies[0]["results"][0]["status"] == "applied"
     assert trips == 4  # may this device change this person: its own read, after the first
 
@@ -126,7 +132,8 @@ def puller(sessions):  # noqa: F811
         session.execute(sa.update(Device).where(Device.id == device_id)
                         .values(token_hash=crypto.token_hash(TOKEN)))
         session.commit()
-        sync_push.push(session, session.get_one(Device, device_id), [change(str(uuid.uuid4()))])
+        sync_push.push(session, session.get_one(Device, device_id),
+                       stamped([change(str(uuid.uuid4()))], device_id, WORKER), CREDENTIALS)
     return factory, device_id
 
 

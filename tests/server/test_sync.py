@@ -1,6 +1,5 @@
 """Push and pull on both backends: idempotent, merged field by field, scoped, resumable."""
 
-import time
 import uuid
 
 import pytest
@@ -8,23 +7,51 @@ import pytest
 from sync import protocol as p
 from sync.server.services import sync_pull
 from tests.server.conftest import API
+from tests.sync_rows import required_fields, stamp, stamped
 
 
 def change(person_id, row_id=None, table="people", base=None, fields=None, append_only=False,
            revision=None, worker="w-1"):
     body = {"change_id": str(uuid.uuid4()), "table": table, "row_id": row_id or person_id,
             "person_id": person_id, "revision_id": revision or str(uuid.uuid4()),
-            "base_revision_id": base, "hlc": f"{time.time_ns() // 1_000_000:015d}-00000-dev",
+            "base_revision_id": base, "hlc": stamp(str(uuid.UUID(int=2))),
             "worker_id": worker, "append_only": append_only,
-            "fields": fields or {"given_name": "Ann", "family_name": "Smith"},
+            "fields": {**required_fields(table, person_id), **(fields or {})},
             "linkage_key": "AS01011990F"}
     body["content_hash"] = p.content_hash(body)
     return body
 
 
-def push(world, device, *changes):
+TEAM_WORKER = {"Custody North": "ann", "Prison In-Reach": "bob", "Probation Partners": "pat"}
+
+
+def credential(world, device, username=None) -> tuple[str, str]:
+    """(worker id, sync credential) of a worker of the device's team on that device,
+    issued as sign-in issues it; kept on the device object for the test's later pushes."""
+    from sync.server.models import Worker
+    from sync.server.services import credentials
+
+    if username is None:
+        team = next(name for name, team_id in world.teams.items() if team_id == device.team_id)
+        username = TEAM_WORKER[team]
+    held = device.__dict__.setdefault("credentials", {})
+    if username not in held:
+        with world.sessions.begin() as session:
+            worker = session.get_one(Worker, world.workers[username])
+            held[username] = (worker.id, credentials.issue(session, worker, device.id))
+    return held[username]
+
+
+def push(world, device, *changes, as_worker=None):
+    """Push as a worker of the device's team (`as_worker`: a username), with their sync
+    credential; each change is stamped with the device's own clock and that worker."""
+    worker_id, token = credential(world, device, as_worker)
+    stamped(list(changes), device.id)  # the device's own clock: the server takes no other
+    for body in changes:
+        body["worker_id"] = worker_id  # not part of the content hash
     reply = world.client.post(f"{API}{p.SYNC_PUSH_PATH}", headers=device.headers(),
-                              json={"changes": list(changes)})
+                              json={"changes": list(changes),
+                                    "credentials": {worker_id: token}})
     assert reply.status_code == 200, reply.text
     return reply.json()["results"]
 
@@ -96,25 +123,25 @@ def test_concurrent_edits_merge_field_by_field_and_conflicts_reach_every_device(
     for device in (a, b):
         rows, _, _ = pull_all(world, device)
         person_row = next(r for r in rows if r["table"] == "people")
-        assert person_row["fields"] == {"given_name": "Anne", "family_name": "Smyth",
-                                        "town": "Harlow"}
+        assert {k: person_row["fields"][k] for k in ("given_name", "family_name", "town")} == {
+            "given_name": "Anne", "family_name": "Smyth", "town": "Harlow"}
         [conflict] = [r for r in rows if r["table"] == p.CONFLICTS_TABLE]
         assert conflict["fields"]["field"] == "town"
         assert conflict["fields"]["kept_value"] == '"Harlow"'
         assert conflict["fields"]["other_value"] == '"Basildon"'
-        assert conflict["fields"]["other_worker"] == "w-b"
+        assert conflict["fields"]["other_worker"] == world.workers["ann"]  # b's worker
 
 
 def test_append_only_rows_never_change(world):
     device = world.enrol("Custody North")
     person = str(uuid.uuid4())
     push(world, device, change(person))
-    signed = change(person, row_id=str(uuid.uuid4()), table="care_plan_versions",
-                    append_only=True, fields={"version": 1, "goals": "stay clean"})
+    signed = change(person, row_id=str(uuid.uuid4()), table="assessment_history",
+                    append_only=True, fields={"new_json": '"stay clean"'})
     assert push(world, device, signed)[0]["status"] == "applied"
-    rewrite = change(person, row_id=signed["row_id"], table="care_plan_versions",
+    rewrite = change(person, row_id=signed["row_id"], table="assessment_history",
                      append_only=True, base=signed["revision_id"],
-                     fields={"version": 1, "goals": "rewritten"})
+                     fields={"new_json": '"rewritten"'})
     [refused] = push(world, device, rewrite)
     assert (refused["status"], refused["code"]) == ("refused", 409)
 

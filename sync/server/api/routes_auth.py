@@ -12,7 +12,7 @@ from sync.server.api import schemas as s
 from sync.server.api.deps import Db, Hasher, MasterKey, SettingsDep, SignInCaller
 from sync.server.api.ratelimit import limit_by_client
 from sync.server.errors import Refused
-from sync.server.services import auth, escrow
+from sync.server.services import auth, credentials, escrow
 from sync.server.services.people import CLINICAL_ROLES
 
 router = APIRouter(tags=["auth"])
@@ -35,7 +35,10 @@ def sign_in(
     """Check the worker's password; return a session and the escrowed store key, if any,
     so the device can wrap that key with this worker's passphrase. Through the device's
     sign-in key (a worker new to the laptop) only a clinical worker may sign in, and the
-    store key goes to clinical workers only: the app shows a laptop's whole store."""
+    store key goes to clinical workers only: the app shows a laptop's whole store.
+
+    Two limits: per client address (the dependency) and per account, whatever the address
+    or credential (services/account_limits, inside auth.sign_in)."""
     try:
         signed = auth.sign_in(
             db,
@@ -54,9 +57,13 @@ def sign_in(
         raise Refused(403, p.ERR_FORBIDDEN_ROLE, f"a {signed.worker.role} cannot open a "
                       "laptop's records; use the partner view")
     store_key = escrow.read(db, key, caller.device.id) if clinical else None
+    # The server, not the laptop, says who wrote a pushed change: by this credential.
+    credential = (credentials.issue(db, signed.worker, caller.device.id)
+                  if signed.worker.role in credentials.WRITING_ROLES else None)
     return s.SignInResponse(
         worker=s.WorkerInfo(**auth.worker_info(signed.worker)),
         session_token=signed.token,
         session_expires_at=signed.expires_at_iso,
         store_key=base64.b64encode(store_key).decode() if store_key else None,
+        sync_credential=credential,
     )

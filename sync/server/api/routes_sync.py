@@ -48,13 +48,17 @@ def install(app: FastAPI) -> None:
 async def push_endpoint(request: Request) -> Response:
     """Each change is judged on its own: one refused change never blocks the others.
     A replayed change is acknowledged again; a reused id with new content is a 409."""
-    try:  # msgspec decodes and checks the body (see sync_wire for why)
-        changes = sync_wire.decode_push(await request.body())
-    except sync_wire.BadBody as bad:
-        raise _invalid(("body", *bad.field.split(".")), bad.problem) from None
-    result = await _database_work(
-        request, _bearer_token(request),
-        lambda session, device: sync_push.push(session, device, changes))
+    body = await request.body()
+
+    def work(session: Session, device: SyncDevice) -> p.PushResponse:
+        # Decoded once the caller is known: a stranger gets 401 whatever they sent.
+        try:  # msgspec decodes and checks the body (see sync_wire for why)
+            changes, credentials = sync_wire.decode_push_request(body)
+        except sync_wire.BadBody as bad:
+            raise _invalid(("body", *bad.field.split(".")), bad.problem) from None
+        return sync_push.push(session, device, changes, credentials)
+
+    result = await _database_work(request, _bearer_token(request), work)
     return Response(sync_wire.encode(result), media_type="application/json")
 
 

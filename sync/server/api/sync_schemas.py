@@ -36,6 +36,9 @@ class PushRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     changes: list[Change] = Field(min_length=1, max_length=p.MAX_PUSH_BATCH)
+    credentials: dict[Annotated[str, StringConstraints(max_length=36)],
+                      Annotated[str, StringConstraints(max_length=100)]] = Field(
+        default_factory=dict, max_length=64)
 
 
 class ChangeResult(BaseModel):
@@ -72,6 +75,7 @@ class PullResponse(BaseModel):
     has_more: bool
     evicted_people: list[str]
     scope_version: int | None
+    disabled_workers: list[str] = []
 
 
 def inline_schema(model: type[BaseModel]) -> dict[str, Any]:

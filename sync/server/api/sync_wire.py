@@ -62,8 +62,14 @@ class Change(msgspec.Struct, forbid_unknown_fields=True):
     linkage_key: LinkageText | None = None
 
 
+Credentials = Annotated[dict[Annotated[str, msgspec.Meta(max_length=36)],
+                             Annotated[str, msgspec.Meta(max_length=100)]],
+                        msgspec.Meta(max_length=64)]
+
+
 class PushRequest(msgspec.Struct, forbid_unknown_fields=True):
     changes: Annotated[list[Change], msgspec.Meta(min_length=1, max_length=p.MAX_PUSH_BATCH)]
+    credentials: Credentials = {}
 
 
 class _Loose(msgspec.Struct, forbid_unknown_fields=True):
@@ -85,6 +91,7 @@ class _Loose(msgspec.Struct, forbid_unknown_fields=True):
 
 class _LooseRequest(msgspec.Struct, forbid_unknown_fields=True):
     changes: Annotated[list[_Loose], msgspec.Meta(min_length=1, max_length=p.MAX_PUSH_BATCH)]
+    credentials: Credentials = {}
 
 
 # One line per change: its text fields in `Change` order, each ended by \x1f (a null
@@ -106,13 +113,19 @@ class BadBody(ValueError):
 
 def decode_push(body: bytes) -> list[p.Change]:
     """The changes of a push body as plain dicts (sync.protocol.Change), or BadBody."""
+    return decode_push_request(body)[0]
+
+
+def decode_push_request(body: bytes) -> tuple[list[p.Change], dict[str, str]]:
+    """The changes and the workers' credentials of a push body, or BadBody."""
     try:
-        changes = _loose.decode(body).changes
+        request: Any = _loose.decode(body)
     except msgspec.DecodeError:
-        changes = []
-    if not changes or not _ids_well_formed(changes):
-        changes = _strict_decode(body)  # raises BadBody, naming the field
-    return [msgspec.structs.asdict(change) for change in changes]  # type: ignore[misc]
+        request = None
+    if request is None or not request.changes or not _ids_well_formed(request.changes):
+        request = _strict_decode(body)  # raises BadBody, naming the field
+    changes = [msgspec.structs.asdict(change) for change in request.changes]
+    return changes, dict(request.credentials)  # type: ignore[return-value]
 
 
 def _ids_well_formed(changes: list[_Loose]) -> bool:
@@ -123,9 +136,9 @@ def _ids_well_formed(changes: list[_Loose]) -> bool:
     return _BATCH.fullmatch(lines) is not None
 
 
-def _strict_decode(body: bytes) -> list[Any]:
+def _strict_decode(body: bytes) -> Any:
     try:
-        return _strict.decode(body).changes
+        return _strict.decode(body)
     except msgspec.DecodeError as error:  # ValidationError is a DecodeError too
         text = str(error)
         where = _WHERE.search(text)

@@ -2,12 +2,14 @@
 
 from sync.server.models.audit import AuditEvent, Notification, RateLimitBucket
 from sync.server.models.base import Base, utcnow
+from sync.server.models.keys import TeamKey
 from sync.server.models.org import (
     Device,
     EnrolmentCode,
     KeyEscrow,
     Team,
     Worker,
+    WorkerCredential,
     WorkerSession,
 )
 from sync.server.models.people import Consent, DeviceFetch, Person, PersonIdentifier
@@ -37,7 +39,9 @@ __all__ = [
     "SyncRevision",
     "SyncRow",
     "Team",
+    "TeamKey",
     "Worker",
+    "WorkerCredential",
     "WorkerSession",
     "utcnow",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, LargeBinary, String
+from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sync.server.models.base import Base, UTCDateTime, new_id, utcnow
@@ -85,3 +85,18 @@ class KeyEscrow(Base):
     nonce: Mapped[bytes] = mapped_column(LargeBinary(12))
     ciphertext: Mapped[bytes] = mapped_column(LargeBinary(64))
     stored_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WorkerCredential(Base):
+    """A worker's credential for syncing from one laptop: a push carries the credentials
+    of the workers whose changes it holds, and the server takes the author from it. Only
+    the token's hash is kept. Dead once revoked or the worker disabled."""
+
+    __tablename__ = "worker_credentials"
+    __table_args__ = (Index("ix_worker_credentials_device_worker", "device_id", "worker_id"),)
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    worker_id: Mapped[str] = mapped_column(String(36))
+    device_id: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -63,6 +63,12 @@ class SyncChange(Base):
     device_id: Mapped[str] = mapped_column(String(36))  # no foreign key: see migration 0007
     result_json: Mapped[str] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Whose change to what (migration 0010; NULL for changes received before it): the
+    # worker is the one whose credential the push carried, never the laptop's word.
+    worker_id: Mapped[str | None] = mapped_column(String(36))
+    person_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    table_name: Mapped[str | None] = mapped_column(String(60))
+    row_id: Mapped[str | None] = mapped_column(String(36))
 
 
 class ScopeChange(Base):

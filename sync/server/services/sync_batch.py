@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from sync import protocol as p
 from sync.server.models import (
     Person,
     ScopeChange,
@@ -23,9 +24,11 @@ from sync.server.models import (
     SyncCounter,
     SyncRevision,
     SyncRow,
+    Worker,
+    WorkerCredential,
 )
 from sync.server.models.sync import FEED_COUNTER
-from sync.server.services import bulk
+from sync.server.services import bulk, sealing
 from sync.server.services import people as access
 from sync.server.services.bulk import is_postgres
 
@@ -48,19 +51,25 @@ class Held:
     """What the server holds already of the rows, people and changes a batch names."""
 
     ledger: dict[str, Any]  # change id -> (content_hash, result_json) of changes received
-    linkage: dict[str, str]  # person id -> linkage key, of the people the server knows
-    current: dict[Key, Any]  # (table, row id) -> the row now
-    bases: dict[tuple[str, str, str], str]  # (table, row id, revision id) -> its fields
+    linkage: dict[str, str]  # person id -> linkage hash ("" if legacy), of people known
+    current: dict[Key, Current]  # (table, row id) -> the row now, opened
+    bases: dict[tuple[str, str, str], str]  # (table, row id, revision id) -> its JSON
+    credentials: list[Any] = field(default_factory=list)  # worker_credentials rows found
+    workers: dict[str, Any] = field(default_factory=dict)  # the claimed workers, by id
 
 
-def lock_and_read(session: Session, changes: list[dict[str, Any]]) -> Held:
+def lock_and_read(session: Session, changes: list[dict[str, Any]],
+                  credential_hashes: dict[str, str] | None = None) -> Held:
     """Lock every row key of the batch, then read what it needs: sent together, one
     round trip on PostgreSQL. Still in order: each read runs, and takes its snapshot,
-    only once the locks are held (a row read before its lock may be stale)."""
+    only once the locks are held (a row read before its lock may be stale).
+    `credential_hashes`: token hash -> claimed worker, of the credentials the push
+    carries (sync_push decides the authors from what is read of them)."""
     if not changes:  # an empty pipeline still waits for the server's reply
         return Held({}, {}, {}, {})
+    claimed = credential_hashes or {}
     keys = {(c["table"], c["row_id"]) for c in changes}
-    person_ids = {c["person_id"] for c in changes}
+    person_ids = set().union(*map(p.people_of, changes))  # named in fields too (merges)
     with bulk.pipelined(session):
         lock_keys(session, keys)
         ledger = bulk.by_keys_later(
@@ -70,17 +79,59 @@ def lock_and_read(session: Session, changes: list[dict[str, Any]]) -> Held:
                                      ("id",), [(i,) for i in person_ids])
         current = bulk.by_keys_later(
             session, SyncRow.__table__,
-            ("table_name", "row_id", "revision_id", "append_only", "fields_json"),
+            ("table_name", "row_id", "person_id", "revision_id", "append_only", "fields_json"),
             ("table_name", "row_id"), keys)
         base_key = ("table_name", "row_id", "revision_id")
         bases = bulk.by_keys_later(
             session, SyncRevision.__table__, (*base_key, "fields_json"), base_key,
             {(c["table"], c["row_id"], c["base_revision_id"]) for c in changes
              if c["base_revision_id"]})
+        held_credentials = bulk.by_keys_later(
+            session, WorkerCredential.__table__,
+            ("token_hash", "worker_id", "device_id", "revoked_at"), ("token_hash",),
+            [(h,) for h in claimed])
+        workers = bulk.by_keys_later(
+            session, Worker.__table__, ("id", "team_id", "role", "disabled_at"), ("id",),
+            [(w,) for w in set(claimed.values())])
     return Held(ledger={row.change_id: row for row in ledger()},
-                linkage=dict(linkage()),  # type: ignore[arg-type]
-                current={(r.table_name, r.row_id): r for r in current()},
-                bases={(t, r, v): fields for t, r, v, fields in bases()})
+                linkage=_linkage_held(linkage()),
+                current=_opened_current(session, current()),
+                bases=_opened_bases(session, bases()),
+                credentials=held_credentials(), workers={w.id: w for w in workers()})
+
+
+@dataclass(frozen=True)
+class Current:
+    """A row as the database holds it, its record text opened: `fields_json` is the
+    JSON, `sealed` the stored form (None for a row from before migration 0009), which
+    moves into sync_revisions as it is when the row is superseded."""
+
+    person_id: str
+    revision_id: str
+    append_only: bool
+    fields_json: str
+    sealed: str | None
+
+
+def _opened_current(session: Session, rows: list[Any]) -> dict[Key, Current]:
+    texts = sealing.open_records(session, [
+        (r.table_name, r.row_id, r.revision_id, r.fields_json) for r in rows])
+    return {(r.table_name, r.row_id): Current(
+        r.person_id, r.revision_id, r.append_only, text,
+        r.fields_json if sealing.is_sealed(r.fields_json) else None)
+        for r, text in zip(rows, texts, strict=True)}
+
+
+def _opened_bases(session: Session, rows: list[Any]) -> dict[tuple[str, str, str], str]:
+    texts = sealing.open_records(session, [tuple(row) for row in rows])
+    return {(t, r, v): text for (t, r, v, _stored), text in zip(rows, texts, strict=True)}
+
+
+def _linkage_held(rows: list[Any]) -> dict[str, str]:
+    """Person id -> linkage hash. A key from before migration 0009 (plaintext) is held
+    as "", so that the person's next pushed row writes its hash (sync_registry)."""
+    return {person_id: key if key.startswith(sealing.HASH_PREFIX) else ""
+            for person_id, key in rows}
 
 
 def allowed_people(session: Session, device: Any, person_ids: set[str]) -> set[str]:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, literal, select, true
+from sqlalchemy import bindparam, func, literal, select, true
 from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
 from sqlalchemy.orm import Session
 
-from sync.server.models import Person, ScopeChange, SyncCounter, SyncRow, Team
+from sync.server.models import Person, ScopeChange, SyncCounter, SyncRow, Team, Worker
 from sync.server.models.sync import FEED_COUNTER, SCOPE_COUNTER
-from sync.server.services import auth, bulk
+from sync.server.services import auth, bulk, sealing
+from sync.server.services import credentials as authorship
 from sync.server.services import people as access
 from sync.server.services.auth import SyncDevice
 from sync.server.services.bulk import is_postgres
@@ -46,13 +48,15 @@ class Page:
     has_more: bool
     evicted_people: list[str]
     scope_version: int | None
+    disabled_workers: list[str] = dataclasses.field(default_factory=list)
 
     def as_json(self) -> str:
         """The page as JSON text, the rows spliced in as they are."""
         return (f'{{"rows":[{",".join(self.rows)}],"next_cursor":{self.next_cursor},'
                 f'"has_more":{json.dumps(self.has_more)},'
                 f'"evicted_people":{json.dumps(self.evicted_people)},'
-                f'"scope_version":{json.dumps(self.scope_version)}}}')
+                f'"scope_version":{json.dumps(self.scope_version)},'
+                f'"disabled_workers":{json.dumps(self.disabled_workers)}}}')
 
 
 def pull(session: Session, device: SyncDevice, cursor: int, limit: int,
@@ -84,7 +88,8 @@ def _pull(session: Session, device: SyncDevice, cursor: int, limit: int, check_s
     # SQLite): every change up to it is then visible to the page's own read, so a person
     # who came into scope is either in the page or (older rows) in the backfill; a change
     # after it is looked at on the next cycle.
-    ceiling, scope_version, rows = _page(session, device, cursor, limit, columns, check_scope)
+    ceiling, scope_version, rows, disabled = _page(session, device, cursor, limit, columns,
+                                                   check_scope)
     version = scope_version if check_scope else None
     has_more = len(rows) > limit
     rows = rows[:limit]
@@ -101,7 +106,7 @@ def _pull(session: Session, device: SyncDevice, cursor: int, limit: int, check_s
         # What is sent (a push reads it). Last: the endpoint commits each statement as it
         # runs, and a page that fails on the way must not be recorded as sent.
         auth.record_scope_seen(session, device, version)
-    return Page(texts, max(next_cursor, cursor), has_more, evicted, version)
+    return Page(texts, max(next_cursor, cursor), has_more, evicted, version, disabled)
 
 
 def _texts(session: Session, cache: FeedCache, rows: list[Any], *,
@@ -111,35 +116,49 @@ def _texts(session: Session, cache: FeedCache, rows: list[Any], *,
     full by seq. A seq no longer there (or holding another revision) was written again
     since the head was read: _Moved."""
     texts: list[str] = []
-    missing: dict[int, list[int]] = {}
+    encode: dict[int, list[int]] = {}  # seq -> places, of full rows the cache lacks
     held = 0
     for row in rows:
         text = cache.get(row[SEQ], row[REVISION])
         if text is not None:
             held += 1
-        elif full:
-            text = _row_json(row)
-            cache.put(row[SEQ], row[REVISION], text)
         else:
-            missing.setdefault(row[SEQ], []).append(len(texts))
+            encode.setdefault(row[SEQ], []).append(len(texts))
             text = ""
         texts.append(text)
-    if not missing:
+    if not encode:
         return texts, held
-    expected = {row[SEQ]: row[REVISION] for row in rows}
-    for row in bulk.by_keys(session, _ROW, _FULL, ("seq",), [(seq,) for seq in missing]):
-        if row[REVISION] != expected[row[SEQ]]:
-            raise _Moved
-        text = _row_json(row)
+    if full:
+        found = list({row[SEQ]: row for row in rows if row[SEQ] in encode}.values())
+    else:
+        found = _read_missing(session, rows, encode)
+    for row, text in zip(found, _row_jsons(session, found), strict=True):
         cache.put(row[SEQ], row[REVISION], text)
-        for place in missing.pop(row[SEQ]):
+        for place in encode.pop(row[SEQ]):
             texts[place] = text
-    if missing:
+    if encode:
         raise _Moved
     return texts, held
 
 
-def _row_json(row: Any) -> str:
+def _read_missing(session: Session, rows: list[Any], missing: dict[int, list[int]]
+                  ) -> list[Any]:
+    """The heads the cache lacks, read in full by seq; _Moved if one was written again."""
+    expected = {row[SEQ]: row[REVISION] for row in rows}
+    found = bulk.by_keys(session, _ROW, _FULL, ("seq",), [(seq,) for seq in missing])
+    if any(row[REVISION] != expected[row[SEQ]] for row in found):
+        raise _Moved
+    return found
+
+
+def _row_jsons(session: Session, rows: list[Any]) -> list[str]:
+    """Full rows as JSON, their record text opened (sealed at rest: services/sealing)."""
+    fields = sealing.open_records(session, [
+        (row[TABLE], row[_ROW_ID], row[REVISION], row[_FIELDS]) for row in rows])
+    return [_row_json(row, text) for row, text in zip(rows, fields, strict=True)]
+
+
+def _row_json(row: Any, fields: str) -> str:
     # One C-level string escape per text value instead of json.dumps of a dict per row:
     # encoding rows was most of a pull's CPU time before the feed cache.
     return (f'{{"seq":{int(row[SEQ])},"table":{_text(row[TABLE])},'
@@ -147,13 +166,16 @@ def _row_json(row: Any) -> str:
             f'"revision_id":{_text(row[REVISION])},"hlc":{_text(row[_HLC])},'
             f'"device_id":{_text(row[_DEVICE])},"worker_id":{_text(row[_WORKER])},'
             f'"append_only":{"true" if row[_APPEND_ONLY] else "false"},'
-            f'"fields":{row[_FIELDS]}}}')
+            f'"fields":{fields}}}')
 
 
 def _page(session: Session, device: SyncDevice, cursor: int, limit: int,
-          columns: tuple[str, ...], check_scope: bool) -> tuple[int, int, list[Any]]:
+          columns: tuple[str, ...], check_scope: bool
+          ) -> tuple[int, int, list[Any], list[str]]:
     """The committed counter, the scope version, and the rows up to the counter, read
-    as ONE snapshot (the scope version only when `check_scope`, on SQLite).
+    as ONE snapshot (the scope version only when `check_scope`, on SQLite); and the
+    team's switched-off workers, whom the laptop must forget (on PostgreSQL in the same
+    statement: no round trip of its own).
 
     Every seq at or below the counter is committed (pushes hold the counter until they
     commit). But rows are updated in place: read in two statements, a row rewritten in
@@ -165,20 +187,22 @@ def _page(session: Session, device: SyncDevice, cursor: int, limit: int,
         version = (session.scalar(_COUNTER, {"id": SCOPE_COUNTER}) or 0) if check_scope else 0
         scope = access.device_scope(device).with_only_columns(Person.id)
         ceiling = session.scalar(_COUNTER, {"id": FEED_COUNTER}) or 0
+        disabled = authorship.disabled_in_team(session, device.team_id) if check_scope else []
         return ceiling, version, list(session.execute(
             select(*(_ROW.c[c] for c in columns))
             .where(_ROW.c.seq > cursor, _ROW.c.seq <= ceiling, _ROW.c.person_id.in_(scope))
-            .order_by(_ROW.c.seq).limit(limit + 1)))
+            .order_by(_ROW.c.seq).limit(limit + 1))), disabled
     sql, defaults = _page_query(columns)
     raw = session.connection().connection.driver_connection
     with raw.cursor() as found:  # type: ignore[union-attr]
         found.execute(sql, {**defaults, "cursor": cursor, "limit": limit + 1,
                             "team_id": device.team_id, "device_id": device.id})
         rows = found.fetchall()
-    # Each row ends with the counter and the scope version (the page may have no rows:
-    # then one row of NULLs but for those two).
-    ceiling, version = rows[0][-2:]
-    return ceiling or 0, version or 0, [row for row in rows if row[SEQ] is not None]
+    # Each row ends with the counter, the scope version and the disabled workers (the
+    # page may have no rows: then one row of NULLs but for those three).
+    ceiling, version, disabled = rows[0][-3:]
+    return (ceiling or 0, version or 0, [row for row in rows if row[SEQ] is not None],
+            sorted(disabled.split(",")) if disabled and check_scope else [])
 
 
 _COUNTER = select(SyncCounter.value).where(SyncCounter.id == bindparam("id"))
@@ -192,7 +216,12 @@ def _page_query(columns: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
     time; psycopg prepares it on the server after a few runs."""
     scope_version = (select(SyncCounter.value).where(SyncCounter.id == SCOPE_COUNTER)
                      .scalar_subquery())
-    counter = (select(SyncCounter.value.label("ceiling"), scope_version.label("scope"))
+    workers = Worker.__table__.c
+    disabled = (select(func.string_agg(workers.id, ","))
+                .where(workers.team_id == bindparam("team_id"), workers.disabled_at.is_not(None))
+                .scalar_subquery())
+    counter = (select(SyncCounter.value.label("ceiling"), scope_version.label("scope"),
+                      disabled.label("disabled"))
                .where(SyncCounter.id == FEED_COUNTER).cte("c"))
     scope = access.scope_of(bindparam("team_id"), bindparam("device_id"))
     after_cursor = (_ROW.c.seq > bindparam("cursor"), _ROW.c.seq <= counter.c.ceiling)
@@ -206,7 +235,8 @@ def _page_query(columns: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
                     .offset(0).exists())
         heads = (select(*(_ROW.c[c] for c in columns)).where(*after_cursor, in_scope)
                  .order_by(_ROW.c.seq).limit(bindparam("limit")).lateral("r"))
-        statement = (select(*heads.c, counter.c.ceiling, counter.c.scope).select_from(counter)
+        statement = (select(*heads.c, counter.c.ceiling, counter.c.scope, counter.c.disabled)
+                     .select_from(counter)
                      .outerjoin(heads, true()).order_by(heads.c.seq))
     else:
         # Full rows: for a device catching up on history, many rows past its cursor,
@@ -217,7 +247,8 @@ def _page_query(columns: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
                 .where(*after_cursor, _ROW.c.person_id.in_(scope.with_only_columns(Person.id)))
                 .order_by(_ROW.c.seq).limit(bindparam("limit")).lateral("r"))
         rows = _ROW.alias("rows")
-        statement = (select(*(rows.c[c] for c in _FULL), counter.c.ceiling, counter.c.scope)
+        statement = (select(*(rows.c[c] for c in _FULL), counter.c.ceiling, counter.c.scope,
+                            counter.c.disabled)
                      .select_from(counter)
                      .outerjoin(seqs, true()).outerjoin(rows, rows.c.seq == seqs.c.seq)
                      .order_by(seqs.c.seq))
@@ -269,7 +300,10 @@ def _parents_first(session: Session, rows: list[Any], columns: tuple[str, ...]) 
         return rows
     parents = {r.row_id: r for r in bulk.by_keys(
         session, _ROW, (*columns, "row_id") if "row_id" not in columns else columns,
-        ("row_id",), [(person_id,) for person_id in wanted], where="table_name = 'people'")}
+        ("row_id",), [(person_id,) for person_id in wanted],
+        # The person's own row: its row id is its person id (a row claiming another
+        # person's id as its own must never be sent as that person).
+        where="table_name = 'people' AND person_id = row_id")}
     out: list[Any] = []
     seen: set[str] = set()
     for row in rows:

@@ -26,8 +26,10 @@ from sqlalchemy.orm import Session
 from sync import protocol as p
 from sync.server.models import Person, SyncChange, SyncRevision
 from sync.server.models.base import utcnow
-from sync.server.services import bulk, canonical
+from sync.server.services import audit, bulk, canonical, sealing
+from sync.server.services import credentials as authorship
 from sync.server.services import sync_batch as batch
+from sync.server.services import sync_checks as checks
 from sync.server.services import sync_registry as registry
 from sync.server.services.auth import SyncDevice
 from sync.server.services.sync_merge import merge
@@ -50,18 +52,30 @@ class _Plan:
     new_people: list[dict[str, Any]] = field(default_factory=list)
     registry: list[tuple[str, str, dict[str, Any], str | None]] = field(default_factory=list)
     linkage: dict[str, str] = field(default_factory=dict)  # person id -> key held now
+    authors: dict[str, authorship.Author] = field(default_factory=dict)  # by worker id
+    # change id -> the person a refused change reached for (another person's row, or a
+    # person it named): that person's record shows the attempt (cli record-writes).
+    aimed_at: dict[str, str] = field(default_factory=dict)
 
 
-def push(session: Session, device: SyncDevice, changes: list[p.Change]) -> p.PushResponse:
+def push(session: Session, device: SyncDevice, changes: list[p.Change],
+         credentials: dict[str, str] | None = None) -> p.PushResponse:
+    """`credentials`: worker id -> that worker's sync credential for this laptop, for
+    the workers whose changes the push holds (credentials.py): the server takes a
+    change's author from them, never from the change."""
     results: list[p.ChangeResult | None] = [None] * len(changes)
     for i, change in enumerate(changes):
         if not canonical.hash_matches(change):
             results[i] = _result(change, "refused", 400,
                                  "content hash does not match: damaged in transit")
     live = [(i, c) for i, c in enumerate(changes) if results[i] is None]
-    held = batch.lock_and_read(session, [c for _, c in live])  # type: ignore[misc]
-    plan = _Plan()
+    claimed = authorship.hashes(credentials or {})
+    held = batch.lock_and_read(session, [_as_target(c) for _, c in live],  # type: ignore[misc]
+                               claimed)
+    plan = _Plan(authors=authorship.judge(claimed, held.credentials, held.workers,
+                                          device_id=device.id, team_id=device.team_id))
     _decide(session, device, live, results, held, plan)
+    _audit_refusals(session, device, live, results, plan.aimed_at)
     _write_and_commit(session, plan)  # the counter is released at once: see above
     return {"results": [r for r in results if r is not None],
             "server_time_ms": time.time_ns() // 1_000_000,
@@ -72,10 +86,11 @@ def _decide(session: Session, device: SyncDevice, live: list[tuple[int, p.Change
             results: list[p.ChangeResult | None], held: batch.Held, plan: _Plan) -> None:
     seen, current, bases = held.ledger, held.current, held.bases
     received = utcnow()
-    person_ids = {c["person_id"] for _, c in live}
+    person_ids = set().union(*(p.people_of(c) for _, c in live))  # with the people named
     plan.linkage = dict(held.linkage)
     known = set(plan.linkage)
     allowed = batch.allowed_people(session, device, person_ids & known)
+    now_ms = time.time_ns() // 1_000_000
     # A change repeated inside one batch is a replay of its first copy.
     in_batch: dict[str, tuple[str, p.ChangeResult]] = {}
     for i, change in live:
@@ -86,15 +101,17 @@ def _decide(session: Session, device: SyncDevice, live: list[tuple[int, p.Change
         if change["change_id"] in in_batch:
             results[i] = _replay(change, *in_batch[change["change_id"]])
             continue
-        refusal = _scope(device, change, known, allowed, plan)
-        result = refusal or _apply(device, change, current, bases, plan)
+        result = (_refusal(device, change, known, allowed, current, plan, now_ms)
+                  or _act(device, change, current, bases, plan))
         results[i] = result
         if result["status"] != "refused" or result["code"] == 409:
             in_batch[change["change_id"]] = (change["content_hash"], result)
             plan.ledger.append({"change_id": change["change_id"], "device_id": device.id,
                                 "content_hash": change["content_hash"],
                                 "result_json": canonical.text(result),
-                                "received_at": received})
+                                "received_at": received, "worker_id": change["worker_id"],
+                                "person_id": change["person_id"],
+                                "table_name": change["table"], "row_id": change["row_id"]})
 
 
 def _replay(change: p.Change, stored_hash: str, stored: p.ChangeResult) -> p.ChangeResult:
@@ -102,6 +119,82 @@ def _replay(change: p.Change, stored_hash: str, stored: p.ChangeResult) -> p.Cha
         return _result(change, "refused", 409,
                        "this change id was already used for different content")
     return {**stored, "status": "duplicate"}
+
+
+def _as_target(change: p.Change) -> p.Change:
+    """The change as the row it acts on (a resolution acts on its conflict's row)."""
+    table, row_id = checks.target(change)
+    return change if table == change["table"] else {**change, "table": table,
+                                                    "row_id": row_id}
+
+
+def _refusal(device: SyncDevice, change: p.Change, known: set[str], allowed: set[str],
+             current: dict[batch.Key, Any], plan: _Plan, now_ms: int) -> p.ChangeResult | None:
+    """Why the change may not be applied at all, checked before it touches anything: its
+    shape and clock, the person's scope (and of every person it names), and that the row
+    it acts on belongs to that same person."""
+    problem = (authorship.refusal_for(plan.authors, change["worker_id"])
+               or checks.shape(change, device.id, now_ms))
+    if problem is None:
+        outside = checks.references(change) - allowed
+        if outside:
+            problem = (403, "it names a person who is not your team's to change")
+            plan.aimed_at[change["change_id"]] = min(outside)
+    if problem is None:
+        key = checks.target(change)
+        owner = checks.person_of(plan.rows.get(key) or current.get(key))
+        problem = checks.bound(change, owner)
+        if problem is not None and owner is not None:
+            plan.aimed_at[change["change_id"]] = owner
+    if problem is not None:
+        return _result(change, "refused", *problem)
+    return _scope(device, change, known, allowed, plan)
+
+
+def _act(device: SyncDevice, change: p.Change, current: dict[batch.Key, Any],
+         bases: dict[tuple, str], plan: _Plan) -> p.ChangeResult:
+    if change["table"] == p.RESOLUTIONS_TABLE:
+        return _resolve(device, change, current, plan)
+    return _apply(device, change, current, bases, plan)
+
+
+def _resolve(device: SyncDevice, change: p.Change, current: dict[batch.Key, Any],
+             plan: _Plan) -> p.ChangeResult:
+    """A worker's decision on a conflict: the server marks its own conflict row resolved
+    (a new revision of it, sent to every device). The first decision stands."""
+    key = checks.target(change)
+    existing = plan.rows.get(key) or _row_state(current.get(key))
+    if existing is None:
+        return _result(change, "refused", 422, "this conflict is unknown to the server")
+    if existing["fields"].get("resolved_at"):
+        return _result(change, "applied", 200, "already resolved", existing["revision_id"])
+    fields = {**existing["fields"], "resolved_at": change["fields"]["resolved_at"],
+              "resolved_by": change["fields"]["resolved_by"]}
+    row = {**change, "table": key[0], "row_id": key[1], "append_only": False}
+    _stage(device, row, fields, plan, key in current, replaced=existing)  # type: ignore[arg-type]
+    return _result(change, "applied", 200, "resolved", change["revision_id"])
+
+
+# Refusals that say someone tried what they may not (not a malformed or early change):
+# each is a server audit event, up to this many per push, then one event with the rest.
+_AUDITED_CODES = frozenset({403})
+_AUDITED_PER_PUSH = 20
+
+
+def _audit_refusals(session: Session, device: SyncDevice, live: list[tuple[int, p.Change]],
+                    results: list[p.ChangeResult | None], aimed_at: dict[str, str]) -> None:
+    refused = [(change, result) for i, change in live
+               if (result := results[i]) is not None and result["status"] == "refused"
+               and result["code"] in _AUDITED_CODES]
+    for change, result in refused[:_AUDITED_PER_PUSH]:
+        audit.record(session, "sync.change_refused", actor=f"device:{device.id}",
+                     device_id=device.id, worker_id=change["worker_id"][:36],
+                     person_id=aimed_at.get(change["change_id"], change["person_id"]),
+                     pushed_for=change["person_id"], table=change["table"],
+                     row_id=change["row_id"][:36], reason=result["message"])
+    if len(refused) > _AUDITED_PER_PUSH:
+        audit.record(session, "sync.changes_refused", actor=f"device:{device.id}",
+                     device_id=device.id, more=len(refused) - _AUDITED_PER_PUSH)
 
 
 def _scope(device: SyncDevice, change: p.Change, known: set[str], allowed: set[str],
@@ -171,11 +264,14 @@ def _staged_base(change: p.Change, plan: _Plan) -> dict[str, Any]:
     return {}
 
 
-def _row_state(row: Any) -> dict[str, Any] | None:
+def _row_state(row: batch.Current | None) -> dict[str, Any] | None:
+    """The row as read (sync_batch.Current, its text opened), as the plan holds rows:
+    `sealed` is its stored form, kept as it is when it moves into the revisions."""
     if row is None:
         return None
     return {"revision_id": row.revision_id, "append_only": row.append_only,
-            "fields": json.loads(row.fields_json), "fields_json": row.fields_json}
+            "fields": json.loads(row.fields_json), "fields_json": row.fields_json,
+            "sealed": row.sealed}
 
 
 def _stage(device: SyncDevice, change: p.Change, fields: dict[str, Any], plan: _Plan,
@@ -192,11 +288,13 @@ def _stage(device: SyncDevice, change: p.Change, fields: dict[str, Any], plan: _
         "table_name": key[0], "row_id": key[1], "person_id": change["person_id"],
         "revision_id": revision_id, "hlc": change["hlc"], "device_id": device.id,
         "worker_id": change["worker_id"], "append_only": change["append_only"],
-        "fields_json": text, "fields": fields, "in_db": in_db}
+        "fields_json": text, "fields": fields, "in_db": in_db,
+        "team_id": device.team_id}  # whose key seals the batch (_write_and_commit)
     if replaced is not None:
         plan.revisions.append({"table_name": key[0], "row_id": key[1],
                                "revision_id": replaced["revision_id"],
-                               "fields_json": replaced["fields_json"]})
+                               "fields_json": replaced["fields_json"],
+                               "sealed": replaced.get("sealed")})
     plan.registry.append((change["table"], change["person_id"], fields,
                           change.get("linkage_key")))
 
@@ -216,33 +314,64 @@ def _conflict_row(device: SyncDevice, change: p.Change, name: str, kept: Any,
 
 def _write_and_commit(session: Session, plan: _Plan) -> None:
     """Everything but the feed rows first; the rows last, numbered from the counter as
-    they are written, and the commit with them (sync_batch.write_rows_and_commit)."""
+    they are written, and the commit with them (sync_batch.write_rows_and_commit).
+
+    Record text is sealed here, under the pushing device's team key (services/sealing):
+    until now the plan held it as JSON, for the merges of later changes in the batch."""
     identifiers: Callable[[], set[tuple[str, str, str]]] = set
+    team_id = next((state["team_id"] for state in plan.rows.values()), None)
+    key = sealing.cached_team_key(session, team_id) if team_id else None
+    made: Callable[[], sealing.DataKey] | None = None
     # Nothing to send (a batch of replays): an empty pipeline would still wait a trip.
     if plan.new_people or plan.revisions or plan.ledger or plan.registry:
         with bulk.pipelined(session):  # sent together, waited for once
+            if team_id and key is None:  # the team's first push in this process
+                made = sealing.team_key_later(session, team_id)
             # A person the read found new can still arrive meanwhile: from a `people` row
             # with another row id (the lock is on the row), or from POST /people. Theirs
             # stands, and so do their identifiers: read after this insert has waited for them.
-            batch.insert_ignoring_duplicates(session, Person, plan.new_people)
-            batch.insert_ignoring_duplicates(session, SyncRevision, plan.revisions)
+            batch.insert_ignoring_duplicates(session, Person,
+                                             registry.people_rows(session, plan.new_people))
+            if key is not None:
+                _insert_revisions(session, key, plan)
             bulk.insert(session, SyncChange.__table__, plan.ledger)
             identifiers = registry.identifiers_later(session, plan.registry)
+    if made is not None:
+        key = made()
+        _insert_revisions(session, key, plan)  # a trip of its own, once per team and process
     # Outside: the registry goes partly through SQLAlchemy, which needs each reply at once.
     registry.update_many(session, plan.registry, plan.linkage, identifiers())
+    if key is not None:
+        _write_rows_and_commit(session, key, plan)
+    else:  # no rows (replays, refusals): only the ledger to commit
+        batch.write_rows_and_commit(session, [], [])
+    if made is not None and key is not None:
+        sealing.remember(session, key)  # committed: seal this team's rows under it from now
+
+
+def _insert_revisions(session: Session, key: sealing.DataKey, plan: _Plan) -> None:
+    batch.insert_ignoring_duplicates(session, SyncRevision,
+                                     sealing.seal_rows(key, plan.revisions))
+
+
+def _write_rows_and_commit(session: Session, key: sealing.DataKey, plan: _Plan) -> None:
     states = list(plan.rows.values())
-    rows = [_db_row(state) for state in states] + plan.conflicts  # conflicts are always new
+    rows = [_db_row(state, key) for state in states]
+    rows += sealing.seal_rows(key, plan.conflicts)  # conflicts are always new
     for offset, row in enumerate(rows):
         row["seq"] = offset
     paired = list(zip(rows, states, strict=False))  # stops before the conflicts
     batch.write_rows_and_commit(session,
-                     [row for row, state in paired if not state["in_db"]] + plan.conflicts,
+                     [row for row, state in paired if not state["in_db"]] + rows[len(states):],
                      [row for row, state in paired if state["in_db"]])
 
 
-def _db_row(state: dict[str, Any]) -> dict[str, Any]:
-    return {k: state[k] for k in ("table_name", "row_id", "person_id", "revision_id", "hlc",
-                                  "device_id", "worker_id", "append_only", "fields_json")}
+def _db_row(state: dict[str, Any], key: sealing.DataKey) -> dict[str, Any]:
+    row = {k: state[k] for k in ("table_name", "row_id", "person_id", "revision_id", "hlc",
+                                 "device_id", "worker_id", "append_only")}
+    row["fields_json"] = sealing.seal_record(key, state["table_name"], state["row_id"],
+                                             state["revision_id"], state["fields_json"])
+    return row
 
 
 def _clock_warning(changes: list[p.Change]) -> str | None:

@@ -1,0 +1,69 @@
+"""What the server checks of every pushed change before it may touch a row.
+
+A laptop's word is not taken for anything: the row's shape is checked against the
+protocol's table rules (sync.protocol.tables), its clock stamp must be the pushing
+device's own and not far ahead of the server's clock, and a row stays with the person
+it was created for. Each check answers (the change's HTTP code, the reason) or None.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sync import protocol as p
+from sync.protocol import tables
+
+Refusal = tuple[int, str]
+Key = tuple[str, str]  # (table, row id)
+
+
+def target(change: p.Change) -> Key:
+    """The row a change acts on: its own, or for a conflict resolution the conflict."""
+    if change["table"] == p.RESOLUTIONS_TABLE:
+        return p.CONFLICTS_TABLE, str(change["fields"].get("conflict_id", ""))
+    return change["table"], change["row_id"]
+
+
+def shape(change: p.Change, device_id: str, now_ms: int) -> Refusal | None:
+    if change["table"].startswith("_"):
+        return 403, "a laptop cannot write the server's own records"
+    problem = tables.row_problem(change["table"], change["row_id"], change["person_id"],
+                                 change["fields"], append_only=change["append_only"])
+    if problem:
+        return 422, problem
+    return clock(change["hlc"], device_id, now_ms)
+
+
+def clock(stamp: str, device_id: str, now_ms: int) -> Refusal | None:
+    """The stamp must be the pushing device's own and not from the future: stored, it
+    would be copied into every laptop's clock (HLCs never go back)."""
+    found = tables.HLC_PATTERN.match(stamp)
+    if found is None:
+        return 422, "the change's clock stamp is malformed"
+    if found[3] != device_id:
+        return 403, "the change's clock stamp names another device"
+    ahead_ms = int(found[1]) - now_ms
+    if ahead_ms > p.MAX_CLOCK_AHEAD_MS:
+        return p.NOT_YET, (f"this laptop's clock is {ahead_ms // 60_000} minutes ahead of the "
+                           "server's; set the right time: the change is kept and sent later")
+    return None
+
+
+def bound(change: p.Change, existing_person: str | None) -> Refusal | None:
+    """A row belongs to the person it was created for, for good: a push naming another
+    person would move it (and everything in it) into that person's record and scope."""
+    if existing_person is not None and existing_person != change["person_id"]:
+        return 403, "this record belongs to another person; a record never moves"
+    return None
+
+
+def person_of(row: Any) -> str | None:
+    """The person of a row held now: staged earlier in the batch (a dict) or read."""
+    if row is None:
+        return None
+    return row["person_id"] if isinstance(row, dict) else row.person_id
+
+
+def references(change: p.Change) -> set[str]:
+    """Other people a change's fields name (a merge's folded record, a survivor)."""
+    return p.people_of(change) - {change["person_id"]}
