@@ -54,12 +54,14 @@ def enrol(device: DeviceService, args: argparse.Namespace) -> int:
 
 
 def sync(device: DeviceService, args: argparse.Namespace) -> int:
+    from app.services.conflicts import count_not_stored
     from app.services.errors import ServiceError
     from app.services.sync import SyncError, is_enrolled, sync_now
+    from sync.client.urls import InsecureServerAddress
 
     try:
         session = device.sign_in(username=args.username,
-                                 passphrase=_secret(args, "Passphrase: "))
+                                 passphrase=_secret(args, "Passphrase: "), credential_now=True)
     except ServiceError as error:
         print(f"sync failed: {error}", file=sys.stderr)
         return 2
@@ -68,6 +70,10 @@ def sync(device: DeviceService, args: argparse.Namespace) -> int:
             print("sync failed: this laptop is standalone; enrol it first", file=sys.stderr)
             return 2
         report = sync_now(session=session)
+        not_stored = count_not_stored(session=session)
+    except InsecureServerAddress as error:  # enrolled over http:// before that was refused
+        print(f"sync failed: {error}", file=sys.stderr)
+        return 2
     except SyncError as error:
         print(f"sync failed: {error}", file=sys.stderr)
         return 3
@@ -77,4 +83,9 @@ def sync(device: DeviceService, args: argparse.Namespace) -> int:
           f"{len(report.refused)} refused, {report.conflicts} new conflict(s)")
     for message in report.refused:
         print(f"  refused: {message}")
+    for message in report.waiting:  # kept on the laptop, sent by a later sync
+        print(f"  waiting: {message}")
+    if not_stored:  # set aside, not lost: the sync itself went through (exit 0)
+        print(f"  {not_stored} received but not stored on this laptop: kept, and tried again "
+              "after the next app update (see Tools > Conflicts and sync problems)")
     return 0

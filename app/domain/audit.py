@@ -20,3 +20,4 @@ class AuditAction(StrEnum):
     DEVICE_SET_UP = "device-set-up"
     SYNC = "sync"
     ENROL = "enrol"
+    WORKER_DISABLED = "worker-disabled"  # the server switched a worker off: wrap removed

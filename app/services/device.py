@@ -18,6 +18,7 @@ from app.store.keys import KdfParams, SignInServer
 from app.store.models import Worker
 from app.store.repositories import DeviceMetaRepository, WorkerRepository
 from app.store.throttle import SignInThrottle
+from sync.client.urls import InsecureServerAddress, require_secure
 
 _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,31}$")
 
@@ -75,16 +76,19 @@ class DeviceService:
         from app.services.sync import (
             escrow_store_key,
             keep_sign_in_key,
+            keep_sync_credential,
             remember_enrolment,
             take_organisation_signing_certificate,
         )
         from sync.client.transport import HttpTransport, SyncError
 
+        _check_server_address(server_url)  # before the code and password go anywhere
         username = username.strip().lower()
         try:
             enrolment = HttpTransport(server_url).enrol(code.strip(), device_name)
             authed = HttpTransport(server_url, enrolment["device_token"])
-            worker = authed.sign_in(username, password)["worker"]
+            signed = authed.sign_in(username, password)
+            worker = signed["worker"]
         except SyncError as error:
             raise SignInRefused(str(error)) from error
         store = self._store.create(username=username, passphrase=password, kdf=self._kdf,
@@ -94,6 +98,7 @@ class DeviceService:
                                            role=worker["role"], worker_id=worker["worker_id"])
             info = _worker_info(row)
         session = self._session(store, info)
+        keep_sync_credential(session, signed)
         remember_enrolment(session, server_url=server_url, token=enrolment["device_token"],
                            server_device_id=enrolment["device_id"],
                            team_name=enrolment["team_name"])
@@ -108,7 +113,10 @@ class DeviceService:
             session.audit(db, AuditAction.SIGN_IN)
         return session
 
-    def sign_in(self, *, username: str, passphrase: str) -> WorkerSession:
+    def sign_in(self, *, username: str, passphrase: str,
+                credential_now: bool = False) -> WorkerSession:
+        """`credential_now`: a worker with no sync credential here gets one before this
+        returns (the headless sync), not in the background (the app)."""
         username = username.strip().lower()
         wait = self._throttle.seconds_to_wait(username)
         if wait > 0:
@@ -122,7 +130,12 @@ class DeviceService:
             raise self._wrong_passphrase(username) from None
         except StoreError as exc:
             raise SignInRefused(str(exc)) from exc
-        return self._start_session(store, username)
+        session = self._start_session(store, username)
+        if self._store.sign_in_server() is not None:  # enrolled: the server knows them
+            from app.services.sync import ensure_sync_credential  # heavy: only when enrolled
+
+            ensure_sync_credential(session=session, password=passphrase, wait=credential_now)
+        return session
 
     def _wrong_passphrase(self, username: str) -> SignInRefused:
         delay = self._throttle.record_failure(username)
@@ -143,6 +156,8 @@ class DeviceService:
         try:
             first = first_sign_in(self._store, server, username=username, password=password,
                                   kdf=self._kdf)
+        except InsecureServerAddress as error:  # enrolled over http:// before it was refused
+            raise SignInRefused(str(error)) from None
         except WrongCredentials:
             raise self._wrong_passphrase(username) from None
         except KeyWithdrawn:
@@ -171,6 +186,15 @@ class DeviceService:
             session.audit(db, AuditAction.SIGN_IN,
                           detail={"first_on_device": True} if first_on_device else None)
         return session
+
+
+def _check_server_address(server_url: str) -> None:
+    """Refuse an address that would carry the password and keys unencrypted, in the words
+    the wizard shows beside the address field."""
+    try:
+        require_secure(server_url)
+    except InsecureServerAddress as error:
+        raise InvalidInput({"server_url": str(error)}) from None
 
 
 def _wait_message(seconds: float) -> str:

@@ -12,6 +12,7 @@ import base64
 from dataclasses import dataclass
 
 from app.services.errors import SignInRefused
+from app.store import sync_credentials
 from app.store.device import DeviceStore, OpenStore
 from app.store.errors import StoreError
 from app.store.keys import KdfParams, SignInServer
@@ -54,7 +55,7 @@ def first_sign_in(device: DeviceStore, server: SignInServer, *, username: str, p
     except StoreError as error:
         raise SignInRefused(str(error)) from error
     try:
-        row = _worker_row(store, username, signed["worker"])
+        row = _worker_row(store, username, signed)
         # Last, so a failure above leaves no wrap that would skip the server next time.
         device.add_worker_wrap(store, username=username, passphrase=password, kdf=kdf)
     except BaseException:
@@ -63,12 +64,17 @@ def first_sign_in(device: DeviceStore, server: SignInServer, *, username: str, p
     return FirstSignIn(store, row, signed["session_token"])
 
 
-def _worker_row(store: OpenStore, username: str, info: p.WorkerInfo) -> Worker:
+def _worker_row(store: OpenStore, username: str, signed: p.SignInResponse) -> Worker:
+    """The worker's row here, and their sync credential for this laptop with it."""
+    info = signed["worker"]
     with store.transaction() as db:
         repo = WorkerRepository(db)
-        return repo.by_username(username) or repo.add(
+        row = repo.by_username(username) or repo.add(
             username=username, full_name=info["display_name"], role=info["role"],
             worker_id=info["worker_id"])
+        if signed.get("sync_credential"):
+            sync_credentials.keep(db, info["worker_id"], signed["sync_credential"])
+        return row
 
 
 class WrongCredentials(Exception):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import logging
 import threading
+import time
 from dataclasses import dataclass
 
 import requests
@@ -13,7 +14,9 @@ from app.domain.audit import AuditAction
 from app.domain.errors import InvalidValue
 from app.domain.identifiers import normalise_nhs_number, normalise_pnc_id, normalise_prison_number
 from app.services import signing
+from app.services.errors import SessionLocked
 from app.services.session import WorkerSession
+from app.store import sync_credentials
 from app.store.keys import SignInServer
 from app.store.repositories import DeviceMetaRepository
 from app.store.sync_models import SyncState
@@ -69,6 +72,72 @@ def _connection(base_url: str) -> requests.Session:
         return _pools.setdefault(base_url, requests.Session())
 
 
+def keep_sync_credential(session: WorkerSession, signed: p.SignInResponse) -> None:
+    """Keep the credential a server sign-in gave (none for a role that may not write)."""
+    token = signed.get("sync_credential")
+    if token:
+        with session.transaction() as db:
+            sync_credentials.keep(db, signed["worker"]["worker_id"], token)
+
+
+def ensure_sync_credential(*, session: WorkerSession, password: str,
+                           wait: bool = False) -> None:
+    """A worker who signed in here before sync credentials existed has none, and their
+    changes wait. On an enrolled laptop their passphrase is their server password, so
+    one server sign-in gets it: in the background (`wait` False: unlocking never waits
+    on the network), or now (the headless `sync`, which pushes straight after)."""
+    if not is_enrolled(session=session) or session.worker.id in credentials_for(
+            session=session):
+        return
+
+    def fetch() -> None:
+        try:
+            with session.transaction() as db:
+                url, token = (db.get(SyncState, key) for key in ("server_url", "device_token"))
+            transport = HttpTransport(url.value if url else "", token.value if token else "",
+                                      attempts=1, timeout=(3, 10))
+            signed = transport.sign_in(session.worker.username, password)
+            keep_sync_credential(session, signed)
+            session.server_token = session.server_token or signed["session_token"]
+        except (SyncError, SessionLocked, ValueError) as error:  # the next sign-in tries again
+            _log.warning("no sync credential for this worker yet: %s", error)
+
+    if wait:
+        fetch()
+    else:
+        threading.Thread(target=fetch, name="sync-credential", daemon=True).start()
+
+
+def credentials_for(*, session: WorkerSession) -> dict[str, str]:
+    """Each worker's sync credential on this laptop, by worker id."""
+    with session.transaction() as db:
+        return sync_credentials.held(db)
+
+
+class WorkerDisabled(SyncError):
+    def __init__(self) -> None:
+        super().__init__("Your account has been switched off on the server, so this laptop "
+                         "no longer opens for you. Your unsent work is kept on the laptop. "
+                         "Ask your team lead.")
+
+
+def _forget_disabled(session: WorkerSession, worker_ids: set[str]) -> None:
+    """The server says these workers are switched off: they lose their key wraps and
+    credentials here, so they cannot unlock this laptop even offline. Their unsent
+    changes stay (the server refuses them, and keeps a record that it did)."""
+    with session.transaction() as db:
+        gone = sync_credentials.forget(db, worker_ids)
+        for worker_id, username in gone:
+            session.audit(db, AuditAction.WORKER_DISABLED, record_type="worker",
+                          record_id=worker_id, detail={"username": username})
+    if session.device is not None:
+        for _worker_id, username in gone:
+            session.device.remove_worker_wrap(username)
+    if session.worker.id in worker_ids:
+        session.close()
+        raise WorkerDisabled()
+
+
 def transport_for(session: WorkerSession) -> HttpTransport:
     with session.transaction() as db:  # one read, not one per key: it starts every cycle
         url, token = (db.get(SyncState, key) for key in ("server_url", "device_token"))
@@ -81,12 +150,15 @@ def sync_now(*, session: WorkerSession, progress: Progress | None = None,
     """One full cycle. A revoked device loses its key wraps here (the caller then locks)."""
     store = EncryptedSyncStore(session.open_store)
     transport = transport or transport_for(session)
-    engine = SyncEngine(store, transport)
+    engine = SyncEngine(store, transport, credentials=credentials_for(session=session))
     try:
         report = engine.run_once(progress)
     except DeviceRevoked:
         session.on_revoked()
         raise
+    if report.disabled_workers:
+        _forget_disabled(session, report.disabled_workers)
+    _keep_signing_current(session, transport)
     if session.device is not None and session.device.sign_in_server() is None:
         _catch_up_sign_in_key(session, transport)
     with session.transaction() as db:
@@ -94,6 +166,29 @@ def sync_now(*, session: WorkerSession, progress: Progress | None = None,
             "pushed": report.pushed, "pulled": report.pulled, "refused": len(report.refused),
             "conflicts": report.conflicts})
     return report
+
+
+_REVOCATIONS_AT = "revocations_fetched_at"
+REVOCATIONS_EVERY_S = 3600
+
+
+def _revocations_due(session: WorkerSession) -> bool:
+    last = _state(session, _REVOCATIONS_AT)
+    return not last or time.time() - float(last) > REVOCATIONS_EVERY_S
+
+
+def _keep_signing_current(session: WorkerSession, transport: HttpTransport) -> None:
+    """Renew this laptop's signing certificate when it nears its end, and keep the
+    organisation's list of revoked laptops. Not fatal: the next sync tries again."""
+    try:
+        signing.renew_if_expiring(session=session, issue=transport.signing_certificate)
+        if _revocations_due(session):  # hourly: not a round trip more on every cycle
+            signing.keep_revocation_list(session=session,
+                                         crl_pem=transport.signing_revocations())
+            with session.transaction() as db:
+                db.merge(SyncState(key=_REVOCATIONS_AT, value=str(time.time())))
+    except (SyncError, signing.SigningUnavailable) as error:
+        _log.warning("signing certificate or revocation list not refreshed: %s", error)
 
 
 def sync_status(*, session: WorkerSession) -> SyncStatus:
@@ -160,8 +255,9 @@ def _worker_transport(session: WorkerSession, password: str) -> HttpTransport:
     transport = transport_for(session)
     token = session.server_token
     if not token:
-        token = transport.sign_in(session.worker.username, password)["session_token"]
-        session.server_token = token
+        signed = transport.sign_in(session.worker.username, password)
+        keep_sync_credential(session, signed)
+        token = session.server_token = signed["session_token"]
     transport.worker_session = token
     return transport
 

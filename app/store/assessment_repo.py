@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.assessment import Value
 from app.store.identity import WriteContext, stamp_edit, stamp_new
+from app.store.models import Person
 from app.store.person_models import (
     AssessmentHistory,
     AssessmentValue,
@@ -30,6 +31,13 @@ def natural_id(*parts: str) -> str:
     """The same id on every device for the same (person, section, field): two workers
     answering one question offline edit one row, which sync merges, not two rows."""
     return str(uuid.uuid5(_NATURAL, "|".join(parts)))
+
+
+def answer_id(person_id: str, salt: str, *parts: str) -> str:
+    """`natural_id`, keyed by the person's own salt: only devices that hold the person
+    can make it, so nobody who merely looked them up can take an answer's id first
+    (migration 0008). A person recorded before salts keeps the ids made without one."""
+    return natural_id(f"{person_id}|{salt}" if salt else person_id, *parts)
 
 
 @dataclass(frozen=True)
@@ -95,7 +103,7 @@ class AssessmentRepository:
                      row: AssessmentValue | None) -> None:
         assert self._ctx is not None
         if row is None:
-            row = AssessmentValue(id=natural_id(person_id, section, field),
+            row = AssessmentValue(id=self._answer_id(person_id, section, field),
                                   person_id=person_id, section=section, field=field)
             stamp_new(row, self._ctx)
             self._session.add(row)
@@ -103,6 +111,10 @@ class AssessmentRepository:
             stamp_edit(row, self._ctx)
             row.deleted = False
         row.value_json = json.dumps(value)
+
+    def _answer_id(self, person_id: str, *parts: str) -> str:
+        salt = self._session.scalar(select(Person.id_salt).where(Person.id == person_id))
+        return answer_id(person_id, salt or "", *parts)
 
     def _append_history(self, person_id: str, section: str, field: str, old: Value,
                         new: Value, now: str) -> HistoryEntry:
@@ -119,7 +131,7 @@ class AssessmentRepository:
         row = self._session.scalar(select(SectionConfirmation).where(
             SectionConfirmation.person_id == person_id, SectionConfirmation.section == section))
         if row is None:
-            row = SectionConfirmation(id=natural_id(person_id, section),
+            row = SectionConfirmation(id=self._answer_id(person_id, section),
                                       person_id=person_id, section=section)
             stamp_new(row, self._ctx)
             self._session.add(row)

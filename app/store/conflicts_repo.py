@@ -16,9 +16,6 @@ from app.store.sync_models import OutboxEntry, SyncConflict
 from app.store.sync_tables import TABLES
 from sync import protocol as p
 
-_CONFLICT_FIELDS = ("table_name", "row_id", "field", "kept_value", "other_value", "other_worker",
-                    "other_device", "other_hlc", "resolved_at", "resolved_by")
-
 
 class ConflictRepository:
     def __init__(self, session: Session, ctx: WriteContext | None = None) -> None:
@@ -64,19 +61,23 @@ class ConflictRepository:
         return conflict
 
     def _queue_resolution(self, conflict: SyncConflict) -> None:
+        """The decision goes to the server as a resolution, never as the conflict row:
+        conflicts are the server's own records, which a laptop may not write. The server
+        marks its conflict resolved, and every device receives that."""
         assert self._ctx is not None
         revision = str(uuid.uuid4())
         change: dict[str, Any] = {
-            "change_id": str(uuid.uuid4()), "table": p.CONFLICTS_TABLE, "row_id": conflict.id,
+            "change_id": str(uuid.uuid4()), "table": p.RESOLUTIONS_TABLE, "row_id": revision,
             "person_id": conflict.person_id, "revision_id": revision,
-            "base_revision_id": conflict.revision_id, "hlc": self._ctx.hlc(),
-            "worker_id": self._ctx.worker_id, "append_only": False,
-            "fields": {name: getattr(conflict, name) for name in _CONFLICT_FIELDS},
+            "base_revision_id": None, "hlc": self._ctx.hlc(),
+            "worker_id": self._ctx.worker_id, "append_only": True,
+            "fields": {"conflict_id": conflict.id, "resolved_at": conflict.resolved_at,
+                       "resolved_by": conflict.resolved_by},
             "linkage_key": None}
         conflict.revision_id = revision
         self._session.execute(insert(OutboxEntry.__table__).values(
-            change_id=change["change_id"], table_name=p.CONFLICTS_TABLE, row_id=conflict.id,
-            revision_id=revision, base_revision_id=change["base_revision_id"],
+            change_id=change["change_id"], table_name=p.RESOLUTIONS_TABLE, row_id=revision,
+            revision_id=revision, base_revision_id=None,
             hlc=change["hlc"], payload=json.dumps(change),
             changed_fields=json.dumps(["resolved_at", "resolved_by"]),
             content_hash=p.content_hash(change), state="pending", error=None))

@@ -133,6 +133,9 @@ class DeviceStore:
         """Let another worker unlock this device (or replace a worker's passphrase)."""
         self._wraps.put(wrap_key(store._key, username=username, passphrase=passphrase, kdf=kdf))
 
+    def remove_worker_wrap(self, username: str) -> None:
+        self._wraps.remove(username)
+
     def destroy_key_wraps(self) -> None:
         self._wraps.destroy()
 

@@ -107,6 +107,12 @@ class KeyWrapFile:
         raw.setdefault("wraps", {})[wrap.username] = _encode(wrap)
         self._save(raw)
 
+    def remove(self, username: str) -> None:
+        """This worker can no longer unlock the device (their account was switched off)."""
+        raw = self._raw()
+        if raw.get("wraps", {}).pop(username, None) is not None:
+            self._save(raw)
+
     def destroy(self) -> None:
         """Make the database unreadable on this device (revocation, wipe)."""
         if self._path.exists():

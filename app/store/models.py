@@ -107,3 +107,6 @@ class Person(SyncableMixin, Base):
     prison_number: Mapped[str] = mapped_column(String(10), default="", index=True)
     nhs_number: Mapped[str] = mapped_column(String(10), default="", index=True)
     merged_into: Mapped[str | None] = mapped_column(String(36))
+    # Makes the person's answer ids (assessment_repo.answer_id); set once, when the
+    # person is first recorded; empty for people recorded before it existed.
+    id_salt: Mapped[str] = mapped_column(String(64), default="")

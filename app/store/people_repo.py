@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Collection, Iterable
 from datetime import date
 
@@ -71,7 +72,7 @@ class PeopleRepository:
     # ---- writing --------------------------------------------------------------------
     def add(self, person: Person) -> str:
         assert self._ctx is not None
-        row = PersonRow(**_columns(person))
+        row = PersonRow(**_columns(person), id_salt=secrets.token_hex(16))
         stamp_new(row, self._ctx)
         self._session.add(row)
         self._replace_aliases(row.id, person.aliases)

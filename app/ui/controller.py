@@ -132,6 +132,7 @@ class AppController(QObject):
         self.scheduler.progress.connect(window.show_sync_progress)
         self.scheduler.synced.connect(lambda _report: self._after_sync(session, window))
         self.scheduler.revoked.connect(self._revoked)
+        self.scheduler.worker_disabled.connect(self._worker_disabled)
         window.sync_requested.connect(self.scheduler.sync_now)
         window.elsewhere_requested.connect(self.show_elsewhere)
         self.scheduler.start()
@@ -176,6 +177,14 @@ class AppController(QObject):
             self.main_window = None
         self.session = None
         self.revoked.emit(message)
+
+    def _worker_disabled(self, message: str) -> None:
+        """The server switched this worker off: their key wrap is gone and the store is
+        locked already. Say why, and go back to sign-in (colleagues may still use it)."""
+        if self.main_window is not None:
+            QMessageBox.critical(self.main_window, "Your account has been switched off",
+                                 message)
+        self._close_session(sign_out)
 
     def _stop_sync(self) -> None:
         if self.scheduler is not None:

@@ -13,7 +13,14 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from app.services.session import WorkerSession
-from app.services.sync import DeviceRevoked, SyncError, SyncReport, sync_now, sync_status
+from app.services.sync import (
+    DeviceRevoked,
+    SyncError,
+    SyncReport,
+    WorkerDisabled,
+    sync_now,
+    sync_status,
+)
 from app.ui.tasks import TaskRunner
 
 OK_INTERVAL_MS = 60_000
@@ -47,6 +54,7 @@ class SyncScheduler(QObject):
     state_changed = Signal(str, str)  # text for the status bar, level: ok / busy / error
     progress = Signal(str, int)
     revoked = Signal(str)
+    worker_disabled = Signal(str)  # the signed-in worker was switched off on the server
     synced = Signal(object)  # SyncReport: views refresh
 
     def __init__(self, session: WorkerSession, parent: QObject | None = None) -> None:
@@ -101,6 +109,9 @@ class SyncScheduler(QObject):
         self.running = False
         if isinstance(error, DeviceRevoked):
             self.revoked.emit(str(error))
+            return
+        if isinstance(error, WorkerDisabled):
+            self.worker_disabled.emit(str(error))
             return
         wait = RETRY_INTERVALS_MS[min(self._failures, len(RETRY_INTERVALS_MS) - 1)]
         self._failures += 1

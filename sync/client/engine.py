@@ -35,13 +35,25 @@ class SyncReport:
     conflicts: int = 0
     evicted: int = 0
     clock_warning: str | None = None
+    # Changes kept for a later cycle: their worker has no sync credential here yet, or
+    # the server said not yet (a clock far ahead). Why, in the server's words.
+    waiting: list[str] = field(default_factory=list)
+    disabled_workers: set[str] = field(default_factory=set)  # the server says: forget them
+    uncredited: set[str] = field(default_factory=set)  # workers whose changes wait on one
 
 
 class SyncEngine:
     def __init__(self, store: LocalSyncStore, transport: HttpTransport, *,
                  batch: int = p.MAX_PUSH_BATCH, page: int = 2000,
-                 push_in_flight: int = PUSH_IN_FLIGHT) -> None:
+                 push_in_flight: int = PUSH_IN_FLIGHT,
+                 credentials: dict[str, str] | None = None) -> None:
+        """`credentials`: worker id -> that worker's sync credential on this laptop. A
+        change is sent only with its worker's; the outbox stops at the first change
+        whose worker has none (what follows may depend on it), until they sign in."""
         self._store = store
+        self._credentials = credentials or {}
+        self._stopped = False  # a change waits (kept for later): send no more this cycle
+        self._uncredited: set[str] = set()  # workers whose changes wait for a credential
         self._in_flight = push_in_flight
         self._transport = transport
         self._batch = min(batch, p.MAX_PUSH_BATCH)
@@ -66,6 +78,7 @@ class SyncEngine:
         not settle waits for the next cycle, never spins."""
         sent: set[str] = set()
         in_flight: deque[_InFlight] = deque()
+        self._stopped, self._uncredited = False, set()
         pool = ThreadPoolExecutor(max_workers=self._in_flight, thread_name_prefix="sync-push")
         try:
             while self._send_more(pool, in_flight, sent):
@@ -78,30 +91,50 @@ class SyncEngine:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown()
+        if self._uncredited:
+            report.waiting.append(f"changes by {len(self._uncredited)} worker(s) who have not "
+                                  "signed in online on this laptop since it was updated wait "
+                                  "until they do")
+        report.uncredited = set(self._uncredited)
 
     def _send_more(self, pool: ThreadPoolExecutor, in_flight: deque[_InFlight],
                    sent: set[str]) -> bool:
         """Fill the pipeline; False once nothing is in flight (the push is over)."""
-        while len(in_flight) < self._in_flight:
+        while len(in_flight) < self._in_flight and not self._stopped:
             # Batches in flight are still pending, at the head of the outbox.
-            changes = _within_bytes(self._store.pending_changes(
-                self._batch, skip=sum(len(batch.changes) for batch in in_flight)))
+            changes = self._sendable(_within_bytes(self._store.pending_changes(
+                self._batch, skip=sum(len(batch.changes) for batch in in_flight))))
             if not changes or any(c["change_id"] in sent for c in changes):
                 break
             people = set().union(*map(p.people_of, changes))
             if any(people & batch.people for batch in in_flight):
                 break  # the earlier batch must land first
             sent.update(c["change_id"] for c in changes)
-            in_flight.append(_InFlight(changes, people,
-                                       pool.submit(self._transport.push, changes)))
+            credentials = {c["worker_id"]: self._credentials[c["worker_id"]] for c in changes}
+            in_flight.append(_InFlight(changes, people, pool.submit(
+                self._transport.push, changes, credentials)))
         return bool(in_flight)
+
+    def _sendable(self, changes: list[p.Change]) -> list[p.Change]:
+        """The changes up to the first whose worker has no credential here."""
+        for count, change in enumerate(changes):
+            if change["worker_id"] not in self._credentials:
+                self._stopped = True
+                self._uncredited.add(change["worker_id"])
+                return changes[:count]
+        return changes
 
     def _record(self, reply: p.PushResponse, report: SyncReport,
                 progress: Progress | None) -> None:
-        self._store.record_results(reply["results"])
-        report.pushed += sum(r["status"] != "refused" for r in reply["results"])
+        later = [r for r in reply["results"] if r["code"] in p.KEPT_FOR_LATER]
+        if later:  # kept pending, as the changes after them, which may depend on them
+            self._stopped = True
+            report.waiting += [r["message"] for r in later]
+        settled = [r for r in reply["results"] if r["code"] not in p.KEPT_FOR_LATER]
+        self._store.record_results(settled)
+        report.pushed += sum(r["status"] != "refused" for r in settled)
         report.refused += [f'{r["change_id"][:8]}: {r["message"]}'
-                           for r in reply["results"] if r["status"] == "refused"]
+                           for r in settled if r["status"] == "refused"]
         report.conflicts += sum(r["conflicts"] for r in reply["results"])
         report.clock_warning = reply["clock_warning"] or report.clock_warning
         if progress:
@@ -127,6 +160,7 @@ class SyncEngine:
                 try:
                     report.pulled += self._store.apply_page(page)
                     report.evicted += len(page["evicted_people"])
+                    report.disabled_workers.update(page.get("disabled_workers", ()))
                     if progress:
                         progress("pull", report.pulled, 0)
                 except BaseException:

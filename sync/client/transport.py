@@ -15,6 +15,7 @@ import msgspec
 import requests
 
 from sync import protocol as p
+from sync.client.urls import require_secure
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _JSON = msgspec.json.Encoder()
@@ -45,6 +46,7 @@ class HttpTransport:
     def __init__(self, base_url: str, token: str = "", *, timeout: tuple[float, float] = (5, 30),
                  attempts: int = 5, sleep: Callable[[float], None] = time.sleep,
                  session: requests.Session | None = None, worker_session: str = "") -> None:
+        require_secure(base_url)  # before anything is sent: no secrets over plain HTTP
         self._base = base_url.rstrip("/") + p.API_PREFIX
         self._token = token
         self.worker_session = worker_session  # for worker actions: lookup, fetch
@@ -53,10 +55,13 @@ class HttpTransport:
         self._sleep = sleep
         self._http = session or requests.Session()
 
-    def push(self, changes: list[p.Change]) -> p.PushResponse:
+    def push(self, changes: list[p.Change],
+             credentials: dict[str, str] | None = None) -> p.PushResponse:
+        """`credentials`: worker id -> sync credential, for the workers of `changes`."""
         # msgspec, not requests' json.dumps: a batch of 500 is half a megabyte, encoded
         # in about a sixth of the time.
-        return self._request("POST", p.SYNC_PUSH_PATH, data=_JSON.encode({"changes": changes}),
+        body = {"changes": changes, "credentials": credentials or {}}
+        return self._request("POST", p.SYNC_PUSH_PATH, data=_JSON.encode(body),
                              headers={"Content-Type": "application/json"})
 
     def pull(self, cursor: int, limit: int, *, check_scope: bool = True,
@@ -94,6 +99,10 @@ class HttpTransport:
     def signing_certificate(self, csr_pem: str) -> dict[str, str]:
         """The organisation CA certifies this laptop's PDF-signing key."""
         return self._request("POST", p.SIGNING_CERT_PATH, json={"csr": csr_pem})
+
+    def signing_revocations(self) -> str:
+        """The organisation CA's current list of revoked laptop certificates (PEM)."""
+        return self._request("GET", p.SIGNING_CRL_PATH)["crl"]
 
     def health(self) -> p.Health:
         return self._request("GET", p.HEALTH_PATH)

@@ -43,11 +43,17 @@ def test_sync_refuses_to_change_a_signed_plan(enrol):
     signed = careplan.sign_version(session=a.session, version_id=draft.id, person=person_sig,
                                    worker=worker_sig)
     sync_now(session=a.session)
+    from app.services.sync import credentials_for
+    from tests.sync_rows import required_fields, stamp
+
+    worker = a.session.worker.id  # a real change of a real worker, the content tampered
     tampered = {"change_id": "5b1c9c1e-8c2b-4c43-9b8e-2f3a4d5e6f70",
                 "table": "care_plan_versions", "row_id": signed.id, "person_id": person_id,
                 "revision_id": "f" * 8, "base_revision_id": None,
-                "hlc": "000000000000001-00000-x", "worker_id": "w", "append_only": False,
-                "fields": {"status": "draft", "content_json": "{}"}, "linkage_key": None}
+                "hlc": stamp(a.session.device_id), "worker_id": worker, "append_only": False,
+                "fields": {**required_fields("care_plan_versions", person_id),
+                           "status": "draft", "content_json": "{}"}, "linkage_key": None}
     tampered["content_hash"] = p.content_hash(tampered)
-    [result] = transport_for(a.session).push([tampered])["results"]
+    [result] = transport_for(a.session).push(
+        [tampered], {worker: credentials_for(session=a.session)[worker]})["results"]
     assert (result["status"], result["code"]) == ("refused", 409)

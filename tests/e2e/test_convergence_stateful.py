@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_state_machine_as_test
 
 from app.services import assessment, people
-from app.services.sync import sync_now
+from app.services.sync import credentials_for, sync_now
 from app.services.views import PersonInput
 from app.store.models import Person
 from app.store.sync_models import SyncConflict
@@ -52,8 +52,9 @@ class Recording(HttpTransport):
         super().__init__(url, token, timeout=(5.0, 30.0), attempts=3, sleep=lambda _: None)
         self.last: tuple[list[p.Change], list[p.ChangeResult]] | None = None
 
-    def push(self, changes: list[p.Change]) -> p.PushResponse:
-        reply = super().push(changes)
+    def push(self, changes: list[p.Change],
+             credentials: dict[str, str] | None = None) -> p.PushResponse:
+        reply = super().push(changes, credentials)
         self.last = (changes, reply["results"])
         return reply
 
@@ -91,6 +92,9 @@ class Convergence(RuleBasedStateMachine):
 
     def session(self, i: int) -> Any:
         return self.laptops[i].session
+
+    def credentials(self, i: int) -> dict[str, str]:
+        return credentials_for(session=self.session(i))
 
     def held(self, i: int) -> list[str]:
         """This example's people that laptop i has (created there or pulled)."""
@@ -163,7 +167,7 @@ class Convergence(RuleBasedStateMachine):
         if self.partitioned[i] or last is None:
             return
         changes, first = last
-        again = HttpTransport.push(self.transports[i], changes)["results"]
+        again = HttpTransport.push(self.transports[i], changes, self.credentials(i))["results"]
         assert [r["change_id"] for r in again] == [c["change_id"] for c in changes]
         assert all(r["status"] == "duplicate" for r in again)
         assert [r["revision_id"] for r in again] == [r["revision_id"] for r in first]
@@ -181,7 +185,7 @@ class Convergence(RuleBasedStateMachine):
             return
         random.Random(seed).shuffle(pending)
         pending.sort(key=lambda c: c["table"] != "people")
-        reply = self.transports[i].push(pending)
+        reply = self.transports[i].push(pending, self.credentials(i))
         assert all(r["status"] != "refused" for r in reply["results"])
         store.record_results(reply["results"])
         self.ran["push_shuffled"] += len(pending) > 1
@@ -191,7 +195,8 @@ class Convergence(RuleBasedStateMachine):
         """The background sync pushed; the worker saves before it pulls."""
         if self.partitioned[i]:
             return
-        engine = SyncEngine(EncryptedSyncStore(self.session(i).open_store), self.transports[i])
+        engine = SyncEngine(EncryptedSyncStore(self.session(i).open_store), self.transports[i],
+                            credentials=self.credentials(i))
         engine.push(SyncReport())
         if data.draw(st.booleans()):
             self.edit_person(i, data)
@@ -287,7 +292,8 @@ def test_an_edit_saved_while_a_sync_is_half_done_keeps_the_other_edit(enrol, ser
     _set_town(b, lee, "Harlow")
     sync_now(session=b.session)
     engine = SyncEngine(EncryptedSyncStore(a.session.open_store),
-                        HttpTransport(server.url, device_token(a.session)))
+                        HttpTransport(server.url, device_token(a.session)),
+                        credentials=credentials_for(session=a.session))
     engine.push(SyncReport())
     _set_town(a, lee, "Basildon")
     engine.pull(SyncReport())

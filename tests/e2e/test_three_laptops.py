@@ -166,7 +166,7 @@ def test_a_backlog_pushed_two_batches_at_a_time_arrives_whole_and_in_order(enrol
     arrives, none refused, and the other laptop ends up identical. (This SQLite server
     takes one write at a time, so it cannot show the ordering rule; the controlled
     server in tests/sync_client/test_engine_push.py does.)"""
-    from app.services.sync import transport_for
+    from app.services.sync import credentials_for, transport_for
     from app.store.sync_store import EncryptedSyncStore
     from sync.client.engine import SyncEngine, SyncReport
 
@@ -184,7 +184,8 @@ def test_a_backlog_pushed_two_batches_at_a_time_arrives_whole_and_in_order(enrol
     # The batch after the ones in flight: those are still pending, at the head.
     assert store.pending_changes(3, skip=4) == store.pending_changes(7)[4:]
     report = SyncReport()
-    SyncEngine(store, transport_for(a.session), batch=4).push(report)
+    SyncEngine(store, transport_for(a.session), batch=4,
+               credentials=credentials_for(session=a.session)).push(report)
     assert (report.pushed, report.refused) == (backlog, [])
     assert store.counts()["pending"] == 0
     sync_now(session=a.session)

@@ -20,9 +20,13 @@ from sync.client.transport import ServerRefused, ServerUnreachable
 WAIT_S = 5.0
 
 
-def _change(person: str, table: str = "people", **fields: Any) -> p.Change:
+WORKER = "a worker with a sync credential"
+
+
+def _change(person: str, table: str = "people", worker: str = WORKER,
+            **fields: Any) -> p.Change:
     return {"change_id": str(uuid.uuid4()), "person_id": person,  # type: ignore[typeddict-item]
-            "table": table, "fields": fields}
+            "table": table, "fields": fields, "worker_id": worker}
 
 
 def _people(count: int) -> list[p.Change]:
@@ -64,7 +68,7 @@ class Server:
         self.most_in_flight = 0
         self.batches: list[list[p.Change]] = []
 
-    def push(self, changes: list[p.Change]) -> p.PushResponse:
+    def push(self, changes: list[p.Change], credentials=None) -> p.PushResponse:
         with self.lock:
             number = len(self.batches)
             self.batches.append(changes)
@@ -85,7 +89,8 @@ class Server:
 
 def _push(outbox: Outbox, server: Server, batch: int = 3) -> SyncReport:
     report = SyncReport()
-    SyncEngine(outbox, server, batch=batch).push(report)  # type: ignore[arg-type]
+    SyncEngine(outbox, server, batch=batch,  # type: ignore[arg-type]
+               credentials={WORKER: "credential"}).push(report)
     return report
 
 
@@ -96,7 +101,7 @@ def test_batches_of_different_people_are_on_the_way_together():
     server = Server(hold={0: batch_1_sent})
     original = server.push
 
-    def push(changes: list[p.Change]) -> p.PushResponse:
+    def push(changes: list[p.Change], credentials=None) -> p.PushResponse:
         if server.batches:  # this is batch 1 (or later)
             batch_1_sent.set()
         return original(changes)
@@ -151,7 +156,7 @@ def test_results_are_recorded_in_batch_order_whichever_answers_first():
     server = Server(hold={0: let_0_go})
     original = server.push
 
-    def push(changes: list[p.Change]) -> p.PushResponse:
+    def push(changes: list[p.Change], credentials=None) -> p.PushResponse:
         reply = original(changes)
         if changes is server.batches[1]:
             let_0_go.set()  # batch 1 has answered; only now may batch 0
@@ -200,7 +205,7 @@ def test_a_failure_is_reported_without_waiting_for_the_other_batch():
     outbox = Outbox(changes)
     original = server.push
 
-    def push(changes: list[p.Change]) -> p.PushResponse:
+    def push(changes: list[p.Change], credentials=None) -> p.PushResponse:
         if server.batches:
             batch_1_sent.set()
         return original(changes)
@@ -222,7 +227,7 @@ def test_a_change_too_big_for_the_server_is_kept_and_the_rest_still_go():
     rest = _people(3)
 
     class Limited(Server):
-        def push(self, changes: list[p.Change]) -> p.PushResponse:
+        def push(self, changes: list[p.Change], credentials=None) -> p.PushResponse:
             if any(c is huge for c in changes):
                 raise ServerRefused(413, {"error": "body_too_large",
                                           "message": "request body is larger than 1048576"})
@@ -252,7 +257,7 @@ def test_refusals_in_either_batch_reach_the_report():
     server = Server()
     original = server.push
 
-    def push(changes: list[p.Change]) -> p.PushResponse:
+    def push(changes: list[p.Change], credentials=None) -> p.PushResponse:
         reply = original(changes)
         refused: Any = reply["results"][0]
         refused.update(status="refused", code=403, message="not your team's")
@@ -263,3 +268,52 @@ def test_refusals_in_either_batch_reach_the_report():
     assert report.pushed == 4
     assert report.refused == [f'{changes[0]["change_id"][:8]}: not your team\'s',
                               f'{changes[3]["change_id"][:8]}: not your team\'s']
+
+
+def test_the_push_stops_at_a_change_whose_worker_has_no_credential_here():
+    """What follows may depend on it (their new person, then a colleague's answer for
+    that person): nothing after it is sent either, and nothing is refused."""
+    mine, theirs, after = _change("p1"), _change("p2", worker="not signed in"), _change("p2")
+    outbox, server = Outbox([mine, theirs, after]), Server()
+    report = _push(outbox, server)
+    assert server.batches == [[mine]]
+    assert list(outbox.pending) == [theirs["change_id"], after["change_id"]]
+    assert report.uncredited == {"not signed in"} and report.waiting
+
+
+def test_each_batch_carries_the_credentials_of_its_workers_only():
+    sent: list[dict] = []
+    server = Server()
+    original = server.push
+
+    def push(changes: list[p.Change], credentials=None) -> p.PushResponse:
+        sent.append(credentials)
+        return original(changes)
+
+    server.push = push  # type: ignore[method-assign]
+    report = SyncReport()
+    SyncEngine(Outbox(_people(2)), server,  # type: ignore[arg-type]
+               credentials={WORKER: "mine", "colleague": "theirs"}).push(report)
+    assert sent == [{WORKER: "mine"}]
+
+
+def test_changes_the_server_keeps_for_later_stay_pending_and_stop_the_push():
+    """A clock far ahead (425) or a credential the server no longer takes (401): the
+    change waits on the laptop, unrefused, and the batches after it wait too."""
+    first, second = _people(3), _people(3)
+    server = Server()
+
+    def push(changes: list[p.Change], credentials=None) -> p.PushResponse:
+        server.batches.append(changes)
+        reply = _applied(changes)
+        reply["results"][1].update(status="refused", code=p.NOT_YET, message="clock ahead")
+        return reply
+
+    server.push = push  # type: ignore[method-assign]
+    outbox = Outbox(first + second)
+    report = SyncReport()
+    SyncEngine(outbox, server, batch=3, push_in_flight=1,  # type: ignore[arg-type]
+               credentials={WORKER: "mine"}).push(report)
+    assert len(server.batches) == 1
+    assert set(outbox.pending) == {first[1]["change_id"]} | {c["change_id"] for c in second}
+    assert report.waiting == ["clock ahead"] and report.refused == []
