@@ -18,13 +18,14 @@ import main
 from app.config import resolve_paths
 from app.services import assessment
 from app.services.session import WorkerSession
-from app.services.sync import sync_now, transport_for
+from app.services.sync import credentials_for, sync_now, transport_for
 from app.store.keys import KdfParams
 from app.store.models import Person
 from app.store.sync_store import EncryptedSyncStore
 from benchmarks import sync_data, sync_load, sync_seed
 from benchmarks import sync_server as srv
 from benchmarks.table import Row, median_ms, p95_ms
+from sync import protocol as p
 from sync.client.engine import SyncEngine, SyncReport
 
 PEOPLE = 10_000
@@ -74,6 +75,9 @@ def _first_sync(laptop: Laptop, expected_rows: int) -> tuple[float, int, bool]:
     with laptop.session.transaction() as db:  # every seeded person really arrived, decrypted
         people = db.scalar(select(func.count()).select_from(Person)) or 0
     assert people >= PEOPLE, f"the fresh device holds {people} people, not {PEOPLE}"
+    # A row the laptop's table rules turn down is set aside, not stored: none may be.
+    set_aside = EncryptedSyncStore(laptop.session.open_store).set_aside_rows()
+    assert not set_aside, f"{len(set_aside)} pulled rows were set aside"
     return seconds, report.pulled, report.pulled >= expected_rows
 
 
@@ -86,27 +90,56 @@ def _ten_edits(laptop: Laptop, person_id: str, round_no: int) -> None:
                        "substances_notes": f"round {round_no}: cutting down"}})
 
 
+class _Watched:
+    """The laptop's own store, noting the status the server gave each pushed change, so
+    that the push half is known to have applied all ten rather than been refused or
+    kept waiting (a refusal answers sooner than an applied change)."""
+
+    def __init__(self, store: EncryptedSyncStore) -> None:
+        self._store = store
+        self.statuses: list[str] = []
+
+    def pending_changes(self, limit: int, skip: int = 0) -> list[p.Change]:
+        return self._store.pending_changes(limit, skip)
+
+    def record_results(self, results: list[p.ChangeResult]) -> None:
+        self.statuses += [r["status"] for r in results]
+        self._store.record_results(results)
+
+
 def _incremental(editor: Laptop, reader: Laptop, person_id: str
                  ) -> tuple[list[float], list[float]]:
     """Per round: the editor saves 10 changes (untimed), its push half is timed, then the
     reader's whole sync_now (push nothing, pull 10, apply, audit) is timed."""
-    # The same store and transport sync_now builds, so only the push half can be timed.
-    engine = SyncEngine(EncryptedSyncStore(editor.session.open_store),
-                        transport_for(editor.session))
+    # The same store, transport and credentials sync_now uses, so only the push half can
+    # be timed. Without the worker's credential the changes would wait on the laptop.
+    store = _Watched(EncryptedSyncStore(editor.session.open_store))
+    engine = SyncEngine(store, transport_for(editor.session),  # type: ignore[arg-type]
+                        credentials=credentials_for(session=editor.session))
     push_s: list[float] = []
     cycle_s: list[float] = []
     for round_no in range(INCREMENTAL_ROUNDS):
         _ten_edits(editor, person_id, round_no)
+        store.statuses.clear()
         started = time.perf_counter()
         report = SyncReport()
         engine.push(report)
         push_s.append(time.perf_counter() - started)
-        assert report.pushed == 10 and not report.refused, report
+        assert report.pushed == 10 and not report.refused and not report.waiting, report
+        # Each edit is based on the row's current revision: applied, never merged.
+        assert store.statuses == ["applied"] * 10, store.statuses
         started = time.perf_counter()
         pulled = sync_now(session=reader.session).pulled
         cycle_s.append(time.perf_counter() - started)
         assert pulled == 10, pulled  # exactly A's ten changes came down
     return push_s, cycle_s
+
+
+def _sync_all(laptop: Laptop, *, pushed: int = 0, pulled: int = 0) -> None:
+    """An untimed set-up sync that must push and pull what it is expected to."""
+    report = sync_now(session=laptop.session)
+    assert report.pushed == pushed and report.pulled == pulled, report
+    assert not report.refused and not report.waiting, report
 
 
 def laptops_rows() -> list[Row]:
@@ -116,17 +149,19 @@ def laptops_rows() -> list[Row]:
     with srv.throwaway_database() as url, srv.sync_server(url, workers=2) as server, \
             tempfile.TemporaryDirectory(prefix="insideout-bench-laptops-") as tmp:
         srv.add_team(server, TEAM, ["ann", "cal"])
-        srv.add_team(server, SEED_TEAM, ["dee"])
+        [dee] = srv.add_team(server, SEED_TEAM, ["dee"]).values()
         editor = _enrol(server, Path(tmp) / "a", "ann", TEAM)
         template = sync_data.record_one_person(editor.session)
-        sync_now(session=editor.session)  # the template person goes up the ordinary way
+        # The template person goes up the ordinary way (every row applied; the feed
+        # hands a laptop its own rows back too) ...
+        _sync_all(editor, pushed=len(template), pulled=len(template))
         reader = _enrol(server, Path(tmp) / "b", "cal", TEAM)
-        sync_now(session=reader.session)  # and comes down to B
-        [seeder] = srv.enrol_devices(server, SEED_TEAM, 1)
+        _sync_all(reader, pulled=len(template))  # ... and comes down to B
+        [seeder] = srv.enrol_devices(server, SEED_TEAM, 1, dee)
         started = time.perf_counter()
         with server.session() as session, session.begin():
-            seeded = sync_seed.seed(session, seeder.device_id,
-                                    sync_data.clone_people(template, PEOPLE))
+            seeded = sync_seed.seed(session, seeder.device_id, sync_data.clone_people(
+                template, PEOPLE, device_id=seeder.device_id, worker_id=dee))
         seed_s = time.perf_counter() - started
         fresh = _enrol(server, Path(tmp) / "c", "dee", SEED_TEAM)
         seconds, pulled, finished = _first_sync(fresh, seeded)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 
 import msgspec
@@ -26,7 +26,9 @@ PUSH_BUDGET, PULL_BUDGET = 20_000, 35_000  # rows/s, ARCHITECTURE.md
 REFERENCE_BASELINE_PUSH = 59_000
 THROUGHPUT_CAP_S = 45.0  # a push far under budget stops here; the rate is still honest
 TEAM = "Load Team"
-WORKER = str(uuid.UUID(int=1))  # the rows name a worker; the server does not look it up
+# The worker every simulated device records as: the server takes a change only from a
+# worker of the device's team whose credential for that device the push carries.
+WORKER = "loader"
 TIMEOUT_S = 60.0
 # Just above the server's 30 s connection-pool wait, so its 500 arrives before we give up.
 LOAD_TIMEOUT_S = 35.0
@@ -45,31 +47,43 @@ class _Backlog:
 
     def __init__(self, changes: list[p.Change], deadline: float) -> None:
         self._pending = {c["change_id"]: c for c in changes}  # oldest first
-        self._deadline = deadline
+        self.deadline = deadline
+        self.statuses: Counter[str] = Counter()  # what the server answered, per change
 
     def pending_changes(self, limit: int, skip: int = 0) -> list[p.Change]:
-        if time.monotonic() > self._deadline:
+        if time.monotonic() > self.deadline:
             return []  # a push far under budget stops here; the rate is still honest
         return list(itertools.islice(self._pending.values(), skip, skip + limit))
 
     def record_results(self, results: list[p.ChangeResult]) -> None:
         for result in results:
+            self.statuses[result["status"]] += 1
             self._pending.pop(result["change_id"], None)
 
 
 def _push_all(url: str, device: srv.SimDevice, changes: list[p.Change],
               in_flight: int) -> tuple[float, int]:
     """Push as the app does: its SyncEngine and HTTP client, its batches.
-    Returns (seconds, rows the server took)."""
+    Returns (seconds, rows the server took).
+
+    Every change must come back "applied": a refused, waiting (no good credential, a
+    clock ahead) or duplicate change costs the server less than a stored one, and a
+    figure made of those would flatter the push."""
     backlog = _Backlog(changes, time.monotonic() + THROUGHPUT_CAP_S)
     transport = HttpTransport(url, device.token, timeout=(5, TIMEOUT_S), attempts=1)
-    engine = SyncEngine(backlog, transport, push_in_flight=in_flight)  # type: ignore[arg-type]
+    engine = SyncEngine(backlog, transport, push_in_flight=in_flight,  # type: ignore[arg-type]
+                        credentials=device.credentials)
     report, started = SyncReport(), time.perf_counter()
     engine.push(report)
-    if report.refused:
-        raise RuntimeError(f"the server refused {len(report.refused)} changes: "
-                           f"{report.refused[0]}")
-    return time.perf_counter() - started, report.pushed
+    seconds = time.perf_counter() - started
+    if report.refused or report.waiting:
+        raise RuntimeError(f"the server refused {len(report.refused)} changes and kept "
+                           f"{len(report.waiting)} waiting: "
+                           f"{(report.refused or report.waiting)[0]}")
+    capped = time.monotonic() > backlog.deadline
+    assert backlog.statuses == Counter(applied=report.pushed), backlog.statuses
+    assert capped or report.pushed == len(changes), (report.pushed, len(changes))
+    return seconds, report.pushed
 
 
 def _pull_all(url: str, device: srv.SimDevice) -> tuple[float, int]:
@@ -104,17 +118,20 @@ def _baseline(database_url: str, changes: list[p.Change]) -> tuple[float, float]
 
 def throughput_rows() -> tuple[list[Row], float]:
     """The rows, and the baseline push rate (rows/s) this machine reached."""
-    changes = sync_data.people_changes(RECORDS, WORKER)
-    size = sync_data.wire_size(changes)
     with srv.throwaway_database() as url:
         with srv.sync_server(url, workers=2) as server:
-            srv.add_team(server, TEAM, [])
-            pusher, puller, single = srv.enrol_devices(server, TEAM, 3)
+            [worker] = srv.add_team(server, TEAM, [WORKER]).values()
+            pusher, puller, single = srv.enrol_devices(server, TEAM, 3, worker)
+            # Stamped by the device that pushes them: the server checks the stamp's device.
+            changes = sync_data.people_changes(RECORDS, worker, pusher.device_id)
+            size = sync_data.wire_size(changes)
             push_s, pushed = _push_all(server.url, pusher, changes, PUSH_IN_FLIGHT)
             pull_s, pulled = _pull_all(server.url, puller)
+            # Every row the push stored comes down, and nothing else is in the feed.
+            assert pulled == pushed, (pulled, pushed)
             # For comparison: the same backlog again (new ids), one batch at a time.
             one_s, one_pushed = _push_all(server.url, single, sync_data.people_changes(
-                RECORDS, WORKER), in_flight=1)
+                RECORDS, worker, single.device_id), in_flight=1)
         # The baseline runs after our server has stopped, on the same database server,
         # with nothing else competing for the two cores.
         base_push, base_pull = _baseline(url, changes)
@@ -163,16 +180,21 @@ class _PushReply(msgspec.Struct):
 async def _device(url: str, device: srv.SimDevice, load: _Load) -> None:
     """One device's syncs: push a few new people, then pull every page, ROUNDS times."""
     cursor = 0
-    changes = sync_data.people_changes(ROUNDS * BATCH, WORKER, note_chars=120)
+    changes = sync_data.people_changes(ROUNDS * BATCH, device.worker_id, device.device_id,
+                                       note_chars=120)
     http = raw_http.Connection(url, device.headers)
     try:
         for round_no in range(ROUNDS):
             batch = changes[round_no * BATCH:(round_no + 1) * BATCH]
             body = await _call(http, load, load.push_s, "POST", p.SYNC_PUSH_PATH,
-                               body=msgspec.json.encode({"changes": batch}))
-            if body is not None and any(r["status"] == "refused" for r in
-                                        msgspec.json.decode(body, type=_PushReply).results):
-                load.errors.append("push refused a change")
+                               body=msgspec.json.encode({"changes": batch,
+                                                         "credentials": device.credentials}))
+            # Each of its new people must be stored: a refused or waiting change (the
+            # latter is answered 401/425 inside a 200 reply) is cheaper than a stored one.
+            statuses = [] if body is None else [
+                r["status"] for r in msgspec.json.decode(body, type=_PushReply).results]
+            if body is not None and statuses != ["applied"] * len(batch):
+                load.errors.append(f"push not applied: {sorted(set(statuses))}")
             for page_no in range(50):  # bounded: 100 devices x 15 rows is at most 3 pages
                 # As the app does: scope changes are looked for on a cycle's first page only.
                 body = await _call(http, load, load.pull_s, "GET", p.SYNC_PULL_PATH, params={
@@ -218,8 +240,8 @@ def latency_rows(baseline_push: float | None = None) -> list[Row]:
     reference speed (the queue is bound by CPU, so it scales with the machine)."""
     srv.quiet_database_server()
     with srv.throwaway_database() as url, srv.sync_server(url, workers=2) as server:
-        srv.add_team(server, TEAM, [])
-        devices = srv.enrol_devices(server, TEAM, DEVICES)
+        [worker] = srv.add_team(server, TEAM, [WORKER]).values()
+        devices = srv.enrol_devices(server, TEAM, DEVICES, worker)
         cpu_before, started = cpu_split.cpu_seconds(server.pid), time.perf_counter()
         load = asyncio.run(_run_load(server.url, devices))
         wall = time.perf_counter() - started

@@ -6,6 +6,7 @@ stopped (by its own pid) when the `with` block ends, whatever happened inside it
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import socket
@@ -25,8 +26,9 @@ from sqlalchemy.orm import Session
 
 from sync import protocol as p
 from sync.server import crypto, db
-from sync.server.services import org
-from sync.server.settings import Settings
+from sync.server.models import Worker
+from sync.server.services import credentials, org
+from sync.server.settings import MASTER_KEY_ENV, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 # The bench machine's PostgreSQL (trust auth); override to point somewhere else.
@@ -101,6 +103,7 @@ class Server:
     engine: Engine  # the benchmark's own connection to the server's database
     log_path: Path  # the server's output: where a figure with errors finds out why
     pid: int  # the serving process (its workers are its children)
+    master_key: bytes  # the server's, given to it: sessions that write audit events need it
 
     def first_error(self) -> str:
         """The last line of the first traceback in the server's log, or ""."""
@@ -113,7 +116,7 @@ class Server:
 
     def session(self) -> Session:
         """A session on the server's database, for setting up teams and devices in-process."""
-        return db.session_factory(self.engine)()
+        return db.session_factory(self.engine, master_key=self.master_key)()
 
 
 @contextmanager
@@ -125,6 +128,8 @@ def sync_server(database_url: str, *, workers: int) -> Iterator[Server]:
     with tempfile.TemporaryDirectory(prefix="insideout-bench-server-") as tmp:
         data_dir, port = Path(tmp) / "server", free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("INSIDEOUT_SERVER_")}
+        master_key = secrets.token_bytes(crypto.KEY_BYTES)
+        env[MASTER_KEY_ENV] = base64.b64encode(master_key).decode()
         log_path = Path(tmp) / "server.log"
         with log_path.open("wb") as log:
             proc = subprocess.Popen(
@@ -141,20 +146,22 @@ def sync_server(database_url: str, *, workers: int) -> Iterator[Server]:
                     print(log_path.read_text(errors="replace")[-3000:], file=sys.stderr)
                     raise
                 yield Server(url, Settings(data_dir=data_dir, database_url=database_url), engine,
-                             log_path, proc.pid)
+                             log_path, proc.pid, master_key)
             finally:
                 stop(proc)
                 engine.dispose()
 
 
-def add_team(server: Server, name: str, usernames: list[str]) -> None:
-    """A team and its workers, written straight into the server's database (as `admin` does)."""
+def add_team(server: Server, name: str, usernames: list[str]) -> dict[str, str]:
+    """A team and its workers, written straight into the server's database (as `admin` does).
+    Returns each worker's id by username: a push's changes must name one of them."""
     hasher = crypto.password_hasher(server.settings)
     with server.session() as session, session.begin():
         team = org.create_team(session, name=name, agency="police", actor="bench")
-        for username in usernames:
-            org.create_worker(session, hasher, username=username, display_name=username.title(),
-                              role="worker", password=PASSWORD, team=team, actor="bench")
+        return {username: org.create_worker(
+                    session, hasher, username=username, display_name=username.title(),
+                    role="worker", password=PASSWORD, team=team, actor="bench").id
+                for username in usernames}
 
 
 def enrolment_code(server: Server, team: str) -> str:
@@ -165,24 +172,38 @@ def enrolment_code(server: Server, team: str) -> str:
 
 @dataclass(frozen=True)
 class SimDevice:
-    """A simulated device: just the server's id for it and its bearer token."""
+    """A simulated device: the server's id for it, its bearer token, and the one worker
+    who records on it with that worker's sync credential for this device. The server
+    takes a change only from a worker whose credential the push carries."""
 
     device_id: str
     token: str
+    worker_id: str
+    credential: str
 
     @property
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
 
+    @property
+    def credentials(self) -> dict[str, str]:
+        """What every push from this device carries (the body's "credentials")."""
+        return {self.worker_id: self.credential}
 
-def enrol_devices(server: Server, team: str, count: int) -> list[SimDevice]:
-    """Enrol `count` devices in-process: the HTTP enrol endpoint is rate-limited per address
-    (rightly), and the figures that use these are about syncing, not enrolling."""
+
+def enrol_devices(server: Server, team: str, count: int, worker_id: str) -> list[SimDevice]:
+    """Enrol `count` devices in-process, each with a sync credential for `worker_id` (a
+    worker of `team`), as a sign-in on it would issue: the HTTP enrol and sign-in
+    endpoints are rate-limited per address (rightly), and the figures that use these
+    are about syncing, not enrolling."""
     devices = []
     with server.session() as session, session.begin():
+        worker = session.get_one(Worker, worker_id)
         for n in range(count):
             code = org.issue_enrolment_code(session, org.team_by_name(session, team), hours=1,
                                             actor="bench")
             enrolled = org.enrol_device(session, code=code, device_name=f"sim {n}")
-            devices.append(SimDevice(enrolled.device.id, enrolled.token))
+            device_id = enrolled.device.id
+            devices.append(SimDevice(device_id, enrolled.token, worker_id,
+                                     credentials.issue(session, worker, device_id)))
     return devices

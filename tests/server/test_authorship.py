@@ -167,3 +167,28 @@ def test_a_resolution_cannot_reach_another_persons_conflict(world):
                                               "resolved_by": "Ann"})
     [result] = push(world, a, sneaky)
     assert (result["status"], result["code"]) == ("refused", 403)
+
+
+def test_a_second_answer_to_the_same_question_is_refused(world):
+    """The outside review's sixth poison row: another row for the same person, section and
+    field, which no laptop could store beside the first."""
+    laptop = world.enrol("Custody North")
+    person = str(uuid.uuid4())
+    answer = {"section": "substance", "field": "main", "value_json": '"Alcohol"'}
+    first = change(person, row_id=str(uuid.uuid4()), table="assessment_values", fields=answer)
+    twin = change(person, row_id=str(uuid.uuid4()), table="assessment_values", fields=answer)
+    results = push(world, laptop, change(person), first, twin)
+    assert [(r["status"], r["code"]) for r in results] == [
+        ("applied", 201), ("applied", 201), ("refused", 409)]
+    [again] = push(world, laptop, change(person, row_id=str(uuid.uuid4()),
+                                         table="assessment_values", fields=answer))
+    assert (again["status"], again["code"]) == ("refused", 409)
+    moved = change(person, row_id=first["row_id"], table="assessment_values",
+                   base=first["revision_id"], fields={**answer, "field": "other"})
+    [result] = push(world, laptop, moved)
+    assert (result["status"], result["code"]) == ("refused", 422)
+    edited = change(person, row_id=first["row_id"], table="assessment_values",
+                    base=first["revision_id"], fields={**answer, "value_json": '"Crack"'})
+    assert push(world, laptop, edited)[0]["status"] == "applied"
+    rows, _, _ = pull_all(world, laptop)
+    assert [r["row_id"] for r in rows if r["table"] == "assessment_values"] == [first["row_id"]]

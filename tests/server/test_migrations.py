@@ -3,6 +3,7 @@ schema is the one the models describe."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import datetime
 
@@ -217,3 +218,29 @@ def test_the_audit_chain_migration_on_an_empty_log_and_back(url):
     engine.dispose()
     assert "entry_hash" not in columns and "prev_hash" not in columns
     assert refused == (True, True)  # the downgrade put the triggers back too
+
+
+def test_the_unique_rows_migration_keys_the_first_of_each_and_the_push_agrees(url):
+    """0012 gives each answer its key; a duplicate made before the push refused them
+    keeps none (laptops set it aside), so the unique index can be built."""
+    from sync.server.services import sync_checks
+
+    engine = server_db.make_engine(url)
+    _upgrade(engine, "0011")
+    person = str(uuid.uuid4())
+    fields = {"person_id": person, "section": "substance", "field": "main",
+              "value_json": '"Alcohol"', "created_hlc": "x"}
+    rows = [str(uuid.uuid4()) for _ in range(2)]
+    with engine.begin() as conn:
+        for seq, row_id in enumerate(rows, start=1):
+            conn.execute(sa.text(
+                "INSERT INTO sync_rows (table_name, row_id, person_id, seq, revision_id, hlc, "
+                "device_id, worker_id, append_only, fields_json) VALUES ('assessment_values', "
+                ":r, :p, :s, :r, 'h', 'd', 'w', false, :f)"),
+                {"r": row_id, "p": person, "s": seq, "f": json.dumps(fields)})
+    _upgrade(engine, "head")
+    with engine.connect() as conn:
+        keys = dict(conn.execute(sa.text("SELECT row_id, unique_key FROM sync_rows")).all())
+    expected = sync_checks.unique_key({"table": "assessment_values", "fields": fields})
+    assert keys == {rows[0]: expected, rows[1]: None}
+    engine.dispose()

@@ -28,7 +28,9 @@ class SyncCounter(Base):
 
 class SyncRow(Base):
     __tablename__ = "sync_rows"
-    __table_args__ = (Index("ix_sync_rows_person_seq", "person_id", "seq"),)
+    __table_args__ = (Index("ix_sync_rows_person_seq", "person_id", "seq"),
+                      Index("uq_sync_rows_table_name_unique_key", "table_name", "unique_key",
+                            unique=True))
 
     table_name: Mapped[str] = mapped_column(String(60), primary_key=True)
     row_id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -40,6 +42,9 @@ class SyncRow(Base):
     worker_id: Mapped[str] = mapped_column(String(36))
     append_only: Mapped[bool] = mapped_column(Boolean, default=False)
     fields_json: Mapped[str] = mapped_column(Text)
+    # What no other row of the table may share (a person's answer to one question): a
+    # hash of the unique fields, None for tables without one (migration 0012).
+    unique_key: Mapped[str | None] = mapped_column(String(64))
 
 
 class SyncRevision(Base):

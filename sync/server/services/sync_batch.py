@@ -56,22 +56,27 @@ class Held:
     bases: dict[tuple[str, str, str], str]  # (table, row id, revision id) -> its JSON
     credentials: list[Any] = field(default_factory=list)  # worker_credentials rows found
     workers: dict[str, Any] = field(default_factory=dict)  # the claimed workers, by id
+    unique: dict[tuple[str, str], str] = field(default_factory=dict)  # -> row id holding it
 
 
 def lock_and_read(session: Session, changes: list[dict[str, Any]],
-                  credential_hashes: dict[str, str] | None = None) -> Held:
+                  credential_hashes: dict[str, str] | None = None,
+                  unique_keys: Iterable[Key] = ()) -> Held:
     """Lock every row key of the batch, then read what it needs: sent together, one
     round trip on PostgreSQL. Still in order: each read runs, and takes its snapshot,
     only once the locks are held (a row read before its lock may be stale).
     `credential_hashes`: token hash -> claimed worker, of the credentials the push
-    carries (sync_push decides the authors from what is read of them)."""
+    carries (sync_push decides the authors from what is read of them). `unique_keys`:
+    (table, unique key) of the batch's rows, locked like rows and read for who holds
+    them (two pushes making one person's answer under two ids serialise there)."""
     if not changes:  # an empty pipeline still waits for the server's reply
         return Held({}, {}, {}, {})
     claimed = credential_hashes or {}
     keys = {(c["table"], c["row_id"]) for c in changes}
+    uniques = set(unique_keys)
     person_ids = set().union(*map(p.people_of, changes))  # named in fields too (merges)
     with bulk.pipelined(session):
-        lock_keys(session, keys)
+        lock_keys(session, keys | {(f"unique {t}", k) for t, k in uniques})
         ledger = bulk.by_keys_later(
             session, SyncChange.__table__, ("change_id", "content_hash", "result_json"),
             ("change_id",), [(c["change_id"],) for c in changes])
@@ -79,8 +84,11 @@ def lock_and_read(session: Session, changes: list[dict[str, Any]],
                                      ("id",), [(i,) for i in person_ids])
         current = bulk.by_keys_later(
             session, SyncRow.__table__,
-            ("table_name", "row_id", "person_id", "revision_id", "append_only", "fields_json"),
-            ("table_name", "row_id"), keys)
+            ("table_name", "row_id", "person_id", "revision_id", "append_only", "fields_json",
+             "unique_key"), ("table_name", "row_id"), keys)
+        holders = bulk.by_keys_later(session, SyncRow.__table__,
+                                     ("table_name", "unique_key", "row_id"),
+                                     ("table_name", "unique_key"), uniques)
         base_key = ("table_name", "row_id", "revision_id")
         bases = bulk.by_keys_later(
             session, SyncRevision.__table__, (*base_key, "fields_json"), base_key,
@@ -97,7 +105,8 @@ def lock_and_read(session: Session, changes: list[dict[str, Any]],
                 linkage=_linkage_held(linkage()),
                 current=_opened_current(session, current()),
                 bases=_opened_bases(session, bases()),
-                credentials=held_credentials(), workers={w.id: w for w in workers()})
+                credentials=held_credentials(), workers={w.id: w for w in workers()},
+                unique={(t, k): row_id for t, k, row_id in holders()})
 
 
 @dataclass(frozen=True)
@@ -111,6 +120,7 @@ class Current:
     append_only: bool
     fields_json: str
     sealed: str | None
+    unique_key: str | None = None
 
 
 def _opened_current(session: Session, rows: list[Any]) -> dict[Key, Current]:
@@ -118,7 +128,7 @@ def _opened_current(session: Session, rows: list[Any]) -> dict[Key, Current]:
         (r.table_name, r.row_id, r.revision_id, r.fields_json) for r in rows])
     return {(r.table_name, r.row_id): Current(
         r.person_id, r.revision_id, r.append_only, text,
-        r.fields_json if sealing.is_sealed(r.fields_json) else None)
+        r.fields_json if sealing.is_sealed(r.fields_json) else None, r.unique_key)
         for r, text in zip(rows, texts, strict=True)}
 
 

@@ -8,6 +8,8 @@ it was created for. Each check answers (the change's HTTP code, the reason) or N
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from sync import protocol as p
@@ -67,3 +69,26 @@ def person_of(row: Any) -> str | None:
 def references(change: p.Change) -> set[str]:
     """Other people a change's fields name (a merge's folded record, a survivor)."""
     return p.people_of(change) - {change["person_id"]}
+
+
+def unique_key(change: p.Change) -> str | None:
+    """What no other row of the change's table may share (sync.protocol.tables: a
+    person's answer to one question), as a hash that says nothing of the record; None
+    for a table without one. Migration 0012 makes the same for the rows it found."""
+    values = tables.unique_key(change["table"], change["fields"])
+    if values is None:
+        return None
+    text = json.dumps([change["table"], *values], separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def unique_clash(change: p.Change, key: str | None, holder: str | None,
+                 existing_key: str | None) -> Refusal | None:
+    """`holder`: the row that has the key now (None: no row); `existing_key`: the key of
+    the row the change edits, if it exists and has one."""
+    if existing_key is not None and key != existing_key:
+        return 422, "what this record is about (its section and field, or role) never changes"
+    if key is not None and holder is not None and holder != change["row_id"]:
+        return 409, ("this person already has this record under another id (two laptops "
+                     "made it apart); the one already there stands")
+    return None

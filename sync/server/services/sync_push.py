@@ -56,6 +56,7 @@ class _Plan:
     # change id -> the person a refused change reached for (another person's row, or a
     # person it named): that person's record shows the attempt (cli record-writes).
     aimed_at: dict[str, str] = field(default_factory=dict)
+    unique: dict[tuple[str, str], str] = field(default_factory=dict)  # -> row holding it
 
 
 def push(session: Session, device: SyncDevice, changes: list[p.Change],
@@ -70,8 +71,9 @@ def push(session: Session, device: SyncDevice, changes: list[p.Change],
                                  "content hash does not match: damaged in transit")
     live = [(i, c) for i, c in enumerate(changes) if results[i] is None]
     claimed = authorship.hashes(credentials or {})
+    uniques = {(c["table"], k) for _, c in live if (k := checks.unique_key(c)) is not None}
     held = batch.lock_and_read(session, [_as_target(c) for _, c in live],  # type: ignore[misc]
-                               claimed)
+                               claimed, uniques)
     plan = _Plan(authors=authorship.judge(claimed, held.credentials, held.workers,
                                           device_id=device.id, team_id=device.team_id))
     _decide(session, device, live, results, held, plan)
@@ -88,6 +90,7 @@ def _decide(session: Session, device: SyncDevice, live: list[tuple[int, p.Change
     received = utcnow()
     person_ids = set().union(*(p.people_of(c) for _, c in live))  # with the people named
     plan.linkage = dict(held.linkage)
+    plan.unique = dict(held.unique)
     known = set(plan.linkage)
     allowed = batch.allowed_people(session, device, person_ids & known)
     now_ms = time.time_ns() // 1_000_000
@@ -146,9 +149,25 @@ def _refusal(device: SyncDevice, change: p.Change, known: set[str], allowed: set
         problem = checks.bound(change, owner)
         if problem is not None and owner is not None:
             plan.aimed_at[change["change_id"]] = owner
+    if problem is None:
+        problem = _unique_problem(change, plan.rows.get(key) or current.get(key), plan)
     if problem is not None:
         return _result(change, "refused", *problem)
     return _scope(device, change, known, allowed, plan)
+
+
+def _unique_problem(change: p.Change, existing: Any, plan: _Plan) -> checks.Refusal | None:
+    """One row per unique key (a person's answer to one question): a second row for it is
+    refused, and a row's key never changes. The row that takes a key holds it for the
+    rest of the batch."""
+    key = checks.unique_key(change)
+    held_key = (existing.get("unique_key") if isinstance(existing, dict)
+                else getattr(existing, "unique_key", None))
+    problem = checks.unique_clash(change, key, plan.unique.get((change["table"], key or "")),
+                                  held_key)
+    if problem is None and key is not None:
+        plan.unique[(change["table"], key)] = change["row_id"]
+    return problem
 
 
 def _act(device: SyncDevice, change: p.Change, current: dict[batch.Key, Any],
@@ -289,7 +308,8 @@ def _stage(device: SyncDevice, change: p.Change, fields: dict[str, Any], plan: _
         "revision_id": revision_id, "hlc": change["hlc"], "device_id": device.id,
         "worker_id": change["worker_id"], "append_only": change["append_only"],
         "fields_json": text, "fields": fields, "in_db": in_db,
-        "team_id": device.team_id}  # whose key seals the batch (_write_and_commit)
+        "team_id": device.team_id,  # whose key seals the batch (_write_and_commit)
+        "unique_key": checks.unique_key({**change, "fields": fields})}
     if replaced is not None:
         plan.revisions.append({"table_name": key[0], "row_id": key[1],
                                "revision_id": replaced["revision_id"],
@@ -309,7 +329,7 @@ def _conflict_row(device: SyncDevice, change: p.Change, name: str, kept: Any,
     return {"table_name": p.CONFLICTS_TABLE, "row_id": conflict_id,
             "person_id": change["person_id"], "revision_id": conflict_id, "hlc": change["hlc"],
             "device_id": device.id, "worker_id": change["worker_id"], "append_only": False,
-            "fields_json": json.dumps(fields, sort_keys=True)}
+            "fields_json": json.dumps(fields, sort_keys=True), "unique_key": None}
 
 
 def _write_and_commit(session: Session, plan: _Plan) -> None:
@@ -368,7 +388,7 @@ def _write_rows_and_commit(session: Session, key: sealing.DataKey, plan: _Plan) 
 
 def _db_row(state: dict[str, Any], key: sealing.DataKey) -> dict[str, Any]:
     row = {k: state[k] for k in ("table_name", "row_id", "person_id", "revision_id", "hlc",
-                                 "device_id", "worker_id", "append_only")}
+                                 "device_id", "worker_id", "append_only", "unique_key")}
     row["fields_json"] = sealing.seal_record(key, state["table_name"], state["row_id"],
                                              state["revision_id"], state["fields_json"])
     return row
