@@ -57,6 +57,8 @@ def sign_in(
         raise Refused(403, p.ERR_FORBIDDEN_ROLE, f"a {signed.worker.role} cannot open a "
                       "laptop's records; use the partner view")
     store_key = escrow.read(db, key, caller.device.id) if clinical else None
+    if store_key and caller.by_sign_in_key:
+        escrow.tell_lead_of_new_worker(db, caller.device, signed.worker)
     # The server, not the laptop, says who wrote a pushed change: by this credential.
     credential = (credentials.issue(db, signed.worker, caller.device.id)
                   if signed.worker.role in credentials.WRITING_ROLES else None)

@@ -94,3 +94,15 @@ def _refuse_revoked(session: Session, lead: Worker, device: Device, worker: Work
         f"laptop '{device.name}' was revoked on {revoked_on}, so its key cannot be "
         "recovered; enrol a new laptop for the worker and let it sync their records",
         keep_writes=True)
+
+
+def tell_lead_of_new_worker(session: Session, device: Device, worker: Worker) -> None:
+    """A worker new to a laptop was given its store key: with the laptop and one
+    teammate's password, anyone could be, so the team lead hears of every one, and
+    can revoke the laptop and reset the password if it was not that worker."""
+    event = audit.record(session, "escrow.released_to_new_worker",
+                         actor=f"worker:{worker.id}", worker_id=worker.id, device_id=device.id)
+    audit.notify_team(session, {device.team_id}, event, kind="new_worker_on_laptop",
+                      text=f"{worker.display_name} signed in on laptop '{device.name}' for "
+                      "the first time and was given its key. If that was not them, revoke "
+                      "the laptop and set them a new password.")

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from sync import protocol as p
 from sync.server.models import Person, SyncChange, SyncRevision
 from sync.server.models.base import utcnow
-from sync.server.services import audit, bulk, canonical, sealing
+from sync.server.services import bulk, canonical, push_audit, sealing
 from sync.server.services import credentials as authorship
 from sync.server.services import sync_batch as batch
 from sync.server.services import sync_checks as checks
@@ -77,7 +77,8 @@ def push(session: Session, device: SyncDevice, changes: list[p.Change],
     plan = _Plan(authors=authorship.judge(claimed, held.credentials, held.workers,
                                           device_id=device.id, team_id=device.team_id))
     _decide(session, device, live, results, held, plan)
-    _audit_refusals(session, device, live, results, plan.aimed_at)
+    push_audit.refusals(session, device, live, results, plan.aimed_at)
+    push_audit.consents(session, device, live, results)
     _write_and_commit(session, plan)  # the counter is released at once: see above
     return {"results": [r for r in results if r is not None],
             "server_time_ms": time.time_ns() // 1_000_000,
@@ -192,28 +193,6 @@ def _resolve(device: SyncDevice, change: p.Change, current: dict[batch.Key, Any]
     row = {**change, "table": key[0], "row_id": key[1], "append_only": False}
     _stage(device, row, fields, plan, key in current, replaced=existing)  # type: ignore[arg-type]
     return _result(change, "applied", 200, "resolved", change["revision_id"])
-
-
-# Refusals that say someone tried what they may not (not a malformed or early change):
-# each is a server audit event, up to this many per push, then one event with the rest.
-_AUDITED_CODES = frozenset({403})
-_AUDITED_PER_PUSH = 20
-
-
-def _audit_refusals(session: Session, device: SyncDevice, live: list[tuple[int, p.Change]],
-                    results: list[p.ChangeResult | None], aimed_at: dict[str, str]) -> None:
-    refused = [(change, result) for i, change in live
-               if (result := results[i]) is not None and result["status"] == "refused"
-               and result["code"] in _AUDITED_CODES]
-    for change, result in refused[:_AUDITED_PER_PUSH]:
-        audit.record(session, "sync.change_refused", actor=f"device:{device.id}",
-                     device_id=device.id, worker_id=change["worker_id"][:36],
-                     person_id=aimed_at.get(change["change_id"], change["person_id"]),
-                     pushed_for=change["person_id"], table=change["table"],
-                     row_id=change["row_id"][:36], reason=result["message"])
-    if len(refused) > _AUDITED_PER_PUSH:
-        audit.record(session, "sync.changes_refused", actor=f"device:{device.id}",
-                     device_id=device.id, more=len(refused) - _AUDITED_PER_PUSH)
 
 
 def _scope(device: SyncDevice, change: p.Change, known: set[str], allowed: set[str],
