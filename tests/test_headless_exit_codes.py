@@ -56,6 +56,12 @@ class PoisonServer:
     def new_sign_in_key(self):
         raise ServerUnreachable("not in this test")
 
+    def signing_certificate(self, csr_pem):
+        raise ServerUnreachable("not in this test")
+
+    def signing_revocations(self):
+        raise ServerUnreachable("not in this test")
+
 
 def test_a_page_the_store_cannot_take_whole_still_syncs_and_exits_0(enrolled, monkeypatch,
                                                                     capsys):

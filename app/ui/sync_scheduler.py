@@ -101,7 +101,8 @@ class SyncScheduler(QObject):
         QTimer.singleShot(0, lambda: self._live.discard(signals))
         self.running, self._failures = False, 0
         self.synced.emit(report)
-        self.state_changed.emit(describe(self._session, report.clock_warning), "ok")
+        self.state_changed.emit(describe(self._session, report.clock_warning,
+                                         waiting_for_sign_in=bool(report.uncredited)), "ok")
         self._timer.start(OK_INTERVAL_MS)
 
     def _failed(self, signals: _Signals, error: Exception) -> None:
@@ -121,8 +122,10 @@ class SyncScheduler(QObject):
         self._timer.start(wait)
 
 
-def describe(session: WorkerSession, clock_warning: str | None = None) -> str:
-    """'Sync: 12:04 · 3 waiting · 1 conflict' for the status bar."""
+def describe(session: WorkerSession, clock_warning: str | None = None, *,
+             waiting_for_sign_in: bool = False) -> str:
+    """'Sync: 12:04 · 3 waiting · 1 conflict' for the status bar. `waiting_for_sign_in`:
+    some changes wait until their writer has signed in online once since the update."""
     if not session.is_open:
         return "Sync: locked"
     status = sync_status(session=session)
@@ -131,7 +134,9 @@ def describe(session: WorkerSession, clock_warning: str | None = None) -> str:
     parts = [f"Sync: last {status.last_sync[11:16]} UTC" if status.last_sync
              else "Sync: not yet"]
     if status.pending:
-        parts.append(f"{status.pending} waiting to send")
+        parts.append(f"{status.pending} waiting to send" + (
+            " (until their writer signs in online once: lock, then sign in with the network"
+            " on)" if waiting_for_sign_in else ""))
     if status.conflicts:
         parts.append(f"{status.conflicts} conflict(s) to resolve")
     if status.refused:

@@ -38,6 +38,7 @@ class Server:
     database_url: str
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen | None = None
+    extra_args: tuple[str, ...] = ()  # more `serve` flags, as a deployment would give
 
     @property
     def url(self) -> str:
@@ -48,7 +49,8 @@ class Server:
         log = (self.data_dir.parent / f"server-{self.port}.log").open("ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "sync.server", "serve", "--port", str(self.port),
-             "--data-dir", str(self.data_dir), "--database-url", self.database_url],
+             "--data-dir", str(self.data_dir), "--database-url", self.database_url,
+             *self.extra_args],
             stdout=log, stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

@@ -5,12 +5,6 @@ and the worker's team lead is told."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-from dataclasses import dataclass
-
 import requests
 
 from sync import protocol as p
@@ -21,35 +15,13 @@ GUESSES = 45  # what the review made from rotating addresses before the right pa
 API = p.API_PREFIX
 
 
-@dataclass
-class TrustingAProxy(Server):
+def _server(tmp_path) -> Server:
     """The server as deployed behind a proxy on the same host, whose X-Forwarded-For it
-    trusts: each request then counts against the address the proxy names. (Server.start
-    with one more flag; Server could take extra arguments instead.)"""
-
-    def start(self) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("INSIDEOUT_SERVER_")}
-        log = (self.data_dir.parent / f"server-{self.port}.log").open("ab")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "sync.server", "serve", "--port", str(self.port),
-             "--data-dir", str(self.data_dir), "--database-url", self.database_url,
-             "--forwarded-allow-ips", "127.0.0.1"],
-            stdout=log, stderr=subprocess.STDOUT, env=env)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, "server exited early"
-            try:
-                if requests.get(f"{self.url}{API}/health", timeout=1).ok:
-                    return
-            except requests.RequestException:
-                time.sleep(0.1)
-        raise AssertionError("server did not become healthy")
-
-
-def _server(tmp_path) -> TrustingAProxy:
+    trusts: each request then counts against the address the proxy names."""
     data_dir = tmp_path / "server"
     data_dir.mkdir()
-    server = TrustingAProxy(data_dir, f"sqlite:///{data_dir / 'server.sqlite3'}")
+    server = Server(data_dir, f"sqlite:///{data_dir / 'server.sqlite3'}",
+                    extra_args=("--forwarded-allow-ips", "127.0.0.1"))
     server.admin("migrate")
     server.admin("create-team", "--name", "Custody North")
     for username, role in (("ann", "worker"), ("lee", "team_lead")):

@@ -35,6 +35,7 @@ NHS, LINKAGE = "9434765919", "ZQ17051983M"
 ANSWER = "sleeps at the Ravenscourt hostel"
 TOWN_A, TOWN_B = "Wolverhamptonshire", "Kidderminsterleigh"  # the conflict's two sides
 SECRETS = [NAME, FAMILY, PHONE, STREET, POSTCODE, NHS, LINKAGE, ANSWER, TOWN_A, TOWN_B]
+CREATED = f"{1764892800000:015d}-00000-{uuid.UUID(int=1)}"  # one stamp for every edit
 
 
 @dataclass
@@ -84,7 +85,7 @@ def _change(server: Server, person_id: str, table: str, fields: dict, *,
     body = {"change_id": str(uuid.uuid4()), "table": table, "row_id": row_id or person_id,
             "person_id": person_id, "revision_id": str(uuid.uuid4()),
             "base_revision_id": base, "hlc": stamp, "worker_id": server.worker_id,
-            "append_only": False, "fields": {"created_hlc": stamp, **fields},
+            "append_only": False, "fields": {"created_hlc": CREATED, **fields},
             "linkage_key": LINKAGE if table == "people" else None}
     body["content_hash"] = p.content_hash(body)
     return body
