@@ -121,15 +121,26 @@ class WorkerDisabled(SyncError):
                          "Ask your team lead.")
 
 
+_SWITCHED_OFF = ("403: the account of the worker who made this change was switched off; "
+                 "kept on this laptop, not sent")
+
+
 def _forget_disabled(session: WorkerSession, worker_ids: set[str]) -> None:
     """The server says these workers are switched off: they lose their key wraps and
     credentials here, so they cannot unlock this laptop even offline. Their unsent
-    changes stay (the server refuses them, and keeps a record that it did)."""
+    changes stay here, listed as refused: never sent, and never holding back a
+    colleague's changes (the server refuses any that reach it, on record)."""
+    still_here = set(session.device.usernames()) if session.device is not None else set()
     with session.transaction() as db:
-        gone = sync_credentials.forget(db, worker_ids)
+        held = set(sync_credentials.held(db))
+        gone = [(worker_id, username) for worker_id, username in
+                sync_credentials.forget(db, worker_ids)
+                if username in still_here or worker_id in held]  # each told once, not daily
         for worker_id, username in gone:
+            kept = sync_credentials.set_aside_unsent(db, {worker_id}, _SWITCHED_OFF)
             session.audit(db, AuditAction.WORKER_DISABLED, record_type="worker",
-                          record_id=worker_id, detail={"username": username})
+                          record_id=worker_id, detail={"username": username,
+                                                       "unsent_kept": kept})
     if session.device is not None:
         for _worker_id, username in gone:
             session.device.remove_worker_wrap(username)
@@ -156,6 +167,9 @@ def sync_now(*, session: WorkerSession, progress: Progress | None = None,
     except DeviceRevoked:
         session.on_revoked()
         raise
+    if report.unverified:  # the server no longer takes these: the next sign-in gets new
+        with session.transaction() as db:
+            sync_credentials.drop(db, report.unverified)
     if report.disabled_workers:
         _forget_disabled(session, report.disabled_workers)
     _keep_signing_current(session, transport)

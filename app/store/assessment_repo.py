@@ -4,7 +4,6 @@ contacts and merges."""
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -23,21 +22,10 @@ from app.store.person_models import (
 )
 from app.store.repositories import utc_now
 
+# Made alike on the server, which checks an answer's id is its own person's.
+from sync.protocol.tables import answer_id, natural_id  # noqa: F401  (natural_id: re-export)
+
 Sections = dict[str, dict[str, Value]]
-_NATURAL = uuid.UUID("6f1c2a52-7d0e-4d43-9a39-3b8f0c1e5a77")
-
-
-def natural_id(*parts: str) -> str:
-    """The same id on every device for the same (person, section, field): two workers
-    answering one question offline edit one row, which sync merges, not two rows."""
-    return str(uuid.uuid5(_NATURAL, "|".join(parts)))
-
-
-def answer_id(person_id: str, salt: str, *parts: str) -> str:
-    """`natural_id`, keyed by the person's own salt: only devices that hold the person
-    can make it, so nobody who merely looked them up can take an answer's id first
-    (migration 0008). A person recorded before salts keeps the ids made without one."""
-    return natural_id(f"{person_id}|{salt}" if salt else person_id, *parts)
 
 
 @dataclass(frozen=True)

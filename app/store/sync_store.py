@@ -140,7 +140,23 @@ class RefusedChange:
 def _change(entry: OutboxEntry) -> p.Change:
     change: p.Change = json.loads(entry.payload)
     change["content_hash"] = entry.content_hash
+    if change["table"] == p.CONFLICTS_TABLE:  # queued before the server refused those
+        return _as_resolution(change)
     return change
+
+
+def _as_resolution(change: p.Change) -> p.Change:
+    """A conflict decision queued as the conflict row itself (before this version): sent
+    as the resolution the server now takes, under the same change id, so the outbox entry
+    is settled by its answer. Only the decision travels, never the row."""
+    fields = change["fields"]
+    resolution: p.Change = {
+        **change, "table": p.RESOLUTIONS_TABLE, "row_id": change["revision_id"],
+        "base_revision_id": None, "append_only": True,
+        "fields": {"conflict_id": change["row_id"], "resolved_at": fields.get("resolved_at"),
+                   "resolved_by": fields.get("resolved_by")}}
+    resolution["content_hash"] = p.content_hash(resolution)
+    return resolution
 
 
 @dataclass

@@ -40,6 +40,9 @@ class SyncReport:
     waiting: list[str] = field(default_factory=list)
     disabled_workers: set[str] = field(default_factory=set)  # the server says: forget them
     uncredited: set[str] = field(default_factory=set)  # workers whose changes wait on one
+    # Workers whose credential the server no longer takes (401): the laptop drops it,
+    # so their next online sign-in fetches a new one.
+    unverified: set[str] = field(default_factory=set)
 
 
 class SyncEngine:
@@ -52,7 +55,7 @@ class SyncEngine:
         whose worker has none (what follows may depend on it), until they sign in."""
         self._store = store
         self._credentials = credentials or {}
-        self._stopped = False  # a change waits (kept for later): send no more this cycle
+        self._held = HeldBack()  # what this cycle does not send (see _next_changes)
         self._uncredited: set[str] = set()  # workers whose changes wait for a credential
         self._in_flight = push_in_flight
         self._transport = transport
@@ -78,12 +81,11 @@ class SyncEngine:
         not settle waits for the next cycle, never spins."""
         sent: set[str] = set()
         in_flight: deque[_InFlight] = deque()
-        self._stopped, self._uncredited = False, set()
+        self._held, self._uncredited = HeldBack(), set()
         pool = ThreadPoolExecutor(max_workers=self._in_flight, thread_name_prefix="sync-push")
         try:
             while self._send_more(pool, in_flight, sent):
-                batch = in_flight.popleft()
-                self._record(_answer(batch.changes, batch.reply), report, progress)
+                self._record(in_flight.popleft(), report, progress)
         except BaseException:
             # A batch already on its way ends by itself, retries and all; its changes
             # stay pending and are acknowledged as replays next cycle. Waiting for it
@@ -100,11 +102,9 @@ class SyncEngine:
     def _send_more(self, pool: ThreadPoolExecutor, in_flight: deque[_InFlight],
                    sent: set[str]) -> bool:
         """Fill the pipeline; False once nothing is in flight (the push is over)."""
-        while len(in_flight) < self._in_flight and not self._stopped:
-            # Batches in flight are still pending, at the head of the outbox.
-            changes = self._sendable(_within_bytes(self._store.pending_changes(
-                self._batch, skip=sum(len(batch.changes) for batch in in_flight))))
-            if not changes or any(c["change_id"] in sent for c in changes):
+        while len(in_flight) < self._in_flight:
+            changes = _within_bytes(self._next_changes(in_flight, sent))
+            if not changes:
                 break
             people = set().union(*map(p.people_of, changes))
             if any(people & batch.people for batch in in_flight):
@@ -115,21 +115,43 @@ class SyncEngine:
                 self._transport.push, changes, credentials)))
         return bool(in_flight)
 
-    def _sendable(self, changes: list[p.Change]) -> list[p.Change]:
-        """The changes up to the first whose worker has no credential here."""
-        for count, change in enumerate(changes):
-            if change["worker_id"] not in self._credentials:
-                self._stopped = True
-                self._uncredited.add(change["worker_id"])
-                return changes[:count]
-        return changes
+    def _next_changes(self, in_flight: deque[_InFlight], sent: set[str]) -> list[p.Change]:
+        """Up to a batch of the oldest changes not on their way and not held back. Held
+        back: a change whose worker has no credential here, one the server kept for
+        later, one already sent this cycle that the store could not settle, and any later
+        change for a person one of those touches (it may depend on it)."""
+        on_the_way = {c["change_id"] for batch in in_flight for c in batch.changes}
+        limit = self._batch + len(on_the_way) + len(self._held.ids)
+        while True:
+            window = self._store.pending_changes(limit)
+            picked = [c for c in window if c["change_id"] not in on_the_way
+                      and self._sendable(c, sent)][:self._batch]
+            if len(picked) == self._batch or len(window) < limit:
+                return picked
+            limit *= 2  # some held back: look further down the outbox for a full batch
 
-    def _record(self, reply: p.PushResponse, report: SyncReport,
+    def _sendable(self, change: p.Change, sent: set[str]) -> bool:
+        if self._held.blocks(change):
+            self._held.hold(change)  # its person waits behind an earlier change
+            return False
+        if change["worker_id"] not in self._credentials or change["change_id"] in sent:
+            if change["change_id"] not in sent:
+                self._uncredited.add(change["worker_id"])
+            self._held.hold(change)
+            return False
+        return True
+
+    def _record(self, batch: _InFlight, report: SyncReport,
                 progress: Progress | None) -> None:
-        later = [r for r in reply["results"] if r["code"] in p.KEPT_FOR_LATER]
-        if later:  # kept pending, as the changes after them, which may depend on them
-            self._stopped = True
-            report.waiting += [r["message"] for r in later]
+        reply = _answer(batch.changes, batch.reply)
+        later = {r["change_id"] for r in reply["results"] if r["code"] in p.KEPT_FOR_LATER}
+        for change in batch.changes:  # kept pending, and what depends on them with them
+            if change["change_id"] in later:
+                self._held.hold(change)
+        report.waiting += [r["message"] for r in reply["results"] if r["change_id"] in later]
+        workers = {c["change_id"]: c["worker_id"] for c in batch.changes}
+        report.unverified |= {workers[r["change_id"]] for r in reply["results"]
+                              if r["code"] == p.NOT_VERIFIED and r["change_id"] in workers}
         settled = [r for r in reply["results"] if r["code"] not in p.KEPT_FOR_LATER]
         self._store.record_results(settled)
         report.pushed += sum(r["status"] != "refused" for r in settled)
@@ -170,6 +192,21 @@ class SyncEngine:
                 if ahead is None:
                     return
                 page = ahead.result()
+
+
+class HeldBack:
+    """Changes a push cycle does not send, and the people they touch."""
+
+    def __init__(self) -> None:
+        self.ids: set[str] = set()
+        self.people: set[str] = set()
+
+    def hold(self, change: p.Change) -> None:
+        self.ids.add(change["change_id"])
+        self.people |= p.people_of(change)
+
+    def blocks(self, change: p.Change) -> bool:
+        return change["change_id"] in self.ids or bool(p.people_of(change) & self.people)
 
 
 def _answer(changes: list[p.Change], reply: Future[p.PushResponse]) -> p.PushResponse:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -26,10 +27,13 @@ _UUID_TEXT = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _UUID = re.compile(_UUID_TEXT + r"\Z")
 # An HLC stamp as app.domain.clock writes it: wall ms, counter, the device's id.
 HLC_PATTERN: Final = re.compile(r"([0-9]{15})-([0-9]{5})-(" + _UUID_TEXT + r")\Z")
-# Tab, newline and carriage return are text; other control characters are not (and
-# PostgreSQL cannot hold NUL).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Only NUL: a laptop stores (and a worker may paste) any other character, and a row a
+# laptop wrote must never be refused for good for what it holds.
+_CONTROL = re.compile(r"\x00")
 MAX_TEXT: Final = 20_000  # a free-text note
+# JSON text of a free-text answer: the laptop takes 4,000 characters and writes them
+# with json.dumps, which spells each non-ASCII one as six ("\u0142").
+MAX_JSON_TEXT: Final = 6 * MAX_TEXT
 MAX_DOCUMENT: Final = 400_000  # a care plan's content or a signature's ink (~100 KB)
 _INT32 = (-(2**31), 2**31 - 1)
 
@@ -44,7 +48,7 @@ def text(max_length: int = 200) -> Check:
             return "must be text"
         if len(value) > max_length:
             return f"is longer than {max_length} characters"
-        return "holds a control character" if _CONTROL.search(value) else None
+        return "holds a NUL character" if _CONTROL.search(value) else None
     return check
 
 
@@ -94,13 +98,13 @@ def moment(value: Any) -> str | None:
     return None
 
 
-def json_text(max_length: int = MAX_TEXT) -> Check:
+def json_text(max_length: int = MAX_JSON_TEXT) -> Check:
     def check(value: Any) -> str | None:
         if type(value) is not str or len(value) > max_length:
             return f"must be JSON text of at most {max_length} characters"
         try:
             json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):  # nested past Python's limit: not an answer
             return "must be JSON text"
         return None
     return check
@@ -249,3 +253,31 @@ def unique_key(table: str, fields: Mapping[str, Any]) -> tuple[Any, ...] | None:
     if rule is None or not rule.unique:
         return None
     return (fields.get(rule.person_column or ""), *(fields.get(n) for n in rule.unique))
+
+
+# ---- ids made from the person: the same on every laptop ------------------------------
+_NATURAL = uuid.UUID("6f1c2a52-7d0e-4d43-9a39-3b8f0c1e5a77")
+# Rows whose id is made from their person and these fields: two workers answering one
+# question offline edit one row, which sync merges, not two rows.
+NATURAL_IDS: Final = {"assessment_values": ("section", "field"),
+                      "section_confirmations": ("section",)}
+
+
+def natural_id(*parts: str) -> str:
+    return str(uuid.uuid5(_NATURAL, "|".join(parts)))
+
+
+def answer_id(person_id: str, salt: str, *parts: str) -> str:
+    """`natural_id`, keyed by the person's own salt (their `people` row's id_salt, which
+    only devices holding the person have). A person recorded before salts has none."""
+    return natural_id(f"{person_id}|{salt}" if salt else person_id, *parts)
+
+
+def made_ids(table: str, person_id: str, salt: str, fields: Mapping[str, Any]) -> set[str]:
+    """The ids a row of `table` may have for this person (with and without their salt),
+    or an empty set for a table whose ids are the laptop's own choice."""
+    names = NATURAL_IDS.get(table)
+    if names is None:
+        return set()
+    parts = [str(fields.get(name, "")) for name in names]
+    return {answer_id(person_id, "", *parts), answer_id(person_id, salt, *parts)}

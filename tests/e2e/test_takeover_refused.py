@@ -104,8 +104,8 @@ def test_another_team_cannot_take_over_read_or_squat_a_person(any_server):
                       {"survivor_id": decoy, "merged_id": victim, "merged_by_name": "X",
                        "merged_at": "2026-12-05T00:00:00+00:00"}))
     assert [(r["status"], r["code"]) for r in results] == [
-        ("applied", 201), ("refused", 422), ("refused", 403), ("applied", 201),
-        ("refused", 403)]
+        ("applied", 201), ("refused", 422), ("refused", 403), ("refused", 422),
+        ("refused", 403)]  # the squat: an answer's id must be made from its own person
 
     seen_by_prison = prison.pull_all()
     assert not {victim} & {row["person_id"] for row in seen_by_prison}
@@ -121,8 +121,8 @@ def test_another_team_cannot_take_over_read_or_squat_a_person(any_server):
     assert writes.count(f"worker:{custody.worker_id}") == 2
     assert writes.count("sync.change_refused") == 2 and prison.worker_id in writes
 
-    # The squat took a guessed id; the laptop makes the person's answer ids from their
-    # salt, which only devices holding the person have, so their answer still lands.
+    # The laptop makes the person's answer ids from their salt, which only devices
+    # holding the person have; the server takes it as made from its own person.
     [later] = custody.push(custody.change(
         "assessment_values", answer_id(victim, SALT, "health", "gp"), victim,
         {"section": "health", "field": "gp", "value_json": '"Dr Foster"'}))

@@ -9,6 +9,7 @@ import uuid
 import sqlalchemy as sa
 
 from sync import protocol as p
+from sync.protocol.tables import answer_id, natural_id
 from sync.server.models import AuditEvent, SyncChange, Worker, utcnow
 from sync.server.services import credentials
 from tests.server.conftest import API
@@ -171,19 +172,18 @@ def test_a_resolution_cannot_reach_another_persons_conflict(world):
 
 def test_a_second_answer_to_the_same_question_is_refused(world):
     """The outside review's sixth poison row: another row for the same person, section and
-    field, which no laptop could store beside the first."""
+    field, which no laptop could store beside the first. Both ids below are made from the
+    person (with and without their salt), so only the unique key can tell."""
     laptop = world.enrol("Custody North")
-    person = str(uuid.uuid4())
+    person, salt = str(uuid.uuid4()), uuid.uuid4().hex
     answer = {"section": "substance", "field": "main", "value_json": '"Alcohol"'}
-    first = change(person, row_id=str(uuid.uuid4()), table="assessment_values", fields=answer)
-    twin = change(person, row_id=str(uuid.uuid4()), table="assessment_values", fields=answer)
-    results = push(world, laptop, change(person), first, twin)
+    first = change(person, table="assessment_values", fields=answer)
+    twin = change(person, row_id=answer_id(person, salt, "substance", "main"),
+                  table="assessment_values", fields=answer, exact_id=True)
+    results = push(world, laptop, change(person, fields={"id_salt": salt}), first, twin)
     assert [(r["status"], r["code"]) for r in results] == [
         ("applied", 201), ("applied", 201), ("refused", 409)]
-    [again] = push(world, laptop, change(person, row_id=str(uuid.uuid4()),
-                                         table="assessment_values", fields=answer))
-    assert (again["status"], again["code"]) == ("refused", 409)
-    moved = change(person, row_id=first["row_id"], table="assessment_values",
+    moved = change(person, row_id=first["row_id"], table="assessment_values", exact_id=True,
                    base=first["revision_id"], fields={**answer, "field": "other"})
     [result] = push(world, laptop, moved)
     assert (result["status"], result["code"]) == ("refused", 422)
@@ -192,3 +192,21 @@ def test_a_second_answer_to_the_same_question_is_refused(world):
     assert push(world, laptop, edited)[0]["status"] == "applied"
     rows, _, _ = pull_all(world, laptop)
     assert [r["row_id"] for r in rows if r["table"] == "assessment_values"] == [first["row_id"]]
+
+
+def test_an_answers_id_must_be_made_from_its_own_person(world):
+    """The squat the review found, for people recorded before salts too: another team
+    pushes, under a person of its own, the id a person's answer will have (worked out
+    from their looked-up id); refused, so the owning team's answer still lands."""
+    ours, theirs = world.enrol("Custody North"), world.enrol("Prison In-Reach")
+    victim, decoy = str(uuid.uuid4()), str(uuid.uuid4())
+    push(world, ours, change(victim))
+    squat = change(decoy, row_id=natural_id(victim, "health", "gp"), exact_id=True,
+                   table="assessment_values",
+                   fields={"section": "health", "field": "gp", "value_json": '"Dr Who"'})
+    results = push(world, theirs, change(decoy), squat)
+    assert [(r["status"], r["code"]) for r in results] == [("applied", 201), ("refused", 422)]
+    answer = change(victim, table="assessment_values",
+                    fields={"section": "health", "field": "gp", "value_json": '"Dr Foster"'})
+    assert answer["row_id"] == natural_id(victim, "health", "gp")
+    assert push(world, ours, answer)[0]["status"] == "applied"

@@ -21,6 +21,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from sync import protocol as p
+from sync.protocol.tables import natural_id
 from sync.server import db as server_db
 from sync.server.app import create_app
 from sync.server.crypto import password_hasher
@@ -117,7 +118,7 @@ def _record_with_a_conflict(server: Server) -> str:
     created = _change(server, person, "people", details)
     answer = _change(server, person, "assessment_values", {
         "person_id": person, "section": "housing", "field": "housing_notes",
-        "value_json": json.dumps(ANSWER)}, row_id=str(uuid.uuid4()))
+        "value_json": json.dumps(ANSWER)}, row_id=natural_id(person, "housing", "housing_notes"))
     assert [r["status"] for r in _push(server, created, answer)] == ["applied", "applied"]
     base = created["revision_id"]
     one = _change(server, person, "people", {**details, "town": TOWN_A}, base=base)

@@ -5,18 +5,25 @@ import uuid
 import pytest
 
 from sync import protocol as p
+from sync.protocol.tables import NATURAL_IDS, made_ids, natural_id
 from sync.server.services import sync_pull
 from tests.server.conftest import API
 from tests.sync_rows import required_fields, stamp, stamped
 
 
 def change(person_id, row_id=None, table="people", base=None, fields=None, append_only=False,
-           revision=None, worker="w-1"):
+           revision=None, worker="w-1", exact_id=False):
+    """`exact_id`: keep `row_id` as given even for an answer, whose id is otherwise made
+    from its person and question as a laptop makes it."""
+    fields = {**required_fields(table, person_id), **(fields or {})}
+    made = made_ids(table, person_id, "", fields)
+    if made and row_id not in made and not exact_id:
+        row_id = natural_id(person_id, *(str(fields[n]) for n in NATURAL_IDS[table]))
     body = {"change_id": str(uuid.uuid4()), "table": table, "row_id": row_id or person_id,
             "person_id": person_id, "revision_id": revision or str(uuid.uuid4()),
             "base_revision_id": base, "hlc": stamp(str(uuid.UUID(int=2))),
             "worker_id": worker, "append_only": append_only,
-            "fields": {**required_fields(table, person_id), **(fields or {})},
+            "fields": fields,
             "linkage_key": "AS01011990F"}
     body["content_hash"] = p.content_hash(body)
     return body

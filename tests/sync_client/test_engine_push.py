@@ -270,13 +270,15 @@ def test_refusals_in_either_batch_reach_the_report():
                               f'{changes[3]["change_id"][:8]}: not your team\'s']
 
 
-def test_the_push_stops_at_a_change_whose_worker_has_no_credential_here():
-    """What follows may depend on it (their new person, then a colleague's answer for
-    that person): nothing after it is sent either, and nothing is refused."""
+def test_a_change_whose_worker_has_no_credential_waits_with_its_person_only():
+    """What follows for the same person may depend on it (their new person, then a
+    colleague's answer for that person): it waits too. Changes for other people go: a
+    switched-off or absent colleague never stops everyone else's work."""
     mine, theirs, after = _change("p1"), _change("p2", worker="not signed in"), _change("p2")
-    outbox, server = Outbox([mine, theirs, after]), Server()
+    other = _change("p3")
+    outbox, server = Outbox([mine, theirs, after, other]), Server()
     report = _push(outbox, server)
-    assert server.batches == [[mine]]
+    assert server.batches == [[mine, other]]
     assert list(outbox.pending) == [theirs["change_id"], after["change_id"]]
     assert report.uncredited == {"not signed in"} and report.waiting
 
@@ -297,23 +299,28 @@ def test_each_batch_carries_the_credentials_of_its_workers_only():
     assert sent == [{WORKER: "mine"}]
 
 
-def test_changes_the_server_keeps_for_later_stay_pending_and_stop_the_push():
+def test_changes_the_server_keeps_for_later_stay_pending_with_their_people():
     """A clock far ahead (425) or a credential the server no longer takes (401): the
-    change waits on the laptop, unrefused, and the batches after it wait too."""
-    first, second = _people(3), _people(3)
+    change waits on the laptop, unrefused, and so does any later change for its person;
+    changes for other people still go."""
+    early, same_person, other = _change("p1"), _change("p1"), _change("p2")
     server = Server()
+    original = server.push
 
     def push(changes: list[p.Change], credentials=None) -> p.PushResponse:
-        server.batches.append(changes)
-        reply = _applied(changes)
-        reply["results"][1].update(status="refused", code=p.NOT_YET, message="clock ahead")
+        reply = original(changes)
+        for result in reply["results"]:
+            if result["change_id"] == early["change_id"]:
+                result.update(status="refused", code=p.NOT_YET, message="clock ahead")
         return reply
 
     server.push = push  # type: ignore[method-assign]
-    outbox = Outbox(first + second)
+    outbox = Outbox([early])
+    report = _push(outbox, server)
+    outbox.pending.update({c["change_id"]: c for c in (same_person, other)})
     report = SyncReport()
-    SyncEngine(outbox, server, batch=3, push_in_flight=1,  # type: ignore[arg-type]
+    SyncEngine(outbox, server, batch=1, push_in_flight=1,  # type: ignore[arg-type]
                credentials={WORKER: "mine"}).push(report)
-    assert len(server.batches) == 1
-    assert set(outbox.pending) == {first[1]["change_id"]} | {c["change_id"] for c in second}
+    assert server.batches[-2:] == [[early], [other]]  # same_person waits behind early
+    assert list(outbox.pending) == [early["change_id"], same_person["change_id"]]
     assert report.waiting == ["clock ahead"] and report.refused == []

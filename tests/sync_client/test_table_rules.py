@@ -99,7 +99,7 @@ POISON = [
     ("people", PERSON, {"given_name": "A", "family_name": "B",
                         "created_hlc": "033658000000000-00000-x"}, "created_hlc must be"),
     ("people", PERSON, {"given_name": "A\x00", "family_name": "B", "created_hlc": STAMP},
-     "control character"),
+     "NUL character"),
     ("consents", str(uuid.uuid4()),
      {"person_id": PERSON, "agency": "martians", "given_on": "2026-01-01",
       "recorded_by": "Ann", "created_hlc": STAMP}, "agency must be one of"),
@@ -118,3 +118,26 @@ def test_an_unknown_field_from_a_newer_server_is_ignored_by_a_laptop_only():
     assert row_problem("people", PERSON, PERSON, fields, append_only=False) is not None
     assert row_problem("people", PERSON, PERSON, fields, append_only=False,
                        unknown_fields=True) is None
+
+
+def test_what_a_worker_may_type_is_never_refused():
+    """4,000 characters of Polish in an answer (written by json.dumps as \\u escapes,
+    six characters each) and pasted control characters in a note: a laptop stores
+    them, so the server must take them."""
+    import json
+
+    answer = json.dumps("\u0142" * 4000)
+    fields = {"person_id": PERSON, "section": "s", "field": "f", "value_json": answer,
+              "created_hlc": STAMP}
+    assert row_problem("assessment_values", str(uuid.uuid4()), PERSON, fields,
+                       append_only=False) is None
+    note = {"given_name": "A", "family_name": "B", "created_hlc": STAMP,
+            "contact_notes": "pasted\x0bfrom\x0ca form\ttab"}
+    assert row_problem("people", PERSON, PERSON, note, append_only=False) is None
+
+
+def test_json_nested_past_pythons_limit_is_a_problem_not_a_crash():
+    fields = {"person_id": PERSON, "section": "s", "field": "f", "value_json": "[" * 5000,
+              "created_hlc": STAMP}
+    assert "JSON" in row_problem("assessment_values", str(uuid.uuid4()), PERSON, fields,
+                                 append_only=False)

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from sync import protocol as p
+from sync.protocol.tables import NATURAL_IDS
 from sync.server.models import (
     Person,
     ScopeChange,
@@ -30,6 +30,7 @@ from sync.server.models import (
 from sync.server.models.sync import FEED_COUNTER
 from sync.server.services import bulk, sealing
 from sync.server.services import people as access
+from sync.server.services import sync_checks as checks
 from sync.server.services.bulk import is_postgres
 
 Key = tuple[str, str]  # (table, row_id)
@@ -73,8 +74,10 @@ def lock_and_read(session: Session, changes: list[dict[str, Any]],
         return Held({}, {}, {}, {})
     claimed = credential_hashes or {}
     keys = {(c["table"], c["row_id"]) for c in changes}
+    # The person's own row, for the salt an answer's id is made from (sync_checks.made_id)
+    salted = {("people", c["person_id"]) for c in changes if c["table"] in NATURAL_IDS}
     uniques = set(unique_keys)
-    person_ids = set().union(*map(p.people_of, changes))  # named in fields too (merges)
+    person_ids = set().union(*map(checks.people_named, changes))  # in fields too (merges)
     with bulk.pipelined(session):
         lock_keys(session, keys | {(f"unique {t}", k) for t, k in uniques})
         ledger = bulk.by_keys_later(
@@ -85,7 +88,7 @@ def lock_and_read(session: Session, changes: list[dict[str, Any]],
         current = bulk.by_keys_later(
             session, SyncRow.__table__,
             ("table_name", "row_id", "person_id", "revision_id", "append_only", "fields_json",
-             "unique_key"), ("table_name", "row_id"), keys)
+             "unique_key"), ("table_name", "row_id"), keys | salted)
         holders = bulk.by_keys_later(session, SyncRow.__table__,
                                      ("table_name", "unique_key", "row_id"),
                                      ("table_name", "unique_key"), uniques)

@@ -66,6 +66,18 @@ def person_of(row: Any) -> str | None:
     return row["person_id"] if isinstance(row, dict) else row.person_id
 
 
+def people_named(change: p.Change) -> set[str]:
+    """Every person a change names that is shaped as an id: read before the change's
+    shape is checked (a malformed id, NUL and all, must not reach a query)."""
+    return {person for person in p.people_of(change) if tables.row_id(person) is None}
+
+
+def well_formed_credentials(credentials: dict[str, str]) -> dict[str, str]:
+    """Only worker ids shaped as ids reach the lookup; others count as no credential."""
+    return {worker: token for worker, token in credentials.items()
+            if tables.row_id(worker) is None}
+
+
 def references(change: p.Change) -> set[str]:
     """Other people a change's fields name (a merge's folded record, a survivor)."""
     return p.people_of(change) - {change["person_id"]}
@@ -91,4 +103,20 @@ def unique_clash(change: p.Change, key: str | None, holder: str | None,
     if key is not None and holder is not None and holder != change["row_id"]:
         return 409, ("this person already has this record under another id (two laptops "
                      "made it apart); the one already there stands")
+    return None
+
+
+def made_id(change: p.Change, existing: Any, person_row: Any) -> Refusal | None:
+    """A new answer's id must be made from its own person (sync.protocol.tables.made_ids):
+    otherwise another team that looked a person up could take the id their answer to an
+    unanswered question will have, and that answer would be refused for good.
+    `person_row`: the person's `people` row as held (its salt), or None."""
+    if existing is not None or change["table"] not in tables.NATURAL_IDS:
+        return None
+    fields = (person_row["fields"] if isinstance(person_row, dict)
+              else json.loads(person_row.fields_json) if person_row is not None else {})
+    allowed = tables.made_ids(change["table"], change["person_id"],
+                              str(fields.get("id_salt") or ""), change["fields"])
+    if change["row_id"] not in allowed:
+        return 422, "an answer's id is made from its own person and question"
     return None

@@ -57,6 +57,7 @@ class _Plan:
     # person it named): that person's record shows the attempt (cli record-writes).
     aimed_at: dict[str, str] = field(default_factory=dict)
     unique: dict[tuple[str, str], str] = field(default_factory=dict)  # -> row holding it
+    waiting: set[str] = field(default_factory=set)  # people of changes kept for later
 
 
 def push(session: Session, device: SyncDevice, changes: list[p.Change],
@@ -70,7 +71,7 @@ def push(session: Session, device: SyncDevice, changes: list[p.Change],
             results[i] = _result(change, "refused", 400,
                                  "content hash does not match: damaged in transit")
     live = [(i, c) for i, c in enumerate(changes) if results[i] is None]
-    claimed = authorship.hashes(credentials or {})
+    claimed = authorship.hashes(checks.well_formed_credentials(credentials or {}))
     uniques = {(c["table"], k) for _, c in live if (k := checks.unique_key(c)) is not None}
     held = batch.lock_and_read(session, [_as_target(c) for _, c in live],  # type: ignore[misc]
                                claimed, uniques)
@@ -89,7 +90,7 @@ def _decide(session: Session, device: SyncDevice, live: list[tuple[int, p.Change
             results: list[p.ChangeResult | None], held: batch.Held, plan: _Plan) -> None:
     seen, current, bases = held.ledger, held.current, held.bases
     received = utcnow()
-    person_ids = set().union(*(p.people_of(c) for _, c in live))  # with the people named
+    person_ids = set().union(*(checks.people_named(c) for _, c in live))  # and those named
     plan.linkage = dict(held.linkage)
     plan.unique = dict(held.unique)
     known = set(plan.linkage)
@@ -105,8 +106,11 @@ def _decide(session: Session, device: SyncDevice, live: list[tuple[int, p.Change
         if change["change_id"] in in_batch:
             results[i] = _replay(change, *in_batch[change["change_id"]])
             continue
-        result = (_refusal(device, change, known, allowed, current, plan, now_ms)
+        result = (_behind_a_waiting_change(change, plan)
+                  or _refusal(device, change, known, allowed, current, plan, now_ms)
                   or _act(device, change, current, bases, plan))
+        if result["code"] in p.KEPT_FOR_LATER:  # what follows for its people waits too
+            plan.waiting |= checks.people_named(change)
         results[i] = result
         if result["status"] != "refused" or result["code"] == 409:
             in_batch[change["change_id"]] = (change["content_hash"], result)
@@ -116,6 +120,17 @@ def _decide(session: Session, device: SyncDevice, live: list[tuple[int, p.Change
                                 "received_at": received, "worker_id": change["worker_id"],
                                 "person_id": change["person_id"],
                                 "table_name": change["table"], "row_id": change["row_id"]})
+
+
+def _behind_a_waiting_change(change: p.Change, plan: _Plan) -> p.ChangeResult | None:
+    """An earlier change of the batch for the same person waits (its worker has no good
+    credential yet, or its clock is ahead): this one may depend on it (the person's own
+    row before their answers), so it waits too, rather than being refused for good."""
+    if plan.waiting & checks.people_named(change):
+        return _result(change, "refused", p.NOT_YET,
+                       "waits for an earlier change to the same person, which is kept "
+                       "for later")
+    return None
 
 
 def _replay(change: p.Change, stored_hash: str, stored: p.ChangeResult) -> p.ChangeResult:
@@ -152,6 +167,10 @@ def _refusal(device: SyncDevice, change: p.Change, known: set[str], allowed: set
             plan.aimed_at[change["change_id"]] = owner
     if problem is None:
         problem = _unique_problem(change, plan.rows.get(key) or current.get(key), plan)
+    if problem is None:
+        person_key = ("people", change["person_id"])
+        problem = checks.made_id(change, plan.rows.get(key) or current.get(key),
+                                 plan.rows.get(person_key) or current.get(person_key))
     if problem is not None:
         return _result(change, "refused", *problem)
     return _scope(device, change, known, allowed, plan)
