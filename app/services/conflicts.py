@@ -81,15 +81,21 @@ _RECORDS = {"people": "personal details", "person_aliases": "alias", "consents":
             "assessment_values": "assessment answer", "assessment_history": "assessment history",
             "section_confirmations": "assessment section check", "contacts": "contact",
             "care_plan_versions": "care plan", "care_plan_signatures": "care plan signature",
-            "person_merges": "merge of two records", "_conflicts": "conflict decision"}
+            "person_merges": "merge of two records", "_conflicts": "conflict decision",
+            "conflict_resolutions": "conflict decision"}
+
+
+def _names(session: WorkerSession, person_ids: set[str]) -> dict[str, str]:
+    """Display names of those of these people this laptop holds."""
+    with session.transaction() as db:
+        people = PeopleRepository(db)
+        held = people.present(person_ids)
+        return {person.id: person.name.display() for person in people.get_many(held)}
 
 
 def list_refused(*, session: WorkerSession) -> list[RefusedView]:
     refused = EncryptedSyncStore(session.open_store).refused()
-    with session.transaction() as db:
-        people = PeopleRepository(db)
-        held = people.present({change.person_id for change in refused})
-        names = {person.id: person.name.display() for person in people.get_many(held)}
+    names = _names(session, {change.person_id for change in refused})
     views = []
     for change in refused:
         code, _, message = change.reason.partition(": ")
@@ -114,10 +120,7 @@ class NotStoredView:
 def list_not_stored(*, session: WorkerSession) -> list[NotStoredView]:
     """Rows received but not stored, oldest first."""
     rows = EncryptedSyncStore(session.open_store).set_aside_rows()
-    with session.transaction() as db:
-        people = PeopleRepository(db)
-        held = people.present({row.person_id for row in rows})
-        names = {person.id: person.name.display() for person in people.get_many(held)}
+    names = _names(session, {row.person_id for row in rows})
     return [NotStoredView(
         names.get(row.person_id, "someone not (yet) on this laptop"),
         _RECORDS.get(row.table_name, row.table_name.replace("_", " ") or "record"),

@@ -97,9 +97,16 @@ class ConflictsDialog(QDialog):
                        "the server would not take, and what this laptop could not store) "
                        "are listed first, with their reasons.")
         intro.setWordWrap(True)
+        # A way out that a mouse can reach as well as Esc (the title bar may be off-screen).
+        self.close_button = QPushButton("Close")
+        self.close_button.clicked.connect(self.accept)
+        closing = QHBoxLayout()
+        closing.addStretch()
+        closing.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(scroll)
+        layout.addLayout(closing)
         self.cards: list[_ConflictCard] = []
         self.refused: list[QLabel] = []
         self.not_stored: list[QLabel] = []

@@ -144,13 +144,14 @@ def test_a_laptop_cannot_write_the_servers_conflicts_but_can_resolve_one(world):
                         append_only=True, fields={
                             "conflict_id": conflict["row_id"],
                             "resolved_at": "2026-12-05T01:00:00+00:00",
-                            "resolved_by": "Ann"})
+                            "resolved_by": "The Chief Inspector"})
     [result] = push(world, a, resolution)
     assert result["status"] == "applied", result
     rows, _, _ = pull_all(world, b)
     [resolved] = [r for r in rows if r["table"] == p.CONFLICTS_TABLE]
+    # Who decided: the credential's worker as the server knows them, not the laptop's word.
     assert resolved["fields"] == {**conflict["fields"], "resolved_at":
-                                  "2026-12-05T01:00:00+00:00", "resolved_by": "Ann"}
+                                  "2026-12-05T01:00:00+00:00", "resolved_by": "ann"}
     assert not [r for r in rows if r["table"] == p.RESOLUTIONS_TABLE]
 
 

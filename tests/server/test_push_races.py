@@ -94,3 +94,58 @@ def test_a_person_created_by_two_pushes_at_once_is_one_person_and_no_error(
     assert outcome == {"first": ["applied"], "second": ["merged"]}
     with factory() as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(Person)) == 1
+
+
+def test_two_answers_to_one_question_at_once_make_one_row(sessions, monkeypatch):
+    """Two laptops answer one person's question at once under the two ids a laptop may
+    make for it (with and without the person's salt): the second push waits on the
+    first's lock on the question's unique key, then finds it taken (409), never a
+    duplicate-key 500 and never two rows."""
+    from sync.protocol.tables import answer_id
+    from sync.server.models import SyncRow
+
+    factory, device_id = sessions
+    person, salt = str(uuid.uuid4()), uuid.uuid4().hex
+    with factory() as session:
+        created = stamped([change(person, fields={"id_salt": salt})], device_id, WORKER)
+        reply = sync_push.push(session, session.get(Device, device_id), created, CREDENTIALS)
+        assert reply["results"][0]["status"] == "applied"
+    ids = {"first": None, "second": answer_id(person, salt, "substance", "main")}
+    first_written, let_first_commit = threading.Event(), threading.Event()
+    outcome: dict[str, object] = {}
+    write_and_commit = bulk.run_binary_and_commit
+
+    def held(session, sql, params) -> None:
+        if threading.current_thread().name == "first":
+            first_written.set()
+            assert let_first_commit.wait(WAIT_S)
+        write_and_commit(session, sql, params)
+
+    monkeypatch.setattr(bulk, "run_binary_and_commit", held)
+
+    def push() -> None:
+        name = threading.current_thread().name
+        with factory() as session:
+            try:
+                body = stamped([change(person, row_id=ids[name], table="assessment_values",
+                                       exact_id=ids[name] is not None)], device_id, WORKER)
+                reply = sync_push.push(session, session.get(Device, device_id), body,
+                                       CREDENTIALS)
+                outcome[name] = [(r["status"], r["code"]) for r in reply["results"]]
+            except Exception as error:  # what the endpoint would turn into a 500
+                outcome[name] = type(error).__name__
+
+    first = threading.Thread(target=push, name="first")
+    first.start()
+    assert first_written.wait(WAIT_S)
+    second = threading.Thread(target=push, name="second")
+    second.start()
+    second.join(0.5)
+    assert second.is_alive()  # really waiting on the first's lock
+    let_first_commit.set()
+    first.join(WAIT_S)
+    second.join(WAIT_S)
+    assert outcome == {"first": [("applied", 201)], "second": [("refused", 409)]}
+    with factory() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(SyncRow).where(
+            SyncRow.table_name == "assessment_values")) == 1

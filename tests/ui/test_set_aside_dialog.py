@@ -80,3 +80,13 @@ def test_the_status_bar_counts_rows_not_stored(qtbot, signed_in):
                                         "see Tools > Conflicts and sync problems")
     window.show_sync_state("Sync: syncing…", "busy")
     assert window.sync_label.text() == "Sync: syncing…"
+
+
+def test_the_dialog_closes_by_a_button_a_mouse_can_reach(qtbot, signed_in):
+    dialog = ConflictsDialog(session=signed_in)
+    qtbot.addWidget(dialog)
+    dialog.resize(1280, 720)
+    dialog.show()
+    assert dialog.rect().contains(dialog.close_button.geometry().center())
+    dialog.close_button.click()
+    assert not dialog.isVisible()

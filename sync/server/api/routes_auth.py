@@ -60,8 +60,7 @@ def sign_in(
     if store_key and caller.by_sign_in_key:
         escrow.tell_lead_of_new_worker(db, caller.device, signed.worker)
     # The server, not the laptop, says who wrote a pushed change: by this credential.
-    credential = (credentials.issue(db, signed.worker, caller.device.id)
-                  if signed.worker.role in credentials.WRITING_ROLES else None)
+    credential = credentials.issue(db, signed.worker, caller.device.id) if clinical else None
     return s.SignInResponse(
         worker=s.WorkerInfo(**auth.worker_info(signed.worker)),
         session_token=signed.token,

@@ -19,9 +19,11 @@ from sync import protocol as p
 from sync.server import crypto
 from sync.server.models import Worker, WorkerCredential, utcnow
 from sync.server.services import audit
+from sync.server.services.people import CLINICAL_ROLES
 
 Refusal = tuple[int, str]
-WRITING_ROLES = frozenset({"worker", "team_lead"})
+# The roles that may change people's records: the clinical ones (services/people.py).
+WRITING_ROLES = frozenset(CLINICAL_ROLES)
 # No good credential yet (a laptop from before credentials, or a worker who has not
 # signed in online there since): the change waits on the laptop, nothing is refused.
 UNVERIFIED: Refusal = (p.NOT_VERIFIED, "the worker who made this change has not signed in "
@@ -51,9 +53,11 @@ def hashes(credentials: dict[str, str]) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Author:
-    """What the server holds of one worker named by a push: None, or why not."""
+    """What the server holds of one worker named by a push: None, or why not; and their
+    name as the server knows it (what a record of their decision shows)."""
 
     refusal: Refusal | None
+    name: str = ""
 
 
 def judge(claimed: dict[str, str], held: list[Any], workers: dict[str, Any], *,
@@ -66,7 +70,8 @@ def judge(claimed: dict[str, str], held: list[Any], workers: dict[str, Any], *,
         if claimed.get(row.token_hash) != row.worker_id:
             continue
         worker = workers.get(row.worker_id)
-        authors[row.worker_id] = Author(_standing(row, worker, device_id, team_id))
+        authors[row.worker_id] = Author(_standing(row, worker, device_id, team_id),
+                                        worker.display_name if worker is not None else "")
     return authors
 
 

@@ -102,7 +102,8 @@ def lock_and_read(session: Session, changes: list[dict[str, Any]],
             ("token_hash", "worker_id", "device_id", "revoked_at"), ("token_hash",),
             [(h,) for h in claimed])
         workers = bulk.by_keys_later(
-            session, Worker.__table__, ("id", "team_id", "role", "disabled_at"), ("id",),
+            session, Worker.__table__, ("id", "team_id", "role", "disabled_at", "display_name"),
+            ("id",),
             [(w,) for w in set(claimed.values())])
     return Held(ledger={row.change_id: row for row in ledger()},
                 linkage=_linkage_held(linkage()),

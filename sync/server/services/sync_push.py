@@ -207,8 +207,12 @@ def _resolve(device: SyncDevice, change: p.Change, current: dict[batch.Key, Any]
         return _result(change, "refused", 422, "this conflict is unknown to the server")
     if existing["fields"].get("resolved_at"):
         return _result(change, "applied", 200, "already resolved", existing["revision_id"])
+    # Who decided is the credential's worker, by the name the server knows them by, not
+    # the name the laptop typed; the time is the laptop's (shown, never used to decide).
+    author = plan.authors.get(change["worker_id"])
     fields = {**existing["fields"], "resolved_at": change["fields"]["resolved_at"],
-              "resolved_by": change["fields"]["resolved_by"]}
+              "resolved_by": author.name if author and author.name
+              else change["fields"]["resolved_by"]}
     row = {**change, "table": key[0], "row_id": key[1], "append_only": False}
     _stage(device, row, fields, plan, key in current, replaced=existing)  # type: ignore[arg-type]
     return _result(change, "applied", 200, "resolved", change["revision_id"])
