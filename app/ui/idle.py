@@ -23,6 +23,10 @@ class IdleWatcher(QObject):
     def start(self) -> None:
         self._timer.start()
 
+    def set_timeout_ms(self, timeout_ms: int) -> None:
+        """A changed idle-lock setting takes effect from the next countdown."""
+        self._timer.setInterval(max(1, timeout_ms))
+
     def stop(self) -> None:
         self._timer.stop()
 

@@ -28,6 +28,9 @@ def test_typed_form_survives_an_idle_lock(qtbot, device_service):
         qtbot.waitUntil(lambda: ctrl.sign_in_window is not None, timeout=5000)
         assert ctrl.main_window is None
         assert not session.is_open  # the database is closed and the key wiped
+        # The rest checks the drafts, not the timer: a slow machine must not lock again
+        # between the unlock and the next step.
+        ctrl.idle.set_timeout_ms(10 * 60_000)
 
         qtbot.keyClicks(ctrl.sign_in_window.passphrase, PASSPHRASE)
         qtbot.keyClick(ctrl.sign_in_window.passphrase, Qt.Key.Key_Return)
