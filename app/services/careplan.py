@@ -225,6 +225,17 @@ def sign_version(*, session: WorkerSession, version_id: str, person: SignatureIn
     return signed
 
 
+def starting_plan(*, session: WorkerSession, person_id: str) -> CarePlanInput:
+    """What a first care plan starts from: the goals already written in the assessment's
+    "Their goals" section, one per line, so the worker does not type them twice."""
+    from app.services.assessment import load_assessment  # the plan builds on the assessment
+
+    values = load_assessment(session=session, person_id=person_id).values
+    own_words = values.get("goals", {}).get("goals_own_words")
+    lines = str(own_words or "").splitlines()
+    return CarePlanInput(goals=tuple(line.strip() for line in lines if line.strip()))
+
+
 def plan_input_from(version: CarePlanVersion) -> CarePlanInput:
     """A version as the form shows it, to start editing from."""
     c = version.content

@@ -70,6 +70,14 @@ class CarePlanRepository:
             .order_by(VersionRow.number))
         return [self._to_domain(r) for r in rows]
 
+    def signed_with_fingerprint(self, prefix: str, limit: int = 5) -> list[CarePlanVersion]:
+        """Signed versions whose fingerprint starts with `prefix` (lower-case hex): a
+        paper copy prints only the first groups of it."""
+        rows = self._session.scalars(select(VersionRow).where(
+            VersionRow.fingerprint.startswith(prefix, autoescape=True),
+            VersionRow.deleted.is_(False)).limit(limit))
+        return [self._to_domain(r) for r in rows]
+
     def latest(self, person_id: str) -> CarePlanVersion | None:
         row = self._session.scalar(select(VersionRow).where(
             VersionRow.person_id == person_id, VersionRow.deleted.is_(False))

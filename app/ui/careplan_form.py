@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -20,7 +21,14 @@ from PySide6.QtWidgets import (
 from app.services.careplan import CarePlanInput, Catalogue, InterventionInput
 
 _COLUMNS = ("Intervention", "Agency", "Owner", "Target date", "Status", "Notes", "")
-_WIDTHS = (210, 150, 110, 90, 90, 120, 72)
+# Owner, target date, status and Remove keep these widths; intervention, agency and notes
+# share what is left, so the table fits beside the caseload on a 1280-wide screen.
+_WIDTHS = (170, 120, 90, 92, 96, 100, 74)
+_STRETCHED = (0, 1, 5)
+_CELLS = 6  # the typed cells of a row: intervention … notes
+
+
+_FIELDS = ("code", "agency", "owner", "target_date", "status", "notes")
 
 
 class CarePlanForm(QWidget):
@@ -36,13 +44,16 @@ class CarePlanForm(QWidget):
         self.table.setAccessibleName("Interventions")
         self.table.setHorizontalHeaderLabels(_COLUMNS)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        # Fixed widths so every column fits beside the caseload without scrolling sideways;
-        # Notes takes what is left. Long intervention names show in full when opened.
+        # No sideways scrolling: the wide columns share the width. Long intervention names
+        # show in full when their list is opened.
         header = self.table.horizontalHeader()
+        header.setMinimumSectionSize(60)
         for column, width in enumerate(_WIDTHS):
             self.table.setColumnWidth(column, width)
-        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(60)
+            if column in _STRETCHED:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._shown = CarePlanInput()
         add = QPushButton("Add intervention")
         add.clicked.connect(lambda: self.add_intervention())
         self.review = QLineEdit()
@@ -108,18 +119,40 @@ class CarePlanForm(QWidget):
         return widget.text()
 
     def value(self) -> CarePlanInput:
-        items = tuple(InterventionInput(*(self._cell(r, c) for c in range(6)))
+        items = tuple(InterventionInput(*(self._cell(r, c) for c in range(_CELLS)))
                       for r in range(self.table.rowCount()))
         goals = tuple(g.strip() for g in self.goals.toPlainText().splitlines() if g.strip())
         return CarePlanInput(goals, items, self.review.text())
 
-    def show_plan(self, plan: CarePlanInput) -> None:
+    def show_plan(self, plan: CarePlanInput, *, saved: bool = True) -> None:
+        """Show a plan; `saved=False` for one that is not in the store yet (a suggested
+        start or a restored draft), so it counts as unsaved typing."""
         self.goals.setPlainText("\n".join(plan.goals))
         self.review.setText(plan.review_date)
         self.table.setRowCount(0)
         for item in plan.interventions:
             self.add_intervention(item)
         self.errors.clear()
+        if saved:
+            self._shown = self.value()
+
+    def is_dirty(self) -> bool:
+        """Typed but not saved: what a lock must keep as a draft."""
+        return self.value() != self._shown
+
+    def draft_state(self) -> dict[str, object]:
+        plan = self.value()
+        return {"goals": list(plan.goals), "review_date": plan.review_date,
+                "interventions": [[getattr(item, name) for name in _FIELDS]
+                                  for item in plan.interventions]}
+
+    def restore_draft(self, state: dict[str, object]) -> None:
+        rows = state.get("interventions", [])
+        goals = state.get("goals", [])
+        assert isinstance(rows, list) and isinstance(goals, list)
+        self.show_plan(CarePlanInput(
+            goals=tuple(str(g) for g in goals), review_date=str(state.get("review_date", "")),
+            interventions=tuple(InterventionInput(*map(str, row)) for row in rows)), saved=False)
 
     def show_problems(self, problems: dict[str, str]) -> None:
         lines = []

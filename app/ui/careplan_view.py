@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -49,14 +50,19 @@ class CarePlanTab(QWidget):
         self.history = QListWidget()
         self.history.setAccessibleName("Care plan versions")
         self.history.itemActivated.connect(self._preview_item)
-        self.save_button = QPushButton("&Save draft")
+        # Mnemonics are unique in the main window (Alt+P is the Person menu, Alt+R this tab).
+        self.save_button = QPushButton("&Save draft (Ctrl+S)")
         self.save_button.clicked.connect(self.save)
-        self.sign_button = QPushButton("Si&gn…")
+        self.sign_button = QPushButton("Si&gn… (Ctrl+G)")
         self.sign_button.clicked.connect(self.sign)
-        self.print_button = QPushButton("&Preview and print… (Ctrl+P)")
+        self.print_button = QPushButton("Preview and pri&nt… (Ctrl+P)")
         self.print_button.clicked.connect(lambda: self.open_preview())
-        summary = QPushButton("Assessment &summary…")
+        summary = QPushButton("Assessment summar&y…")
         summary.clicked.connect(self.open_assessment_preview)
+        # Window shortcuts of a hidden tab are not live, so Ctrl+S here and a section's
+        # Ctrl+S on the Assessment tab never compete.
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        QShortcut(QKeySequence("Ctrl+G"), self, activated=self._sign_if_allowed)
         self._layout(summary)
         self.reload()
 
@@ -86,11 +92,18 @@ class CarePlanTab(QWidget):
         current = self.state.current
         if current is not None:
             self.form.show_plan(careplan.plan_input_from(current))
+        elif not self.form.is_dirty():
+            # A first plan starts from the goals the assessment already holds.
+            self.form.show_plan(careplan.starting_plan(session=self._session,
+                                                       person_id=self.person_id), saved=False)
         self.sign_button.setEnabled(current is not None and current.status == "draft")
         self.print_button.setEnabled(current is not None)
         self.status.setText(self._status_text(current))
 
     def _status_text(self, current: CarePlanVersion | None) -> str:
+        if current is None and self.form.value().goals:
+            return ("No care plan yet. The goals below come from the assessment (Their goals): "
+                    "check them with the person, add interventions, save.")
         if current is None:
             return "No care plan yet. Write the goals in their words, add interventions, save."
         if current.status == "signed":
@@ -109,6 +122,21 @@ class CarePlanTab(QWidget):
         self.reload()
         self.changed.emit()
         return saved
+
+    def _sign_if_allowed(self) -> None:
+        if self.sign_button.isEnabled():
+            self.sign()
+
+    # ---- drafts: typed plan text survives a lock -------------------------------------------
+    def draft_state(self) -> dict[str, object]:
+        if not self.form.is_dirty():
+            return {}
+        return {"person_id": self.person_id, "plan": self.form.draft_state()}
+
+    def restore_draft(self, state: dict[str, object]) -> None:
+        plan = state.get("plan", {})
+        assert isinstance(plan, dict)
+        self.form.restore_draft(plan)
 
     def sign(self) -> CarePlanVersion | None:
         draft = self.save()  # sign exactly what is on screen

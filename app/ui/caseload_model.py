@@ -28,6 +28,17 @@ def _assessment(person: PersonSummary, section_count: int) -> str:
     return "up to date"
 
 
+def _short_risk(headline: str) -> str:
+    """'HIGH risk: overdose' -> 'HIGH: overdose', 'Risk not assessed' -> 'not assessed': the
+    column is headed Risk, and a narrow caseload must still show the level."""
+    short = headline.split(" (")[0].strip()
+    if short == "No known risk":
+        return "none known"
+    if short.lower().startswith("risk "):
+        short = short[5:]
+    return short.replace(" risk:", ":").removesuffix(" risk")
+
+
 class CaseloadModel(QAbstractTableModel):
     def __init__(self, section_titles: dict[str, str] | None = None) -> None:
         """`section_titles`: the assessment's sections, id -> title, in order."""
@@ -58,13 +69,14 @@ class CaseloadModel(QAbstractTableModel):
 
     def _text(self, person: PersonSummary, column: int) -> str:
         if column == 0:
-            return person.display_name + ("  [YP]" if person.young_person else "")
+            # The badge goes first: a narrow column elides the end of the text, not the start.
+            return ("YP · " if person.young_person else "") + person.display_name
         if column == 1:
             return _born(person)
         if column == 2:
             return person.last_contact or "none yet"
         if column == 3:  # the short form; the tooltip has the whole headline
-            return person.risk_headline.split(" (")[0]
+            return _short_risk(person.risk_headline)
         return _assessment(person, self._section_count)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:

@@ -82,6 +82,8 @@ class _WorkerPage(QWizardPage):
         self.errors["passphrase"].setText(problems[0] if problems and text else "")
 
     def validatePage(self) -> bool:
+        if self.session is not None:  # already set up: Next again must not redo it
+            return True
         for label in self.errors.values():
             label.clear()
         self.setCursor(Qt.CursorShape.WaitCursor)
@@ -126,6 +128,8 @@ class _EnrolPage(QWizardPage):
         form.addRow("", self.message)
 
     def validatePage(self) -> bool:
+        if self.session is not None:  # already enrolled: the code is spent
+            return True
         self.message.clear()
         if not all(e.text().strip() for e in (self.server, self.code, self.username,
                                                self.password)):
@@ -180,6 +184,12 @@ class FirstRunWizard(QWizard):
         self.setPage(PAGE_WORKER, self.worker_page)
         self.setPage(PAGE_ENROL, self.enrol_page)
         self.setPage(PAGE_DONE, _DonePage())
+        # Once the worker exists or the laptop is enrolled there is no going back: the
+        # store is made and the one-time code spent (Back then Next used to crash).
+        for page, label in ((self.worker_page, "&Create worker"),
+                            (self.enrol_page, "&Enrol")):
+            page.setCommitPage(True)
+            page.setButtonText(QWizard.WizardButton.CommitButton, label)
         self.resize(620, 480)
 
     def nextId(self) -> int:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -37,6 +37,14 @@ from app.ui.verify_view import VerifyView  # issue 6
 EMPTY_CASELOAD = ("No one on your caseload yet.\n\n"
                   "Press Ctrl+N to add the person in front of you.")
 PERSON_DRAFT_KEY = "person-view"
+CARE_PLAN_DRAFT_KEY = "care-plan"
+PLACE_DRAFT_KEY = "showing"  # where the worker was, so an unlock goes back there
+
+
+def nobody_found(text: str) -> str:
+    return (f"Nobody found for “{text.strip()}”.\n\nTry part of a name or how it sounds, "
+            "a date of birth (dd/mm/yyyy), or a PNC, prison or NHS number.\n"
+            "Press Ctrl+Shift+F to ask other teams, or Ctrl+N to add them.")
 
 
 class MainWindow(QMainWindow):
@@ -52,6 +60,7 @@ class MainWindow(QMainWindow):
         self._session = session
         self._version = version
         self.person_view: PersonView | None = None
+        self._quit_confirmed = False
         self.triage_view: TriageView | None = None
         self.setWindowTitle("InsideOut")
         self.setWindowIcon(icon("insideout"))
@@ -61,14 +70,14 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status(idle_minutes)
         self.refresh_caseload()
-        self.resize(1366, 800)
+        self.resize(_first_size(self))
         self.splitter.setSizes([726, 640])  # room for every caseload column
 
     # ---- layout -------------------------------------------------------------------------
     def _build_central(self) -> None:
         self.splitter = QSplitter()
         self.splitter.addWidget(self._caseload_panel())
-        self.splitter.addWidget(self._work_area())
+        self.splitter.addWidget(self._work_column())
         self.splitter.setStretchFactor(1, 1)
         self.splitter.widget(0).setMinimumWidth(460)
         self.setCentralWidget(self.splitter)
@@ -80,6 +89,7 @@ class MainWindow(QMainWindow):
         self.search.setClearButtonEnabled(True)
         self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.search.textChanged.connect(self.refresh_caseload)
+        self.search.returnPressed.connect(self._open_search_choice)
         self.mine = QRadioButton("&My people")
         self.team = QRadioButton("&Team")
         self.team.setChecked(True)
@@ -95,10 +105,13 @@ class MainWindow(QMainWindow):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
+        # `activated` is Enter and the platform's double-click (or single click) in one
+        # signal; connecting `doubleClicked` as well opened the record twice.
         self.table.activated.connect(lambda index: self.open_person(
             self.caseload.person_at(index.row()).id))
-        self.table.doubleClicked.connect(lambda index: self.open_person(
-            self.caseload.person_at(index.row()).id))
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.setWordWrap(False)
         self.empty_state = QLabel(EMPTY_CASELOAD)
         self.empty_state.setObjectName("emptyState")
         self.empty_state.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -142,6 +155,19 @@ class MainWindow(QMainWindow):
         self.work_area.addWidget(self.new_person_form)
         return self.work_area
 
+    def _work_column(self) -> QWidget:
+        self.unsaved_notice = QLabel()
+        self.unsaved_notice.setObjectName("unsavedNotice")
+        self.unsaved_notice.setWordWrap(True)
+        self.unsaved_notice.setAccessibleName("Unsaved restored work")
+        self.unsaved_notice.hide()
+        column = QWidget()
+        layout = QVBoxLayout(column)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.unsaved_notice)
+        layout.addWidget(self._work_area(), 1)
+        return column
+
     def _build_menus(self) -> None:
         def action(text: str, shortcut: QKeySequence | str, slot: object,
                    icon_name: str = "blank") -> QAction:
@@ -159,7 +185,7 @@ class MainWindow(QMainWindow):
         self.lock_action = action("&Lock now", "Ctrl+L", self.lock_requested.emit, "lock")
         file_menu.addAction(self.lock_action)
         file_menu.addAction(action("Sign &out", "Ctrl+Shift+L", self.sign_out_requested.emit))
-        file_menu.addAction(action("&Quit", QKeySequence.StandardKey.Quit, self.close))
+        file_menu.addAction(action("&Quit", QKeySequence.StandardKey.Quit, self.quit_app))
         person_menu = self.menuBar().addMenu("&Person")
         self.triage_action = action("Custody &triage", "Ctrl+T", self._triage_current)
         person_menu.addAction(self.triage_action)
@@ -209,8 +235,19 @@ class MainWindow(QMainWindow):
         else:
             found = caseload(session=self._session, mine_only=self.mine.isChecked())
         self.caseload.set_people(found)
-        showing_empty = not found and not text
-        self.list_stack.setCurrentWidget(self.empty_state if showing_empty else self.table)
+        if found:
+            self.list_stack.setCurrentWidget(self.table)
+            return
+        self.empty_state.setText(nobody_found(text) if text.strip() else EMPTY_CASELOAD)
+        self.list_stack.setCurrentWidget(self.empty_state)
+
+    def _open_search_choice(self) -> None:
+        """Enter in the search box opens the selected match, or the first one."""
+        if not self.caseload.rowCount():
+            return
+        current = self.table.currentIndex()
+        row = current.row() if current.isValid() else 0
+        self.open_person(self.caseload.person_at(row).id)
 
     def _focus_search(self) -> None:
         self.search.setFocus()
@@ -232,6 +269,7 @@ class MainWindow(QMainWindow):
                                                      person_id=person_id))
         assert self.person_view is not None
         self.person_view.changed.connect(self.refresh_caseload)
+        self.person_view.changed.connect(self.update_unsaved_notice)
         self.person_view.triage_requested.connect(self.open_triage)
         return self.person_view
 
@@ -272,16 +310,19 @@ class MainWindow(QMainWindow):
         drafts.discard_draft(session=self._session, key=TriageView.DRAFT_KEY)
         self.refresh_caseload()
         self.open_person(person_id)
+        self.update_unsaved_notice()
 
     def _person_created(self, person: PersonSummary) -> None:
         drafts.discard_draft(session=self._session, key=NewPersonForm.DRAFT_KEY)
         self.refresh_caseload()
         self.statusBar().showMessage("Saved.", 4000)
         self.open_person(person.id)
+        self.update_unsaved_notice()
 
     def _form_cancelled(self) -> None:
         drafts.discard_draft(session=self._session, key=NewPersonForm.DRAFT_KEY)
         self.work_area.setCurrentWidget(self.welcome)
+        self.update_unsaved_notice()
 
     def show_sync_state(self, text: str, level: str) -> None:
         if level == "ok" and self._session.is_open:
@@ -313,23 +354,44 @@ class MainWindow(QMainWindow):
                                  + "\n".join(result.problems))
 
     # ---- drafts: what survives a lock ---------------------------------------------------
-    def collect_drafts(self) -> dict[str, dict[str, object]]:
+    def unsaved_drafts(self) -> dict[str, dict[str, object]]:
+        """Every open form's typed, unsaved content, by draft key."""
         found: dict[str, dict[str, object]] = {}
         if self.new_person_form.has_content():
             found[NewPersonForm.DRAFT_KEY] = self.new_person_form.draft_state()
+        care_plan = self.person_view.care_plan if self.person_view is not None else None
         for key, view in ((PERSON_DRAFT_KEY, self.person_view),
-                          (TriageView.DRAFT_KEY, self.triage_view)):
+                          (TriageView.DRAFT_KEY, self.triage_view),
+                          (CARE_PLAN_DRAFT_KEY, care_plan)):
             state = view.draft_state() if view is not None else {}
             if state:
                 found[key] = state
         return found
 
+    def collect_drafts(self) -> dict[str, dict[str, object]]:
+        """The unsaved content and where the worker was, so an unlock goes back there."""
+        return {**self.unsaved_drafts(), PLACE_DRAFT_KEY: self._place()}
+
+    def _place(self) -> dict[str, object]:
+        shown = self.work_area.currentWidget()
+        if shown is self.new_person_form:
+            return {"view": "new-person"}
+        if shown is self.triage_view and self.triage_view is not None:
+            return {"view": "triage", "person_id": self.triage_view.person_id}
+        if shown is self.person_view and self.person_view is not None:
+            return {"view": "person", "person_id": self.person_view.person_id,
+                    "tab": self.person_view.tabs.currentIndex()}
+        return {"view": "welcome"}
+
     def restore_drafts(self, saved: dict[str, dict[str, object]]) -> None:
-        if not saved:
-            return
+        place = saved.pop(PLACE_DRAFT_KEY, {})
         if saved.get(PERSON_DRAFT_KEY):
             state = saved[PERSON_DRAFT_KEY]
             self.open_person(str(state["person_id"])).restore_draft(state)
+        if saved.get(CARE_PLAN_DRAFT_KEY):
+            state = saved[CARE_PLAN_DRAFT_KEY]
+            view = self._person_view_of(str(state["person_id"]))
+            view.open_care_plan().restore_draft(state)
         if saved.get(TriageView.DRAFT_KEY):
             state = saved[TriageView.DRAFT_KEY]
             fields = state.get("fields", {})
@@ -337,8 +399,78 @@ class MainWindow(QMainWindow):
             self.open_triage(str(state["person_id"])).form.restore_draft(fields)
         if saved.get(NewPersonForm.DRAFT_KEY):
             self.new_person_form.restore_draft(saved[NewPersonForm.DRAFT_KEY])
+        self._go_back_to(place, saved)
+        self.update_unsaved_notice()
+
+    def _person_view_of(self, person_id: str) -> PersonView:
+        if self.person_view is not None and self.person_view.person_id == person_id:
+            return self.person_view
+        return self.open_person(person_id)
+
+    def _go_back_to(self, place: dict[str, object], saved: dict[str, dict[str, object]]) -> None:
+        """Show the screen the worker was on; drafts elsewhere wait where they were typed."""
+        view, person_id = place.get("view"), str(place.get("person_id", ""))
+        if view == "new-person" or (not place and NewPersonForm.DRAFT_KEY in saved):
             self.show_new_person()
-        self.statusBar().showMessage("Restored what you were typing before the lock.", 8000)
+        elif view == "triage" and self.triage_view is not None \
+                and self.triage_view.person_id == person_id:
+            self.work_area.setCurrentWidget(self.triage_view)
+        elif view == "person" and person_id:
+            shown = self._person_view_of(person_id)
+            self.work_area.setCurrentWidget(shown)
+            shown.tabs.setCurrentIndex(int(str(place.get("tab", 0))))
+
+    def update_unsaved_notice(self) -> None:
+        """Restored typing is marked unsaved until it is saved (or the form is emptied)."""
+        places = self._unsaved_places()
+        self.unsaved_notice.setText(
+            "Restored from before the lock and NOT SAVED yet: " + "; ".join(places)
+            + ". Save it, or it stays a draft on this laptop." if places else "")
+        self.unsaved_notice.setVisible(bool(places))
+
+    def _unsaved_places(self) -> list[str]:
+        names = {NewPersonForm.DRAFT_KEY: "the new person form",
+                 PERSON_DRAFT_KEY: "assessment answers", TriageView.DRAFT_KEY: "a triage",
+                 CARE_PLAN_DRAFT_KEY: "a care plan"}
+        return [names[key] for key in self.unsaved_drafts()]
+
+    # ---- quitting ---------------------------------------------------------------------------
+    def quit_app(self) -> None:
+        """File > Quit: say what happens to unsaved typing before the app closes."""
+        if self.confirm_quit():
+            self._quit_confirmed = True
+            self.close()
+
+    def confirm_quit(self) -> bool:
+        places = self._unsaved_places()
+        if not places:
+            return True
+        box = QMessageBox(QMessageBox.Icon.Question, "Quit InsideOut?",
+                          "Not saved yet: " + ", ".join(places) + ".\n\nQuitting locks the "
+                          "app and keeps it as an encrypted draft on this laptop; it comes "
+                          "back when you next sign in. It is not shared until you save it.",
+                          parent=self)
+        quit_button = box.addButton("&Quit, keep as draft", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("&Go back", QMessageBox.ButtonRole.RejectRole)
+        box.setObjectName("quitQuestion")
+        box.exec()
+        return box.clickedButton() is quit_button
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # A window manager's close button asks like File > Quit; a close from code
+        # (a lock, a test) does not.
+        if event.spontaneous() and not self._quit_confirmed and not self.confirm_quit():
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+
+def _first_size(window: QWidget) -> QSize:
+    """Room for the caseload and a record, but never more than the screen shows: a
+    1366x768 laptop, or 1280x720 at 150% scaling, must see the status bar."""
+    wanted = QSize(1366, 800)
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    return wanted.boundedTo(screen.availableGeometry().size()) if screen else wanted
 
 
 def _not_stored_part(count: int) -> str:

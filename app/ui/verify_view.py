@@ -10,12 +10,14 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.services import printing
+from app.services.paper_check import PaperCheck, check_printed_fingerprint, worker_lines
 from app.services.printing import Verification
 from app.services.session import WorkerSession
 
@@ -25,12 +27,24 @@ class VerifyView(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Verify a printed or saved care plan")
         self._session = session
-        self.headline = QLabel("Choose the PDF you were given (a saved or e-mailed copy).")
+        self.headline = QLabel("Type the fingerprint from the foot of a paper copy, or "
+                               "choose the PDF you were given (a saved or e-mailed copy).")
         self.headline.setObjectName("heading")
         self.headline.setWordWrap(True)
         self.details = QLabel()
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.fingerprint = QLineEdit()
+        self.fingerprint.setPlaceholderText("e.g. 1a2b 3c4d 5e6f 7a8b")
+        self.fingerprint.setAccessibleName("Fingerprint printed on the paper copy")
+        self.fingerprint.returnPressed.connect(self.check_paper)
+        typed_label = QLabel("&Fingerprint on paper:")
+        typed_label.setBuddy(self.fingerprint)
+        check = QPushButton("Chec&k")
+        check.clicked.connect(self.check_paper)
+        typed = QHBoxLayout()
+        for widget in (typed_label, self.fingerprint, check):
+            typed.addWidget(widget)
         choose = QPushButton("&Choose a PDF…")
         choose.clicked.connect(self._choose)
         close = QPushButton("Close")
@@ -41,9 +55,10 @@ class VerifyView(QDialog):
         row.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.headline)
+        layout.addLayout(typed)
         layout.addWidget(self.details, 1)
         layout.addLayout(row)
-        self.resize(640, 320)
+        self.resize(640, 360)
 
     @classmethod
     def choose_file(cls, parent: QWidget | None) -> Path | None:
@@ -58,12 +73,25 @@ class VerifyView(QDialog):
 
     def check_file(self, path: Path) -> Verification:
         result = printing.verify_pdf(data=path.read_bytes(), session=self._session)
-        lines = result.lines()
-        self.headline.setText(lines[0])
-        colour = "#1b6e3a" if result.ok else "#a11d1d"
-        self.headline.setStyleSheet(f"color: {colour}; font-size: 16pt; font-weight: bold;")
-        self.details.setText("\n".join([f"File: {path.name}", *_revocation(result), *lines[1:]]))
+        lines = worker_lines(result)
+        self._show(lines[0], result.ok,
+                   [f"File: {path.name}", *_revocation(result), *lines[1:]])
         return result
+
+    def check_paper(self) -> PaperCheck:
+        result = check_printed_fingerprint(session=self._session,
+                                           typed=self.fingerprint.text())
+        lines = result.lines()
+        ok = bool(result.matches) and all(
+            m.current_number == m.version.number for m in result.matches)
+        self._show(lines[0], ok, lines[1:])
+        return result
+
+    def _show(self, headline: str, ok: bool, details: list[str]) -> None:
+        self.headline.setText(headline)
+        colour = "#1b6e3a" if ok else "#a11d1d"
+        self.headline.setStyleSheet(f"color: {colour}; font-size: 16pt; font-weight: bold;")
+        self.details.setText("\n".join(details))
 
 
 def _revocation(result: Verification) -> list[str]:

@@ -11,6 +11,7 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QLineEdit
 from sqlalchemy import select
 
+from app.domain.careplan import short_fingerprint
 from app.store.models import AuditEvent
 from app.ui.careplan_sign import CarePlanSignDialog
 from app.ui.main_window import MainWindow
@@ -119,6 +120,20 @@ def test_plan_signed_on_screen_previewed_printed_saved_and_verified(
     assert verify.headline.text().startswith("Intact")
     assert "This is the current version." in verify.details.text()
     assert "SMITH, Darren" in verify.details.text()
+    assert "Common Name" not in verify.details.text()
+    assert signed.person_id not in verify.details.text()  # no record ids for a worker
+
+    # A paper copy: the fingerprint's first groups, typed from its footer, find the plan.
+    printed_groups = short_fingerprint(signed.fingerprint)[:19]
+    qtbot.keyClicks(verify.fingerprint, printed_groups.upper())
+    qtbot.keyClick(verify.fingerprint, Qt.Key.Key_Return)
+    assert verify.headline.text().startswith("MATCHES: the care plan of SMITH, Darren, version 1")
+    assert "This is the current version." in verify.details.text()
+    verify.fingerprint.setText("ffff ffff ffff")
+    assert verify.check_paper().matches == ()
+    assert verify.headline.text().startswith("NO MATCH")
+    verify.fingerprint.setText("1a2b")
+    assert "at least 8" in verify.check_paper().lines()[0]
 
     assert [f for f in scratch_tmp.rglob("*") if f.suffix.lower() == ".pdf"] == []
     assert {"print", "export", "verify", "view"} <= set(_actions(signed_in))

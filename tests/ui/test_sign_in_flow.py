@@ -2,12 +2,14 @@
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWizard
 
 import main
 from app.config import Settings
 from app.store.keys import KdfParams
 from app.store.throttle import FREE_ATTEMPTS
 from app.ui.controller import AppController
+from app.ui.first_run import PAGE_DONE
 from app.ui.main_window import EMPTY_CASELOAD
 from tests.conftest import PASSPHRASE
 
@@ -107,3 +109,25 @@ def test_a_long_refusal_is_shown_whole(qtbot):
     label = window.message
     assert label.height() >= label.heightForWidth(label.width())  # no line cut off
     assert label.geometry().bottom() < window.button.geometry().top()  # nor overlapped
+
+
+def test_back_from_ready_is_not_offered_and_next_again_does_not_set_up_twice(qtbot, controller):
+    """Back from "This laptop is ready" then Next threw FileExistsError (issue 16)."""
+    controller.start()
+    wizard = controller.first_run
+    wizard.mode_page.standalone.setChecked(True)
+    wizard.next()
+    page = wizard.worker_page
+    for edit, text in ((page.full_name, "Jo Bloggs"), (page.username, "jo"),
+                       (page.passphrase, PASSPHRASE), (page.confirmation, PASSPHRASE)):
+        qtbot.keyClicks(edit, text)
+    assert page.isCommitPage()  # the worker is made here: the wizard says so on the button
+    wizard.next()
+    assert wizard.currentPage() is not page
+    back = wizard.button(QWizard.WizardButton.BackButton)
+    assert not (back.isVisible() and back.isEnabled())  # no going back past the commit
+    wizard.back()  # and even from code, Next again does not make the worker twice
+    wizard.next()
+    assert wizard.currentId() == PAGE_DONE
+    wizard.accept()
+    qtbot.waitUntil(lambda: controller.main_window is not None)
