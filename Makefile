@@ -10,7 +10,10 @@ STAMP := $(VENV)/.installed
 QT_APT_PACKAGES := libegl1 libgl1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 \
 	libxcb-keysyms1 libxcb-shape0 libxcb-randr0 libxcb-render-util0 libxcb-image0 \
 	libfontconfig1 libdbus-1-3
-QT_LIBS := libEGL.so.1 libxkbcommon-x11.so.0 libxcb-cursor.so.0 libfontconfig.so.1 libdbus-1.so.3
+# One library from each package above: a missing one stopped Qt with a cryptic abort.
+QT_LIBS := libEGL.so.1 libGL.so.1 libxkbcommon-x11.so.0 libxcb-cursor.so.0 libxcb-icccm.so.4 \
+	libxcb-keysyms.so.1 libxcb-shape.so.0 libxcb-randr.so.0 libxcb-render-util.so.0 \
+	libxcb-image.so.0 libfontconfig.so.1 libdbus-1.so.3
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

@@ -43,6 +43,25 @@ def startup_to_sign_in(runs: int = 5) -> Row:
                ms <= 1000)
 
 
+def make_run_to_sign_in(runs: int = 5) -> Row:
+    """As the README says to start it: `make run`, its venv check and desktop-library
+    check included, to the sign-in window on screen (offscreen here)."""
+    samples = []
+    with tempfile.TemporaryDirectory() as tmp:
+        _device(Path(tmp))
+        env = {**os.environ, "INSIDEOUT_EXIT_WHEN_SHOWN": "1", "QT_QPA_PLATFORM": "offscreen",
+               "INSIDEOUT_DATA_DIR": tmp}
+        for _ in range(runs):
+            started = time.time()
+            out = subprocess.run(["make", "-s", "run"], cwd=ROOT, capture_output=True,
+                                 text=True, env=env, check=True).stdout
+            shown = float(next(x for x in out.splitlines() if x.startswith("shown-at")).split()[1])
+            samples.append(shown - started)
+    ms = median_ms(samples)
+    return Row("`make run` -> sign-in window shown (median of 5)", f"{ms:.0f} ms", "1000 ms",
+               ms <= 1000)
+
+
 def unlock(runs: int = 7) -> Row:
     samples = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -113,4 +132,4 @@ def cipher_against_plain() -> list[Row]:
 
 
 def rows() -> list[Row]:
-    return [startup_to_sign_in(), unlock(), *cipher_against_plain()]
+    return [startup_to_sign_in(), make_run_to_sign_in(), unlock(), *cipher_against_plain()]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 # What runs on a laptop: the app, the sync client and what it shares with the server.
-CLIENT_SOURCES = ("app", "sync/client", "sync/protocol.py", "main.py", "headless.py")
+CLIENT_SOURCES = ("app", "sync/client", "sync/protocol", "main.py", "headless.py")
 PROJECT_MODULES = frozenset({"app", "sync", "main", "headless", "installer", "resources"})
 
 
@@ -35,6 +35,8 @@ def _declared_for_client() -> set[str]:
 def _python_files() -> Iterator[Path]:
     for source in CLIENT_SOURCES:
         path = ROOT / source
+        # sync/protocol.py became a package and was silently scanned as nothing.
+        assert path.exists(), f"{source} is gone: say where the client's code is now"
         yield from [path] if path.is_file() else sorted(path.rglob("*.py"))
 
 
@@ -73,3 +75,15 @@ def test_client_imports_are_declared_in_core_or_app_extra() -> None:
 def test_the_scan_sees_the_client_imports() -> None:
     # Guards the test above against passing because it found nothing to check.
     assert {"requests", "sqlalchemy", "PySide6", "msgspec"} <= set(_third_party_imports())
+
+
+def _make_list(name: str) -> list[str]:
+    text = (Path(__file__).parent.parent / "Makefile").read_text().replace("\\\n", " ")
+    line = next(x for x in text.splitlines() if x.startswith(f"{name} :="))
+    return line.split(":=", 1)[1].split()
+
+
+def test_make_run_checks_a_library_of_every_qt_package_it_names():
+    """`make run` checked 5 of the 12 packages: with libxcb-icccm4 missing, Qt aborted with
+    "could not load the Qt platform plugin" instead of the install line."""
+    assert len(_make_list("QT_LIBS")) == len(_make_list("QT_APT_PACKAGES"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -31,6 +31,7 @@ from app.ui.caseload_model import CaseloadModel
 from app.ui.new_person_form import NewPersonForm
 from app.ui.person_view import PersonView
 from app.ui.resources import icon
+from app.ui.screen_fit import resize_to_fit
 from app.ui.triage_view import TriageView
 from app.ui.verify_view import VerifyView  # issue 6
 
@@ -70,7 +71,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status(idle_minutes)
         self.refresh_caseload()
-        self.resize(_first_size(self))
+        resize_to_fit(self, QSize(1366, 800))  # room for a caseload and a record
         self.splitter.setSizes([726, 640])  # room for every caseload column
 
     # ---- layout -------------------------------------------------------------------------
@@ -185,7 +186,7 @@ class MainWindow(QMainWindow):
         self.lock_action = action("&Lock now", "Ctrl+L", self.lock_requested.emit, "lock")
         file_menu.addAction(self.lock_action)
         file_menu.addAction(action("Sign &out", "Ctrl+Shift+L", self.sign_out_requested.emit))
-        file_menu.addAction(action("&Quit", QKeySequence.StandardKey.Quit, self.quit_app))
+        file_menu.addAction(action("&Quit", "Ctrl+Q", self.quit_app))
         person_menu = self.menuBar().addMenu("&Person")
         self.triage_action = action("Custody &triage", "Ctrl+T", self._triage_current)
         person_menu.addAction(self.triage_action)
@@ -204,10 +205,10 @@ class MainWindow(QMainWindow):
         tools_menu.addAction(action("&Conflicts and sync problems…", "Ctrl+Shift+C",
                                     self.conflicts_requested.emit))
         tools_menu.addSeparator()
-        tools_menu.addAction(action("Check the &audit trail", "", self._check_audit))
-        tools_menu.addAction(action("&Verify a printed plan…", "", self.open_verify))  # issue 6
+        tools_menu.addAction(action("Check the &audit trail", "Ctrl+Shift+A", self._check_audit))
+        tools_menu.addAction(action("&Verify a printed plan…", "Ctrl+Shift+V", self.open_verify))
         help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction(action("&About InsideOut", QKeySequence.StandardKey.HelpContents,
+        help_menu.addAction(action("&About InsideOut", "F1",
                                    self.show_about))
 
     def _build_status(self, idle_minutes: float) -> None:
@@ -463,14 +464,6 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         super().closeEvent(event)
-
-
-def _first_size(window: QWidget) -> QSize:
-    """Room for the caseload and a record, but never more than the screen shows: a
-    1366x768 laptop, or 1280x720 at 150% scaling, must see the status bar."""
-    wanted = QSize(1366, 800)
-    screen = window.screen() or QGuiApplication.primaryScreen()
-    return wanted.boundedTo(screen.availableGeometry().size()) if screen else wanted
 
 
 def _not_stored_part(count: int) -> str:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from app.services import printing
 from app.services.printing import PdfDocument
 from app.services.session import WorkerSession
+from app.ui.screen_fit import resize_to_fit
 
 PRINT_DPI = 300  # sharp on paper; the printer's own 1200 dpi would need ~500 MB a page
 
@@ -72,7 +73,7 @@ class PrintPreview(QDialog):
         self.print_button.clicked.connect(self.print_now)
         self.save_button = QPushButton("&Save as PDF…")
         self.save_button.clicked.connect(self.save_now)
-        close = QPushButton("Close")
+        close = QPushButton("Close (Esc)")
         close.clicked.connect(self.reject)
         row = QHBoxLayout()
         row.addWidget(self.status, 1)
@@ -81,7 +82,8 @@ class PrintPreview(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
         layout.addLayout(row)
-        self.resize(820, 900)
+        # A page and a half tall where the screen allows; the buttons stay on screen.
+        resize_to_fit(self, QSize(820, 900))
 
     # Dialogs tests replace: the system print dialog and the save-file dialog.
     @classmethod
