@@ -1,8 +1,11 @@
 """Render the main screens with sample people to PNG files, to look at them.
 
     .venv/bin/python scripts/screenshots.py OUT_DIR
+    xvfb-run -a -s "-screen 0 1366x768x24" env QT_QPA_PLATFORM=xcb \
+        .venv/bin/python scripts/screenshots.py OUT_DIR   # a real X server and fonts
 
-Runs offscreen against a throwaway data folder; nothing real is touched.
+Each screen at 1366x768 and 1280x720. Runs against a throwaway data folder; nothing real
+is touched.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QApplication, QWidget
 
 import main
 from app.config import Settings, resolve_paths
@@ -26,6 +30,7 @@ from app.services.views import PersonInput
 from app.store.keys import KdfParams
 from app.ui.application import configure
 from app.ui.controller import AppController
+from app.ui.main_window import MainWindow
 
 PASSPHRASE = "screenshot kettle 42"
 
@@ -55,6 +60,59 @@ def _sample_people(session: WorkerSession) -> str:
     return darren.id
 
 
+SIZES = ((1366, 768), (1280, 720))  # the commonest laptop; 1920x1080 at 150%
+TITLE_BAR = 32
+
+
+def _shoot(widget: QWidget, out: Path, name: str, size: tuple[int, int]) -> None:
+    """Main windows fill the screen, dialogs keep their own size, as a window manager
+    would place them; neither can go below its minimum, so a screenshot taller than the
+    screen shows the problem."""
+    width, height = size
+    room = QSize(width, height - TITLE_BAR)
+    widget.resize(room if isinstance(widget, MainWindow) else widget.size().boundedTo(room))
+    QApplication.processEvents()
+    widget.grab().save(str(out / f"{name}-{width}x{height}.png"))
+
+
+def _dialogs(window: MainWindow, out: Path, size: tuple[int, int]) -> None:
+    view = window.person_view
+    assert view is not None
+    tab = view.open_care_plan()
+    preview = tab.open_assessment_preview()
+    _shoot(preview, out, "print-preview", size)
+    preview.close()
+    verify = window.open_verify()
+    _shoot(verify, out, "verify", size)
+    verify.close()
+    consent = view.consent.open_record_dialog()
+    _shoot(consent, out, "consent-dialog", size)
+    consent.close()
+
+
+def _screens(window: MainWindow, darren: str, out: Path, size: tuple[int, int]) -> None:
+    _shoot(window, out, "caseload", size)
+    view = window.open_person(darren)
+    view.open_section("substances")
+    _shoot(window, out, "person", size)
+    for index, name in ((1, "history"), (2, "consent")):
+        view.tabs.setCurrentIndex(index)
+        _shoot(window, out, name, size)
+    view.open_care_plan()
+    _shoot(window, out, "care-plan", size)
+    _dialogs(window, out, size)
+    window.open_triage(darren)
+    _shoot(window, out, "triage", size)
+    window.show_new_person()
+    form = window.new_person_form
+    form.edits["given_name"].setText("Daren")
+    form.edits["family_name"].setText("Smyth")
+    form.edits["date_of_birth"].setText("23/11/1984")
+    form.refresh_matches()
+    _shoot(window, out, "new-person-matches", size)
+    form.clear()
+
+
 def main_(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication([])
@@ -67,24 +125,14 @@ def main_(out: Path) -> None:
     ctrl = AppController(device=device, settings=Settings(), version="0.1.0")
     ctrl._open_main(session)
     window = ctrl.main_window
+    assert window is not None
     window.show()
-    app.processEvents()
-    window.grab().save(str(out / "caseload.png"))
-    view = window.open_person(darren)
-    view.open_section("substances")
-    app.processEvents()
-    window.grab().save(str(out / "person.png"))
-    window.open_triage(darren)
-    app.processEvents()
-    window.grab().save(str(out / "triage.png"))
-    window.show_new_person()
-    form = window.new_person_form
-    form.edits["given_name"].setText("Daren")
-    form.edits["family_name"].setText("Smyth")
-    form.edits["date_of_birth"].setText("23/11/1984")
-    form.refresh_matches()
-    app.processEvents()
-    window.grab().save(str(out / "new-person-matches.png"))
+    for size in SIZES:
+        _screens(window, darren, out, size)
+    ctrl.lock_now()
+    for size in SIZES:
+        assert ctrl.sign_in_window is not None
+        _shoot(ctrl.sign_in_window, out, "sign-in", size)
     ctrl.shutdown()
     print(f"screenshots in {out}")
 

@@ -29,14 +29,14 @@ def _assessment(person: PersonSummary, section_count: int) -> str:
 
 
 def _short_risk(headline: str) -> str:
-    """'HIGH risk: overdose' -> 'HIGH: overdose', 'Risk not assessed' -> 'not assessed': the
+    """'HIGH risk: overdose' -> 'HIGH', 'Risk not assessed' -> 'not assessed': the
     column is headed Risk, and a narrow caseload must still show the level."""
     short = headline.split(" (")[0].strip()
     if short == "No known risk":
         return "none known"
     if short.lower().startswith("risk "):
         short = short[5:]
-    return short.replace(" risk:", ":").removesuffix(" risk")
+    return short.split(" risk:")[0].removesuffix(" risk")  # the level; flags in the tooltip
 
 
 class CaseloadModel(QAbstractTableModel):
@@ -73,8 +73,8 @@ class CaseloadModel(QAbstractTableModel):
             return ("YP · " if person.young_person else "") + person.display_name
         if column == 1:
             return _born(person)
-        if column == 2:
-            return person.last_contact or "none yet"
+        if column == 2:  # the date; the setting is in the tooltip, to keep the column narrow
+            return person.last_contact.split(" ")[0] if person.last_contact else "none yet"
         if column == 3:  # the short form; the tooltip has the whole headline
             return _short_risk(person.risk_headline)
         return _assessment(person, self._section_count)
@@ -85,6 +85,8 @@ class CaseloadModel(QAbstractTableModel):
         person = self._people[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._text(person, index.column())
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 2:
+            return person.last_contact or None
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3:
             return person.risk_headline
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 4:

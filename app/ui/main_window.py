@@ -110,8 +110,11 @@ class MainWindow(QMainWindow):
         # signal; connecting `doubleClicked` as well opened the record twice.
         self.table.activated.connect(lambda index: self.open_person(
             self.caseload.person_at(index.row()).id))
+        # The name takes what the other columns leave (elided, never scrolled sideways).
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.horizontalHeader().setMinimumSectionSize(40)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.setWordWrap(False)
         self.empty_state = QLabel(EMPTY_CASELOAD)
         self.empty_state.setObjectName("emptyState")

@@ -35,8 +35,7 @@ def _row(**kwargs) -> list[str]:
 
 def test_the_risk_column_drops_the_word_risk_so_a_narrow_caseload_still_shows_the_level(qapp):
     assert _row(risk_headline="Risk not assessed")[3] == "not assessed"
-    assert _row(risk_headline="HIGH risk: overdose (not assessed: injecting)")[3] == \
-        "HIGH: overdose"
+    assert _row(risk_headline="HIGH risk: overdose (not assessed: injecting)")[3] == "HIGH"
     assert _row(risk_headline="Low risk")[3] == "Low"
     assert _row(risk_headline="No known risk")[3] == "none known"
 
