@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from benchmarks import careplan, foundation, people, sync
+from benchmarks import careplan, foundation, people, screens, sync
 from benchmarks.table import render
 
 
 def main() -> None:
-    print(render([*foundation.rows(), *people.rows(), *careplan.rows(), *sync.rows()]), flush=True)
+    print(render([*foundation.rows(), *people.rows(), *careplan.rows(), *screens.rows(),
+                  *sync.rows()]), flush=True)
 
 
 if __name__ == "__main__":

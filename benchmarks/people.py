@@ -75,6 +75,25 @@ def _queries(rows: list[dict[str, object]], n: int = 300) -> list[str]:
     return [kinds[i % len(kinds)](row) for i, row in enumerate(picks)]
 
 
+# What the trial typed (issue 16): a surname spelt as it sounds, a date of birth in
+# each usual format, and a near name with its date of birth.
+_SOUNDS_LIKE = {"Smith": "Smyth", "Jones": "Joanes", "Taylor": "Tailor", "Brown": "Broun",
+                "Davies": "Davis", "Wright": "Right", "Thompson": "Thompsen", "Clarke": "Clark",
+                "Hughes": "Hughez", "Moore": "Moor"}
+
+
+def _near_queries(rows: list[dict[str, object]], n: int = 300) -> list[str]:
+    rng = random.Random(13)
+    picks = [r for r in (rng.choice(rows) for _ in range(n * 3))
+             if str(r["family_name"]) in _SOUNDS_LIKE][:n]
+    born = lambda r: date.fromisoformat(str(r["date_of_birth"]))  # noqa: E731
+    kinds = [lambda r: _SOUNDS_LIKE[str(r["family_name"])],
+             lambda r: f"{born(r):%d/%m/%Y}", lambda r: f"{born(r):%-d/%-m/%y}",
+             lambda r: born(r).isoformat(),
+             lambda r: f"{_SOUNDS_LIKE[str(r['family_name'])]} {born(r):%d/%m/%Y}"]
+    return [kinds[i % len(kinds)](row) for i, row in enumerate(picks)]
+
+
 def _timed(calls: list) -> list[float]:
     samples = []
     for call in calls:
@@ -98,6 +117,10 @@ def rows() -> list[Row]:
         found = [bool(search_people(session=session, text=q)) for q in queries]
         assert all(found), "a search for an existing person found nothing"
         search = _timed([lambda q=q: search_people(session=session, text=q) for q in queries])
+        near = _near_queries(people_rows)
+        assert all(search_people(session=session, text=q) for q in near), "near search missed"
+        near_search = _timed([lambda q=q: search_people(session=session, text=q)
+                              for q in near])
         match = _timed([lambda r=r: people.find_matches(session=session, person=PersonInput(
             given_name=str(r["given_name"]), family_name=str(r["family_name"]),
             date_of_birth=date.fromisoformat(str(r["date_of_birth"])).strftime("%d/%m/%Y")))
@@ -125,6 +148,8 @@ def rows() -> list[Row]:
             f"{load_seconds:.1f} s", "", None),
         Row("search among 100,000 people (name/PNC/NHS/prison no.), p95",
             f"{p95_ms(search):.1f} ms", "30 ms", p95_ms(search) <= 30),
+        Row("search by sound-alike name or date of birth (3 formats), p95",
+            f"{p95_ms(near_search):.1f} ms", "30 ms", p95_ms(near_search) <= 30),
         Row("find-before-create among 100,000 people, p95", f"{p95_ms(match):.1f} ms", "",
             None),
         Row("save one assessment section, p95", f"{p95_ms(save):.1f} ms", "15 ms",

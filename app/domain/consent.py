@@ -26,6 +26,17 @@ class PartnerAgency(StrEnum):
     YOUNG_PEOPLES_SERVICE = "young_peoples_service"
 
 
+class ConsentForm(StrEnum):
+    """How it was given: said aloud (and noted) or a form the person signed."""
+
+    VERBAL = "verbal"
+    WRITTEN = "written"
+
+
+REVIEW_AFTER_DAYS = 365  # the default: consent is checked with the person yearly
+LONGEST_REVIEW_DAYS = 3 * 365
+
+
 @dataclass(frozen=True)
 class ConsentRecord:
     agency: PartnerAgency
@@ -33,6 +44,12 @@ class ConsentRecord:
     recorded_by: str
     withdrawn_on: date | None = None
     withdrawal_recorded_by: str = ""
+    how: str = ""  # a ConsentForm; empty on records made before it was asked
+    review_on: date | None = None  # when to check it with the person again
+
+    def review_due_on(self, day: date) -> bool:
+        """Active, with its review date reached: ask the person again."""
+        return self.is_active_on(day) and self.review_on is not None and self.review_on <= day
 
     def is_active_on(self, day: date) -> bool:
         """Given on or before ``day`` and not yet withdrawn (withdrawal counts from its day)."""
@@ -60,14 +77,39 @@ def give_consent(
     agency: PartnerAgency,
     given_on: date,
     recorded_by: str,
+    how: str = "",
+    review_on: date | None = None,
 ) -> tuple[ConsentRecord, ...]:
-    """Add a consent record; giving consent that is already active changes nothing."""
+    """Add a consent record; giving consent that is already active changes nothing.
+
+    ``how`` and ``review_on`` are asked of every new consent on screen; they are optional
+    here only for records made before they were asked.
+    """
     if not recorded_by.strip():
         raise InvalidValue("Consent must say who recorded it.",
                            "Sign in, or type the worker's name.", field="recorded_by")
+    check_terms(how=how, given_on=given_on, review_on=review_on)
     if active_consent(consents, agency, given_on):
         return consents
-    return (*consents, ConsentRecord(PartnerAgency(agency), given_on, recorded_by))
+    return (*consents, ConsentRecord(PartnerAgency(agency), given_on, recorded_by,
+                                     how=how, review_on=review_on))
+
+
+def check_terms(*, how: str, given_on: date, review_on: date | None) -> None:
+    """Verbal or written, and a review date after today and within three years."""
+    if how and how not in {f.value for f in ConsentForm}:
+        raise InvalidValue(f"“{how}” is not a way consent is given.",
+                           "Choose verbal or written.", field="how")
+    if review_on is None:
+        return
+    if review_on <= given_on:
+        raise InvalidValue(f"The review date {review_on:%d/%m/%Y} is not after the day "
+                           f"consent is given ({given_on:%d/%m/%Y}).",
+                           "Choose a later date, usually a year from today.", field="review_on")
+    if (review_on - given_on).days > LONGEST_REVIEW_DAYS:
+        raise InvalidValue(f"The review date {review_on:%d/%m/%Y} is more than three years "
+                           "away.", "Consent must be checked with the person at least every "
+                           "three years; choose an earlier date.", field="review_on")
 
 
 def withdraw_consent(

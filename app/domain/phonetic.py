@@ -12,6 +12,7 @@ Metaphone keeps the consonant sounds (0 = "th", X = "sh") and drops most vowels.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -106,3 +107,19 @@ def _g(word: str, i: int, prev: str, nxt: str, after: str) -> str:
     if nxt in _FRONT and prev != "G":
         return "J"
     return "K"
+
+
+def sound_keys(text: str) -> tuple[str, ...]:
+    """The Metaphone key of every word in a run of names, for a search index.
+
+    A word with a hyphen or apostrophe gives a key for the whole ("O'Brien" -> OBRN, what
+    a worker types without the apostrophe) and one for each part ("Smith-Jones" -> SM0,
+    JNS, what they type when only half is given). Order kept, repeats dropped.
+    """
+    keys: dict[str, None] = {}
+    for word in text.split():
+        for piece in (word, *re.split(r"[^\w]+", word)):
+            key = metaphone(piece)
+            if key:
+                keys[key] = None
+    return tuple(keys)

@@ -74,6 +74,9 @@ class PrintableCarePlan:
     signatures: tuple[Signature, ...]
     fingerprint: str
     supersedes_number: int | None = None
+    # Partner agencies the person has consented to share with, as printed ("police
+    # (verbal, 05/12/2026)"); empty: consent to share with no one.
+    consented_agencies: tuple[str, ...] = ()
 
     def qr_payload(self) -> str:
         """Upper case only, so the QR code uses its compact alphanumeric mode (small, fast)."""

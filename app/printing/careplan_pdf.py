@@ -105,7 +105,15 @@ def _review(plan: PrintableCarePlan) -> list[Flowable]:
     when = plan.review_date or "not set — agree one before signing"
     return [Paragraph("Review", HEADING),
             text(f"This plan will be reviewed by {when}.", BODY),
-            Paragraph("Consent", HEADING), text(plan.header.consent_statement, BODY)]
+            Paragraph("Consent", HEADING), text(plan.header.consent_statement, BODY),
+            text(_shared_with(plan), BODY)]
+
+
+def _shared_with(plan: PrintableCarePlan) -> str:
+    if not plan.consented_agencies:
+        return ("Consent to share recorded today: none. This plan is not shared with any "
+                "partner agency.")
+    return "Consent to share recorded today with: " + "; ".join(plan.consented_agencies) + "."
 
 
 def _signature_cell(role: SignerRole, found: Signature | None) -> list[Flowable]:

@@ -112,20 +112,50 @@ def save_section(*, session: WorkerSession, person_id: str, section: str,
 def save_sections(*, session: WorkerSession, person_id: str,
                   typed: Mapping[str, Mapping[str, str]],
                   today: date | None = None) -> list[SectionSaved]:
-    """Several sections in one transaction (the triage view saves this way)."""
+    """Several sections in one transaction."""
     today = today or date.today()
     coerced = {s: coerce_typed(session=session, section=s, typed=t) for s, t in typed.items()}
     with session.transaction() as db:
-        person = PeopleRepository(db).get(person_id)
-        repo = AssessmentRepository(db, session.context, session.worker.full_name)
-        current = repo.values(person_id)
-        _validate(session, coerced, current, person.age(today), today)
-        saved = [(s, tuple(repo.save_section(person_id, s, v))) for s, v in coerced.items()]
-        risk = risk_summary(repo.values(person_id))
-        _refresh_digest(db, session, repo, person_id, risk)
-        for section, changes in saved:
-            session.audit(db, AuditAction.EDIT, record_type="assessment", record_id=person_id,
-                          detail={"section": section, "fields": [c.field for c in changes]})
+        return _write_sections(db, session, person_id, coerced, today)
+
+
+@dataclass(frozen=True)
+class TriageSaved:
+    sections: tuple[SectionSaved, ...]
+    contact: ContactEntry
+
+    @property
+    def change_count(self) -> int:
+        return sum(len(s.changes) for s in self.sections)
+
+
+def save_triage(*, session: WorkerSession, person_id: str,
+                typed: Mapping[str, Mapping[str, str]],
+                today: date | None = None) -> TriageSaved:
+    """A custody triage: its answers, and the visit itself as a custody contact, in one
+    transaction. The triage is how most people are first seen, so without the contact the
+    record would go on saying nobody has seen them."""
+    today = today or date.today()
+    coerced = {s: coerce_typed(session=session, section=s, typed=t) for s, t in typed.items()}
+    with session.transaction() as db:
+        saved = _write_sections(db, session, person_id, coerced, today)
+        # After the answers: what the triage recorded is not "changed since last contact".
+        contact = _add_contact(db, session, person_id, "custody")
+    return TriageSaved(tuple(saved), contact)
+
+
+def _write_sections(db: DbSession, session: WorkerSession, person_id: str,
+                    coerced: Mapping[str, dict[str, Value]], today: date) -> list[SectionSaved]:
+    person = PeopleRepository(db).get(person_id)
+    repo = AssessmentRepository(db, session.context, session.worker.full_name)
+    current = repo.values(person_id)
+    _validate(session, coerced, current, person.age(today), today)
+    saved = [(s, tuple(repo.save_section(person_id, s, v))) for s, v in coerced.items()]
+    risk = risk_summary(repo.values(person_id))
+    _refresh_digest(db, session, repo, person_id, risk)
+    for section, changes in saved:
+        session.audit(db, AuditAction.EDIT, record_type="assessment", record_id=person_id,
+                      detail={"section": section, "fields": [c.field for c in changes]})
     return [SectionSaved(s, changes, risk) for s, changes in saved]
 
 
@@ -166,15 +196,20 @@ def record_contact(*, session: WorkerSession, person_id: str, setting: str) -> C
     if setting not in CONTACT_SETTINGS:
         raise InvalidInput({"setting": "Choose custody, court, prison or community."})
     with session.transaction() as db:
-        entry = AssessmentRepository(db, session.context, session.worker.full_name
-                                     ).add_contact(person_id, setting)
-        CaseloadRepository(db).refresh(person_id, contact=(entry.at_utc, setting),
-                                       touched_by=session.worker.id)
-        session.audit(db, AuditAction.CREATE, record_type="contact", record_id=person_id,
-                      detail={"setting": setting})
+        return _add_contact(db, session, person_id, setting)
+
+
+def _add_contact(db: DbSession, session: WorkerSession, person_id: str,
+                 setting: str) -> ContactEntry:
+    entry = AssessmentRepository(db, session.context, session.worker.full_name
+                                 ).add_contact(person_id, setting)
+    CaseloadRepository(db).refresh(person_id, contact=(entry.at_utc, setting),
+                                   touched_by=session.worker.id)
+    session.audit(db, AuditAction.CREATE, record_type="contact", record_id=person_id,
+                  detail={"setting": setting})
     return entry
 
 
 __all__ = ["CONTACT_SETTINGS", "AssessmentView", "FieldChange", "HistoryEntry", "SectionSaved",
-           "field_history", "load_assessment", "person_history", "record_contact",
-           "save_section", "save_sections"]
+           "TriageSaved", "field_history", "load_assessment", "person_history",
+           "record_contact", "save_section", "save_sections", "save_triage"]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from app.domain.assessment import stale_sections
-from app.domain.dates import age_on, is_young_person
+from app.domain.dates import OLDEST_PLAUSIBLE_AGE, age_on, is_young_person
 from app.services.session import WorkerSession
 from app.services.views import PersonSummary, uk_date
 from app.store.caseload_repo import CaseloadRepository, DigestRow
@@ -46,10 +47,72 @@ def caseload(*, session: WorkerSession, mine_only: bool = False,
 
 
 def search_people(*, session: WorkerSession, text: str, limit: int = 50) -> list[PersonSummary]:
-    """Names, aliases and identifiers, best match first."""
+    """Names (also by sound), aliases, identifiers and dates of birth, best match first.
+
+    A date typed as 14/03/1985, 14/3/85 or 1985-03-14 is read as a date of birth; the
+    other words still have to match, so "smith 14/3/85" narrows to that Smith."""
     if not text.strip():
         return caseload(session=session, limit=limit)
+    words, born = read_search(text)
+    if not words.strip() and not born:
+        return []
     with session.transaction() as db:
-        ids = PeopleRepository(db).search_ids(text, limit=limit)
+        ids = PeopleRepository(db).search_ids(words, limit=limit, born=born)
         found = summaries(db, session, ids)
     return [found[i] for i in ids if i in found]
+
+
+def nobody_found_message(*, text: str) -> str:
+    """What an empty search result says: what was looked for, and what to try next."""
+    words, born = read_search(text)
+    looked = []
+    if born:
+        looked.append("born " + " or ".join(f"{d:%d/%m/%Y}" for d in sorted(born)))
+    if words.strip():
+        looked.append(f"named like '{words.strip()}' (spelling or sound)")
+    said = " and ".join(looked) or f"matching '{text.strip()}'"
+    return (f"Nobody found {said}.\n\nTry part of the surname, a PNC ID, NHS or prison "
+            "number, or a date of birth as dd/mm/yyyy. Not known here yet? Press Ctrl+N to "
+            "add them: we look for them again before saving.")
+
+
+_UK_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def read_search(text: str, today: date | None = None) -> tuple[str, frozenset[date]]:
+    """The typed search split into the words to match and the dates of birth it names."""
+    today = today or date.today()
+    words: list[str] = []
+    born: set[date] = set()
+    for token in text.split():
+        dates = _dates_of_birth(token, today)
+        if dates:
+            born |= dates
+        else:
+            words.append(token)
+    return " ".join(words), frozenset(born)
+
+
+def _dates_of_birth(token: str, today: date) -> set[date]:
+    """Every real, past, plausible date the token can be: "14/3/85" is 1985 only (2085 is
+    to come), "1/2/10" both 1910 and 2010. Storage refuses two-digit years; a search may
+    try both centuries, since the worker sees who it finds."""
+    iso, uk = _ISO_DATE.match(token), _UK_DATE.match(token)
+    if iso:
+        year, month, day = (int(part) for part in iso.groups())
+        years = [year]
+    elif uk:
+        day, month, year = (int(part) for part in uk.groups())
+        years = [year] if len(uk.group(3)) == 4 else [1900 + year, 2000 + year]
+    else:
+        return set()
+    found = set()
+    for y in years:
+        try:
+            candidate = date(y, month, day)
+        except ValueError:
+            continue  # 31/02: not a date; left as words, so nobody is found
+        if today.year - OLDEST_PLAUSIBLE_AGE <= candidate.year and candidate <= today:
+            found.add(candidate)
+    return found

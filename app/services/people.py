@@ -28,7 +28,8 @@ from app.services.session import WorkerSession
 from app.services.views import MatchView, PersonInput, PersonRecord, PersonSummary
 from app.store.assessment_repo import AssessmentRepository
 from app.store.caseload_repo import CaseloadRepository
-from app.store.people_repo import ConsentRepository, PeopleRepository
+from app.store.consent_repo import ConsentRepository
+from app.store.people_repo import PeopleRepository
 
 T = TypeVar("T")
 
@@ -110,19 +111,42 @@ def find_matches(*, session: WorkerSession, person: PersonInput,
             if m.person.id in found]
 
 
+REASON_NEEDED = ("Say why this is a different person from the record(s) shown, "
+                 "e.g. 'different mother's name; checked with custody sergeant'.")
+
+
 def create_person(*, session: WorkerSession, person: PersonInput,
-                  acknowledged_matches: Iterable[str] = ()) -> PersonSummary:
-    """Create after find: likely matches the worker has not seen stop the create."""
+                  acknowledged_matches: Iterable[str] = (), reason: str = "") -> PersonSummary:
+    """Create after find. A strong (LIKELY) match stops the create: the worker either opens
+    that record or, having seen it (``acknowledged_matches``), creates anyway with a
+    ``reason``, which the local audit trail keeps beside the ids of the records passed over.
+    """
     parsed = parse_person(person, session=session)
-    unseen = [m for m in find_matches(session=session, person=person)
-              if m.level == MatchLevel.LIKELY and m.person.id not in set(acknowledged_matches)]
+    strong = [m for m in find_matches(session=session, person=person)
+              if m.level == MatchLevel.LIKELY]
+    seen = set(acknowledged_matches)
+    unseen = [m for m in strong if m.person.id not in seen]
     if unseen:
         raise PossibleDuplicates(unseen)
+    if strong and not reason.strip():
+        raise InvalidInput({"reason": REASON_NEEDED})
     with session.transaction() as db:
         person_id = PeopleRepository(db, session.context).add(parsed)
         CaseloadRepository(db).refresh(person_id, touched_by=session.worker.id)
-        session.audit(db, AuditAction.CREATE, record_type="person", record_id=person_id)
+        session.audit(db, AuditAction.CREATE, record_type="person", record_id=person_id,
+                      detail=_override_detail(strong, reason))
         return summaries(db, session, [person_id])[person_id]
+
+
+def _override_detail(strong: list[MatchView], reason: str) -> dict[str, object] | None:
+    """What the audit trail keeps when a new record was made despite strong matches.
+
+    Local only: the audit trail does not sync. Ids, not names, so the trail repeats no
+    more personal data than it must; the reason is the worker's own words."""
+    if not strong:
+        return None
+    return {"created_despite": sorted(m.person.id for m in strong),
+            "reason": reason.strip()}
 
 
 def update_person(*, session: WorkerSession, person_id: str, person: PersonInput) -> list[str]:

@@ -85,7 +85,20 @@ def _printable_plan(db: DbSession, version: CarePlanVersion) -> PrintableCarePla
         goals=version.content.goals, interventions=items,
         review_date=review.strftime("%d/%m/%Y") if review else "",
         signatures=version.signatures, fingerprint=version.fingerprint,
-        supersedes_number=older.number if older else None)
+        supersedes_number=older.number if older else None,
+        consented_agencies=consented_agencies(person, date.today()))
+
+
+def consented_agencies(person: Person, today: date) -> tuple[str, ...]:
+    """The partner agencies the person has agreed to share with today, as printed."""
+    known = catalogue().agencies
+    found = []
+    for record in person.consents:
+        if record.is_active_on(today):
+            how = f"{record.how}, " if record.how else ""
+            found.append(f"{known.label_for(str(record.agency))} "
+                         f"({how}given {record.given_on:%d/%m/%Y})")
+    return tuple(sorted(found))
 
 
 def care_plan_pdf(*, session: WorkerSession, version_id: str,

@@ -10,9 +10,10 @@ from datetime import date
 from sqlalchemy import column, select, table, text
 from sqlalchemy.orm import Session
 
-from app.domain.consent import ConsentRecord, PartnerAgency
 from app.domain.linkage import blocking_keys
 from app.domain.person import Address, Alias, ContactDetails, Identifiers, Person, PersonName
+from app.domain.phonetic import metaphone, sound_keys
+from app.store.consent_repo import consent_record
 from app.store.identity import WriteContext, stamp_edit, stamp_new
 from app.store.models import Person as PersonRow
 from app.store.person_models import BlockingKey, Consent, PersonAlias, SearchEntry
@@ -53,15 +54,8 @@ def to_domain(row: PersonRow, aliases: Iterable[PersonAlias] = (),
                                row.contact_notes),
         identifiers=Identifiers(row.pnc_id, row.prison_number, row.nhs_number),
         out_of_area=row.out_of_area,
-        consents=tuple(_consent(c) for c in consents if not c.deleted),
+        consents=tuple(consent_record(c) for c in consents if not c.deleted),
     )
-
-
-def _consent(row: Consent) -> ConsentRecord:
-    return ConsentRecord(
-        PartnerAgency(row.agency), date.fromisoformat(row.given_on), row.recorded_by,
-        date.fromisoformat(row.withdrawn_on) if row.withdrawn_on else None,
-        row.withdrawal_recorded_by)
 
 
 class PeopleRepository:
@@ -216,16 +210,40 @@ class PeopleRepository:
         return (top or 0) + 1
 
     def candidates(self, keys: Iterable[str], limit: int = 500) -> list[Person]:
-        keys = list(keys)
+        """People sharing a key, at most ``limit``. Those sharing an identifier or the date
+        of birth come first: only they can be strong matches, and a common name's many
+        namesakes must never crowd them out of the limit."""
+        keys = sorted(set(keys))
+        strong = [k for k in keys if k.startswith(_STRONG_KEY_PREFIXES)]
+        ids = self._ids_with_keys(strong, limit)
+        if len(ids) < limit:
+            weak, seen = [k for k in keys if k not in strong], set(ids)
+            ids += [i for i in self._ids_with_keys(weak, limit) if i not in seen]
+        return self.get_many(ids[:limit])
+
+    def _ids_with_keys(self, keys: list[str], limit: int) -> list[str]:
         if not keys:
             return []
-        ids = self._session.scalars(
+        return list(self._session.scalars(
             select(BlockingKey.person_id).where(BlockingKey.key.in_(keys)).distinct()
-            .limit(limit)).all()
-        return self.get_many(list(ids))
+            .limit(limit)))
 
-    def search_ids(self, query: str, limit: int = 50) -> list[str]:
-        match = _fts_query(query)
+    def search_ids(self, query: str, limit: int = 50, *,
+                   born: Collection[date] = ()) -> list[str]:
+        """Best first: names and identifiers by prefix, then names that sound alike.
+
+        ``born`` holds the dates of birth the caller read from the typed text (any one will
+        do); ``query`` is the rest. The sound-alike pass runs only when the first leaves
+        room, so a common prefix costs one query."""
+        strict = _fts_query(query, born)
+        found = self._fts_ids(strict, limit)
+        broad = _fts_query(query, born, by_sound=True)
+        if len(found) < limit and broad != strict:
+            known = set(found)
+            found += [i for i in self._fts_ids(broad, limit) if i not in known]
+        return found[:limit]
+
+    def _fts_ids(self, match: str, limit: int) -> list[str]:
         if not match:
             return []
         return list(self._session.scalars(
@@ -233,17 +251,21 @@ class PeopleRepository:
                  "ORDER BY rank LIMIT :limit"), {"q": match, "limit": limit}))
 
 
-# The FTS5 table as SQLAlchemy Core sees it (created by migration 0003); where each
-# person's entry sits is kept in SearchEntry (migration 0006).
+# The FTS5 table as SQLAlchemy Core sees it (created by migration 0003, sounds and born
+# added by 0009); where each person's entry sits is kept in SearchEntry (migration 0006).
 PeopleSearch = table("people_search", column("rowid"), column("person_id"), column("names"),
-                     column("identifiers"))
+                     column("identifiers"), column("sounds"), column("born"))
+_STRONG_KEY_PREFIXES = ("pnc:", "nhs:", "prison:", "dob:")  # see linkage.blocking_keys
+_TYPED_COLUMNS = "{names identifiers born}"  # what a typed prefix may match: not sounds
 
 
 def _search_row(person: Person) -> dict[str, str]:
-    names = [person.name.given, person.name.middle, person.name.family,
-             *(a.text for a in person.aliases)]
-    return {"person_id": person.id, "names": " ".join(n for n in names if n),
-            "identifiers": " ".join(_identifier_tokens(person.identifiers))}
+    names = " ".join(n for n in (person.name.given, person.name.middle, person.name.family,
+                                 *(a.text for a in person.aliases)) if n)
+    return {"person_id": person.id, "names": names,
+            "identifiers": " ".join(_identifier_tokens(person.identifiers)),
+            "sounds": " ".join(sound_keys(names)).lower(),
+            "born": f"{person.date_of_birth:%Y%m%d}" if person.date_of_birth else ""}
 
 
 def _identifier_tokens(ids: Identifiers) -> list[str]:
@@ -255,39 +277,31 @@ def _identifier_tokens(ids: Identifiers) -> list[str]:
     return [t for t in tokens if t]
 
 
-def _fts_query(typed: str) -> str:
+def _fts_query(typed: str, born: Collection[date] = (), *, by_sound: bool = False) -> str:
     """Words to prefix terms, all required: "smi jo" -> "smi"* AND "jo"*.
 
     Identifier punctuation and spaces are squeezed out first, so "2001/0000001Z",
-    "943 476 5919" and "a1234bc" all find the record.
+    "943 476 5919" and "a1234bc" all find the record. ``by_sound`` lets a whole name word
+    match by its Metaphone key too ("quartermane" finds QUARTERMAINE); a date of birth in
+    ``born`` is one more required term.
     """
     squeezed = re.sub(r"[\s/\-.]", "", typed)
     if len(squeezed) >= 7 and any(ch.isdigit() for ch in squeezed):
-        words = [squeezed]
+        terms = [_prefix_term(squeezed)]  # an identifier never sounds like anything
     else:
-        words = re.findall(r"\w+", typed)
-    return " AND ".join(f'"{w.lower()}"*' for w in words if w)
+        terms = [_word_term(w, by_sound) for w in re.findall(r"\w+", typed)]
+    if born:
+        terms.append("(" + " OR ".join(f'born : "{d:%Y%m%d}"' for d in sorted(born)) + ")")
+    return " AND ".join(terms)
 
 
-class ConsentRepository:
-    def __init__(self, session: Session, ctx: WriteContext) -> None:
-        self._session = session
-        self._ctx = ctx
+def _prefix_term(word: str) -> str:
+    return f'{_TYPED_COLUMNS} : "{word.lower()}"*'
 
-    def give(self, person_id: str, agency: str, given_on: date, recorded_by: str) -> None:
-        row = Consent(person_id=person_id, agency=agency, given_on=given_on.isoformat(),
-                      recorded_by=recorded_by, withdrawn_on=None, withdrawal_recorded_by="")
-        stamp_new(row, self._ctx)
-        self._session.add(row)
 
-    def withdraw(self, person_id: str, agency: str, withdrawn_on: date,
-                 recorded_by: str) -> int:
-        """Mark every active agreement with this agency withdrawn; returns how many."""
-        rows = self._session.scalars(select(Consent).where(
-            Consent.person_id == person_id, Consent.agency == agency,
-            Consent.withdrawn_on.is_(None), Consent.deleted.is_(False))).all()
-        for row in rows:
-            row.withdrawn_on = withdrawn_on.isoformat()
-            row.withdrawal_recorded_by = recorded_by
-            stamp_edit(row, self._ctx)
-        return len(rows)
+def _word_term(word: str, by_sound: bool) -> str:
+    key = metaphone(word)
+    # A key of one letter ("Lee" -> L) would match half the caseload: prefix only then.
+    if not by_sound or len(word) < 3 or len(key) < 2:
+        return _prefix_term(word)
+    return f'({_prefix_term(word)} OR sounds : "{key.lower()}")'

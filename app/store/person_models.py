@@ -32,6 +32,8 @@ class Consent(SyncableMixin, Base):
     recorded_by: Mapped[str] = mapped_column(String(200))
     withdrawn_on: Mapped[str | None] = mapped_column(String(10))
     withdrawal_recorded_by: Mapped[str] = mapped_column(String(200), default="")
+    how: Mapped[str] = mapped_column(String(10), default="")  # verbal or written
+    review_on: Mapped[str | None] = mapped_column(String(10))
 
 
 class AssessmentValue(SyncableMixin, Base):

@@ -17,8 +17,9 @@ FieldRef = tuple[str, FieldDef]  # (section id, field)
 class AssessmentForm(QWidget):
     edited = Signal()
 
-    def __init__(self, fields: Sequence[FieldRef], value_sets: Mapping[str, ValueSet]) -> None:
-        super().__init__()
+    def __init__(self, fields: Sequence[FieldRef], value_sets: Mapping[str, ValueSet],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self._fields = list(fields)
         self.editors: dict[tuple[str, str], QWidget] = {}
         self.errors: dict[tuple[str, str], QLabel] = {}
@@ -28,12 +29,14 @@ class AssessmentForm(QWidget):
         layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # label above field
         for section, field in self._fields:
             key = (section, field.id)
-            editor = build_editor(field, value_sets)
-            error = QLabel()
+            editor = build_editor(field, value_sets, self)  # made in place: see build_editor
+            error = QLabel(self)
             error.setObjectName("fieldError")
             error.setWordWrap(True)
             error.hide()
-            label = QLabel(field.label)  # not wrapped: wrapped labels get clipped by the row
+            # Not wrapped: wrapped labels get clipped by the row (the longest, ~400 px,
+            # fits the 820 px work area beside the section list).
+            label = QLabel(field.label, self)
             label.setBuddy(editor)
             self.editors[key], self.errors[key] = editor, error
             layout.addRow(label, editor)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -57,7 +58,7 @@ class CarePlanTab(QWidget):
         self.sign_button.clicked.connect(self.sign)
         self.print_button = QPushButton("Preview and pri&nt… (Ctrl+P)")
         self.print_button.clicked.connect(lambda: self.open_preview())
-        summary = QPushButton("Assessment summar&y…")
+        summary = QPushButton("Assessment s&ummary…")  # Alt+Y is the History tab
         summary.clicked.connect(self.open_assessment_preview)
         # Window shortcuts of a hidden tab are not live, so Ctrl+S here and a section's
         # Ctrl+S on the Assessment tab never compete.
@@ -77,7 +78,13 @@ class CarePlanTab(QWidget):
         self.history.setMaximumHeight(84)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
-        layout.addWidget(self.form, 1)
+        # The plan scrolls; the versions and the buttons under it never do.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(self.form)
+        layout.addWidget(scroll, 1)
         layout.addWidget(QLabel("Every version, newest first (double-click to preview):"))
         layout.addWidget(self.history)
         layout.addLayout(buttons)

@@ -1,15 +1,55 @@
-"""Consent to share, per partner agency: given, withdrawn, by whom and when."""
+"""Consent to share, per partner agency: recorded on purpose, withdrawn on purpose.
+
+Recording is a dialog (which agencies, verbal or written, a review date, and that it was
+explained); withdrawing is a separate button on the agency's own row, confirmed first.
+The two never sit in the same place, so a second click cannot undo the first.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from collections.abc import Callable
+from datetime import date
 
-from app.domain.consent import PartnerAgency
-from app.services import people
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.consent import ConsentRecord, PartnerAgency
+from app.services import consent
+from app.services.consent import ConsentInput
+from app.services.errors import InvalidInput
 from app.services.session import WorkerSession
 from app.services.views import PersonRecord
 from app.ui.person_banner import AGENCY_NAMES
+
+_HOW = {"verbal": "verbal", "written": "written", "": "how not recorded"}
+
+
+def describe(record: ConsentRecord | None, active: bool, today: date) -> str:
+    """One agency's line: given when, how, by whom, and its review date."""
+    if record is None:
+        return "not asked"
+    if not active:
+        return (f"withdrawn {record.withdrawn_on:%d/%m/%Y} ({record.withdrawal_recorded_by})"
+                if record.withdrawn_on else "not active")
+    text = f"given {record.given_on:%d/%m/%Y}, {_HOW.get(record.how, record.how)} " \
+           f"({record.recorded_by})"
+    if record.review_on:
+        due = " — REVIEW DUE: ask them again" if record.review_due_on(today) else ""
+        text += f"; review by {record.review_on:%d/%m/%Y}{due}"
+    return text
 
 
 class ConsentPanel(QWidget):
@@ -19,45 +59,130 @@ class ConsentPanel(QWidget):
         super().__init__()
         self._session = session
         self._person_id = person_id
+        self._active: set[str] = set()
         self.status: dict[str, QLabel] = {}
-        self.buttons: dict[str, QPushButton] = {}
-        intro = QLabel("What each partner may see depends on the person's consent. "
-                       "Record it as they give it; withdrawal keeps the history.")
+        self.withdraw_buttons: dict[str, QPushButton] = {}
+        intro = QLabel("What each partner may see depends on the person's consent. Record it "
+                       "as they give it; withdrawal keeps the history.")
         intro.setWordWrap(True)
+        self.record_button = QPushButton("Record consent…")
+        self.record_button.clicked.connect(self.open_record_dialog)
+        top = QHBoxLayout()
+        top.addWidget(intro, 1)
+        top.addWidget(self.record_button)
         grid = QGridLayout()
+        grid.setColumnStretch(1, 1)
         for row, agency in enumerate(PartnerAgency):
-            name = QLabel(AGENCY_NAMES[agency].capitalize())
-            status, button = QLabel(), QPushButton()
-            button.setAccessibleName(f"Consent for {AGENCY_NAMES[agency]}")
-            button.clicked.connect(lambda _=False, a=str(agency): self._toggle(a))
-            self.status[agency], self.buttons[agency] = status, button
-            grid.addWidget(name, row, 0)
+            status = QLabel()
+            status.setWordWrap(True)
+            withdraw = QPushButton("Withdraw…")
+            withdraw.setAccessibleName(f"Withdraw consent for {AGENCY_NAMES[agency]}")
+            withdraw.clicked.connect(lambda _=False, a=str(agency): self.withdraw(a))
+            self.status[agency], self.withdraw_buttons[agency] = status, withdraw
+            grid.addWidget(QLabel(AGENCY_NAMES[agency].capitalize()), row, 0)
             grid.addWidget(status, row, 1)
-            grid.addWidget(button, row, 2)
+            grid.addWidget(withdraw, row, 2)
         layout = QVBoxLayout(self)
-        layout.addWidget(intro)
+        layout.addLayout(top)
         layout.addLayout(grid)
         layout.addStretch()
 
-    def show_record(self, record: PersonRecord) -> None:
+    def show_record(self, record: PersonRecord, today: date | None = None) -> None:
+        today = today or date.today()
         latest = {c.agency: c for c in record.person.consents}
+        self._active = set(record.consenting_agencies)
         for agency, label in self.status.items():
-            consent = latest.get(PartnerAgency(agency))
-            active = agency in record.consenting_agencies
-            if consent is None:
-                label.setText("not asked")
-            elif active:
-                label.setText(f"given {consent.given_on:%d/%m/%Y} ({consent.recorded_by})")
-            else:
-                label.setText(f"withdrawn {consent.withdrawn_on:%d/%m/%Y} "
-                              f"({consent.withdrawal_recorded_by})")
-            self.buttons[agency].setText("Withdraw" if active else "Record consent")
-            self.buttons[agency].setProperty("active", active)
+            active = agency in self._active
+            label.setText(describe(latest.get(PartnerAgency(agency)), active, today))
+            # Hidden, not disabled, where there is nothing to withdraw: no button to misread.
+            self.withdraw_buttons[agency].setVisible(active)
 
-    def _toggle(self, agency: str) -> None:
-        if self.buttons[agency].property("active"):
-            people.withdraw_consent(session=self._session, person_id=self._person_id,
-                                    agency=agency)
-        else:
-            people.give_consent(session=self._session, person_id=self._person_id, agency=agency)
+    def open_record_dialog(self) -> ConsentDialog:
+        dialog = ConsentDialog(already=self._active, record=self._record, parent=self)
+        dialog.show()
+        return dialog
+
+    def _record(self, typed: ConsentInput) -> None:
+        consent.record_consent(session=self._session, person_id=self._person_id, typed=typed)
         self.changed.emit()
+
+    def withdraw(self, agency: str) -> bool:
+        name = AGENCY_NAMES[agency]
+        if not self.confirm_withdrawal(name):
+            return False
+        consent.withdraw_consent(session=self._session, person_id=self._person_id,
+                                 agency=agency)
+        self.changed.emit()
+        return True
+
+    def confirm_withdrawal(self, name: str) -> bool:
+        """Tests replace this: the question a worker answers before withdrawing."""
+        answer = QMessageBox.question(
+            self, "Withdraw consent?",
+            f"Withdraw their consent to share with {name}?\n\n{name.capitalize()} will no "
+            "longer see this record from the next sync. The withdrawal is recorded with your "
+            "name and today's date; consent can be given again later.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Yes
+
+
+class ConsentDialog(QDialog):
+    """Which agencies, verbal or written, a review date, and that it was explained."""
+
+    def __init__(self, *, already: set[str], record: Callable[[ConsentInput], None],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Record consent to share")
+        self._record = record
+        self.agencies: dict[str, QCheckBox] = {}
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Which agencies do they agree to share their record with?"))
+        for agency in PartnerAgency:
+            box = QCheckBox(AGENCY_NAMES[agency].capitalize())
+            if agency in already:
+                box.setText(box.text() + " — already given")
+                box.setEnabled(False)
+            self.agencies[agency] = box
+            layout.addWidget(box)
+        self.verbal = QRadioButton("&Verbal (said to you; you are noting it)")
+        self.written = QRadioButton("&Written (they signed a consent form)")
+        for button in (self.verbal, self.written):
+            layout.addWidget(button)
+        self.review = QLineEdit(f"{consent.default_review():%d/%m/%Y}")
+        self.review.setAccessibleName("Review consent by")
+        review_row = QHBoxLayout()
+        review_label = QLabel("&Review with them by:")
+        review_label.setBuddy(self.review)
+        review_row.addWidget(review_label)
+        review_row.addWidget(self.review)
+        layout.addLayout(review_row)
+        self.explained = QCheckBox("I have &explained what is shared, with whom and why, and "
+                                   "that they can withdraw at any time")
+        layout.addWidget(self.explained)
+        self.message = QLabel()
+        self.message.setObjectName("fieldError")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = buttons.addButton("Record &consent",
+                                             QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def typed(self) -> ConsentInput:
+        chosen = tuple(a for a, box in self.agencies.items() if box.isEnabled()
+                       and box.isChecked())
+        how = "verbal" if self.verbal.isChecked() else "written" \
+            if self.written.isChecked() else ""
+        return ConsentInput(chosen, how, self.review.text(), self.explained.isChecked())
+
+    def save(self) -> bool:
+        try:
+            self._record(self.typed())
+        except InvalidInput as error:
+            self.message.setText("\n".join(error.problems.values()))
+            return False
+        self.accept()
+        return True

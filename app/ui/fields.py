@@ -1,7 +1,8 @@
 """One editor per assessment field kind, all speaking text so drafts and services agree.
 
 Choice fields are combo boxes: typing the first letters picks an item, so the whole
-assessment can be filled in from the keyboard.
+assessment can be filled in from the keyboard. Spaces are part of what is typed ("Not
+known", "No fixed abode"): in a plain QComboBox a space opens the popup instead.
 """
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date
 
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtCore import QElapsedTimer, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
 from app.domain.assessment import FieldDef, FieldKind, Value
 from app.domain.valuesets import ValueSet
@@ -18,16 +21,55 @@ _YES_NO = (("", ""), ("Y", "Yes"), ("N", "No"))
 
 
 class _Line(QLineEdit):
-    def __init__(self, placeholder: str = "") -> None:
-        super().__init__()
+    def __init__(self, placeholder: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self.setPlaceholderText(placeholder)
 
 
 class _Choice(QComboBox):
-    def __init__(self, options: tuple[tuple[str, str], ...]) -> None:
-        super().__init__()
-        for code, label in options:
-            self.addItem(label or "— not answered —", code)
+    """A drop-down chosen by typing the start of an answer, spaces included."""
+
+    def __init__(self, options: tuple[tuple[str, str], ...],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        # One call, not one addItem per option: the assessment has ~1,000 of them.
+        self.addItems([label or "— not answered —" for _, label in options])
+        for index, (code, _) in enumerate(options):
+            self.setItemData(index, code)
+        self._typed = ""
+        self._since_key = QElapsedTimer()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        text = event.text()
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier
+        if plain and text.isprintable() and text and not self.isEditable():
+            self._type_ahead(text)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def _type_ahead(self, text: str) -> None:
+        """Qt's own search, with spaces: within the key interval the letters add up."""
+        if not self._since_key.isValid() \
+                or self._since_key.elapsed() > QApplication.keyboardInputInterval():
+            self._typed = ""
+        self._since_key.restart()
+        if not self._typed and text == " ":
+            return  # a lone space answers nothing; above all it must not open the popup
+        # As Qt does: the letters so far, else this letter alone, after the current item
+        # (pressing N again steps through "No", "Not known", "Not applicable").
+        for wanted, start in ((self._typed + text, 0), (text, self.currentIndex() + 1)):
+            index = self._find_prefix(wanted, start)
+            if index >= 0:
+                self._typed = wanted
+                self.setCurrentIndex(index)
+                return
+        self._typed += text  # keep what was typed: the next letter may still match
+
+    def _find_prefix(self, wanted: str, start: int) -> int:
+        wanted, count = wanted.casefold(), self.count()
+        return next((i % count for i in range(start, start + count)
+                     if self.itemText(i % count).casefold().startswith(wanted)), -1)
 
     def code(self) -> str:
         return str(self.currentData() or "")
@@ -37,23 +79,27 @@ class _Choice(QComboBox):
         self.setCurrentIndex(max(index, 0))
 
 
-def build_editor(field: FieldDef, value_sets: Mapping[str, ValueSet]) -> QWidget:
-    """The widget for one field; read it with `editor_text`, fill it with `set_editor_text`."""
+def build_editor(field: FieldDef, value_sets: Mapping[str, ValueSet],
+                 parent: QWidget | None = None) -> QWidget:
+    """The widget for one field; read it with `editor_text`, fill it with `set_editor_text`.
+
+    Made inside its parent: moving a finished widget into a styled window costs more
+    than making it there, and a record has a couple of hundred of them."""
     if field.kind is FieldKind.CHOICE:
         options = value_sets[field.value_set or ""]
-        widget: QWidget = _Choice((("", ""), *((i.code, i.label) for i in options)))
+        widget: QWidget = _Choice((("", ""), *((i.code, i.label) for i in options)), parent)
     elif field.kind is FieldKind.BOOL:
-        widget = _Choice(_YES_NO)
+        widget = _Choice(_YES_NO, parent)
     elif field.kind is FieldKind.TEXT and field.max_length > 200:
-        widget = QPlainTextEdit()
+        widget = QPlainTextEdit(parent)
         widget.setTabChangesFocus(True)  # Tab moves on, so the form stays keyboard-only
         widget.setFixedHeight(64)
     elif field.kind is FieldKind.DATE:
-        widget = _Line("dd/mm/yyyy")
+        widget = _Line("dd/mm/yyyy", parent)
     elif field.kind is FieldKind.INT:
-        widget = _Line(f"{field.min_value} to {field.max_value}")
+        widget = _Line(f"{field.min_value} to {field.max_value}", parent)
     else:
-        widget = _Line()
+        widget = _Line(parent=parent)
     widget.setAccessibleName(field.label)
     widget.setObjectName(f"field_{field.id}")
     if field.help:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from datetime import datetime
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services import drafts, people
-from app.services.caseload import caseload, search_people
+from app.services.caseload import caseload, nobody_found_message, search_people
 from app.services.conflicts import count_not_stored
 from app.services.session import WorkerSession, verify_audit_trail
 from app.services.views import PersonSummary
@@ -32,6 +34,7 @@ from app.ui.new_person_form import NewPersonForm
 from app.ui.person_view import PersonView
 from app.ui.resources import icon
 from app.ui.screen_fit import resize_to_fit
+from app.ui.tasks import RunDb, run_here
 from app.ui.triage_view import TriageView
 from app.ui.verify_view import VerifyView  # issue 6
 
@@ -43,9 +46,9 @@ PLACE_DRAFT_KEY = "showing"  # where the worker was, so an unlock goes back ther
 
 
 def nobody_found(text: str) -> str:
-    return (f"Nobody found for “{text.strip()}”.\n\nTry part of a name or how it sounds, "
-            "a date of birth (dd/mm/yyyy), or a PNC, prison or NHS number.\n"
-            "Press Ctrl+Shift+F to ask other teams, or Ctrl+N to add them.")
+    """What was looked for and what to try; other teams' people are one key away."""
+    return (nobody_found_message(text=text)
+            + "\nSomeone another team knows? Press Ctrl+Shift+F to ask the server.")
 
 
 class MainWindow(QMainWindow):
@@ -55,8 +58,10 @@ class MainWindow(QMainWindow):
     conflicts_requested = Signal()
     elsewhere_requested = Signal()
 
-    def __init__(self, *, session: WorkerSession, version: str, idle_minutes: float) -> None:
+    def __init__(self, *, session: WorkerSession, version: str, idle_minutes: float,
+                 run: RunDb = run_here) -> None:
         super().__init__()
+        self._run = run  # the app's database runner: saves wait on it, the screen does not
         self.setObjectName("mainWindow")
         self._session = session
         self._version = version
@@ -92,7 +97,7 @@ class MainWindow(QMainWindow):
         self.search.textChanged.connect(self.refresh_caseload)
         self.search.returnPressed.connect(self._open_search_choice)
         self.mine = QRadioButton("&My people")
-        self.team = QRadioButton("&Team")
+        self.team = QRadioButton("T&eam")  # Alt+T is the Tools menu
         self.team.setChecked(True)
         scope = QButtonGroup(self)
         for button in (self.mine, self.team):
@@ -142,8 +147,9 @@ class MainWindow(QMainWindow):
         self.new_person_form = NewPersonForm(
             value_sets=dict(schema.value_sets),
             find=lambda typed: people.find_matches(session=self._session, person=typed),
-            create=lambda typed, seen: people.create_person(
-                session=self._session, person=typed, acknowledged_matches=seen))
+            create=lambda typed, seen, reason="": people.create_person(
+                session=self._session, person=typed, acknowledged_matches=seen,
+                reason=reason))
         self.new_person_form.saved.connect(self._person_created)
         self.new_person_form.cancelled.connect(self._form_cancelled)
         self.new_person_form.open_existing.connect(self.open_person)
@@ -233,6 +239,8 @@ class MainWindow(QMainWindow):
 
     # ---- caseload -----------------------------------------------------------------------
     def refresh_caseload(self) -> None:
+        if not self._session.is_open:  # a refresh queued just before a lock finds no key
+            return
         text = self.search.text()
         if text.strip():
             found = search_people(session=self._session, text=text)
@@ -243,6 +251,7 @@ class MainWindow(QMainWindow):
             self.list_stack.setCurrentWidget(self.table)
             return
         self.empty_state.setText(nobody_found(text) if text.strip() else EMPTY_CASELOAD)
+        self.empty_state.setWordWrap(True)
         self.list_stack.setCurrentWidget(self.empty_state)
 
     def _open_search_choice(self) -> None:
@@ -269,17 +278,22 @@ class MainWindow(QMainWindow):
         self.new_person_form.focus_first()
 
     def open_person(self, person_id: str) -> PersonView:
-        self._replace_view("person_view", PersonView(session=self._session,
-                                                     person_id=person_id))
+        self._replace_view("person_view", PersonView(
+            session=self._session, person_id=person_id, run=self._run, parent=self.work_area))
         assert self.person_view is not None
-        self.person_view.changed.connect(self.refresh_caseload)
+        # The record is painted first; the caseload catches up on the next turn.
+        self.person_view.changed.connect(self._refresh_caseload_soon)
         self.person_view.changed.connect(self.update_unsaved_notice)
         self.person_view.triage_requested.connect(self.open_triage)
+        self.person_view.open_requested.connect(self.open_person)
         return self.person_view
 
+    def _refresh_caseload_soon(self) -> None:
+        QTimer.singleShot(0, self.refresh_caseload)
+
     def open_triage(self, person_id: str) -> TriageView:
-        self._replace_view("triage_view", TriageView(session=self._session,
-                                                     person_id=person_id))
+        self._replace_view("triage_view", TriageView(
+            session=self._session, person_id=person_id, run=self._run, parent=self.work_area))
         assert self.triage_view is not None
         self.triage_view.done.connect(self._triage_done)
         self.triage_view.focus_first()
@@ -312,16 +326,18 @@ class MainWindow(QMainWindow):
 
     def _triage_done(self, person_id: str) -> None:
         drafts.discard_draft(session=self._session, key=TriageView.DRAFT_KEY)
-        self.refresh_caseload()
-        self.open_person(person_id)
+        saved = self.triage_view.last_saved if self.triage_view is not None else ""
+        view = self.open_person(person_id)
+        if saved:
+            view.show_saved(saved)  # said where the worker is looking, not in the status bar
         self.update_unsaved_notice()
+        self._refresh_caseload_soon()
 
     def _person_created(self, person: PersonSummary) -> None:
         drafts.discard_draft(session=self._session, key=NewPersonForm.DRAFT_KEY)
-        self.refresh_caseload()
-        self.statusBar().showMessage("Saved.", 4000)
-        self.open_person(person.id)
+        self.open_person(person.id).show_saved(f"New record saved {datetime.now():%H:%M}")
         self.update_unsaved_notice()
+        self._refresh_caseload_soon()
 
     def _form_cancelled(self) -> None:
         drafts.discard_draft(session=self._session, key=NewPersonForm.DRAFT_KEY)

@@ -6,23 +6,26 @@ from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QDialog,
-    QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 
+from app.domain.person import Person
 from app.services import merge, people
-from app.services.caseload import search_people
+from app.services.caseload import nobody_found_message, search_people
 from app.services.errors import InvalidInput
 from app.services.session import WorkerSession
-from app.services.views import PersonInput, PersonSummary
+from app.services.views import PersonInput, PersonSummary, uk_date
 from app.ui.new_person_form import NewPersonForm
 
 _ID = Qt.ItemDataRole.UserRole
@@ -45,7 +48,7 @@ class EditPersonDialog(QDialog):
         self.form.saved.connect(lambda _summary: self.accept())
         self.form.cancelled.connect(self.reject)
         QVBoxLayout(self).addWidget(self.form)
-        self.resize(560, 720)
+        self.resize(600, 600)  # the fields scroll; Save stays on a 1280x720 screen
 
     def _save(self, typed: PersonInput, _seen: list[str]) -> PersonSummary:
         kinds = {a.text: a.kind for a in self._person.aliases}
@@ -60,64 +63,177 @@ class EditPersonDialog(QDialog):
 
 
 class MergeDialog(QDialog):
-    """Fold another record of the same person into this one. Both histories are kept."""
+    """Fold one record of a person into the other. Both histories are kept.
+
+    The worker finds the other record, sees the two side by side and chooses which one
+    carries on (by default the one the dialog was opened from)."""
 
     merged = Signal()
+    merged_into = Signal(str)  # the survivor, when it is not the record we started from
 
     def __init__(self, *, session: WorkerSession, survivor_id: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("InsideOut — merge two records of one person")
-        self._session, self._survivor = session, survivor_id
+        self._session, self._this = session, survivor_id
+        self._other: str | None = None
+        self._sexes = {item.code: item.label for item in
+                       session.reference.schema.value_sets["sex"]}
+        self._build_search()
+        self._build_facts()
+        self._build_choice()
+        self._layout()
+        self._show_facts(0, people.get_person(session=session, person_id=survivor_id).person)
+        self.resize(860, 600)  # inside the 1280x688 a 1280x720 screen leaves
+
+    # ---- building ---------------------------------------------------------------------
+    def _build_search(self) -> None:
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Find the other record: name, PNC, prison or NHS no.")
+        self.search.setPlaceholderText("Find the other record: name, date of birth, PNC, "
+                                       "prison or NHS no.")
+        self.search.setAccessibleName("Find the other record")
         self.search.textChanged.connect(self._find)
         self.results = QListWidget()
+        self.results.setAccessibleName("Records found")
+        self.results.setMaximumHeight(110)
+        self.results.currentItemChanged.connect(self._other_chosen)
+        self.nobody = QLabel()
+        self.nobody.setObjectName("hint")
+        self.nobody.setWordWrap(True)
+        self.nobody.hide()
+
+    def _build_facts(self) -> None:
+        """Two columns of key facts: the record we started from, and the other one."""
+        self.facts = QGridLayout()
+        self.facts.setHorizontalSpacing(16)
+        self._fact_labels: dict[tuple[str, int], QLabel] = {}
+        # The column headings are the choice: the record ticked is the one that stays.
+        self.keep_this = QRadioButton("Keep &this record")
+        self.keep_other = QRadioButton("Keep the &other record")
+        self.keep_this.setChecked(True)
+        self.keep_other.setEnabled(False)
+        self._keep = QButtonGroup(self)
+        for column, button in enumerate((self.keep_this, self.keep_other), start=1):
+            self._keep.addButton(button)
+            self.facts.addWidget(button, 0, column)
+        for row, fact in enumerate(_FACTS, start=1):
+            self.facts.addWidget(QLabel(fact), row, 0)
+            for column in (0, 1):
+                label = QLabel("—")
+                label.setWordWrap(True)
+                label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                self._fact_labels[(fact, column)] = label
+                self.facts.addWidget(label, row, column + 1)
+        self.facts.setColumnStretch(1, 1)
+        self.facts.setColumnStretch(2, 1)
+
+    def _build_choice(self) -> None:
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("why they are the same person, e.g. same PNC ID")
+        self.reason.setAccessibleName("Reason for the merge")
         self.message = QLabel()
         self.message.setObjectName("fieldError")
         self.message.setWordWrap(True)
-        go = QPushButton("&Merge into this record")
-        go.clicked.connect(self.merge_selected)
-        intro = QLabel("Nothing is deleted: the other record's answers are kept and shown, "
-                       "and the merge can be undone from the person's screen.")
+        self.merge_button = QPushButton("&Merge the two records")
+        self.merge_button.clicked.connect(self.merge_selected)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.reject)
+        for button in (self.merge_button, self.cancel_button):
+            button.setAutoDefault(False)  # Enter in the search box must not merge
+
+    def _layout(self) -> None:
+        intro = QLabel("Nothing is deleted: the record that goes keeps its answers, shown "
+                       "in the one that stays, and the merge can be undone from that "
+                       "person's screen.")
         intro.setWordWrap(True)
-        form = QFormLayout()
-        form.addRow("Other record", self.search)
-        form.addRow("", self.results)
-        form.addRow("Reason", self.reason)
-        buttons = QHBoxLayout()
+        find = QLabel("&Find")
+        find.setBuddy(self.search)
+        reason = QLabel("&Reason")
+        reason.setBuddy(self.reason)
+        search_row, reason_row, buttons = (QHBoxLayout() for _ in range(3))
+        search_row.addWidget(find)
+        search_row.addWidget(self.search, 1)
+        reason_row.addWidget(reason)
+        reason_row.addWidget(self.reason, 1)
         buttons.addStretch()
-        buttons.addWidget(go)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.merge_button)
         layout = QVBoxLayout(self)
-        for widget in (intro,):
-            layout.addWidget(widget)
-        layout.addLayout(form)
+        layout.addWidget(intro)
+        layout.addLayout(search_row)
+        layout.addWidget(self.results)
+        layout.addWidget(self.nobody)
+        layout.addLayout(self.facts)
+        layout.addStretch()
+        layout.addLayout(reason_row)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
-        self.resize(560, 460)
 
+    # ---- finding the other record -----------------------------------------------------
     def _find(self, text: str) -> None:
         self.results.clear()
-        for person in search_people(session=self._session, text=text):
-            if person.id == self._survivor:
-                continue
+        found = [p for p in search_people(session=self._session, text=text)
+                 if p.id != self._this] if text.strip() else []
+        for person in found:
             item = QListWidgetItem(f"{person.display_name}, born "
-                                   f"{person.date_of_birth or 'not known'}")
+                                   f"{uk_date(person.date_of_birth) or 'not known'}")
             item.setData(_ID, person.id)
             self.results.addItem(item)
+        self.nobody.setText(nobody_found_message(text=text).split("\n\n")[0]
+                            if text.strip() and not found
+                            else "")
+        self.nobody.setVisible(bool(self.nobody.text()))
+
+    def _other_chosen(self, item: QListWidgetItem | None) -> None:
+        self._other = item.data(_ID) if item is not None else None
+        person = people.get_person(session=self._session, person_id=self._other).person \
+            if self._other else None
+        self._show_facts(1, person)
+        self.keep_other.setEnabled(person is not None)
+        if person is None:
+            self.keep_this.setChecked(True)
+
+    def _show_facts(self, column: int, person: Person | None) -> None:
+        values = _facts(person, self._sexes) if person else dict.fromkeys(_FACTS, "—")
+        for fact, value in values.items():
+            self._fact_labels[(fact, column)].setText(value or "—")
+
+    # ---- merging ------------------------------------------------------------------------
+    @property
+    def survivor_id(self) -> str:
+        return self._other if self.keep_other.isChecked() and self._other else self._this
 
     def merge_selected(self) -> None:
-        item = self.results.currentItem()
-        if item is None:
-            self.message.setText("Choose the other record first.")
+        if self._other is None:
+            self.message.setText("Find and choose the other record first.")
             return
+        survivor = self.survivor_id
+        merged_id = self._other if survivor == self._this else self._this
         try:
-            merge.merge_people(session=self._session, survivor_id=self._survivor,
-                               merged_id=item.data(_ID), reason=self.reason.text())
+            merge.merge_people(session=self._session, survivor_id=survivor,
+                               merged_id=merged_id, reason=self.reason.text())
         except InvalidInput as error:
             self.message.setText(str(error))
             return
         self.merged.emit()
+        if survivor != self._this:
+            self.merged_into.emit(survivor)
         self.accept()
+
+
+_FACTS = ("Name", "Date of birth", "Sex", "PNC ID", "NHS number", "Prison number",
+          "Also known as", "Address")
+
+
+def _facts(person: Person, sexes: dict[str, str]) -> dict[str, str]:
+    ids, address = person.identifiers, person.address
+    sex = sexes.get(person.sex, "")
+    return {
+        "Name": person.name.display(),
+        "Date of birth": uk_date(person.date_of_birth.isoformat())
+        if person.date_of_birth else "",
+        "Sex": sex, "PNC ID": ids.pnc_id, "NHS number": ids.nhs_number,
+        "Prison number": ids.prison_number,
+        "Also known as": ", ".join(a.text for a in person.aliases),
+        "Address": ", ".join(p for p in (address.line1, address.town, address.postcode) if p),
+    }

@@ -48,23 +48,34 @@ class PersonBanner(QFrame):
         self.pathway.setObjectName("youngPersonBadge")
         self.out_of_area = QLabel("OUT OF AREA — still helped")
         self.out_of_area.setObjectName("outOfAreaBadge")
+        self.name.setWordWrap(True)
         self.identity, self.risk, self.consent = QLabel(), QLabel(), QLabel()
         self.risk.setObjectName("riskLine")
         self.risk.setAccessibleName("Risk summary")
+        # Long names, risk headlines and consent lists wrap: at 1280x720 the work area is
+        # about 820 px wide and nothing may be cut off.
+        for label in (self.identity, self.risk, self.consent):
+            label.setWordWrap(True)
+        badges = QHBoxLayout()
+        for widget in (self.pathway, self.out_of_area):
+            badges.addWidget(widget)
+        badges.addStretch()
         top = QHBoxLayout()
-        for widget in (self.name, self.pathway, self.out_of_area):
-            top.addWidget(widget)
-        top.addStretch()
+        top.addWidget(self.name, 1)
         self.actions = QHBoxLayout()  # record-level buttons sit top right, by the name
         top.addLayout(self.actions)
         column = QVBoxLayout(self)
+        column.setContentsMargins(8, 6, 8, 6)
+        column.setSpacing(2)
         column.addLayout(top)
+        column.addLayout(badges)  # own row: the badge is never squeezed by the buttons
         for widget in (self.identity, self.risk, self.consent):
             column.addWidget(widget)
 
     def show_record(self, record: PersonRecord, risk_level: str, risk_headline: str) -> None:
         self.name.setText(record.person.name.display())
         self.pathway.setVisible(record.young_person)
+        self.pathway.setToolTip("Young people's pathway: under 18")
         self.pathway.setText(f"YOUNG PEOPLE'S PATHWAY — under 18 (age {record.age})")
         self.out_of_area.setVisible(record.person.out_of_area)
         self.identity.setText(identity_line(record))

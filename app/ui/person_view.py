@@ -1,11 +1,21 @@
-"""Everything about one person: banner, what changed, the assessment, history, consent."""
+"""Everything about one person: banner, what changed, the assessment, history, consent.
+
+Opening a record builds only what is shown: the section panel on screen (the others are
+built the first time they are opened) and the care plan once its tab is chosen. Building
+all ten panels (225 editors, ~1,000 drop-down items) took most of a second.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime
+
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QPushButton,
@@ -18,7 +28,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.services import assessment, merge, people
-from app.services.assessment import CONTACT_SETTINGS, AssessmentView, HistoryEntry
+from app.services.assessment import (
+    CONTACT_SETTINGS,
+    AssessmentView,
+    HistoryEntry,
+    SectionSaved,
+)
 from app.services.session import WorkerSession
 from app.services.views import PersonRecord, uk_date
 from app.ui.careplan_view import CarePlanTab  # issue 6: the Care plan tab
@@ -26,48 +41,140 @@ from app.ui.consent_panel import ConsentPanel
 from app.ui.fields import display_value
 from app.ui.person_actions import EditPersonDialog, MergeDialog
 from app.ui.person_banner import PersonBanner
-from app.ui.section_panel import SectionPanel
+from app.ui.section_panel import SaveFeedback, SectionPanel
+from app.ui.tasks import RunDb, run_here
 
-_SHOWN_CHANGES = 5
+_NOTICE_LINES = 3  # the notice never grows past this, so the form below never moves
+
+
+class LazyPanels(Mapping[str, SectionPanel]):
+    """Section panels by id; a panel is built the first time it is asked for.
+
+    Reading a panel builds it, so code that only wants the panels already made (reload,
+    drafts) reads `built`; iterating yields every section id without building any.
+    """
+
+    def __init__(self, section_ids: tuple[str, ...],
+                 build: Callable[[str], SectionPanel]) -> None:
+        self._ids = section_ids
+        self._build = build
+        self.built: dict[str, SectionPanel] = {}
+
+    def __getitem__(self, section_id: str) -> SectionPanel:
+        if section_id not in self.built:
+            if section_id not in self._ids:
+                raise KeyError(section_id)
+            self.built[section_id] = self._build(section_id)
+        return self.built[section_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+class NoticeBox(QLabel):
+    """'What changed since last contact', at most a few lines, each cut to the width.
+
+    A fixed height: the box growing after a save pushed the form down under the pointer.
+    The full text is the tooltip and the History tab.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("notice")
+        self.setAccessibleName("Changes since last contact")
+        self.setWordWrap(False)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self._lines: list[str] = []
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Exactly _NOTICE_LINES lines, in the font the stylesheet gives (known at polish)."""
+        frame = self.height() - self.contentsRect().height() if self.isVisible() else 0
+        margins = max(frame, 8 * 2 + 2)  # the stylesheet's padding and border
+        self.setFixedHeight(self.fontMetrics().lineSpacing() * _NOTICE_LINES + margins + 2)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_height()
+
+    def show_lines(self, lines: list[str]) -> None:
+        self._lines = lines[:_NOTICE_LINES]
+        self.setToolTip("\n".join(lines))
+        self._elide()
+
+    def full_text(self) -> str:
+        return "\n".join(self._lines)
+
+    def minimumSizeHint(self) -> QSize:  # elided, so any width fits
+        hint = super().minimumSizeHint()
+        hint.setWidth(0)
+        return hint
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        hint.setWidth(0)
+        return hint
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        width = max(self.contentsRect().width() - 16, 40)
+        metrics = self.fontMetrics()
+        self.setText("\n".join(metrics.elidedText(line, Qt.TextElideMode.ElideRight, width)
+                                for line in self._lines))
 
 
 class PersonView(QWidget):
     changed = Signal()  # something was saved: the caseload should refresh
+    open_requested = Signal(str)  # show another person's record (a merge kept the other)
     triage_requested = Signal(str)
 
-    def __init__(self, *, session: WorkerSession, person_id: str) -> None:
-        super().__init__()
+    def __init__(self, *, session: WorkerSession, person_id: str,
+                 run: RunDb = run_here, parent: QWidget | None = None) -> None:
+        super().__init__(parent)  # made inside the work area it is cheaper than moved there
         self.setObjectName("personView")
         self._session = session
+        self._run = run  # the app's database runner; saves wait on it, the screen does not
         self.person_id = person_id
         schema = session.reference.schema
         self.banner = PersonBanner()
-        self.notice = QLabel()
-        self.notice.setObjectName("notice")
-        self.notice.setWordWrap(True)
-        self.notice.setAccessibleName("Changes since last contact")
+        self.notice = NoticeBox()
         self.sections = QListWidget()
         self.sections.setAccessibleName("Assessment sections")
-        self.sections.setFixedWidth(240)
+        self.sections.setFixedWidth(210)
         self.sections.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.panels: dict[str, SectionPanel] = {}
+        self.sections.setWordWrap(True)  # "Physical and mental health" whole, on two lines
+        self.sections.addItems([section.title for section in schema.sections])
+        self.panels = LazyPanels(schema.section_ids, self._build_panel)
         self.section_stack = QStackedWidget()
-        for section in schema.sections:
-            panel = SectionPanel(section, dict(schema.value_sets), self._save_section)
-            panel.saved.connect(self._after_save)
-            self.panels[section.id] = panel
-            self.section_stack.addWidget(panel)
-            self.sections.addItem(section.title)
-        self.sections.currentRowChanged.connect(self.section_stack.setCurrentIndex)
-        self.history = QTreeWidget()
-        self.history.setHeaderLabels(["When", "Who", "Field", "From", "To"])
-        self.history.setAccessibleName("Field history")
+        self.sections.currentRowChanged.connect(self._show_section)
+        self.history = _history_tree()
         self.consent = ConsentPanel(session=session, person_id=person_id)
         self.consent.changed.connect(self.reload)
-        self.care_plan: CarePlanTab | None = None  # issue 6: built in reload, needs the name
+        self.care_plan: CarePlanTab | None = None  # issue 6: built when its tab is chosen
         self._build(self._contact_row())
         self.reload()
         self.sections.setCurrentRow(0)
+
+    def _build_panel(self, section_id: str) -> SectionPanel:
+        schema = self._session.reference.schema
+        panel = SectionPanel(schema.section(section_id), dict(schema.value_sets),
+                             self._save_section, self._run, parent=self.section_stack)
+        panel.saved.connect(self._after_save)
+        panel.show_view(self.view)
+        self.section_stack.addWidget(panel)
+        return panel
+
+    def _show_section(self, row: int) -> None:
+        if row >= 0:
+            section_id = self._session.reference.schema.section_ids[row]
+            self.section_stack.setCurrentWidget(self.panels[section_id])
 
     def _contact_row(self) -> QHBoxLayout:
         self.contact_setting = QComboBox()
@@ -76,6 +183,7 @@ class PersonView(QWidget):
             self.contact_setting.addItem(setting.capitalize(), setting)
         record = QPushButton("Record contact")
         record.clicked.connect(self._record_contact)
+        self.contact_feedback = SaveFeedback()  # "Contact recorded 14:02", or a triage saved
         triage = QPushButton("Custody triage (Ctrl+T)")
         triage.clicked.connect(lambda: self.triage_requested.emit(self.person_id))
         self.edit_button = QPushButton("Edit details…")
@@ -90,7 +198,7 @@ class PersonView(QWidget):
         row.addWidget(QLabel("Seen today in:"))
         row.addWidget(self.contact_setting)
         row.addWidget(record)
-        row.addStretch()
+        row.addWidget(self.contact_feedback, 1)
         row.addWidget(triage)
         return row
 
@@ -104,6 +212,7 @@ class PersonView(QWidget):
     def merge_duplicate(self) -> MergeDialog:
         dialog = MergeDialog(session=self._session, survivor_id=self.person_id, parent=self)
         dialog.merged.connect(self._after_save_details)
+        dialog.merged_into.connect(self.open_requested.emit)
         dialog.show()
         return dialog
 
@@ -122,12 +231,19 @@ class PersonView(QWidget):
         split = QHBoxLayout(assessment_tab)
         split.addWidget(self.sections)
         split.addWidget(self.section_stack, 1)
+        split.setContentsMargins(0, 4, 0, 0)
         self.tabs = QTabWidget()
         self.tabs.addTab(assessment_tab, "&Assessment")
-        self.tabs.addTab(self.history, "&History")
+        # Alt+Y, not Alt+H: the main window's Help menu has Alt+H.
+        self.tabs.addTab(self.history, "Histor&y")
         self.tabs.addTab(self.consent, "C&onsent")
         self.care_plan_index = self.tabs.count()  # issue 6: the Care plan tab goes here
+        self._care_plan_page = QWidget()
+        QVBoxLayout(self._care_plan_page).setContentsMargins(0, 0, 0, 0)
+        self.tabs.insertTab(self.care_plan_index, self._care_plan_page, "Ca&re plan")
+        self.tabs.currentChanged.connect(self._tab_shown)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.banner)
         layout.addWidget(self.notice)
         layout.addLayout(contact_row)
@@ -140,52 +256,66 @@ class PersonView(QWidget):
         self.view: AssessmentView = assessment.load_assessment(session=self._session,
                                                                person_id=self.person_id)
         self.banner.show_record(self.record, self.view.risk.level, self.view.risk.headline())
-        self.notice.setText(self._notice_text())
-        for panel in self.panels.values():
-            panel.show_view(self.view)
+        self.notice.show_lines(self._notice_lines())
+        self._refill_panels(saved=None)
         self._mark_sections()
         self._fill_history()
         self.consent.show_record(self.record)
         self.undo_merge_button.setVisible(bool(self.record.merged_from))
-        self._ensure_care_plan_tab()
+        if self.care_plan is not None:
+            self.care_plan.reload()
 
-    def _ensure_care_plan_tab(self) -> None:
-        """Issue 6: the Care plan tab, made once the person's name is known."""
+    def _refill_panels(self, saved: str | None) -> None:
+        """Built panels only; one with unsaved typing keeps it (saving another section
+        must not wipe what the worker has typed here)."""
+        for section_id, panel in self.panels.built.items():
+            if section_id == saved or not panel.form.is_dirty():
+                panel.show_view(self.view)
+
+    def _tab_shown(self, index: int) -> None:
+        if index == self.care_plan_index:
+            self._ensure_care_plan_tab()
+
+    def _ensure_care_plan_tab(self) -> CarePlanTab:
+        """Issue 6: the Care plan tab, made the first time it is shown."""
         if self.care_plan is None:
             given = self.record.person.name
             self.care_plan = CarePlanTab(session=self._session, person_id=self.person_id,
                                          person_name=f"{given.given} {given.family}")
             self.care_plan.changed.connect(self.changed.emit)
-            self.tabs.insertTab(self.care_plan_index, self.care_plan, "Ca&re plan")
+            page = self._care_plan_page.layout()
+            assert page is not None
+            page.addWidget(self.care_plan)
+        return self.care_plan
 
     def open_care_plan(self) -> CarePlanTab:
         """Issue 6: show the Care plan tab (Person > Care plan / Print)."""
-        assert self.care_plan is not None
-        self.tabs.setCurrentWidget(self.care_plan)
-        return self.care_plan
+        self.tabs.setCurrentIndex(self.care_plan_index)
+        return self._ensure_care_plan_tab()
 
-    def _notice_text(self) -> str:
-        schema = self._session.reference.schema
-        lines = []
-        if self.view.contacts:
-            last = self.view.contacts[0]
-            changes = [self._describe(c) for c in self.view.since_last_contact]
-            lines.append(f"Last contact: {last.setting}, {uk_date(last.at_utc)}, "
-                         f"{last.worker_name}. " + (
-                             f"{len(changes)} change(s) since then:" if changes
-                             else "Nothing has changed since then."))
-            lines += [f"  • {c}" for c in changes[:_SHOWN_CHANGES]]
-            if len(changes) > _SHOWN_CHANGES:
-                lines.append(f"  … and {len(changes) - _SHOWN_CHANGES} more on the History tab.")
-        else:
-            lines.append("No contact recorded yet.")
-        for folded in merge.list_merges(session=self._session, survivor_id=self.person_id):
-            lines.append(f"Includes the record of {folded.merged_name}, merged by "
-                         f"{folded.merged_by} ({folded.reason}). 'Undo merge' separates them.")
-        stale = [schema.section(s).title for s in self.view.stale]
-        if stale:
-            lines.append("Needs checking (never done or out of date): " + ", ".join(stale) + ".")
-        return "\n".join(lines)
+    def _notice_lines(self) -> list[str]:
+        extra = [line for line in (self._merged_line(), self._stale_line()) if line]
+        if not self.view.contacts:
+            return ["No contact recorded yet.", *extra]
+        last = self.view.contacts[0]
+        changes = [self._describe(c) for c in self.view.since_last_contact]
+        count = len(changes)
+        head = (f"Last contact: {last.setting}, {uk_date(last.at_utc)}, {last.worker_name}. "
+                + (f"{count} change{'s' if count != 1 else ''} since then:" if changes
+                   else "Nothing has changed since then."))
+        return [head, *_capped(changes, _NOTICE_LINES - 1 - len(extra)), *extra]
+
+    def _merged_line(self) -> str:
+        merges = merge.list_merges(session=self._session, survivor_id=self.person_id)
+        return "; ".join(f"Includes the record of {m.merged_name}, merged by {m.merged_by} "
+                         f"({m.reason})" for m in merges) + (
+            ". 'Undo merge' separates them." if merges else "")
+
+    def _stale_line(self) -> str:
+        # Short: the ⚠ marks in the section list name them; the line must not be cut off.
+        count = len(self.view.stale)
+        return (f"Needs checking (never done or out of date): {count} section"
+                f"{'s' if count != 1 else ''}, marked ⚠.") if count else ""
 
     def _describe(self, change: HistoryEntry) -> str:
         field = self._session.reference.schema.section(change.section).field(change.field)
@@ -202,29 +332,52 @@ class PersonView(QWidget):
         self.history.clear()
         schema = self._session.reference.schema
         entries = assessment.person_history(session=self._session, person_id=self.person_id)
+        items = []
         for entry in reversed(entries):  # newest first
             field = schema.section(entry.section).field(entry.field)
-            QTreeWidgetItem(self.history, [
-                uk_date(entry.at_utc), entry.worker_name, field.label,
-                display_value(field, entry.old, schema.value_sets),
-                display_value(field, entry.new, schema.value_sets)])
+            texts = [uk_date(entry.at_utc), entry.worker_name, field.label,
+                     display_value(field, entry.old, schema.value_sets),
+                     display_value(field, entry.new, schema.value_sets)]
+            item = QTreeWidgetItem(texts)
+            for column, text in enumerate(texts[1:], start=1):
+                item.setToolTip(column, text)  # the whole answer, where the column cuts it
+            items.append(item)
+        self.history.addTopLevelItems(items)  # one insert, not one per row
 
     # ---- actions ---------------------------------------------------------------------
-    def _save_section(self, section: str, typed: dict[str, str]) -> object:
+    def _save_section(self, section: str, typed: dict[str, str]) -> SectionSaved:
+        # May run on the database thread: it touches the store, never a widget.
         return assessment.save_section(session=self._session, person_id=self.person_id,
                                        section=section, typed=typed)
 
-    def _after_save(self, _section: str) -> None:
-        self.reload()
+    def _after_save(self, section: str) -> None:
+        self._reload_after_save(section)
         self.changed.emit()
+
+    def _reload_after_save(self, section: str) -> None:
+        """What a saved section can change: answers, risk, the notice, marks, history.
+        Not the person's details, consent or care plan."""
+        self.view = assessment.load_assessment(session=self._session, person_id=self.person_id)
+        self.banner.show_record(self.record, self.view.risk.level, self.view.risk.headline())
+        self.notice.show_lines(self._notice_lines())
+        self._refill_panels(saved=section)
+        self._mark_sections()
+        self._fill_history()
 
     def _record_contact(self) -> None:
+        setting = self.contact_setting.currentData()
         assessment.record_contact(session=self._session, person_id=self.person_id,
-                                  setting=self.contact_setting.currentData())
+                                  setting=setting)
         self.reload()
+        self.show_saved(f"Contact recorded — {setting}, {datetime.now():%H:%M}")
         self.changed.emit()
 
+    def show_saved(self, text: str) -> None:
+        """Say on this screen that something was saved (a contact, a triage, a new record)."""
+        self.contact_feedback.show_state(text, "saved")
+
     def open_section(self, section_id: str) -> SectionPanel:
+        """Show a section, building its panel if this is the first time."""
         ids = self._session.reference.schema.section_ids
         self.tabs.setCurrentIndex(0)
         self.sections.setCurrentRow(ids.index(section_id))
@@ -232,7 +385,7 @@ class PersonView(QWidget):
 
     # ---- drafts ----------------------------------------------------------------------
     def draft_state(self) -> dict[str, object]:
-        dirty = {sid: p.form.draft_state() for sid, p in self.panels.items()
+        dirty = {sid: p.form.draft_state() for sid, p in self.panels.built.items()
                  if p.form.is_dirty()}
         return {"person_id": self.person_id, "sections": dirty} if dirty else {}
 
@@ -241,3 +394,32 @@ class PersonView(QWidget):
         assert isinstance(sections, dict)
         for section_id, fields in sections.items():
             self.open_section(section_id).form.restore_draft(fields)
+
+
+def _capped(changes: list[str], room: int) -> list[str]:
+    """At most `room` lines of changes, the last saying how many more the History tab has."""
+    if room <= 0:
+        return []
+    if len(changes) <= room:
+        return [f"  • {c}" for c in changes]
+    shown = room - 1
+    rest = f"  … {len(changes) - shown} more on the History tab." if shown \
+        else "  They are listed on the History tab."
+    return [*(f"  • {c}" for c in changes[:shown]), rest]
+
+
+def _history_tree() -> QTreeWidget:
+    """Columns that fit 820 px: dates and names as wide as they are, answers wrap."""
+    tree = QTreeWidget()
+    tree.setHeaderLabels(["When", "Who", "Field", "From", "To"])
+    tree.setAccessibleName("Field history")
+    tree.setRootIsDecorated(False)
+    tree.setUniformRowHeights(True)  # one line a row; a cut answer is whole in its tooltip
+    header = tree.header()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+    header.resizeSection(1, 130)  # a name wraps onto a second line rather than take the width
+    for column in (2, 3, 4):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+    return tree

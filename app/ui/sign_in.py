@@ -30,6 +30,7 @@ class SignInWindow(QWidget):
         self.setWindowTitle("InsideOut — sign in")
         self.setWindowIcon(icon("insideout"))
         self._deadline = 0.0
+        self.busy = False
         self._countdown = QTimer(self)
         self._countdown.setInterval(250)
         self._countdown.timeout.connect(self._tick)
@@ -74,16 +75,25 @@ class SignInWindow(QWidget):
         self.resize(440, 380 if takes_new_workers else 300)
 
     def _submit(self) -> None:
-        if not self.button.isEnabled():
-            return
+        if self.busy or not self.button.isEnabled():
+            return  # checking already, or the throttle's countdown runs
         self.set_busy(True)
         self.sign_in_requested.emit(self.username.text(), self.passphrase.text())
 
     def set_busy(self, busy: bool) -> None:
+        """While the passphrase is checked (Argon2id, on the database thread): say so, and
+        take no second press. The controller calls set_busy(False) via show_refusal."""
+        self.busy = busy
         self.button.setEnabled(not busy)
-        self.button.setText("Checking…" if busy else "Sign in")
+        self.button.setText("Signing in…" if busy else "Sign in")
+        for edit in (self.username, self.passphrase):
+            edit.setReadOnly(busy)  # read-only, not disabled: focus stays where it was
         if busy:
             self.message.clear()
+            self.setCursor(Qt.CursorShape.BusyCursor)
+            self.button.repaint()  # painted before the checking starts, whatever thread
+        else:
+            self.unsetCursor()
 
     def show_refusal(self, message: str, wait_seconds: float = 0.0) -> None:
         self.set_busy(False)

@@ -8,9 +8,28 @@ never touches a widget.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+
+class RunDb(Protocol):
+    """What a view needs to save off the UI thread: TaskRunner.run_db, or run_here."""
+
+    def __call__(self, work: Callable[[], Any], *, on_success: Callable[[Any], None],
+                 on_failure: Callable[[Exception], None]) -> None: ...
+
+
+def run_here(work: Callable[[], Any], *, on_success: Callable[[Any], None],
+             on_failure: Callable[[Exception], None]) -> None:
+    """run_db's contract done at once on this thread: for views built without a runner
+    (tests, and windows not yet given one). Exactly one callback, as with the runner."""
+    try:
+        result = work()
+    except Exception as exc:  # handed to the failure callback, never swallowed
+        on_failure(exc)
+    else:
+        on_success(result)
 
 
 class JobSignals(QObject):

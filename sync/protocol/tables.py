@@ -153,7 +153,8 @@ TABLES: Final[dict[str, TableRule]] = {
     "person_aliases": _rule({**_PERSON, "text": _NAME}, {"kind": text(32)}),
     "consents": _rule(
         {**_PERSON, "agency": one_of(*AGENCIES), "given_on": day, "recorded_by": _NAME},
-        {"withdrawn_on": _nullable(day), "withdrawal_recorded_by": _NAME}),
+        {"withdrawn_on": _nullable(day), "withdrawal_recorded_by": _NAME,
+         "how": one_of("", "verbal", "written"), "review_on": _nullable(day)}),
     "assessment_values": _rule(
         {**_PERSON, "section": text(40), "field": text(60), "value_json": json_text()},
         unique=("section", "field")),

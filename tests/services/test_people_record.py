@@ -51,7 +51,7 @@ def test_a_near_identical_second_entry_is_stopped_with_evidence(signed_in):
     assert any("date of birth" in e for e in match.evidence)
     assert "surname sounds like SMITH" in match.evidence
     second = people.create_person(session=signed_in, person=typo,
-                                  acknowledged_matches=[first.id])
+                                  acknowledged_matches=[first.id], reason="checked: brothers")
     assert second.id != first.id
 
 

@@ -53,7 +53,7 @@ def test_a_row_as_the_laptop_writes_it_passes(name):
             value = "2026-12-05T00:11:40+00:00"
         fields[column.key] = value
     for key, value in {"agency": "police", "role": "person", "kind": "signed",
-                       "status": "draft"}.items():
+                       "status": "draft", "how": "written"}.items():
         if key in fields:
             fields[key] = value
     row = PERSON if table.name == "people" else str(uuid.uuid4())

@@ -50,7 +50,8 @@ def test_a_search_that_finds_nobody_says_so_and_what_to_try(qtbot, signed_in):
     qtbot.keyClicks(window.search, "Zzyzx")
     assert window.list_stack.currentWidget() is window.empty_state
     text = window.empty_state.text()
-    assert "Nobody found for “Zzyzx”" in text and "date of birth" in text
+    assert "Nobody found named like 'Zzyzx'" in text and "date of birth" in text
+    assert "Ctrl+Shift+F" in text
     window.search.clear()
     assert window.list_stack.currentWidget() is window.table
 

@@ -59,7 +59,7 @@ def test_merge_a_duplicate_then_undo_it_from_the_person_screen(qtbot, signed_in)
     dialog.merge_selected()
     assert [p.id for p in caseload(session=signed_in)] == [keep.id]
     assert not view.undo_merge_button.isHidden()
-    assert "Includes the record of SMITH, Daz" in view.notice.text()
+    assert "Includes the record of SMITH, Daz" in view.notice.full_text()
     qtbot.mouseClick(view.undo_merge_button, Qt.MouseButton.LeftButton)
     assert {p.id for p in caseload(session=signed_in)} == {keep.id, dup.id}
     assert view.undo_merge_button.isHidden()

@@ -67,19 +67,23 @@ def test_create_duplicate_warning_assessment_and_back_after_sign_in(qtbot, ctrl)
     panel.form.editors[("housing", "accommodation_need")].setCurrentIndex(1)
     qtbot.keyClicks(panel.form.editors[("housing", "housing_notes")], "Sleeping in a tent")
     qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not panel.busy)
     panel = window.person_view.open_section("substances")
     drinking = panel.form.editors[("substances", "alcohol_drinking_days")]
     qtbot.keyClicks(drinking, "40")
     qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not panel.busy)  # saves run on the database thread
     error = panel.form.errors[("substances", "alcohol_drinking_days")]
     assert not error.isHidden() and "28" in error.text()
     assert editor_text(drinking) == "40"  # nothing typed is lost on an error
     drinking.clear()
     qtbot.keyClicks(drinking, "12")
     qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not panel.busy)
     panel = window.person_view.open_section("housing")
     panel.form.editors[("housing", "housing_notes")].setPlainText("Hostel on North Hill")
     qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not panel.busy)
 
     ctrl.sign_out_now()
     _sign_in(qtbot, ctrl)

@@ -1,0 +1,140 @@
+"""Issue 16: type-to-choose takes spaces, focus shows, mnemonics are unique, and the
+record fits the work area of a 1280x720 screen (about 820x560 beside the caseload)."""
+
+import re
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QTabWidget, QWidget
+
+from app.services import assessment, people
+from app.services.views import PersonInput
+from app.ui.person_view import PersonView
+from app.ui.resources import stylesheet
+from app.ui.sign_in import SignInWindow
+
+
+@pytest.fixture
+def styled(qapp):
+    """The app's own stylesheet: sizes and focus marks depend on it."""
+    qapp.setStyleSheet(stylesheet())
+    yield qapp
+    qapp.setStyleSheet("")
+
+
+@pytest.fixture
+def view(qtbot, signed_in, styled):
+    person = people.create_person(session=signed_in, person=PersonInput(
+        given_name="Maximilian-Alexander", middle_name="Bartholomew",
+        family_name="Featherstonehaugh-Smythe", date_of_birth="02/03/2010", sex="1",
+        pnc_id="2001/0000001Q", nhs_number="9434765919", prison_number="A1234BC"))
+    assessment.record_contact(session=signed_in, person_id=person.id, setting="custody")
+    widget = PersonView(session=signed_in, person_id=person.id)
+    qtbot.addWidget(widget)
+    widget.resize(820, 560)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def _combo(view, section, field):
+    return view.open_section(section).form.editors[(section, field)]
+
+
+def test_a_space_typed_in_a_choice_list_is_part_of_the_answer(qtbot, view):
+    pregnant = _combo(view, "pregnancy", "pregnant")
+    pregnant.setFocus()
+    qtbot.keyClicks(pregnant, "Not a")
+    assert pregnant.currentText() == "Not applicable"
+    assert not pregnant.view().isVisible()  # the space did not open the popup
+    need = _combo(view, "housing", "accommodation_need")
+    need.setFocus()
+    qtbot.keyClicks(need, "No h")
+    assert need.currentText() == "No housing problem"
+    qtbot.wait(QApplication.keyboardInputInterval() + 50)
+    qtbot.keyClicks(need, "No f")
+    assert need.currentText().startswith("No fixed abode")
+    assert not need.view().isVisible()
+
+
+def test_every_kind_of_field_shows_where_the_keyboard_is(qtbot, view):
+    with qtbot.waitActive(view):
+        view.activateWindow()
+    form = view.open_section("housing").form
+    for key in (("housing", "accommodation_need"), ("housing", "housing_notes")):
+        editor = form.editors[key]
+        view.sections.setFocus()
+        qtbot.wait(20)
+        unfocused = editor.grab().toImage()
+        editor.setFocus()
+        qtbot.waitUntil(editor.hasFocus)
+        qtbot.wait(20)
+        assert editor.grab().toImage() != unfocused, key  # a visible focus mark
+
+
+def _mnemonics(root: QWidget) -> list[str]:
+    """The Alt+letter of every visible button, label and tab under `root`."""
+    found = []
+    texts = [w.text() for w in root.findChildren(QAbstractButton) if w.isVisibleTo(root)]
+    texts += [w.text() for w in root.findChildren(QLabel)
+              if w.isVisibleTo(root) and w.buddy() is not None]
+    for tabs in root.findChildren(QTabWidget):
+        if tabs.isVisibleTo(root):
+            texts += [tabs.tabText(i) for i in range(tabs.count())]
+    for text in texts:
+        found += [m.lower() for m in re.findall(r"(?<!&)&([^&\s])", text)]
+    return found
+
+
+@pytest.mark.parametrize("tab", [0, 1, 2])  # the Care plan tab's buttons are careplan_view's
+def test_no_two_visible_controls_share_an_alt_key(view, tab):
+    view.tabs.setCurrentIndex(tab)
+    found = _mnemonics(view)
+    menus = ["f", "p", "v", "t", "h"]  # the main window's File, Person, View, Tools, Help
+    assert len(found) == len(set(found)), found
+    assert not set(found) & set(menus), found
+    assert view.open_section("housing").save_button.text().startswith("&Save")
+
+
+def test_ctrl_s_saves_the_section_on_screen(qtbot, view):
+    with qtbot.waitActive(view):
+        view.activateWindow()
+    panel = view.open_section("housing")
+    notes = panel.form.editors[("housing", "housing_notes")]
+    notes.setFocus()
+    qtbot.keyClicks(notes, "Hostel")
+    qtbot.keyClick(notes, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert panel.feedback.text().startswith("Saved ")
+
+
+def test_the_record_fits_the_work_area_of_a_1280x720_screen(qtbot, view, tmp_path):
+    for tab in (0, 1, 2):
+        view.tabs.setCurrentIndex(tab)
+        hint = view.minimumSizeHint()
+        assert hint.width() <= 820 and hint.height() <= 560, (tab, hint)
+    view.tabs.setCurrentIndex(0)
+    panel = view.open_section("substances")
+    qtbot.wait(20)
+    # The actions stay on screen: the Save button is inside the 820x560 view.
+    corner = panel.save_button.mapTo(view, panel.save_button.rect().bottomRight())
+    assert corner.x() <= 820 and corner.y() <= 560
+    assert view.grab().save(str(tmp_path / "person-820x560.png"))
+    banner = view.banner
+    for label in (banner.name, banner.pathway, banner.identity):
+        assert label.isVisible() and label.width() >= label.minimumSizeHint().width()
+
+
+def test_sign_in_shows_it_is_working_and_takes_one_press(qtbot):
+    window = SignInWindow(usernames=["jo"])
+    qtbot.addWidget(window)
+    window.show()
+    pressed = []
+    window.sign_in_requested.connect(lambda *args: pressed.append(args))
+    qtbot.keyClicks(window.passphrase, "kettle custody 42")
+    qtbot.keyClick(window.passphrase, Qt.Key.Key_Return)
+    qtbot.keyClick(window.passphrase, Qt.Key.Key_Return)
+    qtbot.mouseClick(window.button, Qt.MouseButton.LeftButton)
+    assert len(pressed) == 1
+    assert window.button.text() == "Signing in…" and not window.button.isEnabled()
+    window.set_busy(False)
+    assert window.button.isEnabled() and window.button.text() == "Sign in"
