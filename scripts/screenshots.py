@@ -71,7 +71,8 @@ def _shoot(widget: QWidget, out: Path, name: str, size: tuple[int, int]) -> None
     width, height = size
     room = QSize(width, height - TITLE_BAR)
     widget.resize(room if isinstance(widget, MainWindow) else widget.size().boundedTo(room))
-    QApplication.processEvents()
+    for _ in range(3):  # pages built on demand lay out over a few turns of the loop
+        QApplication.processEvents()
     widget.grab().save(str(out / f"{name}-{width}x{height}.png"))
 
 

@@ -53,6 +53,9 @@ class CarePlanForm(QWidget):
             if column in _STRETCHED:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Header and four rows at least: in a short window the plan scrolls, the table
+        # does not shrink to nothing.
+        self.table.setMinimumHeight(self.table.horizontalHeader().sizeHint().height() + 4 * 34)
         self._shown = CarePlanInput()
         add = QPushButton("Add intervention")
         add.clicked.connect(lambda: self.add_intervention())

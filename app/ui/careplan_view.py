@@ -52,18 +52,21 @@ class CarePlanTab(QWidget):
         self.history.setAccessibleName("Care plan versions")
         self.history.itemActivated.connect(self._preview_item)
         # Mnemonics are unique in the main window (Alt+P is the Person menu, Alt+R this tab).
-        self.save_button = QPushButton("&Save draft (Ctrl+S)")
+        # Shortcuts are in the tooltips and the Person menu: the row must fit 1280 wide.
+        self.save_button = QPushButton("&Save draft")
+        self.save_button.setToolTip("Save the draft (Ctrl+S)")
         self.save_button.clicked.connect(self.save)
-        self.sign_button = QPushButton("Si&gn… (Ctrl+G)")
+        self.sign_button = QPushButton("Si&gn…")
+        self.sign_button.setToolTip("Both sign on screen (Ctrl+G)")
         self.sign_button.clicked.connect(self.sign)
-        self.print_button = QPushButton("Preview and pri&nt… (Ctrl+P)")
+        self.print_button = QPushButton("Preview and pri&nt…")
+        self.print_button.setToolTip("Preview, print or save the signed PDF (Ctrl+P)")
         self.print_button.clicked.connect(lambda: self.open_preview())
         summary = QPushButton("Assessment s&ummary…")  # Alt+Y is the History tab
         summary.clicked.connect(self.open_assessment_preview)
         # Window shortcuts of a hidden tab are not live, so Ctrl+S here and a section's
         # Ctrl+S on the Assessment tab never compete.
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
-        QShortcut(QKeySequence("Ctrl+G"), self, activated=self._sign_if_allowed)
         self._layout(summary)
         self.reload()
 
@@ -75,7 +78,7 @@ class CarePlanTab(QWidget):
         buttons.addWidget(summary)
         buttons.addWidget(self.print_button)
         # History sits under the form so the interventions table keeps the full width.
-        self.history.setMaximumHeight(84)
+        self.history.setMaximumHeight(60)  # two versions; the list scrolls for more
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         # The plan scrolls; the versions and the buttons under it never do.
@@ -130,7 +133,8 @@ class CarePlanTab(QWidget):
         self.changed.emit()
         return saved
 
-    def _sign_if_allowed(self) -> None:
+    def sign_if_allowed(self) -> None:
+        """Person > Sign the care plan (Ctrl+G): only what the Sign button allows."""
         if self.sign_button.isEnabled():
             self.sign()
 

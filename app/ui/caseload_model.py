@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QResizeEvent
+from PySide6.QtWidgets import QTableView
 
 from app.services.views import PersonSummary
 
@@ -103,3 +104,32 @@ class CaseloadModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return _COLUMNS[section]
         return None
+
+
+_NAME_ROOM = 120  # px the name keeps (elided) before a column gives way
+_GIVES_WAY = (4, 2)  # when narrow: Assessment first, then Last contact (both in tooltips)
+
+
+class CaseloadTable(QTableView):
+    """The caseload, never scrolled sideways: when it is narrow (a record open beside it
+    on a small screen) the least needed columns give way instead of being cut off."""
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        model = self.model()
+        if model is None:
+            return
+        columns = range(1, model.columnCount())
+        for column in columns:
+            self.setColumnHidden(column, False)
+        header = self.horizontalHeader()
+        width = {c: max(self.sizeHintForColumn(c), header.sectionSizeHint(c)) for c in columns}
+        room = self.viewport().width() - _NAME_ROOM
+        for column in _GIVES_WAY:
+            if sum(width.values()) <= room:
+                break
+            self.setColumnHidden(column, True)
+            width.pop(column)

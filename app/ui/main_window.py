@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +28,7 @@ from app.services.caseload import caseload, nobody_found_message, search_people
 from app.services.conflicts import count_not_stored
 from app.services.session import WorkerSession, verify_audit_trail
 from app.services.views import PersonSummary
-from app.ui.caseload_model import CaseloadModel
+from app.ui.caseload_model import CaseloadModel, CaseloadTable
 from app.ui.new_person_form import NewPersonForm
 from app.ui.person_view import PersonView
 from app.ui.resources import icon
@@ -103,7 +102,7 @@ class MainWindow(QMainWindow):
         for button in (self.mine, self.team):
             scope.addButton(button)
             button.toggled.connect(self.refresh_caseload)
-        self.table = QTableView()
+        self.table = CaseloadTable()
         self.table.setModel(self.caseload)
         self.table.setAccessibleName("Caseload")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -205,6 +204,8 @@ class MainWindow(QMainWindow):
         # issue 6: care plan, printing and verifying
         self.care_plan_action = action("&Care plan / Print…", "Ctrl+P", self._care_plan_current)
         person_menu.addAction(self.care_plan_action)
+        self.sign_plan_action = action("&Sign the care plan…", "Ctrl+G", self._sign_current)
+        person_menu.addAction(self.sign_plan_action)
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(action("&Find person", QKeySequence.StandardKey.Find,
                                    self._focus_search, "search"))
@@ -247,6 +248,7 @@ class MainWindow(QMainWindow):
         else:
             found = caseload(session=self._session, mine_only=self.mine.isChecked())
         self.caseload.set_people(found)
+        self.table.fit_columns()
         if found:
             self.list_stack.setCurrentWidget(self.table)
             return
@@ -268,9 +270,11 @@ class MainWindow(QMainWindow):
 
     # ---- the work area ------------------------------------------------------------------
     def _give_room_to_work(self) -> None:
-        # A record needs the width; the caseload keeps names and ages visible.
+        # A record needs about 780 px; the caseload takes the rest, at least its names
+        # and ages (on a 1366 screen that is every column).
         total = sum(self.splitter.sizes())
-        self.splitter.setSizes([460, max(640, total - 460)])
+        caseload = max(460, total - 780)
+        self.splitter.setSizes([caseload, max(640, total - caseload)])
 
     def show_new_person(self) -> None:
         self._give_room_to_work()
@@ -317,6 +321,10 @@ class MainWindow(QMainWindow):
         """Issue 6: Ctrl+P opens the person's care plan and previews it for printing."""
         if self.person_view is not None:
             self.person_view.open_care_plan().open_preview()
+
+    def _sign_current(self) -> None:
+        if self.person_view is not None:
+            self.person_view.open_care_plan().sign_if_allowed()
 
     def open_verify(self) -> VerifyView:
         """Issue 6: Tools > Verify a printed plan."""
