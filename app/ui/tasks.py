@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRunnable, QThreadPool, Signal, Slot
 
 
 class RunDb(Protocol):
@@ -79,4 +79,9 @@ class TaskRunner(QObject):
         callback(value)
 
     def wait_for_idle(self, msecs: int = 30_000) -> bool:
-        return self._database.waitForDone(msecs)
+        """Wait for the database work, then run its callbacks now: a save finished just
+        before a lock must report to its still-open window, not to a deleted one later."""
+        done = self._database.waitForDone(msecs)
+        if self._pending:
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.MetaCall)
+        return done
