@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import re
+import socket
 from datetime import UTC, datetime
 
 from app.domain.audit import AuditAction
 from app.domain.passphrase import passphrase_problems
-from app.services.errors import InvalidInput, SignInRefused
+from app.services.errors import InvalidInput, ServiceError, SignInRefused
 from app.services.reference import ReferenceData
 from app.services.session import WorkerSession
 from app.services.views import WorkerInfo
@@ -43,6 +44,22 @@ class DeviceService:
     def usernames(self) -> list[str]:
         return self._store.usernames()
 
+    def revocation_text(self) -> str:
+        """Why this laptop stopped working and what it lost, in words; '' if never revoked."""
+        note = self._store.revocation_note()
+        if note is None:
+            return ""
+        when = str(note.get("at", ""))
+        said = str(note.get("message", "")).strip() or "This laptop has been revoked by IT."
+        unsent = int(str(note.get("unsent", 0)) or 0)
+        lost = (f"{unsent} change(s) made here had not reached the server and were destroyed "
+                "with the keys: tell your team lead what you recorded since the last sync."
+                if unsent else "Everything recorded here had reached the server: nothing "
+                "was lost.")
+        stamp = f" ({when[8:10]}/{when[5:7]}/{when[:4]} {when[11:16]} UTC)" if when else ""
+        return f"{said}{stamp}\n\n{lost}\n\nTo use this laptop again, enrol it with a new " \
+               "code from IT."
+
     def takes_new_workers(self) -> bool:
         """Enrolled with a sign-in key: a colleague new to this laptop can sign in here."""
         return self._store.sign_in_server() is not None
@@ -54,6 +71,7 @@ class DeviceService:
                           confirmation: str) -> WorkerSession:
         username = username.strip().lower()
         _check_new_worker(full_name, username, passphrase, confirmation)
+        self._store.remove_leftover()  # a revoked laptop's unreadable store
         store = self._store.create(username=username, passphrase=passphrase, kdf=self._kdf)
         with store.transaction() as db:
             worker = _worker_info(WorkerRepository(db).add(
@@ -82,8 +100,15 @@ class DeviceService:
         )
         from sync.client.transport import HttpTransport, SyncError
 
+        server_url = normalise_server_address(server_url)
         _check_server_address(server_url)  # before the code and password go anywhere
+        if self._store.is_set_up():
+            raise ServiceError("This laptop is already set up. Sign in instead.")
+        # A revoked laptop's store cannot be opened again: clear it before the one-time
+        # code is spent, so re-enrolling needs no files deleted by hand.
+        self._store.remove_leftover()
         username = username.strip().lower()
+        device_name = device_name.strip() or socket.gethostname()
         try:
             enrolment = HttpTransport(server_url).enrol(code.strip(), device_name)
             authed = HttpTransport(server_url, enrolment["device_token"])
@@ -186,6 +211,17 @@ class DeviceService:
             session.audit(db, AuditAction.SIGN_IN,
                           detail={"first_on_device": True} if first_on_device else None)
         return session
+
+
+def normalise_server_address(typed: str) -> str:
+    """What a worker types, as the app needs it: 'insideout.example.nhs.uk' and
+    'https://insideout.example.nhs.uk/api/v1/' both mean https://insideout.example.nhs.uk."""
+    address = typed.strip().rstrip("/")
+    if address and "://" not in address:
+        address = "https://" + address
+    for suffix in ("/api/v1", "/api"):
+        address = address.removesuffix(suffix)
+    return address.rstrip("/")
 
 
 def _check_server_address(server_url: str) -> None:

@@ -28,9 +28,12 @@ class WorkerSession:
     def open_store(self) -> OpenStore:
         return self._store
 
-    def on_revoked(self) -> None:
-        """The server says this laptop is revoked: destroy the key wraps, then lock."""
+    def on_revoked(self, note: dict[str, object] | None = None) -> None:
+        """The server says this laptop is revoked: leave a note of what is lost for the
+        next start, destroy the key wraps, then lock."""
         if self.device is not None:
+            if note:
+                self.device.record_revocation(note)
             self.device.destroy_key_wraps()
         self.close()
 

@@ -7,6 +7,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import requests
 
@@ -164,8 +165,8 @@ def sync_now(*, session: WorkerSession, progress: Progress | None = None,
     engine = SyncEngine(store, transport, credentials=credentials_for(session=session))
     try:
         report = engine.run_once(progress)
-    except DeviceRevoked:
-        session.on_revoked()
+    except DeviceRevoked as revoked:
+        _revoke(session, store, revoked)
         raise
     if report.unverified:  # the server no longer takes these: the next sign-in gets new
         with session.transaction() as db:
@@ -240,13 +241,23 @@ def keep_sign_in_key(session: WorkerSession, transport: HttpTransport, *,
     session.device.put_sign_in_server(SignInServer(server_url, issued["sign_in_key"]))
 
 
+def _revoke(session: WorkerSession, store: EncryptedSyncStore, error: DeviceRevoked) -> None:
+    """Count what the keys take with them (work never sent), leave that for the next
+    start to say, then destroy the keys."""
+    counts = store.counts()
+    unsent = counts["pending"] + counts["refused"]  # refused ones are kept, never sent
+    note = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "message": str(error),
+            "unsent": unsent}
+    session.on_revoked(note)
+
+
 def _catch_up_sign_in_key(session: WorkerSession, transport: HttpTransport) -> None:
     """Laptops enrolled before sign-in keys existed get theirs after a good sync. Not having
     one only stops new workers signing in here, so a failure waits for the next sync."""
     try:
         keep_sign_in_key(session, transport, server_url=_state(session, "server_url"))
-    except DeviceRevoked:
-        session.on_revoked()
+    except DeviceRevoked as revoked:
+        _revoke(session, EncryptedSyncStore(session.open_store), revoked)
         raise
     except SyncError as error:
         _log.warning("no sign-in key for this laptop yet: %s", error)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -72,6 +73,10 @@ class DeviceFiles:
     key_wraps: Path
 
 
+REVOCATION_NOTE = "revoked.json"
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
 class DeviceStore:
     """The files of one device and the only way in: a worker's passphrase."""
 
@@ -138,6 +143,37 @@ class DeviceStore:
 
     def destroy_key_wraps(self) -> None:
         self._wraps.destroy()
+
+    # ---- after a revocation -----------------------------------------------------------
+    @property
+    def _revocation_file(self) -> Path:
+        return self._files.key_wraps.parent / REVOCATION_NOTE
+
+    def record_revocation(self, note: dict[str, object]) -> None:
+        """What the next start says: when, why, and what unsent work went with the keys.
+        Plain JSON beside the store: it names no person, only counts and IT's reason."""
+        self._revocation_file.write_text(json.dumps(note), encoding="utf-8")
+
+    def revocation_note(self) -> dict[str, object] | None:
+        try:
+            found = json.loads(self._revocation_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return found if isinstance(found, dict) else None
+
+    def has_leftover(self) -> bool:
+        """A database whose key wraps are gone (a revoked laptop): unreadable for ever."""
+        return self._files.database.exists() and not self._wraps.exists()
+
+    def remove_leftover(self) -> None:
+        """Delete an unreadable leftover store so the laptop can be enrolled again, without
+        IT deleting files by hand. Never touches a store that can still be opened."""
+        if not self.has_leftover():
+            return
+        base = self._files.database
+        for path in (base, *(base.with_name(base.name + end) for end in _SIDE_FILES)):
+            path.unlink(missing_ok=True)
+        self._revocation_file.unlink(missing_ok=True)
 
     def _open_with_key(self, key: bytearray, device_id: str | None = None) -> OpenStore:
         engine = open_encrypted_engine(self._files.database, key)

@@ -63,7 +63,8 @@ class AppController(QObject):
 
             self.first_run = FirstRunWizard(set_up=self._device.set_up_standalone,
                                             enrol=self._device.enrol,
-                                            default_server=self._settings.server_url)
+                                            default_server=self._settings.server_url,
+                                            notice=self._device.revocation_text())
             self.first_run.accepted.connect(self._first_run_done)
             self.first_run.show()
 
@@ -171,15 +172,24 @@ class AppController(QObject):
         return dialog
 
     def _revoked(self, message: str) -> None:
-        """The keys are already destroyed: say why, and close everything."""
+        """The keys are already destroyed. Take the record off the screen first, say why
+        and what was lost, then offer to enrol again: never a process with no window."""
         self._stop_sync()
+        self.idle.stop()
+        self.autosave.stop()
         if self.main_window is not None:
-            QMessageBox.critical(self.main_window, "This laptop has been revoked", message)
             self.main_window.hide()
             self.main_window.deleteLater()
             self.main_window = None
         self.session = None
-        self.revoked.emit(message)
+        text = self._device.revocation_text() or message
+        self.show_revocation(text)
+        self.revoked.emit(text)
+        self.start()  # not set up any more: the first-run wizard, with the reason on top
+
+    def show_revocation(self, text: str) -> None:
+        """Tests replace this: the modal message a worker reads once."""
+        QMessageBox.critical(None, "This laptop has been revoked", text)
 
     def _worker_disabled(self, message: str) -> None:
         """The server switched this worker off: their key wrap is gone and the store is

@@ -28,10 +28,15 @@ PAGE_MODE, PAGE_WORKER, PAGE_ENROL, PAGE_DONE = range(4)
 
 
 class _ModePage(QWizardPage):
-    def __init__(self) -> None:
+    def __init__(self, notice: str = "") -> None:
         super().__init__()
         self.setTitle("Welcome to InsideOut")
         self.setSubTitle("Set up this laptop. Everything it stores is encrypted.")
+        # After a revocation: why this laptop starts from scratch, and what was lost.
+        self.notice = QLabel(notice)
+        self.notice.setObjectName("fieldError")
+        self.notice.setWordWrap(True)
+        self.notice.setVisible(bool(notice))
         self.standalone = QRadioButton("Standalone — records stay on this laptop only")
         self.enrol = QRadioButton("Enrol with your organisation's server (recommended)")
         choice = QButtonGroup(self)  # one or the other, even before the page is laid out
@@ -44,7 +49,7 @@ class _ModePage(QWizardPage):
         note.setWordWrap(True)
         note.setObjectName("hint")
         layout = QVBoxLayout(self)
-        for widget in (self.standalone, self.enrol, note):
+        for widget in (self.notice, self.standalone, self.enrol, note):
             layout.addWidget(widget)
 
 
@@ -114,32 +119,43 @@ class _EnrolPage(QWizardPage):
         self.setSubTitle("Type the server address and the code IT gave you, then sign in with "
                          "your InsideOut account. Your password also unlocks this laptop.")
         self.server, self.code = QLineEdit(default_server), QLineEdit()
+        self.server.setPlaceholderText("https://insideout.your-organisation.nhs.uk")
+        self.laptop_name = QLineEdit(socket.gethostname())
+        self.laptop_name.setPlaceholderText("e.g. Custody North laptop 3")
         self.username, self.password = QLineEdit(), QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.code.setPlaceholderText("XXXXX-XXXXX-XXXXX-XXXXX")
+        server_hint = QLabel("The address IT gave you, as typed in a browser; "
+                             "https:// is added if you leave it out.")
+        server_hint.setObjectName("hint")
+        server_hint.setWordWrap(True)
         self.message = QLabel()
         self.message.setObjectName("fieldError")
         self.message.setWordWrap(True)
         form = QFormLayout(self)
         for label, edit in (("&Server address", self.server), ("Enrolment &code", self.code),
-                            ("&Username", self.username), ("&Password", self.password)):
+                            ("&Laptop name", self.laptop_name), ("&Username", self.username),
+                            ("&Password", self.password)):
             edit.setAccessibleName(label.replace("&", ""))
             form.addRow(label, edit)
+            if edit is self.server:
+                form.addRow("", server_hint)
         form.addRow("", self.message)
 
     def validatePage(self) -> bool:
         if self.session is not None:  # already enrolled: the code is spent
             return True
         self.message.clear()
-        if not all(e.text().strip() for e in (self.server, self.code, self.username,
-                                               self.password)):
-            self.message.setText("Fill in all four: address, code, username and password.")
+        if not all(e.text().strip() for e in (self.server, self.code, self.laptop_name,
+                                               self.username, self.password)):
+            self.message.setText("Fill in all five: address, code, laptop name, username and "
+                                 "password.")
             return False
         self.setCursor(Qt.CursorShape.WaitCursor)
         try:
             self.session = self._enrol(
                 server_url=self.server.text().strip(), code=self.code.text(),
-                device_name=socket.gethostname(), username=self.username.text(),
+                device_name=self.laptop_name.text().strip(), username=self.username.text(),
                 password=self.password.text())
         except InvalidInput as error:
             self.message.setText(str(error))
@@ -155,26 +171,39 @@ class _EnrolPage(QWizardPage):
         return True
 
 
+_STANDALONE_DONE = ("Keep your passphrase safe: on a standalone laptop nobody can recover "
+                    "it, and the records cannot be opened without it.")
+_ENROLLED_DONE = ("Your password unlocks this laptop. If you forget it, your team lead can "
+                  "recover your access through the server; colleagues sign in here with "
+                  "their own accounts. Records sync with your team whenever there is a "
+                  "network.")
+
+
 class _DonePage(QWizardPage):
-    def __init__(self) -> None:
+    def __init__(self, enrolled: Callable[[], bool]) -> None:
         super().__init__()
+        self._enrolled = enrolled
         self.setTitle("This laptop is ready")
-        text = QLabel("Keep your passphrase safe: on a standalone laptop nobody can recover it, "
-                      "and the records cannot be opened without it.\n\nThe app locks itself "
-                      "after a few idle minutes; Ctrl+L locks it at once.")
-        text.setWordWrap(True)
-        QVBoxLayout(self).addWidget(text)
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        QVBoxLayout(self).addWidget(self.text)
+
+    def initializePage(self) -> None:
+        # The advice for the laptop as it was set up, not the standalone one for both.
+        first = _ENROLLED_DONE if self._enrolled() else _STANDALONE_DONE
+        self.text.setText(first + "\n\nThe app locks itself after a few idle minutes; Ctrl+L "
+                          "locks it at once.")
 
 
 class FirstRunWizard(QWizard):
     def __init__(self, *, set_up: SetUp, enrol: Enrol | None = None,
-                 default_server: str = "") -> None:
+                 default_server: str = "", notice: str = "") -> None:
         super().__init__()
         self.setObjectName("firstRunWizard")
         self.setWindowTitle("InsideOut — set up this laptop")
         self.setWindowIcon(icon("insideout"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
-        self.mode_page = _ModePage()
+        self.mode_page = _ModePage(notice)
         self.worker_page = _WorkerPage(set_up)
         self.enrol_page = _EnrolPage(enrol or _no_server, default_server)
         if enrol is None:
@@ -183,7 +212,8 @@ class FirstRunWizard(QWizard):
         self.setPage(PAGE_MODE, self.mode_page)
         self.setPage(PAGE_WORKER, self.worker_page)
         self.setPage(PAGE_ENROL, self.enrol_page)
-        self.setPage(PAGE_DONE, _DonePage())
+        self.done_page = _DonePage(lambda: self.enrol_page.session is not None)
+        self.setPage(PAGE_DONE, self.done_page)
         # Once the worker exists or the laptop is enrolled there is no going back: the
         # store is made and the one-time code spent (Back then Next used to crash).
         for page, label in ((self.worker_page, "&Create worker"),
