@@ -24,6 +24,7 @@ from app.store.assessment_repo import (
     Confirmation,
     ContactEntry,
     HistoryEntry,
+    same_value,
 )
 from app.store.caseload_repo import CaseloadRepository
 from app.store.device import DbSession
@@ -45,10 +46,29 @@ class AssessmentView:
 
 
 @dataclass(frozen=True)
+class StaleAnswer:
+    """An answer the worker changed that someone else changed first, since the form was
+    opened: not saved. The worker chooses to keep `newer` or to write `yours` over it."""
+
+    section: str
+    field: str
+    yours: Value
+    opened_with: Value  # what the form showed when it was opened (or last refreshed)
+    newer: Value  # what the record holds now
+    by_name: str  # who set `newer`; "" when no history says (e.g. a conflict resolved)
+    at_utc: str
+
+
+@dataclass(frozen=True)
 class SectionSaved:
     section: str
     changes: tuple[HistoryEntry, ...]
     risk: RiskSummary
+    stale: tuple[StaleAnswer, ...] = ()  # refused: changed underneath the open form
+
+
+# What a form was opened with, per section and field: the stored values, not text.
+Base = Mapping[str, Mapping[str, Value]]
 
 
 def _merged_values(repo: AssessmentRepository, person_id: str
@@ -103,20 +123,26 @@ def coerce_typed(*, session: WorkerSession, section: str,
 
 
 def save_section(*, session: WorkerSession, person_id: str, section: str,
-                 typed: Mapping[str, str], today: date | None = None) -> SectionSaved:
-    """Validate the whole section, write only what changed, confirm it, keep history."""
+                 typed: Mapping[str, str], base: Mapping[str, Value] | None = None,
+                 today: date | None = None) -> SectionSaved:
+    """Validate the section, write what differs, confirm it, keep history.
+
+    `typed` should hold only the answers the worker changed; `base` the values the form
+    showed for them. A typed field whose stored value is no longer its base was changed
+    by someone else meanwhile: it is not written but returned in `stale` (the rest is
+    saved). Without a base (the CLI, imports) nothing is checked."""
     return save_sections(session=session, person_id=person_id, typed={section: typed},
-                         today=today)[0]
+                         base=None if base is None else {section: base}, today=today)[0]
 
 
 def save_sections(*, session: WorkerSession, person_id: str,
-                  typed: Mapping[str, Mapping[str, str]],
+                  typed: Mapping[str, Mapping[str, str]], base: Base | None = None,
                   today: date | None = None) -> list[SectionSaved]:
-    """Several sections in one transaction."""
+    """Several sections in one transaction; `base` as for save_section."""
     today = today or date.today()
     coerced = {s: coerce_typed(session=session, section=s, typed=t) for s, t in typed.items()}
     with session.transaction() as db:
-        return _write_sections(db, session, person_id, coerced, today)
+        return _write_sections(db, session, person_id, coerced, today, base)
 
 
 @dataclass(frozen=True)
@@ -128,9 +154,13 @@ class TriageSaved:
     def change_count(self) -> int:
         return sum(len(s.changes) for s in self.sections)
 
+    @property
+    def stale(self) -> tuple[StaleAnswer, ...]:
+        return tuple(a for s in self.sections for a in s.stale)
+
 
 def save_triage(*, session: WorkerSession, person_id: str,
-                typed: Mapping[str, Mapping[str, str]],
+                typed: Mapping[str, Mapping[str, str]], base: Base | None = None,
                 today: date | None = None) -> TriageSaved:
     """A custody triage: its answers, and the visit itself as a custody contact, in one
     transaction. The triage is how most people are first seen, so without the contact the
@@ -138,25 +168,56 @@ def save_triage(*, session: WorkerSession, person_id: str,
     today = today or date.today()
     coerced = {s: coerce_typed(session=session, section=s, typed=t) for s, t in typed.items()}
     with session.transaction() as db:
-        saved = _write_sections(db, session, person_id, coerced, today)
+        saved = _write_sections(db, session, person_id, coerced, today, base)
         # After the answers: what the triage recorded is not "changed since last contact".
         contact = _add_contact(db, session, person_id, "custody")
     return TriageSaved(tuple(saved), contact)
 
 
 def _write_sections(db: DbSession, session: WorkerSession, person_id: str,
-                    coerced: Mapping[str, dict[str, Value]], today: date) -> list[SectionSaved]:
+                    coerced: Mapping[str, dict[str, Value]], today: date,
+                    base: Base | None = None) -> list[SectionSaved]:
     person = PeopleRepository(db).get(person_id)
     repo = AssessmentRepository(db, session.context, session.worker.full_name)
-    current = repo.values(person_id)
-    _validate(session, coerced, current, person.age(today), today)
-    saved = [(s, tuple(repo.save_section(person_id, s, v))) for s, v in coerced.items()]
+    stale = _stale_answers(repo, person_id, coerced, base or {})
+    writable = {s: {f: v for f, v in values.items() if (s, f) not in stale}
+                for s, values in coerced.items()}
+    _validate(session, writable, repo.values(person_id), person.age(today), today)
+    saved = [(s, tuple(repo.save_section(person_id, s, v))) for s, v in writable.items()]
     risk = risk_summary(repo.values(person_id))
     _refresh_digest(db, session, repo, person_id, risk)
     for section, changes in saved:
         session.audit(db, AuditAction.EDIT, record_type="assessment", record_id=person_id,
                       detail={"section": section, "fields": [c.field for c in changes]})
-    return [SectionSaved(s, changes, risk) for s, changes in saved]
+    return [SectionSaved(s, changes, risk, tuple(a for (sid, _), a in stale.items()
+                                                 if sid == s))
+            for s, changes in saved]
+
+
+def _stale_answers(repo: AssessmentRepository, person_id: str,
+                   coerced: Mapping[str, dict[str, Value]],
+                   base: Base) -> dict[tuple[str, str], StaleAnswer]:
+    """Typed answers over a value that changed since the form showed `base`.
+
+    Compared with what a form shows (merged records filled in), so an answer the form
+    took from a merged record is not mistaken for a change. Where the worker typed what
+    the record now holds anyway there is nothing to choose between."""
+    if not base:
+        return {}
+    shown, _ = _merged_values(repo, person_id)
+    stale: dict[tuple[str, str], StaleAnswer] = {}
+    for section, values in coerced.items():
+        for field_id, yours in values.items():
+            if field_id not in base.get(section, {}):
+                continue  # no base given for it: the caller asked for no check
+            opened, now = base[section][field_id], shown.get(section, {}).get(field_id)
+            if same_value(opened, now) or same_value(yours, now):
+                continue
+            setter = repo.last_set_to(person_id, section, field_id, now)
+            stale[(section, field_id)] = StaleAnswer(
+                section, field_id, yours, opened, now,
+                setter.worker_name if setter else "", setter.at_utc if setter else "")
+    return stale
 
 
 def _validate(session: WorkerSession, coerced: Mapping[str, dict[str, Value]],
@@ -178,6 +239,15 @@ def _refresh_digest(db: DbSession, session: WorkerSession, repo: AssessmentRepos
         person_id, risk_level=risk.level, risk_headline=risk.headline(),
         confirmations={s: c.at_utc for s, c in repo.confirmations(person_id).items()},
         touched_by=session.worker.id)
+
+
+def changed_by(*, session: WorkerSession, person_id: str,
+               now: Mapping[tuple[str, str], Value]) -> dict[tuple[str, str], HistoryEntry]:
+    """Who gave each (section, field) the value it holds `now`, where history says."""
+    with session.transaction() as db:
+        repo = AssessmentRepository(db)
+        found = {key: repo.last_set_to(person_id, *key, value) for key, value in now.items()}
+    return {key: entry for key, entry in found.items() if entry is not None}
 
 
 def field_history(*, session: WorkerSession, person_id: str, section: str,
@@ -211,5 +281,5 @@ def _add_contact(db: DbSession, session: WorkerSession, person_id: str,
 
 
 __all__ = ["CONTACT_SETTINGS", "AssessmentView", "FieldChange", "HistoryEntry", "SectionSaved",
-           "TriageSaved", "field_history", "load_assessment", "person_history",
-           "record_contact", "save_section", "save_sections", "save_triage"]
+           "StaleAnswer", "TriageSaved", "changed_by", "field_history", "load_assessment",
+           "person_history", "record_contact", "save_section", "save_sections", "save_triage"]

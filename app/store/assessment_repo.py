@@ -28,6 +28,11 @@ from sync.protocol.tables import answer_id, natural_id  # noqa: F401  (natural_i
 Sections = dict[str, dict[str, Value]]
 
 
+def same_value(a: Value, b: Value) -> bool:
+    """Equal and of one type: True == 1 in Python, but 'Yes' is not the number 1."""
+    return a == b and type(a) is type(b)
+
+
 @dataclass(frozen=True)
 class HistoryEntry:
     section: str
@@ -80,7 +85,7 @@ class AssessmentRepository:
         for field, value in new_values.items():
             row = current.get(field)
             old = json.loads(row.value_json) if row is not None and not row.deleted else None
-            if old == value and type(old) is type(value):
+            if same_value(old, value):
                 continue
             self._write_value(person_id, section, field, value, row)
             changes.append(self._append_history(person_id, section, field, old, value, now))
@@ -144,6 +149,15 @@ class AssessmentRepository:
         return [HistoryEntry(r.section, r.field, json.loads(r.old_json), json.loads(r.new_json),
                              r.worker_name, r.at_utc, r.hlc)
                 for r in self._session.scalars(query.order_by(AssessmentHistory.hlc))]
+
+    def last_set_to(self, person_id: str, section: str, field: str,
+                    value: Value) -> HistoryEntry | None:
+        """The newest history entry that gave the field this value: who set what is there
+        now. None when no synced history says (a conflict resolution keeps none)."""
+        for entry in reversed(self.history(person_id, section=section, field=field)):
+            if same_value(entry.new, value):
+                return entry
+        return None
 
     # ---- contacts -------------------------------------------------------------------
     def add_contact(self, person_id: str, setting: str) -> ContactEntry:

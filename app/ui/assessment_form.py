@@ -1,4 +1,9 @@
-"""A form over any list of assessment fields: one section, or the triage subset."""
+"""A form over any list of assessment fields: one section, or the triage subset.
+
+The form remembers what it was opened (or last refreshed) with, so a save sends only
+what the worker changed, with the values they changed it from (the base), and a record
+changed underneath it is brought up to date without losing anything typed.
+"""
 
 from __future__ import annotations
 
@@ -9,21 +14,36 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
 from app.domain.assessment import FieldDef, Value
 from app.domain.valuesets import ValueSet
-from app.ui.fields import build_editor, connect_changed, editor_text, set_editor_text, value_as_text
+from app.ui.fields import (
+    ChangedNote,
+    build_editor,
+    changed_text,
+    connect_changed,
+    editor_text,
+    set_editor_text,
+    value_as_text,
+)
 
 FieldRef = tuple[str, FieldDef]  # (section id, field)
+Key = tuple[str, str]  # (section id, field id)
+Values = Mapping[str, Mapping[str, Value]]
 
 
 class AssessmentForm(QWidget):
     edited = Signal()
+    overwrite_requested = Signal(str, str)  # section, field: write mine over the newer value
+    choice_made = Signal()  # a changed-underneath note was settled either way
 
     def __init__(self, fields: Sequence[FieldRef], value_sets: Mapping[str, ValueSet],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._fields = list(fields)
-        self.editors: dict[tuple[str, str], QWidget] = {}
-        self.errors: dict[tuple[str, str], QLabel] = {}
-        self._loaded: dict[tuple[str, str], str] = {}
+        self._value_sets = value_sets
+        self.editors: dict[Key, QWidget] = {}
+        self.errors: dict[Key, QLabel] = {}
+        self.notes: dict[Key, ChangedNote] = {}  # made the first time a field needs one
+        self._loaded: dict[Key, str] = {}  # the editor's text when loaded: typed = differs
+        self._base: dict[Key, Value] = {}  # the stored value the editor was loaded with
         layout = QFormLayout(self)
         layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # label above field
@@ -46,25 +66,124 @@ class AssessmentForm(QWidget):
     def first_editor(self) -> QWidget | None:
         return next(iter(self.editors.values()), None)
 
-    def load(self, values: Mapping[str, Mapping[str, Value]]) -> None:
+    def sections(self) -> list[str]:
+        return list(dict.fromkeys(section for section, _ in self._fields))
+
+    # ---- loading and refreshing ---------------------------------------------------------
+    def load(self, values: Values) -> None:
+        """Show `values`, but for fields awaiting the worker's choice: what they typed
+        there stays until they choose."""
+        waiting = set(self.notes_open())
         for section, field in self._fields:
-            text = value_as_text(field, values.get(section, {}).get(field.id))
-            set_editor_text(self.editors[(section, field.id)], text)
-            self._loaded[(section, field.id)] = text
+            if (section, field.id) not in waiting:
+                self._set(section, field, values.get(section, {}).get(field.id))
         self.clear_problems()
 
+    def _set(self, section: str, field: FieldDef, value: Value) -> None:
+        editor = self.editors[(section, field.id)]
+        set_editor_text(editor, value_as_text(field, value))
+        # What the editor really shows: a code it cannot show is not "typed" as blank.
+        self._loaded[(section, field.id)] = editor_text(editor)
+        self._base[(section, field.id)] = value
+
+    def refresh(self, values: Values) -> list[Key]:
+        """The record changed underneath: untouched fields take the new values; typed
+        ones keep the typing. Returns the typed fields whose stored value moved, for the
+        caller to mark (it knows who changed them)."""
+        underneath, waiting = [], set(self.notes_open())
+        for section, field in self._fields:
+            key = (section, field.id)
+            new = values.get(section, {}).get(field.id)
+            if key in waiting:
+                if not _same(self.notes[key].newer, new):
+                    underneath.append(key)  # changed again: the note must say so
+            elif not self._is_typed(key):
+                self._set(section, field, new)
+            elif editor_text(self.editors[key]) == value_as_text(field, new):
+                self._set(section, field, new)  # typed what is there now: nothing to choose
+            elif not _same(self._base.get(key), new):
+                underneath.append(key)
+        return underneath
+
+    def _is_typed(self, key: Key) -> bool:
+        return editor_text(self.editors[key]) != self._loaded.get(key, "")
+
+    # ---- what to save ---------------------------------------------------------------------
     def typed_by_section(self, *, changed_only: bool = False) -> dict[str, dict[str, str]]:
         typed: dict[str, dict[str, str]] = {}
         for (section, field_id), editor in self.editors.items():
-            text = editor_text(editor)
-            if changed_only and text == self._loaded.get((section, field_id), ""):
+            if changed_only and not self._is_typed((section, field_id)):
                 continue
-            typed.setdefault(section, {})[field_id] = text
+            typed.setdefault(section, {})[field_id] = editor_text(editor)
         return typed
+
+    def base_by_section(self) -> dict[str, dict[str, Value]]:
+        """The values the typed fields were changed from: the service refuses a field whose
+        stored value is no longer this (someone else changed it meanwhile)."""
+        base: dict[str, dict[str, Value]] = {}
+        for section, fields in self.typed_by_section(changed_only=True).items():
+            for field_id in fields:
+                base.setdefault(section, {})[field_id] = self._base.get((section, field_id))
+        return base
 
     def is_dirty(self) -> bool:
         return bool(self.typed_by_section(changed_only=True))
 
+    # ---- changed underneath -------------------------------------------------------------
+    def mark_changed(self, key: Key, newer: Value, by_name: str, at_utc: str, *,
+                     refused: bool) -> None:
+        """Say under the field that someone else changed it, keep the typing, and offer
+        the choice. `refused`: a save was turned down for it (else a sync brought it)."""
+        field = self._field(key)
+        yours = editor_text(self.editors[key])
+        note = self._note(key)
+        note.show_change(field, self._value_sets, newer=newer, yours=yours,
+                         text=changed_text(field, self._value_sets, newer=newer, yours=yours,
+                                           by_name=by_name, at_utc=at_utc, refused=refused))
+        note.show()
+
+    def notes_open(self) -> list[Key]:
+        return [key for key, note in self.notes.items() if not note.isHidden()]
+
+    def keep_newer(self, key: Key) -> None:
+        """The worker keeps the newer value: their typing for this field goes."""
+        self._set(key[0], self._field(key), self.notes[key].newer)
+        self.notes[key].hide()
+        self.choice_made.emit()
+
+    def settle(self, key: Key, value: Value) -> None:
+        """Their own value was written over the newer one: the field is saved, the note goes."""
+        if key not in self.notes_open():
+            return
+        self.notes[key].hide()
+        self._set(key[0], self._field(key), value)
+        self.choice_made.emit()
+
+    def _note(self, key: Key) -> ChangedNote:
+        if key not in self.notes:
+            note = ChangedNote(self)
+            note.keep_newer.clicked.connect(lambda: self.keep_newer(key))
+            note.write_mine.clicked.connect(lambda: self.overwrite_requested.emit(*key))
+            layout = self.layout()
+            assert isinstance(layout, QFormLayout)
+            row, _ = layout.getWidgetPosition(self.errors[key])
+            layout.insertRow(row + 1, "", note)  # right under the field and its error
+            self.notes[key] = note
+        return self.notes[key]
+
+    def _field(self, key: Key) -> FieldDef:
+        return next(f for s, f in self._fields if (s, f.id) == key)
+
+    def focus_field(self, key: Key) -> None:
+        editor = self.editors[key]
+        editor.setFocus()
+        parent = self.parentWidget()
+        while parent is not None and not hasattr(parent, "ensureWidgetVisible"):
+            parent = parent.parentWidget()
+        if parent is not None:
+            parent.ensureWidgetVisible(self._note(key))  # type: ignore[attr-defined]
+
+    # ---- problems -------------------------------------------------------------------------
     def show_problems(self, section: str, problems: Mapping[str, str]) -> None:
         first = None
         for field_id, message in problems.items():
@@ -92,3 +211,7 @@ class AssessmentForm(QWidget):
             editor = self.editors.get((section, field_id))
             if editor is not None:
                 set_editor_text(editor, str(text))
+
+
+def _same(a: Value, b: Value) -> bool:
+    return a == b and type(a) is type(b)

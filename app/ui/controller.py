@@ -144,7 +144,7 @@ class AppController(QObject):
     def _after_sync(self, session: WorkerSession, window: MainWindow) -> None:
         # A cycle that ends after a lock reports to nobody: the window and key are gone.
         if self.session is session and self.main_window is window and session.is_open:
-            window.refresh_caseload()
+            window.after_sync()  # the caseload and any open record catch up
 
     def show_conflicts(self) -> ConflictsDialog | None:
         if self.session is None or self.main_window is None:
@@ -155,6 +155,7 @@ class AppController(QObject):
         session, window = self.session, self.main_window
         dialog = ConflictsDialog(session=session, parent=window)
         dialog.changed.connect(lambda: window.show_sync_state(describe(session), "ok"))
+        dialog.changed.connect(window.after_sync)  # a resolution changes the open record
         dialog.show()
         return dialog
 

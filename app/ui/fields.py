@@ -8,11 +8,22 @@ known", "No fixed abode"): in a plain QComboBox a space opens the popup instead.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date
+from datetime import date, datetime
 
 from PySide6.QtCore import QElapsedTimer, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.domain.assessment import FieldDef, FieldKind, Value
 from app.domain.valuesets import ValueSet
@@ -153,3 +164,69 @@ def connect_changed(widget: QWidget, slot: Callable[[], None]) -> None:
         widget.currentIndexChanged.connect(slot)
     elif isinstance(widget, QPlainTextEdit | QLineEdit):
         widget.textChanged.connect(slot)
+
+
+# ---- changed by someone else while the form was open -------------------------------------
+def when_text(at_utc: str, today: date | None = None) -> str:
+    """' at 14:02' today, ' on 07/03/2026 at 14:02' before, local time; '' if unknown."""
+    if not at_utc:
+        return ""
+    at = datetime.fromisoformat(at_utc).astimezone()
+    day = "" if at.date() == (today or date.today()) else f" on {at:%d/%m/%Y}"
+    return f"{day} at {at:%H:%M}"
+
+
+def changed_text(field: FieldDef, value_sets: Mapping[str, ValueSet], *, newer: Value,
+                 yours: str, by_name: str, at_utc: str, refused: bool) -> str:
+    """'Changed by Sam Jones at 14:02 to 'Crack cocaine' while you had this open …'."""
+    who = by_name or "someone else"
+    shown = display_value(field, newer, value_sets)
+    head = "Not saved: " if refused else ""
+    kept = f"What you typed ({_typed_label(field, yours, value_sets)}) is kept here"
+    return (f"{head}Changed by {who}{when_text(at_utc)} to '{shown}' while you had this "
+            f"open. {kept}{'' if refused else ', not saved yet'}. Choose which to keep.")
+
+
+def _typed_label(field: FieldDef, yours: str, value_sets: Mapping[str, ValueSet]) -> str:
+    if not yours:
+        return "blank"
+    if field.kind is FieldKind.CHOICE:
+        return f"'{display_value(field, yours, value_sets)}'"
+    return f"'{yours}'"
+
+
+class ChangedNote(QFrame):
+    """Under a field someone else changed while the worker had it open: what changed, by
+    whom, and the two ways on. Nothing is written until the worker chooses."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("changedUnderneath")
+        self.setAccessibleName("Changed by someone else")
+        self.text = QLabel(self)
+        self.text.setObjectName("notice")  # the stylesheet's attention box
+        self.text.setWordWrap(True)
+        self.keep_newer = QPushButton(self)
+        self.write_mine = QPushButton(self)
+        buttons = QHBoxLayout()
+        buttons.addStretch()
+        buttons.addWidget(self.keep_newer)
+        buttons.addWidget(self.write_mine)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 4)
+        layout.addWidget(self.text)
+        layout.addLayout(buttons)
+        self.newer: Value = None
+
+    def show_change(self, field: FieldDef, value_sets: Mapping[str, ValueSet], *,
+                    newer: Value, yours: str, text: str) -> None:
+        self.newer = newer
+        self.text.setText(text)
+        self.keep_newer.setText(f"Keep '{_cut(display_value(field, newer, value_sets))}'")
+        self.write_mine.setText(f"Save mine ({_cut(_typed_label(field, yours, value_sets))})"
+                                " over it")
+
+
+def _cut(text: str, room: int = 40) -> str:
+    """Button labels stay short; the note above has the whole answer."""
+    return text if len(text) <= room else text[:room - 1] + "…"

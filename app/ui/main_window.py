@@ -253,6 +253,16 @@ class MainWindow(QMainWindow):
         self.empty_state.setWordWrap(True)
         self.list_stack.setCurrentWidget(self.empty_state)
 
+    def after_sync(self) -> None:
+        """A sync (or a conflict resolved) may have changed what is on screen: the caseload,
+        and an open record or triage, brought up to date in place. Typing is never lost."""
+        if not self._session.is_open:  # a cycle that ends just after a lock finds no key
+            return
+        self.refresh_caseload()
+        for view in (self.person_view, self.triage_view):
+            if view is not None:
+                view.refresh_from_store()
+
     def _open_search_choice(self) -> None:
         """Enter in the search box opens the selected match, or the first one."""
         if not self.caseload.rowCount():

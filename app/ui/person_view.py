@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.assessment import Value
 from app.services import assessment, merge, people
 from app.services.assessment import (
     CONTACT_SETTINGS,
@@ -267,10 +268,53 @@ class PersonView(QWidget):
 
     def _refill_panels(self, saved: str | None) -> None:
         """Built panels only; one with unsaved typing keeps it (saving another section
-        must not wipe what the worker has typed here)."""
+        must not wipe what the worker has typed here) and is marked where it is stale."""
+        typing = []
         for section_id, panel in self.panels.built.items():
             if section_id == saved or not panel.form.is_dirty():
                 panel.show_view(self.view)
+            else:
+                typing.append(panel)
+        self._refresh_panels(typing)
+
+    # ---- changed underneath (a sync, a conflict resolved) --------------------------------
+    def refresh_from_store(self) -> bool:
+        """Bring the open record up to date after a sync, where it changed: nothing is
+        rebuilt (tab, section and scroll position stay), untouched answers take the new
+        values, typed ones are kept and marked. False, and nothing done, if unchanged."""
+        record = people.get_person(session=self._session, person_id=self.person_id)
+        view = assessment.load_assessment(session=self._session, person_id=self.person_id)
+        if record == self.record and view == self.view:
+            return False  # the every-minute case: no repaint at all
+        if record != self.record:
+            self.record = record
+            self.consent.show_record(record)
+            self.undo_merge_button.setVisible(bool(record.merged_from))
+        self.view = view
+        self.banner.show_record(self.record, view.risk.level, view.risk.headline())
+        self.notice.show_lines(self._notice_lines())
+        self._mark_sections()
+        self._keep_scroll(self.history, self._fill_history)
+        self._refresh_panels(list(self.panels.built.values()))
+        return True
+
+    def _refresh_panels(self, panels: list[SectionPanel]) -> None:
+        underneath = {key: panel for panel in panels for key in panel.refresh(self.view)}
+        if not underneath:
+            return
+        newer = {key: self.view.values.get(key[0], {}).get(key[1]) for key in underneath}
+        setters = assessment.changed_by(session=self._session, person_id=self.person_id,
+                                        now=newer)
+        for key, panel in underneath.items():
+            setter = setters.get(key)
+            panel.form.mark_changed(key, newer[key], setter.worker_name if setter else "",
+                                    setter.at_utc if setter else "", refused=False)
+
+    @staticmethod
+    def _keep_scroll(tree: QTreeWidget, refill: Callable[[], None]) -> None:
+        at = tree.verticalScrollBar().value()
+        refill()
+        tree.verticalScrollBar().setValue(at)
 
     def _tab_shown(self, index: int) -> None:
         if index == self.care_plan_index:
@@ -345,10 +389,11 @@ class PersonView(QWidget):
         self.history.addTopLevelItems(items)  # one insert, not one per row
 
     # ---- actions ---------------------------------------------------------------------
-    def _save_section(self, section: str, typed: dict[str, str]) -> SectionSaved:
+    def _save_section(self, section: str, typed: dict[str, str],
+                      base: dict[str, Value]) -> SectionSaved:
         # May run on the database thread: it touches the store, never a widget.
         return assessment.save_section(session=self._session, person_id=self.person_id,
-                                       section=section, typed=typed)
+                                       section=section, typed=typed, base=base)
 
     def _after_save(self, section: str) -> None:
         self._reload_after_save(section)

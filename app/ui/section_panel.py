@@ -13,15 +13,16 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from app.domain.assessment import SectionDef
-from app.services.assessment import AssessmentView, SectionSaved
+from app.domain.assessment import SectionDef, Value
+from app.services.assessment import AssessmentView, SectionSaved, StaleAnswer
 from app.services.errors import InvalidInput
 from app.services.views import uk_date
 from app.ui.assessment_form import AssessmentForm
 from app.ui.fields import display_value
 from app.ui.tasks import RunDb, run_here
 
-SaveSection = Callable[[str, dict[str, str]], SectionSaved]
+# (section, typed answers that changed, the values they were changed from) -> result
+SaveSection = Callable[[str, dict[str, str], dict[str, Value]], SectionSaved]
 
 
 def saved_text(changed: int, at: datetime | None = None) -> str:
@@ -30,6 +31,24 @@ def saved_text(changed: int, at: datetime | None = None) -> str:
     if not changed:
         return f"Nothing changed — section confirmed {clock}"
     return f"Saved {clock} — {changed} answer{'s' if changed != 1 else ''} changed"
+
+
+def stale_text(saved: SectionSaved, at: datetime | None = None) -> str:
+    """A save that left answers for the worker to choose: say so before anything else."""
+    count = len(saved.stale)
+    done = f"Saved {(at or datetime.now()):%H:%M} — {len(saved.changes)} changed. " \
+        if saved.changes else ""
+    return (f"{done}{count} answer{'s' if count != 1 else ''} NOT saved: changed by someone "
+            "else while you had this open — choose below.")
+
+
+def show_stale(form: AssessmentForm, stale: tuple[StaleAnswer, ...]) -> None:
+    """Mark each refused answer under its field, the first in view."""
+    for answer in stale:
+        form.mark_changed((answer.section, answer.field), answer.newer, answer.by_name,
+                          answer.at_utc, refused=True)
+    if stale:
+        form.focus_field((stale[0].section, stale[0].field))
 
 
 def not_saved_text(error: Exception) -> str:
@@ -85,6 +104,8 @@ class SectionPanel(QWidget):
         self.form = AssessmentForm([(section.id, f) for f in section.fields], value_sets,
                                    scroll.viewport())
         scroll.setWidget(self.form)
+        self.scroll = scroll
+        self.form.overwrite_requested.connect(self.write_mine)
         self._layout(title, scroll)
 
     def _layout(self, title: QLabel, scroll: QScrollArea) -> None:
@@ -108,6 +129,10 @@ class SectionPanel(QWidget):
 
     def show_view(self, view: AssessmentView) -> None:
         self.form.load(view.values)
+        self._show_confirmation(view)
+        self._show_also_recorded(view)
+
+    def _show_confirmation(self, view: AssessmentView) -> None:
         confirmation = view.confirmations.get(self.section.id)
         stale = self.section.id in view.stale
         if confirmation is None:
@@ -117,7 +142,6 @@ class SectionPanel(QWidget):
             text += " — out of date: check it with them." if stale else "."
         self.confirmed.setText(text)
         self.confirmed.setProperty("stale", stale)
-        self._show_also_recorded(view)
 
     def _show_also_recorded(self, view: AssessmentView) -> None:
         notes = [f"{self.section.field(f).label}: the merged record also says "
@@ -129,12 +153,27 @@ class SectionPanel(QWidget):
 
     # ---- saving ----------------------------------------------------------------------
     def save(self) -> None:
+        """Only what the worker changed, with what it was changed from: an answer left as
+        it was shown is not written back over a newer one that arrived meanwhile."""
         if self.busy:
             return  # a second press while the first is saving does nothing
         self.form.clear_problems()
-        typed = self.form.typed_by_section().get(self.section.id, {})
+        typed = self.form.typed_by_section(changed_only=True).get(self.section.id, {})
+        base = self.form.base_by_section().get(self.section.id, {})
+        self._start_save(typed, base)
+
+    def write_mine(self, section: str, field_id: str) -> None:
+        """The worker's deliberate second step: their answer over the newer one. Based on
+        the newer value they were shown, so a third change meanwhile is caught again."""
+        if self.busy:
+            return
+        key = (section, field_id)
+        typed = self.form.typed_by_section().get(section, {})
+        self._start_save({field_id: typed[field_id]}, {field_id: self.form.notes[key].newer})
+
+    def _start_save(self, typed: dict[str, str], base: dict[str, Value]) -> None:
         self._set_busy(True)
-        self._run(lambda: self._save(self.section.id, typed),
+        self._run(lambda: self._save(self.section.id, typed, base),
                   on_success=self._saved, on_failure=self._failed)
 
     def _set_busy(self, busy: bool) -> None:
@@ -148,8 +187,27 @@ class SectionPanel(QWidget):
 
     def _saved(self, result: SectionSaved) -> None:
         self._set_busy(False)
+        self._settle_written(result)
+        show_stale(self.form, result.stale)  # before the reload, which keeps these fields
         self.saved.emit(self.section.id)  # the view reloads; then say what happened
-        self.feedback.show_state(saved_text(len(result.changes)), "saved")
+        if result.stale:
+            self.feedback.show_state(stale_text(result), "failed")
+        else:
+            self.feedback.show_state(saved_text(len(result.changes)), "saved")
+
+    def _settle_written(self, result: SectionSaved) -> None:
+        """A field that had a note and is now written (the worker's own value over the
+        newer one) needs no choice any more."""
+        for change in result.changes:
+            self.form.settle((change.section, change.field), change.new)
+
+    def refresh(self, view: AssessmentView) -> list[tuple[str, str]]:
+        """After a sync: the form brought up to date, typing kept; returns the typed
+        fields changed underneath, for the caller to mark with who changed them."""
+        underneath = self.form.refresh(view.values)
+        self._show_confirmation(view)
+        self._show_also_recorded(view)
+        return underneath
 
     def _failed(self, error: Exception) -> None:
         self._set_busy(False)

@@ -14,12 +14,12 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from app.services import assessment, people
-from app.services.assessment import TriageSaved
+from app.services.assessment import SectionSaved, TriageSaved
 from app.services.errors import InvalidInput
 from app.services.session import WorkerSession
 from app.ui.assessment_form import AssessmentForm
 from app.ui.person_banner import identity_line
-from app.ui.section_panel import SaveFeedback, not_saved_text
+from app.ui.section_panel import SaveFeedback, not_saved_text, show_stale
 from app.ui.tasks import RunDb, run_here
 
 
@@ -58,7 +58,10 @@ class TriageView(QWidget):
         self.form = AssessmentForm([(t.section.id, t.field) for t in schema.triage()],
                                    schema.value_sets, scroll.viewport())  # made in place
         scroll.setWidget(self.form)
-        self.form.load(assessment.load_assessment(session=session, person_id=person_id).values)
+        self._values = assessment.load_assessment(session=session, person_id=person_id).values
+        self.form.load(self._values)
+        self.form.overwrite_requested.connect(self.write_mine)
+        self.form.choice_made.connect(self._choice_made)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Cancel), self,
                   activated=lambda: self.done.emit(self.person_id))
@@ -87,14 +90,52 @@ class TriageView(QWidget):
             first.setFocus()
 
     def save(self) -> None:
+        """Only the answers changed here, with what they were changed from. Every section
+        the triage shows is still sent (most with nothing typed): going through the
+        triage with the person confirms them, as it always has."""
         if self.busy:
             return  # a second press while saving does nothing
         self.form.clear_problems()
-        typed = self.form.typed_by_section()
+        typed = {section: {} for section in self.form.sections()}
+        typed.update(self.form.typed_by_section(changed_only=True))
+        base = self.form.base_by_section()
         self._set_busy(True)
         self._run(lambda: assessment.save_triage(session=self._session,
-                                                 person_id=self.person_id, typed=typed),
+                                                 person_id=self.person_id, typed=typed,
+                                                 base=base),
                   on_success=self._saved, on_failure=lambda e: self._failed(e, typed))
+
+    def write_mine(self, section: str, field_id: str) -> None:
+        """The deliberate second step: this answer over the newer one. The triage and its
+        contact are saved already; this writes the one answer and records no new visit."""
+        if self.busy:
+            return
+        typed = {section: {field_id: self.form.typed_by_section()[section][field_id]}}
+        base = {section: {field_id: self.form.notes[(section, field_id)].newer}}
+        self._set_busy(True)
+        self._run(lambda: assessment.save_sections(session=self._session,
+                                                   person_id=self.person_id, typed=typed,
+                                                   base=base),
+                  on_success=self._written, on_failure=lambda e: self._failed(e, typed))
+
+    def refresh_from_store(self) -> bool:
+        """After a sync: untouched answers take the new values, typed ones are kept and
+        marked where they changed underneath. False if nothing changed."""
+        values = assessment.load_assessment(session=self._session,
+                                            person_id=self.person_id).values
+        if values == self._values:
+            return False
+        self._values = values
+        underneath = self.form.refresh(values)
+        if underneath:
+            newer = {key: values.get(key[0], {}).get(key[1]) for key in underneath}
+            setters = assessment.changed_by(session=self._session, person_id=self.person_id,
+                                            now=newer)
+            for key in underneath:
+                setter = setters.get(key)
+                self.form.mark_changed(key, newer[key], setter.worker_name if setter else "",
+                                       setter.at_utc if setter else "", refused=False)
+        return True
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
@@ -109,7 +150,36 @@ class TriageView(QWidget):
     def _saved(self, saved: TriageSaved) -> None:
         self._set_busy(False)
         self.last_saved = triage_saved_text(saved)
-        self.done.emit(self.person_id)
+        if not saved.stale:
+            self.done.emit(self.person_id)
+            return
+        # Saved but for answers changed underneath: stay, and let the worker choose.
+        self._reload_kept(saved.stale)
+        count = len(saved.stale)
+        self.message.show_state(
+            f"{self.last_saved}. {count} answer{'s' if count != 1 else ''} NOT saved: "
+            "changed by someone else while you had this open — choose below.", "failed")
+
+    def _written(self, saved: list[SectionSaved]) -> None:
+        self._set_busy(False)
+        for result in saved:
+            for change in result.changes:
+                self.form.settle((change.section, change.field), change.new)
+        stale = tuple(a for result in saved for a in result.stale)
+        if stale:
+            self._reload_kept(stale)
+
+    def _reload_kept(self, stale: tuple) -> None:
+        """The saved answers as stored now; the refused ones keep the typing, marked."""
+        show_stale(self.form, stale)
+        self._values = assessment.load_assessment(session=self._session,
+                                                  person_id=self.person_id).values
+        self.form.load(self._values)
+
+    def _choice_made(self) -> None:
+        """Every choice made: the triage is saved, back to the record as after any save."""
+        if not self.form.notes_open() and self.last_saved:
+            self.done.emit(self.person_id)
 
     def _failed(self, error: Exception, typed: dict[str, dict[str, str]]) -> None:
         self._set_busy(False)
