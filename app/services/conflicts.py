@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from app.domain.assessment import FieldDef
 from app.domain.audit import AuditAction
 from app.domain.clock import HlcStamp
 from app.services.errors import NotFound
 from app.services.session import WorkerSession
-from app.store.conflicts_repo import ConflictRepository
+from app.store.conflicts_repo import CONFIRMATIONS, ConflictRepository
 from app.store.derived import refresh
 from app.store.device import DbSession
 from app.store.people_repo import PeopleRepository
@@ -26,44 +28,94 @@ class ConflictView:
     person_name: str
     label: str  # what the field is, in words
     current: Any  # the value in the record now
-    other: Any  # the value another worker wrote at the same time
-    other_worker: str
-    other_device: str
-    other_when: str  # the writer's own clock: shown, never used to pick a winner
+    other: Any  # the value held in the conflict, written at the same time
+    other_worker: str  # the other writer's name ("a colleague" if this laptop knows none)
+    other_device: str  # the other writer's laptop id (shown as other_place)
+    other_when: str  # the writer's own clock, local time: shown, never used to pick a winner
     is_assessment: bool  # assessment answers are stored as JSON text
+    # Codes become the value set's labels through the field (app/ui/fields.display_value).
+    field: FieldDef | None = None
+    other_is_you: bool = False  # the signed-in worker wrote it, on this or another laptop
+    other_place: str = ""  # "this laptop" / "another laptop"
+    current_writer: str = ""  # who wrote the value in the record now: "you", a name or ""
+    current_when: str = ""
 
 
-def _label(db: DbSession, session: WorkerSession, conflict: SyncConflict) -> tuple[str, bool]:
+def _label(db: DbSession, session: WorkerSession,
+           conflict: SyncConflict) -> tuple[str, FieldDef | None]:
+    """What the field is in words; an assessment answer's field definition with it."""
     if conflict.table_name == "assessment_values":
         row = db.get(AssessmentValue, conflict.row_id)
         if row is not None:
             section = session.reference.schema.section(row.section)
-            return f"{section.title}: {section.field(row.field).label}", True
-    return f"{conflict.table_name.replace('_', ' ')}: {conflict.field.replace('_', ' ')}", False
+            field = section.field(row.field)
+            return f"{section.title}: {field.label}", field
+    return f"{_RECORDS.get(conflict.table_name, conflict.table_name.replace('_', ' '))}: " \
+           f"{conflict.field.replace('_', ' ')}", None
+
+
+def _is_assessment(conflict: SyncConflict) -> bool:
+    return conflict.table_name == "assessment_values"
 
 
 def _when(hlc: str) -> str:
-    from datetime import UTC, datetime
-
+    """A hybrid clock stamp's wall time, in this laptop's time zone."""
     stamp = HlcStamp.decode(hlc)
-    return datetime.fromtimestamp(stamp.wall_ms / 1000, UTC).strftime("%d/%m/%Y %H:%M UTC")
+    return f"{datetime.fromtimestamp(stamp.wall_ms / 1000).astimezone():%d/%m/%Y %H:%M}"
+
+
+def _place(session: WorkerSession, device_id: str) -> str:
+    return "this laptop" if device_id == session.device_id else "another laptop"
+
+
+def _view(db: DbSession, session: WorkerSession, c: SyncConflict) -> ConflictView:
+    repo, people = ConflictRepository(db), PeopleRepository(db)
+    label, field = _label(db, session, c)
+    decode = json.loads if _is_assessment(c) else (lambda v: v)
+    name = people.get(c.person_id).name.display() if people.exists(c.person_id) else ""
+    current = repo.current_value(c)
+    writer = repo.current_writer(c)
+    return ConflictView(
+        c.id, c.person_id, name, label,
+        decode(current) if current is not None else None, decode(json.loads(c.other_value)),
+        repo.writer_name(c) or "a colleague", c.other_device, _when(c.other_hlc),
+        _is_assessment(c), field, c.other_worker == session.worker.id,
+        _place(session, c.other_device),
+        ("you" if writer.worker_id == session.worker.id else writer.name) if writer else "",
+        _when(writer.hlc) if writer and writer.hlc else "")
 
 
 def list_conflicts(*, session: WorkerSession, person_id: str | None = None) -> list[ConflictView]:
+    """Open conflicts a worker must decide: one per answer. A section's check stamp,
+    changed by the same saves, is settled by itself first (settle_automatic)."""
+    settle_automatic(session=session)
     with session.transaction() as db:
-        repo, people = ConflictRepository(db), PeopleRepository(db)
-        views = []
-        for c in repo.open(person_id):
-            label, is_assessment = _label(db, session, c)
-            decode = json.loads if is_assessment else (lambda v: v)
-            name = people.get(c.person_id).name.display() if people.exists(c.person_id) else ""
-            current = repo.current_value(c)
-            views.append(ConflictView(
-                c.id, c.person_id, name, label,
-                decode(current) if current is not None else None,
-                decode(json.loads(c.other_value)),
-                repo.writer_name(c), c.other_device, _when(c.other_hlc), is_assessment))
-        return views
+        return [_view(db, session, c) for c in ConflictRepository(db).open(person_id)
+                if c.table_name != CONFIRMATIONS]
+
+
+def fields_in_conflict(*, session: WorkerSession, person_id: str) -> set[tuple[str, str]]:
+    """Which of a person's fields have an open conflict, for the record to mark them:
+    (section id, field id) for assessment answers, ("person", column) for personal
+    details. Read only: cheap enough to call on every paint of a record."""
+    with session.transaction() as db:
+        return ConflictRepository(db).fields_in_conflict(person_id)
+
+
+def settle_automatic(*, session: WorkerSession) -> int:
+    """Resolve the conflicts nobody should be asked about: a section's "last checked"
+    stamp, when two laptops saved it apart. The later stamp is kept; the decision syncs
+    like a worker's. Returns how many were settled."""
+    with session.transaction() as db:
+        settled = ConflictRepository(db, session.context).settle_confirmations(
+            f"{session.worker.full_name} (automatic: the later check kept)")
+        if not settled:
+            return 0
+        db.flush()
+        refresh(db, {c.person_id for c in settled})
+        session.audit(db, AuditAction.EDIT, record_type="conflict",
+                      detail={"settled_automatically": len(settled)})
+    return len(settled)
 
 
 @dataclass(frozen=True)
@@ -141,10 +193,9 @@ def try_storing_again(*, session: WorkerSession) -> int:
 
 
 def _received(iso: str) -> str:
-    from datetime import datetime
-
+    """A stored UTC time, in this laptop's time zone."""
     try:
-        return datetime.fromisoformat(iso).strftime("%d/%m/%Y %H:%M UTC")
+        return f"{datetime.fromisoformat(iso).astimezone():%d/%m/%Y %H:%M}"
     except ValueError:
         return iso
 
@@ -155,8 +206,7 @@ def resolve_conflict(*, session: WorkerSession, conflict_id: str, value: Any) ->
         conflict = db.get(SyncConflict, conflict_id)
         if conflict is None:
             raise NotFound("That conflict")
-        _, is_assessment = _label(db, session, conflict)
-        stored = json.dumps(value) if is_assessment else value
+        stored = json.dumps(value) if _is_assessment(conflict) else value
         ConflictRepository(db, session.context).resolve(conflict_id, stored,
                                                         session.worker.full_name)
         db.flush()

@@ -31,6 +31,7 @@ from sync.client.transport import (
     ServerUnreachable,
     SyncError,
 )
+from sync.client.trust import new_session
 
 _log = logging.getLogger(__name__)
 
@@ -70,7 +71,8 @@ _pools_lock = threading.Lock()
 
 def _connection(base_url: str) -> requests.Session:
     with _pools_lock:
-        return _pools.setdefault(base_url, requests.Session())
+        # Certificates checked against the operating system's store (an internal CA).
+        return _pools.setdefault(base_url, new_session())
 
 
 def keep_sync_credential(session: WorkerSession, signed: p.SignInResponse) -> None:
@@ -168,6 +170,9 @@ def sync_now(*, session: WorkerSession, progress: Progress | None = None,
     except DeviceRevoked as revoked:
         _revoke(session, store, revoked)
         raise
+    from app.services.conflicts import settle_automatic  # conflicts does not import sync
+
+    settle_automatic(session=session)  # a headless sync settles confirmation stamps too
     if report.unverified:  # the server no longer takes these: the next sign-in gets new
         with session.transaction() as db:
             sync_credentials.drop(db, report.unverified)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.assessment import FieldDef
 from app.services.conflicts import (
     ConflictView,
     NotStoredView,
@@ -29,10 +30,21 @@ from app.services.conflicts import (
     try_storing_again,
 )
 from app.services.session import WorkerSession
+from app.ui.fields import display_value
 
 
-def _text(value: object) -> str:
-    return "(blank)" if value in (None, "") else str(value)
+def _text(value: object, field: FieldDef | None, session: WorkerSession) -> str:
+    """A value as the worker chose it: a value set's label, never its code."""
+    if value in (None, ""):
+        return "(blank)"
+    if field is None:
+        return str(value)
+    return display_value(field, value, session.reference.schema.value_sets)  # type: ignore[arg-type]
+
+
+def _writer(conflict: ConflictView) -> str:
+    """"you" for the signed-in worker, on whichever laptop; else their name."""
+    return "you" if conflict.other_is_you else conflict.other_worker
 
 
 class _ConflictCard(QGroupBox):
@@ -41,31 +53,38 @@ class _ConflictCard(QGroupBox):
     def __init__(self, session: WorkerSession, conflict: ConflictView) -> None:
         super().__init__(f"{conflict.person_name} — {conflict.label}")
         self._session, self.conflict = session, conflict
-        mine = conflict.other_worker == session.worker.full_name
-        writer = "you" if mine else conflict.other_worker
-        current = QLabel(f"<b>In the record now:</b> {_text(conflict.current)}")
-        other = QLabel(f"<b>Also written by {writer}</b> "
-                       f"({conflict.other_when}, laptop {conflict.other_device[:8]}): "
-                       f"{_text(conflict.other)}")
-        for label in (current, other):
+        writer = _writer(conflict)
+        current, other = (_text(v, conflict.field, session)
+                          for v in (conflict.current, conflict.other))
+        by = (f" (written by {conflict.current_writer}, {conflict.current_when})"
+              if conflict.current_writer else "")
+        self.current_line = QLabel(f"In the record now{by}: {current}")
+        self.other_line = QLabel(f"Also written by {writer} on {conflict.other_place}, "
+                                 f"{conflict.other_when}: {other}")
+        for label in (self.current_line, self.other_line):
             label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.PlainText)  # typed words, shown as they are
         self.keep = QPushButton("Keep the record's value")
-        self.take = QPushButton("Use your value" if mine else f"Use {writer}'s value")
+        self.take = QPushButton("Use your value" if conflict.other_is_you
+                                else f"Use {writer}'s value")
         self.combine = QPushButton("Combine…")
         self.keep.clicked.connect(lambda: self._resolve(conflict.current))
         self.take.clicked.connect(lambda: self._resolve(conflict.other))
         self.combine.clicked.connect(self._combine)
+        # Combining two choices from a list makes no sense: one of them is kept.
+        self.combine.setVisible(conflict.field is None or conflict.field.value_set is None)
         buttons = QHBoxLayout()
         for button in (self.keep, self.take, self.combine):
             buttons.addWidget(button)
         buttons.addStretch()
         layout = QVBoxLayout(self)
-        for widget in (current, other):
+        for widget in (self.current_line, self.other_line):
             layout.addWidget(widget)
         layout.addLayout(buttons)
 
     def _combine(self) -> None:
-        start = f"{_text(self.conflict.current)}; {_text(self.conflict.other)}"
+        start = "; ".join(str(v) for v in (self.conflict.current, self.conflict.other)
+                          if v not in (None, ""))
         text, ok = QInputDialog.getMultiLineText(self, "Combine both", self.conflict.label, start)
         if ok:
             self._resolve(text)

@@ -133,6 +133,8 @@ class AppController(QObject):
             return
         self.scheduler = SyncScheduler(session, self)
         self.scheduler.state_changed.connect(window.show_sync_state)
+        self.scheduler.detail_changed.connect(window.sync_label.setToolTip)
+        window.local_change.connect(self.scheduler.refresh)  # "N waiting" right after a save
         self.scheduler.progress.connect(window.show_sync_progress)
         self.scheduler.synced.connect(lambda _report: self._after_sync(session, window))
         self.scheduler.revoked.connect(self._revoked)
@@ -154,7 +156,9 @@ class AppController(QObject):
 
         session, window = self.session, self.main_window
         dialog = ConflictsDialog(session=session, parent=window)
-        dialog.changed.connect(lambda: window.show_sync_state(describe(session), "ok"))
+        # Through the scheduler when there is one: it keeps the offline state in the line.
+        dialog.changed.connect(self.scheduler.refresh if self.scheduler is not None
+                               else lambda: window.show_sync_state(describe(session), "ok"))
         dialog.changed.connect(window.after_sync)  # a resolution changes the open record
         dialog.show()
         return dialog

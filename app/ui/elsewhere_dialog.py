@@ -2,11 +2,16 @@
 
 Asks for the worker's password: searching the whole scheme is a worker's action, checked
 by the server, and every search and fetch is audited there.
+
+A match must say enough to tell it is the right person before their record is asked
+for: the server returns no record content, but the NDTMS linkage key carries the
+initials, date of birth and sex (DS07031986M), so those are shown, read from the key.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -23,10 +28,51 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.session import WorkerSession
-from app.services.sync import ElsewhereMatch, SyncError, fetch_person, find_elsewhere
+from app.services.sync import (
+    ElsewhereMatch,
+    ServerRefused,
+    SyncError,
+    fetch_person,
+    find_elsewhere,
+)
 
 _ID = Qt.ItemDataRole.UserRole
 Run = Callable[..., None]
+_SEX = {"M": "male", "F": "female", "I": "sex indeterminate"}
+# The server's error code (sync.protocol's, which the UI may not import).
+_CONSENT_REQUIRED = "consent_required"
+NO_CONSENT = ("Their consent does not cover sharing their record with your agency, so it "
+              "cannot come to this laptop. Ask your team lead what to do next.")
+NOT_GIVEN = "The server would not give you this record. Ask your team lead."
+SIGNED_IN_ALREADY = "not needed: you are signed in to the server"
+
+
+def linkage_facts(key: str) -> str:
+    """'D.S. · born 07/03/1986 · male' from an NDTMS linkage key; what it holds otherwise."""
+    key = key.strip().upper()
+    if not key:
+        return "No linkage key on record (their name, date of birth or sex is missing)"
+    try:
+        born = date(int(key[6:10]), int(key[4:6]), int(key[2:4]))
+    except ValueError:
+        return f"Linkage key {key}"
+    sex = _SEX.get(key[10:], "sex not recorded")
+    return f"{key[0]}.{key[1]}. · born {born:%d/%m/%Y} · {sex}"
+
+
+def match_text(match: ElsewhereMatch) -> str:
+    """Two lines: who (from the key, or the name if the server sends one), then whose
+    and what consent allows. Facts the server may add later are shown when present."""
+    name = getattr(match, "name", "")
+    who = f"{name} · {linkage_facts(match.linkage_key)}" if name else linkage_facts(
+        match.linkage_key)
+    key = f" — linkage key {match.linkage_key}" if match.linkage_key else ""
+    team = getattr(match, "team_name", "") or "another team"
+    consent = getattr(match, "consent", None)
+    allowed = ("their consent covers your agency" if consent is True
+               else "their consent does not cover your agency" if consent is False
+               else "consent is checked when you fetch")
+    return f"{who}{key}\nHeld by {team} · {allowed}"
 
 
 class ElsewhereDialog(QDialog):
@@ -43,32 +89,50 @@ class ElsewhereDialog(QDialog):
         self.typed.setPlaceholderText("PNC ID, prison number, NHS number or linkage key")
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setVisible(not session.server_token)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("why you need their record, e.g. remanded here today")
         self.results = QListWidget()
+        self.results.setMinimumHeight(140)
         self.message = QLabel()
         self.message.setObjectName("fieldError")
         self.message.setWordWrap(True)
+        # Room for three lines whatever it says: the dialog keeps its shape.
+        self.message.setMinimumHeight(3 * self.message.fontMetrics().lineSpacing())
+        self.message.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.search_button = QPushButton("&Search")
         self.fetch_button = QPushButton("&Fetch to this laptop")
+        self.close_button = QPushButton("Close")
         self.search_button.clicked.connect(self.search)
         self.fetch_button.clicked.connect(self.fetch)
+        self.close_button.clicked.connect(self.reject)
+        self._build_layout()
+        self._show_password_need()
+
+    def _build_layout(self) -> None:
+        """The same rows every time: the password row stays (disabled once signed in)
+        instead of coming and going between one opening and the next."""
         form = QFormLayout()
         form.addRow("Find by", self.typed)
-        if self.password.isVisible():
-            form.addRow("Your password", self.password)
+        form.addRow("Your password", self.password)
         form.addRow("Reason", self.reason)
         buttons = QHBoxLayout()
         buttons.addWidget(self.search_button)
         buttons.addStretch()
         buttons.addWidget(self.fetch_button)
+        buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.results)
+        layout.addWidget(self.results, 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
-        self.resize(560, 400)
+        self.resize(620, 420)
+
+    def _show_password_need(self) -> None:
+        signed_in = bool(self._session.server_token)
+        self.password.setEnabled(not signed_in)
+        self.password.setPlaceholderText(SIGNED_IN_ALREADY if signed_in else "")
+        if signed_in:
+            self.password.clear()
 
     def _busy(self, text: str) -> None:
         self.message.setText(text)
@@ -77,8 +141,8 @@ class ElsewhereDialog(QDialog):
 
     def _failed(self, error: Exception) -> None:
         self._busy("")
-        self.message.setText(str(error) if isinstance(error, SyncError)
-                             else f"That did not work: {error}")
+        self._show_password_need()
+        self.message.setText(_in_words(error))
 
     def search(self) -> None:
         self.results.clear()
@@ -89,8 +153,9 @@ class ElsewhereDialog(QDialog):
 
     def _show_found(self, found: list[ElsewhereMatch]) -> None:
         self._busy("")
+        self._show_password_need()
         for match in found:
-            item = QListWidgetItem(f"Linkage key {match.linkage_key} — held by another team")
+            item = QListWidgetItem(match_text(match))
             item.setData(_ID, match.person_id)
             self.results.addItem(item)
         if not found:
@@ -98,6 +163,8 @@ class ElsewhereDialog(QDialog):
                                  "create the person here.")
         else:
             self.results.setCurrentRow(0)
+            self.message.setText("Check the initials and date of birth against the person "
+                                 "in front of you before you fetch their record.")
 
     def fetch(self) -> None:
         item = self.results.currentItem()
@@ -115,3 +182,14 @@ class ElsewhereDialog(QDialog):
         self._busy("")
         self.fetched.emit(person_id)
         self.accept()
+
+
+def _in_words(error: Exception) -> str:
+    """What a failed search or fetch means for the worker. The app has no break-glass:
+    a refusal sends them to their team lead, never to a button that is not there."""
+    if isinstance(error, ServerRefused) and error.body.get("error") == _CONSENT_REQUIRED:
+        return NO_CONSENT
+    if isinstance(error, SyncError):
+        text = str(error)
+        return NOT_GIVEN if "break glass" in text else text
+    return f"That did not work: {error}"

@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
     sync_requested = Signal()
     conflicts_requested = Signal()
     elsewhere_requested = Signal()
+    local_change = Signal()  # something was saved here: the sync line recounts what waits
 
     def __init__(self, *, session: WorkerSession, version: str, idle_minutes: float,
                  run: RunDb = run_here) -> None:
@@ -301,6 +302,7 @@ class MainWindow(QMainWindow):
 
     def _refresh_caseload_soon(self) -> None:
         QTimer.singleShot(0, self.refresh_caseload)
+        self.local_change.emit()
 
     def open_triage(self, person_id: str) -> TriageView:
         self._replace_view("triage_view", TriageView(

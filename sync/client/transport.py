@@ -15,18 +15,20 @@ import msgspec
 import requests
 
 from sync import protocol as p
+from sync.client.errors import (
+    ServerNotTrusted,
+    ServerUnreachable,
+    SyncError,
+    explain,
+)
+from sync.client.trust import new_session, trust_system_store
 from sync.client.urls import require_secure
+
+__all__ = ["DeviceRevoked", "HttpTransport", "ServerNotTrusted", "ServerRefused",
+           "ServerUnreachable", "SyncError"]
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _JSON = msgspec.json.Encoder()
-
-
-class SyncError(Exception):
-    """Sync could not finish; the message says why in a worker's words."""
-
-
-class ServerUnreachable(SyncError):
-    pass
 
 
 class DeviceRevoked(SyncError):
@@ -40,6 +42,7 @@ class ServerRefused(SyncError):
         super().__init__(f"The server refused the request ({status}): "
                          f"{body.get('message', 'no reason given')}")
         self.status, self.body = status, body
+        self.brief = f"refused by the server ({status})"
 
 
 class HttpTransport:
@@ -53,7 +56,8 @@ class HttpTransport:
         self._timeout = timeout
         self._attempts = attempts
         self._sleep = sleep
-        self._http = session or requests.Session()
+        # The system's certificate store decides, so an organisation's own CA is trusted.
+        self._http = trust_system_store(session) if session is not None else new_session()
 
     def push(self, changes: list[p.Change],
              credentials: dict[str, str] | None = None) -> p.PushResponse:
@@ -119,15 +123,18 @@ class HttpTransport:
                 reply = self._http.request(method, self._base + path, headers=headers,
                                            timeout=self._timeout, **kwargs)
             except requests.RequestException as error:
-                if attempt == self._attempts:
-                    raise ServerUnreachable(f"The server cannot be reached: {error}") from error
+                failure = explain(error)
+                # A certificate this laptop does not trust stays untrusted: no retries.
+                if attempt == self._attempts or isinstance(failure, ServerNotTrusted):
+                    raise failure from error
                 self._sleep(_backoff(attempt))
                 continue
             if reply.status_code in RETRY_STATUSES and attempt < self._attempts:
                 self._sleep(_retry_after(reply) or _backoff(attempt))
                 continue
             return _checked(reply)
-        raise ServerUnreachable("The server kept failing; sync will try again later.")
+        raise ServerUnreachable("The server kept failing; sync will try again later.",
+                                "server busy", offline=False)
 
 
 def _backoff(attempt: int) -> float:
@@ -147,12 +154,13 @@ def _checked(reply: requests.Response) -> Any:
     except ValueError:
         # A truncated or garbled reply: the work may or may not have happened; a resend
         # is safe because every change is idempotent.
-        raise ServerUnreachable(f"The server sent an unreadable reply ({reply.status_code}).") \
-            from None
+        raise ServerUnreachable(f"The server sent an unreadable reply ({reply.status_code}).",
+                                "unreadable reply", offline=False) from None
     if reply.status_code >= 400:
         if isinstance(body, dict) and body.get("error") == p.ERR_DEVICE_REVOKED:
             raise DeviceRevoked()
         if reply.status_code >= 500:
-            raise ServerUnreachable(f"The server failed ({reply.status_code}); will retry.")
+            raise ServerUnreachable(f"The server failed ({reply.status_code}); will retry.",
+                                    "server error", offline=False)
         raise ServerRefused(reply.status_code, body if isinstance(body, dict) else {})
     return body
