@@ -15,6 +15,8 @@ from app.services import assessment, people, printing
 from app.services.views import PersonInput
 from app.ui.careplan_sign import CarePlanSignDialog
 from app.ui.conflicts_view import ConflictsDialog
+from app.ui.consent_panel import ConsentDialog
+from app.ui.elsewhere_dialog import ElsewhereDialog
 from app.ui.first_run import FirstRunWizard
 from app.ui.main_window import MainWindow
 from app.ui.person_actions import EditPersonDialog, MergeDialog
@@ -150,6 +152,9 @@ def test_dialogs(qtbot, signed_in):
         (VerifyView(session=signed_in), ("Close", "Choose")),
         (CarePlanSignDialog(number=1, person_name="Zebedee Quartermaine-Fotheringham",
                             worker_name="Jo Bloggs"), ("Sign and freeze", "Cancel")),
+        (ConsentDialog(already={"police"}, record=lambda typed: None),
+         ("Record", "Cancel")),
+        (ElsewhereDialog(session=signed_in, run=lambda *a, **k: None), ("Close",)),
     ]
     for dialog, actions in shown:
         qtbot.addWidget(dialog)
