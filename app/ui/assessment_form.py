@@ -62,6 +62,9 @@ class AssessmentForm(QWidget):
             layout.addRow(label, editor)
             layout.addRow("", error)
             connect_changed(editor, lambda *_: self.edited.emit())
+            # A message about an answer goes once the answer is changed: an old error
+            # beside a fixed field reads as if it were still wrong.
+            connect_changed(editor, lambda *_, shown=error: shown.hide())
 
     def first_editor(self) -> QWidget | None:
         return next(iter(self.editors.values()), None)

@@ -139,3 +139,24 @@ def test_triage_ignores_a_second_press_while_saving(qtbot, signed_in, person_id)
     with qtbot.waitSignal(triage.done):
         runner.finish()
     assert len(assessment.load_assessment(session=signed_in, person_id=person_id).contacts) == 1
+
+
+def test_an_error_goes_when_its_answer_is_changed(qtbot, signed_in):
+    """An old error stayed beside a field after it was fixed (issue 16)."""
+    from app.services import people
+    from app.services.views import PersonInput
+    from app.ui.person_view import PersonView
+
+    person = people.create_person(session=signed_in, person=PersonInput(
+        given_name="Lee", family_name="Walker", date_of_birth="02/03/1990"))
+    view = PersonView(session=signed_in, person_id=person.id)
+    qtbot.addWidget(view)
+    view.show()
+    panel = view.open_section("substances")
+    days = panel.form.editors[("substances", "alcohol_drinking_days")]
+    qtbot.keyClicks(days, "40")
+    panel.save()
+    error = panel.form.errors[("substances", "alcohol_drinking_days")]
+    assert error.isVisibleTo(view) and "28" in error.text()
+    qtbot.keyClick(days, "\b")  # 40 -> 4
+    assert not error.isVisibleTo(view)
