@@ -121,6 +121,19 @@ def commit_each_statement(session: Session) -> None:
         session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
+def begin_with_first_statement(session: Session) -> bool:
+    """On PostgreSQL, for a session that owns its transaction: psycopg's own BEGIN is a
+    round trip of its own, waited for before the first statement is even sent. Instead
+    the caller sends "BEGIN" itself, in one pipeline with its first statement (see
+    auth.sync_device), and everything after runs in that transaction, ended by a COMMIT
+    or ROLLBACK as ever (psycopg ends the server's transaction whatever its own mode).
+    Call it before the session's first statement; True if the caller must send BEGIN."""
+    if not owns_its_transaction(session) or session.get_bind().dialect.name != "postgresql":
+        return False
+    session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    return True
+
+
 # The session.info key: what the data keys and the audit chain derive from.
 MASTER_KEY_INFO = "master_key"
 

@@ -244,3 +244,40 @@ def test_the_unique_rows_migration_keys_the_first_of_each_and_the_push_agrees(ur
     expected = sync_checks.unique_key({"table": "assessment_values", "fields": fields})
     assert keys == {rows[0]: expected, rows[1]: None}
     engine.dispose()
+
+
+def _unique_key_index(conn: sa.Connection) -> str:
+    """The index's definition as the database holds it."""
+    if conn.dialect.name == "postgresql":
+        return conn.execute(sa.text("SELECT indexdef FROM pg_indexes WHERE indexname = "
+                                    "'uq_sync_rows_table_name_unique_key'")).scalar_one()
+    return conn.execute(sa.text("SELECT sql FROM sqlite_master WHERE name = "
+                                "'uq_sync_rows_table_name_unique_key'")).scalar_one()
+
+
+def _row(conn: sa.Connection, seq: int, key: str | None) -> None:
+    conn.execute(sa.text(
+        "INSERT INTO sync_rows (table_name, row_id, person_id, seq, revision_id, hlc, "
+        "device_id, worker_id, append_only, fields_json, unique_key) VALUES "
+        "('assessment_values', :r, 'p', :s, 'v', 'h', 'd', 'w', false, '{}', :k)"),
+        {"r": str(uuid.uuid4()), "s": seq, "k": key})
+
+
+def test_the_unique_key_index_keeps_only_rows_with_a_key_and_refuses_as_before(url):
+    """0013: partial, so rows without a key (most) skip it; a second row for a key is
+    still refused by the database itself, and rows without one never clash."""
+    engine = server_db.make_engine(url)
+    _upgrade(engine, "head")
+    with engine.begin() as conn:
+        assert "unique_key IS NOT NULL" in _unique_key_index(conn).replace("(", "").replace(
+            ")", "")
+        _row(conn, 1, None)
+        _row(conn, 2, None)
+        _row(conn, 3, "k")
+    with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
+        _row(conn, 4, "k")
+    server_db.downgrade(engine, "0012")
+    with engine.connect() as conn:
+        assert "WHERE" not in _unique_key_index(conn)
+        assert conn.execute(sa.text("SELECT count(*) FROM sync_rows")).scalar_one() == 3
+    engine.dispose()

@@ -60,12 +60,12 @@ def test_a_person_created_by_two_pushes_at_once_is_one_person_and_no_error(
     outcome: dict[str, object] = {}
     write_and_commit = bulk.run_binary_and_commit
 
-    def held(session, sql, params) -> None:
+    def held(session, sql, params):
         """The first push waits with everything written but its feed rows and COMMIT."""
         if threading.current_thread().name == "first":
             first_written.set()
             assert let_first_commit.wait(WAIT_S)
-        write_and_commit(session, sql, params)
+        return write_and_commit(session, sql, params)  # the first seq it took
 
     monkeypatch.setattr(bulk, "run_binary_and_commit", held)
 
@@ -115,11 +115,11 @@ def test_two_answers_to_one_question_at_once_make_one_row(sessions, monkeypatch)
     outcome: dict[str, object] = {}
     write_and_commit = bulk.run_binary_and_commit
 
-    def held(session, sql, params) -> None:
+    def held(session, sql, params):
         if threading.current_thread().name == "first":
             first_written.set()
             assert let_first_commit.wait(WAIT_S)
-        write_and_commit(session, sql, params)
+        return write_and_commit(session, sql, params)  # the first seq it took
 
     monkeypatch.setattr(bulk, "run_binary_and_commit", held)
 

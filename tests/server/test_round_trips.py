@@ -2,8 +2,9 @@
 server process, every wait is a process standing still.
 
 A push: three times whatever the batch (its locks and reads together, then its writes,
-then the feed rows with the COMMIT). A pull: twice (who is calling, then the page), its
-statements each committing as they run, with no BEGIN or COMMIT to wait for."""
+then the feed rows with the COMMIT), and once before them for who is calling, with the
+BEGIN sent along. A pull: twice (who is calling, then the page), its statements each
+committing as they run, with no BEGIN or COMMIT to wait for."""
 
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ import sqlalchemy as sa
 
 from sync.server import crypto
 from sync.server.api.deps import as_device
-from sync.server.models import Device
-from sync.server.services import sync_pull, sync_push
+from sync.server.models import Device, Person, SyncChange
+from sync.server.services import sync_batch, sync_pull, sync_push
 from sync.server.services.feed_cache import FeedCache
 from tests.server.test_push_races import (
     CREDENTIALS,
@@ -148,7 +149,8 @@ def test_a_pull_waits_twice_with_no_begin_or_commit(puller) -> None:
     assert trace.waits == 2  # who is calling, then the page
     with _TraceEachUse(factory.kw["bind"]) as in_a_transaction:
         _pull(factory, cache, statement_by_statement=False)
-    assert in_a_transaction.waits == 4  # BEGIN and COMMIT, each waited for
+    # BEGIN goes with who is calling (db.begin_with_first_statement); COMMIT waits alone
+    assert in_a_transaction.waits == 3
 
 
 def test_a_pull_that_fails_after_its_page_is_read_records_nothing_as_sent(
@@ -169,3 +171,80 @@ def test_a_pull_that_fails_after_its_page_is_read_records_nothing_as_sent(
     _pull(factory, FeedCache())
     with factory() as session:
         assert session.get_one(Device, device_id).scope_seen is not None
+
+
+def _statements(session, work) -> int:
+    """How many statements `work` sent on the session's connection (each is CPU on both
+    sides, round trip or not: 100 devices at once queue for it)."""
+    raw = session.connection().connection.driver_connection
+    with tempfile.TemporaryFile("w+") as trace:
+        raw.pgconn.trace(trace.fileno())
+        raw.pgconn.set_trace_flags(psycopg.pq.Trace.SUPPRESS_TIMESTAMPS)
+        try:
+            work()
+        finally:
+            raw.pgconn.untrace()
+        os.fsync(trace.fileno())
+        trace.seek(0)
+        return sum(1 for line in trace if line.startswith("F")
+                   and line.split("\t")[2].split(" ")[0] in ("Execute", "Query"))
+
+
+def test_a_push_of_new_people_sends_nine_statements(sessions) -> None:  # noqa: F811
+    """Locks, the ledger, the people, the rows, the credentials joined with their
+    workers; the people, revisions and ledger inserted as one; the identifiers; the
+    feed rows with the counter; COMMIT. The credentials and their workers were two
+    statements, and the three inserts two (eleven in all)."""
+    factory, device_id = sessions
+    with factory() as session:  # the team's key is made by its first push: not counted
+        device = session.get_one(Device, device_id)
+        sync_push.push(session, device, stamped([change(str(uuid.uuid4()))], device.id,
+                                                WORKER), CREDENTIALS)
+    with factory() as session:
+        device = session.get_one(Device, device_id)
+        changes = stamped([change(str(uuid.uuid4())) for _ in range(5)], device.id, WORKER)
+        replies: list[dict] = []
+        sent = _statements(session, lambda: replies.append(
+            sync_push.push(session, device, changes, CREDENTIALS)))
+    assert [r["status"] for r in replies[0]["results"]] == ["applied"] * 5
+    assert sent == 9
+
+
+def _push(factory, changes):
+    """A push as the endpoint makes it: who is calling, then the push, one transaction."""
+    return as_device(_request(factory), TOKEN, lambda session, device: sync_push.push(
+        session, device, changes, CREDENTIALS))
+
+
+def test_a_push_through_the_endpoint_sends_begin_with_the_callers_lookup(puller) -> None:
+    """Four waits in all: BEGIN and who is calling, together (psycopg's own BEGIN is a
+    wait of its own, before the first statement is even sent); then the push's three."""
+    factory, device_id = puller
+    _push(factory, stamped([change(str(uuid.uuid4()))], device_id, WORKER))  # last seen now
+    changes = stamped([change(str(uuid.uuid4()))], device_id, WORKER)
+    with _TraceEachUse(factory.kw["bind"]) as trace:
+        reply = _push(factory, changes)
+    assert [r["status"] for r in reply["results"]] == ["applied"]
+    assert trace.waits == 4
+    with factory() as session:  # committed, and the pooled connection is left clean
+        assert session.scalar(sa.select(sa.func.count()).select_from(SyncChange).where(
+            SyncChange.change_id == changes[0]["change_id"])) == 1
+        assert session.connection().connection.driver_connection.autocommit is False
+
+
+def test_a_push_that_fails_after_its_begin_leaves_nothing(puller, monkeypatch) -> None:
+    """BEGIN is the push's own: a failure before its COMMIT rolls back every write."""
+    factory, device_id = puller
+    changes = stamped([change(str(uuid.uuid4()))], device_id, WORKER)
+
+    def fails(*_args, **_kwargs):
+        raise RuntimeError("the feed rows could not be written")
+
+    monkeypatch.setattr(sync_batch, "write_rows_and_commit", fails)
+    with pytest.raises(RuntimeError):
+        _push(factory, changes)
+    monkeypatch.undo()
+    with factory() as session:
+        assert session.get(Person, changes[0]["person_id"]) is None
+        assert session.get(SyncChange, changes[0]["change_id"]) is None
+    assert _push(factory, changes)["results"][0]["status"] == "applied"  # as if never sent

@@ -85,9 +85,12 @@ def as_device(request: Request, token: str | None,
     cycle; as dependencies, the session and the caller cost a request four trips through
     the thread pool (open, caller, endpoint, close) and a third of its CPU time."""
     with _transaction(request) as session:
+        begin = False
         if statement_by_statement:  # see db.commit_each_statement
             db.commit_each_statement(session)
-        return work(session, auth.sync_device(session, token))
+        else:  # BEGIN goes with the caller's lookup: one wait, not two
+            begin = db.begin_with_first_statement(session)
+        return work(session, auth.sync_device(session, token, begin=begin))
 
 
 def _sign_in_caller(

@@ -49,6 +49,7 @@ async def push_endpoint(request: Request) -> Response:
     """Each change is judged on its own: one refused change never blocks the others.
     A replayed change is acknowledged again; a reused id with new content is a 409."""
     body = await request.body()
+    cache = request.app.state.feed_cache  # given the pushed rows' text as they commit
 
     def work(session: Session, device: SyncDevice) -> p.PushResponse:
         # Decoded once the caller is known: a stranger gets 401 whatever they sent.
@@ -56,7 +57,7 @@ async def push_endpoint(request: Request) -> Response:
             changes, credentials = sync_wire.decode_push_request(body)
         except sync_wire.BadBody as bad:
             raise _invalid(("body", *bad.field.split(".")), bad.problem) from None
-        return sync_push.push(session, device, changes, credentials)
+        return sync_push.push(session, device, changes, credentials, cache)
 
     result = await _database_work(request, _bearer_token(request), work)
     return Response(sync_wire.encode(result), media_type="application/json")

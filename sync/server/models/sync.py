@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sync.server.models.base import Base, UTCDateTime, utcnow
@@ -29,8 +29,10 @@ class SyncCounter(Base):
 class SyncRow(Base):
     __tablename__ = "sync_rows"
     __table_args__ = (Index("ix_sync_rows_person_seq", "person_id", "seq"),
+                      # Partial (migration 0013): most rows have no key, and skip it.
                       Index("uq_sync_rows_table_name_unique_key", "table_name", "unique_key",
-                            unique=True))
+                            unique=True, postgresql_where=text("unique_key IS NOT NULL"),
+                            sqlite_where=text("unique_key IS NOT NULL")))
 
     table_name: Mapped[str] = mapped_column(String(60), primary_key=True)
     row_id: Mapped[str] = mapped_column(String(36), primary_key=True)

@@ -20,7 +20,8 @@ from datetime import UTC, datetime
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import Row, select, text
+from psycopg.pq import TransactionStatus
+from sqlalchemy import Connection, Row, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from sync.server import db
@@ -145,11 +146,21 @@ def _lock_chain(session: Session) -> None:
     conn = session.connection()
     if conn.dialect.name != "postgresql":
         return
-    if conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+    if _statement_by_statement(conn):
         # The lock would end with its own statement and two appenders could fork the chain.
         raise RuntimeError("audit events cannot be recorded in a session whose statements "
                            "commit one by one (db.commit_each_statement)")
     conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": db.AUDIT_CHAIN_LOCK_ID})
+
+
+def _statement_by_statement(conn: Connection) -> bool:
+    """Whether each statement commits by itself: the driver does not begin transactions
+    and none is open. One begun by an explicit BEGIN (db.begin_with_first_statement, a
+    push) holds the lock to its COMMIT like any other."""
+    if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+        return False
+    raw = conn.connection.driver_connection
+    return raw.info.transaction_status == TransactionStatus.IDLE  # type: ignore[union-attr]
 
 
 def _next_id_and_head(session: Session) -> tuple[int, str]:

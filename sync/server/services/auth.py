@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import NoReturn
@@ -60,12 +61,17 @@ class SyncDevice:
 _SYNC_COLUMNS = ("id", "team_id", "scope_seen", "revoked_at", "last_seen_at")
 
 
-def sync_device(session: Session, token: str | None) -> SyncDevice:
-    """`device_for_token` for the sync endpoints: the same refusals, the same last-seen."""
+def sync_device(session: Session, token: str | None, *, begin: bool = False) -> SyncDevice:
+    """`device_for_token` for the sync endpoints: the same refusals, the same last-seen.
+    `begin`: send the transaction's BEGIN with the lookup (db.begin_with_first_statement)."""
     if not token:
         raise unauthenticated()
-    found = bulk.by_keys(session, Device.__table__, _SYNC_COLUMNS, ("token_hash",),
-                         [(crypto.token_hash(token),)])
+    with bulk.pipelined(session) if begin else nullcontext():
+        if begin:
+            bulk.run_binary(session, "BEGIN", [])
+        found_later = bulk.by_keys_later(session, Device.__table__, _SYNC_COLUMNS,
+                                         ("token_hash",), [(crypto.token_hash(token),)])
+    found = found_later()
     if not found:
         raise unauthenticated()
     device, now = found[0], utcnow()

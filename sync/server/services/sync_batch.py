@@ -24,11 +24,10 @@ from sync.server.models import (
     SyncCounter,
     SyncRevision,
     SyncRow,
-    Worker,
-    WorkerCredential,
 )
 from sync.server.models.sync import FEED_COUNTER
 from sync.server.services import bulk, sealing
+from sync.server.services import credentials as authorship
 from sync.server.services import people as access
 from sync.server.services import sync_checks as checks
 from sync.server.services.bulk import is_postgres
@@ -55,8 +54,8 @@ class Held:
     linkage: dict[str, str]  # person id -> linkage hash ("" if legacy), of people known
     current: dict[Key, Current]  # (table, row id) -> the row now, opened
     bases: dict[tuple[str, str, str], str]  # (table, row id, revision id) -> its JSON
-    credentials: list[Any] = field(default_factory=list)  # worker_credentials rows found
-    workers: dict[str, Any] = field(default_factory=dict)  # the claimed workers, by id
+    # worker_credentials rows found, each with its worker's (credentials.read_later)
+    credentials: list[Any] = field(default_factory=list)
     unique: dict[tuple[str, str], str] = field(default_factory=dict)  # -> row id holding it
 
 
@@ -89,27 +88,23 @@ def lock_and_read(session: Session, changes: list[dict[str, Any]],
             session, SyncRow.__table__,
             ("table_name", "row_id", "person_id", "revision_id", "append_only", "fields_json",
              "unique_key"), ("table_name", "row_id"), keys | salted)
+        # Only when a change has a unique key; the condition lets the index (partial,
+        # migration 0013) serve it.
         holders = bulk.by_keys_later(session, SyncRow.__table__,
                                      ("table_name", "unique_key", "row_id"),
-                                     ("table_name", "unique_key"), uniques)
+                                     ("table_name", "unique_key"), uniques,
+                                     where="unique_key IS NOT NULL")
         base_key = ("table_name", "row_id", "revision_id")
         bases = bulk.by_keys_later(
             session, SyncRevision.__table__, (*base_key, "fields_json"), base_key,
             {(c["table"], c["row_id"], c["base_revision_id"]) for c in changes
              if c["base_revision_id"]})
-        held_credentials = bulk.by_keys_later(
-            session, WorkerCredential.__table__,
-            ("token_hash", "worker_id", "device_id", "revoked_at"), ("token_hash",),
-            [(h,) for h in claimed])
-        workers = bulk.by_keys_later(
-            session, Worker.__table__, ("id", "team_id", "role", "disabled_at", "display_name"),
-            ("id",),
-            [(w,) for w in set(claimed.values())])
+        held_credentials = authorship.read_later(session, claimed)
     return Held(ledger={row.change_id: row for row in ledger()},
                 linkage=_linkage_held(linkage()),
                 current=_opened_current(session, current()),
                 bases=_opened_bases(session, bases()),
-                credentials=held_credentials(), workers={w.id: w for w in workers()},
+                credentials=held_credentials(),
                 unique={(t, k): row_id for t, k, row_id in holders()})
 
 
@@ -183,11 +178,13 @@ _ROW_VALUES = ("person_id", "seq", "revision_id", "hlc", "device_id", "worker_id
 
 
 def write_rows_and_commit(session: Session, new: list[dict[str, Any]],
-                          changed: list[dict[str, Any]]) -> None:
+                          changed: list[dict[str, Any]]) -> int | None:
     """Insert new rows and update existing ones, numbering them from the feed counter,
-    and commit the transaction.
+    and commit the transaction. Returns the first seq taken (a row's seq is that plus
+    its offset), known only once the commit succeeded; None if there were no rows.
 
-    Each row's "seq" is its offset within the batch; the counter is taken here, last.
+    Each row's "seq" is its offset within the batch (the caller's dicts keep it so);
+    the counter is taken here, last.
     On PostgreSQL the counter, the inserts and the updates are ONE statement, sent with
     the COMMIT in one round trip: the counter row is locked for as long as PostgreSQL
     takes to run the two. Taken before the writes (statements and Python between them,
@@ -199,18 +196,17 @@ def write_rows_and_commit(session: Session, new: list[dict[str, Any]],
     count = len(new) + len(changed)
     if not count:
         session.commit()
-        return
+        return None
     table = SyncRow.__table__
     changed = [{"table_name": r["table_name"], "row_id": r["row_id"],
                 **{name: r[name] for name in _ROW_VALUES}} for r in changed]
     if not is_postgres(session):  # one writer at a time already (BEGIN IMMEDIATE)
         first = take_seqs(session, count)
-        for row in (*new, *changed):
-            row["seq"] += first
-        bulk.insert(session, table, new)
-        bulk.update(session, table, ("table_name", "row_id"), changed)
+        bulk.insert(session, table, [{**row, "seq": row["seq"] + first} for row in new])
+        bulk.update(session, table, ("table_name", "row_id"),
+                    [{**row, "seq": row["seq"] + first} for row in changed])
         session.commit()
-        return
+        return first
     parts, arrays = [], []
     if new:
         columns = list(new[0])
@@ -228,6 +224,8 @@ def write_rows_and_commit(session: Session, new: list[dict[str, Any]],
                      f"v({', '.join(columns)}) WHERE sync_rows.table_name = v.table_name "
                      f"AND sync_rows.row_id = v.row_id)")
         arrays += values
-    bulk.run_binary_and_commit(session, (
+    (first,) = bulk.run_binary_and_commit(session, (
         f"WITH c AS (UPDATE sync_counter SET value = value + {count:d} WHERE id = {FEED_COUNTER} "
-        f"RETURNING value - {count:d} + 1 AS first), {', '.join(parts)} SELECT 1"), arrays)
+        f"RETURNING value - {count:d} + 1 AS first), {', '.join(parts)} SELECT first FROM c"),
+        arrays)
+    return int(first)

@@ -158,6 +158,13 @@ def _row_jsons(session: Session, rows: list[Any]) -> list[str]:
     return [_row_json(row, text) for row, text in zip(rows, fields, strict=True)]
 
 
+def committed_text(row: dict[str, Any], fields: str) -> str:
+    """A row a push has just committed (`row`: its sync_rows values, its seq taken;
+    `fields`: its record text before sealing), as `_row_jsons` would make it when read
+    back: the push keeps it in the feed cache, and the team's pulls need not open it."""
+    return _row_json(tuple(row.get(c) for c in _FULL), fields)
+
+
 def _row_json(row: Any, fields: str) -> str:
     # One C-level string escape per text value instead of json.dumps of a dict per row:
     # encoding rows was most of a pull's CPU time before the feed cache.
