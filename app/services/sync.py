@@ -170,9 +170,6 @@ def sync_now(*, session: WorkerSession, progress: Progress | None = None,
     except DeviceRevoked as revoked:
         _revoke(session, store, revoked)
         raise
-    from app.services.conflicts import settle_automatic  # conflicts does not import sync
-
-    settle_automatic(session=session)  # a headless sync settles confirmation stamps too
     if report.unverified:  # the server no longer takes these: the next sign-in gets new
         with session.transaction() as db:
             sync_credentials.drop(db, report.unverified)
