@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -97,14 +97,21 @@ def seeded_store() -> Path:
 
 # ---- driving the widgets ----------------------------------------------------------------
 def _until(done: Callable[[], bool], timeout_s: float = 30.0) -> None:
-    deadline = time.perf_counter() + timeout_s
+    """Run the real event loop, as the app does, until `done()`. The loop waits in Qt's
+    C++ with Python's lock released, so the database thread runs at the speed it does in
+    the app; a Python loop of short waits held the lock and tripled a save's time."""
     QCoreApplication.processEvents()
-    while not done():
-        if time.perf_counter() > deadline:
-            raise TimeoutError("the screen never arrived")
-        # Not a bare processEvents() spin: PySide6 on Python 3.11 drops a reference to
-        # None on each call, and millions of calls while a thread works crash the process.
-        QTest.qWait(1)
+    if done():
+        return
+    loop = QEventLoop()
+    check = QTimer(interval=1)
+    check.timeout.connect(lambda: loop.quit() if done() else None)
+    QTimer.singleShot(int(timeout_s * 1000), loop.quit)
+    check.start()
+    loop.exec()
+    check.stop()
+    if not done():
+        raise TimeoutError("the screen never arrived")
 
 
 def _painted(window: QWidget) -> None:

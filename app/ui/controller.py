@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from app.config import Settings
@@ -53,7 +53,7 @@ class AppController(QObject):
         # pulled plug loses at most that much.
         self.autosave = QTimer(self, interval=AUTOSAVE_MS)
         self.autosave.timeout.connect(self.save_drafts_now)
-        QCoreApplication.instance().installEventFilter(self.idle)
+        self.idle.watch_windows()
 
     def start(self) -> None:
         if self._device.is_set_up():
@@ -246,7 +246,7 @@ class AppController(QObject):
         self.lock_now()
         self.idle.stop()
         self.autosave.stop()
-        QCoreApplication.instance().removeEventFilter(self.idle)
+        self.idle.stop_watching_windows()
         for window in (self.main_window, self.sign_in_window, self.first_run):
             if window is not None:
                 window.close()

@@ -38,6 +38,7 @@ from app.ui.verify_view import VerifyView  # issue 6
 
 EMPTY_CASELOAD = ("No one on your caseload yet.\n\n"
                   "Press Ctrl+N to add the person in front of you.")
+CASELOAD_CATCH_UP_MS = 50
 PERSON_DRAFT_KEY = "person-view"
 CARE_PLAN_DRAFT_KEY = "care-plan"
 PLACE_DRAFT_KEY = "showing"  # where the worker was, so an unlock goes back there
@@ -301,7 +302,9 @@ class MainWindow(QMainWindow):
         return self.person_view
 
     def _refresh_caseload_soon(self) -> None:
-        QTimer.singleShot(0, self.refresh_caseload)
+        # After the record has been painted: on a full caseload the list's query takes
+        # ~30 ms, which the worker should not wait for to see what they just saved.
+        QTimer.singleShot(CASELOAD_CATCH_UP_MS, self.refresh_caseload)
         self.local_change.emit()
 
     def open_triage(self, person_id: str) -> TriageView:
