@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -81,14 +83,13 @@ class AppController(QObject):
                                            takes_new_workers=self._device.takes_new_workers())
         self.sign_in_window.sign_in_requested.connect(self._try_sign_in)
         self.sign_in_window.show()
+        warm_up_in_background()
 
     def _try_sign_in(self, username: str, passphrase: str) -> None:
         # Argon2id takes a noticeable moment: do it on the database thread.
         self.runner.run_db(
             lambda: self._device.sign_in(username=username, passphrase=passphrase),
             on_success=self._signed_in, on_failure=self._sign_in_failed)
-        # Argon2id releases the GIL: load the main window's code meanwhile, not after.
-        QTimer.singleShot(0, _warm_main_window_imports)
 
     def _sign_in_failed(self, error: Exception) -> None:
         if self.sign_in_window is None:
@@ -252,6 +253,23 @@ class AppController(QObject):
                 window.close()
 
 
+_MAIN_WINDOW_MODULES = ("app.services.sync", "app.ui.main_window", "app.ui.sync_scheduler")
+
+
 def _warm_main_window_imports() -> None:
-    # requests and urllib3 (~160 ms), then the main window's widgets (~0.6 s), first time.
-    pass
+    """requests and urllib3 (~160 ms), then the main window's widgets (~0.6 s), the first
+    time in a process: loaded while the worker types the passphrase, not after Enter."""
+    for name in _MAIN_WINDOW_MODULES:
+        importlib.import_module(name)
+
+
+def warm_up_in_background() -> None:
+    """Once per process, on a thread: importing defines classes and makes no widgets."""
+    global _warming
+    if _warming is None:
+        _warming = threading.Thread(target=_warm_main_window_imports, name="warm-imports",
+                                    daemon=True)
+        _warming.start()
+
+
+_warming: threading.Thread | None = None
