@@ -42,7 +42,7 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m benchmarks
 
 server: $(STAMP)
-	$(PY) -m sync.server serve
+	$(PY) -m sync.server serve --create  # a first start makes the database (docs/SERVER.md)
 
 fuzz: $(STAMP)  # the schemathesis run over the server's OpenAPI (also part of make test)
 	$(PY) -m pytest tests/server/test_fuzz.py -v

@@ -110,9 +110,13 @@ class DeviceService:
         username = username.strip().lower()
         device_name = device_name.strip() or socket.gethostname()
         try:
-            enrolment = HttpTransport(server_url).enrol(code.strip(), device_name)
+            # One call: the server checks the worker before it spends the code, so a
+            # wrong password or account leaves the code usable and no device behind.
+            enrolment = HttpTransport(server_url).enrol(code.strip(), device_name,
+                                                        username=username, password=password)
             authed = HttpTransport(server_url, enrolment["device_token"])
-            signed = authed.sign_in(username, password)
+            # A server from before issue 17 enrolled with the code alone: sign in now.
+            signed = enrolment.get("sign_in") or authed.sign_in(username, password)
             worker = signed["worker"]
         except SyncError as error:
             raise SignInRefused(str(error)) from error

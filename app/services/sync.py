@@ -245,12 +245,29 @@ def keep_sign_in_key(session: WorkerSession, transport: HttpTransport, *,
 
 def _revoke(session: WorkerSession, store: EncryptedSyncStore, error: DeviceRevoked) -> None:
     """Count what the keys take with them (work never sent), leave that for the next
-    start to say, then destroy the keys."""
+    start to say (the server's sentence: when, and the reason IT typed), destroy the
+    keys, then tell the server they are gone."""
     counts = store.counts()
     unsent = counts["pending"] + counts["refused"]  # refused ones are kept, never sent
     note = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "message": str(error),
             "unsent": unsent}
+    # Read before the wipe: the address and token live in the store the wipe locks.
+    url, token = _state(session, "server_url"), _state(session, "device_token")
     session.on_revoked(note)
+    report_wiped(url, token)
+
+
+def report_wiped(server_url: str, device_token: str) -> None:
+    """Best effort, once: IT sees "revoked, wiped <time>" in list-devices. Nothing here
+    may stop the wipe, which has happened already, nor hide the revocation from the
+    caller, so every failure is logged and dropped."""
+    if not server_url or not device_token:
+        return
+    try:
+        HttpTransport(server_url, device_token, attempts=1, timeout=(3, 10),
+                      session=_connection(server_url)).report_wiped()
+    except Exception as error:  # any failure: the wipe stands regardless
+        _log.warning("the wipe was not reported to the server: %s", type(error).__name__)
 
 
 def _catch_up_sign_in_key(session: WorkerSession, transport: HttpTransport) -> None:
@@ -275,6 +292,8 @@ class ElsewhereMatch:
     person_id: str
     owning_team_id: str
     linkage_key: str
+    team_name: str = ""  # "" from a server before issue 17
+    consent: bool | None = None  # covers this worker's agency; None: the server did not say
 
 
 def _worker_transport(session: WorkerSession, password: str) -> HttpTransport:
@@ -295,7 +314,8 @@ def find_elsewhere(*, session: WorkerSession, password: str, typed: str) -> list
     identifier = _identifier(typed)
     found = transport.lookup(identifier=identifier) if identifier else transport.lookup(
         linkage_key=typed.strip().upper())
-    return [ElsewhereMatch(m["person_id"], m["owning_team_id"], m["linkage_key"]) for m in found]
+    return [ElsewhereMatch(m["person_id"], m["owning_team_id"], m["linkage_key"],
+                           m.get("team_name") or "", m.get("consent")) for m in found]
 
 
 def fetch_person(*, session: WorkerSession, password: str, person_id: str,

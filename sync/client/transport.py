@@ -31,10 +31,25 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _JSON = msgspec.json.Encoder()
 
 
+DEFAULT_REVOKED = ("This laptop has been revoked by IT. Its local keys have been "
+                   "destroyed; contact IT to enrol it again.")
+
+
 class DeviceRevoked(SyncError):
-    def __init__(self) -> None:
-        super().__init__("This laptop has been revoked by IT. Its local keys have been "
-                         "destroyed; contact IT to enrol it again.")
+    """str(): the server's sentence (when, and the reason IT typed), else a fixed one."""
+
+    def __init__(self, message: str = DEFAULT_REVOKED, *, reason: str = "",
+                 revoked_at: str = "") -> None:
+        super().__init__(message or DEFAULT_REVOKED)
+        self.reason, self.revoked_at = reason, revoked_at
+
+    @classmethod
+    def from_body(cls, body: dict[str, Any]) -> DeviceRevoked:
+        # Servers before issue 17 send a technical sentence with no reason: keep ours.
+        if not body.get("revoked_at") and not body.get("reason"):
+            return cls()
+        return cls(str(body.get("message", "")), reason=str(body.get("reason") or ""),
+                   revoked_at=str(body.get("revoked_at") or ""))
 
 
 class ServerRefused(SyncError):
@@ -76,9 +91,27 @@ class HttpTransport:
             params["scope_seen"] = scope_seen
         return self._request("GET", p.SYNC_PULL_PATH, params=params)
 
-    def enrol(self, code: str, device_name: str) -> p.EnrolResponse:
-        return self._request("POST", p.ENROL_PATH,
-                             json={"code": code, "device_name": device_name})
+    def enrol(self, code: str, device_name: str, *, username: str = "",
+              password: str = "") -> p.EnrolResponse:
+        """With `username` and `password` the server checks the worker before it spends
+        the code and signs them in by the same call (the reply's `sign_in`)."""
+        body: dict[str, str] = {"code": code, "device_name": device_name}
+        if not username:
+            return self._request("POST", p.ENROL_PATH, json=body)
+        try:
+            return self._request("POST", p.ENROL_PATH,
+                                 json=body | {"username": username, "password": password})
+        except ServerRefused as refusal:
+            if not _unknown_field(refusal, "body.username"):
+                raise
+        # A server from before issue 17 refuses the fields it does not know (and nothing
+        # else: it checks the body before the code). The code alone, then; the caller
+        # signs in after, as laptops did then.
+        return self._request("POST", p.ENROL_PATH, json=body)
+
+    def report_wiped(self) -> p.WipedReceipt:
+        """Tell the server this revoked laptop has destroyed its keys (its token's last use)."""
+        return self._request("POST", p.WIPED_PATH)
 
     def upload_escrow(self, store_key_b64: str) -> p.EscrowReceipt:
         return self._request("PUT", p.ESCROW_PATH, json={"store_key": store_key_b64})
@@ -137,6 +170,11 @@ class HttpTransport:
                                 "server busy", offline=False)
 
 
+def _unknown_field(refusal: ServerRefused, field: str) -> bool:
+    problems = (refusal.body.get("fields") or []) if refusal.status == 422 else []
+    return any(isinstance(f, dict) and f.get("field") == field for f in problems)
+
+
 def _backoff(attempt: int) -> float:
     return min(30.0, 0.5 * 2 ** (attempt - 1)) * (0.5 + random.random() / 2)
 
@@ -158,7 +196,7 @@ def _checked(reply: requests.Response) -> Any:
                                 "unreadable reply", offline=False) from None
     if reply.status_code >= 400:
         if isinstance(body, dict) and body.get("error") == p.ERR_DEVICE_REVOKED:
-            raise DeviceRevoked()
+            raise DeviceRevoked.from_body(body)
         if reply.status_code >= 500:
             raise ServerUnreachable(f"The server failed ({reply.status_code}); will retry.",
                                     "server error", offline=False)

@@ -31,6 +31,9 @@ RECOVER_PATH: Final = "/team/recover-key"
 # A second credential, good only for sign-in: kept outside the encrypted store so a worker
 # who has never used the laptop can sign in and be given a key wrap of their own.
 SIGN_IN_KEY_PATH: Final = "/devices/me/sign-in-key"
+# A revoked laptop reports here, with its device token (the one call a revoked device may
+# still make), that it has destroyed its keys: IT sees "revoked, wiped <time>".
+WIPED_PATH: Final = "/devices/me/wiped"
 SIGNING_CERT_PATH: Final = "/devices/me/signing-certificate"  # the org CA signs a CSR
 SIGNING_CA_PATH: Final = "/signing-ca"
 # The organisation CA's list of revoked laptop certificates (a CRL, PEM): laptops keep it
@@ -95,6 +98,10 @@ class ErrorBody(TypedDict):
     message: str
     fields: NotRequired[list[FieldProblem]]
     action: NotRequired[str]
+    # With ERR_DEVICE_REVOKED: the reason IT typed and when (ISO, UTC), for the laptop
+    # to tell its worker.
+    reason: NotRequired[str]
+    revoked_at: NotRequired[str]
 
 
 class Health(TypedDict):
@@ -106,6 +113,12 @@ class Health(TypedDict):
 class EnrolRequest(TypedDict):
     code: str
     device_name: str
+    # The worker who enrols: checked (password, account on, the code's team, a role that
+    # may use a laptop) before the code is spent or the device made, all in one
+    # transaction, and signed in by the same call. Laptops from before this send neither
+    # and sign in by a second call (the code is then spent whatever that call says).
+    username: NotRequired[str]
+    password: NotRequired[str]
 
 
 class EnrolResponse(TypedDict):
@@ -114,6 +127,8 @@ class EnrolResponse(TypedDict):
     team_id: str
     team_name: str
     protocol_version: int
+    # The enrolling worker's sign-in, when the request named one.
+    sign_in: NotRequired[SignInResponse | None]
 
 
 class EscrowUpload(TypedDict):
@@ -198,6 +213,9 @@ class LookupMatch(TypedDict):
     person_id: str
     owning_team_id: str
     linkage_key: str
+    # Added for issue 17; servers before it send neither.
+    team_name: NotRequired[str]  # the owning team's name, to ask its lead
+    consent: NotRequired[bool]  # whether the person's consent covers the caller's agency
 
 
 class FetchRequest(TypedDict):
@@ -236,6 +254,11 @@ class RecoverKeyRequest(TypedDict):
 class RecoverKeyResponse(TypedDict):
     device_id: str
     store_key: str
+
+
+class WipedReceipt(TypedDict):
+    device_id: str
+    wiped_at: str  # the first report's time: a repeat changes nothing
 
 
 # ---- sync: push changes, pull by a server-assigned cursor ------------------------------

@@ -6,13 +6,17 @@ import argparse
 import logging
 import sys
 
-from sync.server import cli, serve
+from sync.server import cli, db, serve
 from sync.server.settings import Settings
 
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", help="server data directory (INSIDEOUT_SERVER_DATA_DIR)")
+    common.add_argument(
+        "--create", action="store_true",
+        help="make the database if it is not there (admin init does; otherwise a missing "
+        "database is refused, as a mistyped --data-dir would make a new, empty one)")
     common.add_argument(
         "--database-url",
         help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db "
@@ -36,6 +40,12 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.from_env(**{k: v for k, v in overrides.items() if v is not None})
     except ValueError as error:
         raise SystemExit(f"insideout-server: {error}") from None
+    create = args.create or getattr(args, "admin_command", "") == "init"
+    try:
+        db.require_database(settings.database_url, create=create)
+    except db.DatabaseMissing as error:
+        print(f"insideout-server: {error}", file=sys.stderr)
+        return 2
     if args.command == "serve":
         return serve.run(args, settings)
     return cli.run(args, settings)

@@ -8,6 +8,7 @@ import json
 import sqlite3
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
@@ -18,7 +19,7 @@ from sync.server import crypto, db
 from sync.server.errors import Refused
 from sync.server.models import AuditEvent, SyncChange, Team, Worker
 from sync.server.services import audit, org
-from sync.server.settings import Settings
+from sync.server.settings import MASTER_KEY_ENV, Settings
 
 Command = Callable[[Session, argparse.Namespace, Settings], None]
 
@@ -81,39 +82,108 @@ def _disable(session: Session, args: argparse.Namespace, _s: Settings) -> None:
     print(f"{worker.username} {'disabled' if worker.disabled_at else 'enabled'}")
 
 
+def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """Columns as wide as their widest value: nothing IT typed (a laptop's name, a
+    team's) is ever cut; the last column is left ragged."""
+    widths = [max(len(r[i]) for r in (headers, *rows)) for i in range(len(headers) - 1)]
+    for row in (headers, *rows):
+        print("  ".join([*(v.ljust(w) for v, w in zip(row, widths, strict=False)), row[-1]])
+              .rstrip())
+
+
 def _list_workers(session: Session, _a: argparse.Namespace, _s: Settings) -> None:
-    for worker in session.scalars(select(Worker).order_by(Worker.username)):
-        state = "DISABLED" if worker.disabled_at else "active"
-        print(f"{worker.id}  {worker.username:<20} {worker.role:<17} {state}")
+    teams = {t.id: t.name for t in session.scalars(select(Team))}
+    rows = [(w.id, w.username, w.role, teams.get(w.team_id or "", "(no team)"),
+             "DISABLED" if w.disabled_at else "active")
+            for w in session.scalars(select(Worker).order_by(Worker.username))]
+    _table(("worker id", "username", "role", "team", "state"), rows)
 
 
 def _issue_code(session: Session, args: argparse.Namespace, _s: Settings) -> None:
     team = org.team_by_name(session, args.team)
-    code = org.issue_enrolment_code(session, team, hours=args.valid_hours, actor=_actor())
-    print(f"enrolment code for {team.name} (one use, valid {args.valid_hours} h): {code}")
+    if not 1 <= args.count <= MAX_CODES:
+        raise Refused(422, p.ERR_INVALID_REQUEST, f"--count must be 1 to {MAX_CODES}")
+    codes = [org.issue_enrolment_code(session, team, hours=args.valid_hours, actor=_actor())
+             for _ in range(args.count)]
+    if len(codes) == 1:
+        print(f"enrolment code for {team.name} (one use, valid {args.valid_hours} h): {codes[0]}")
+        return
+    print(f"{len(codes)} enrolment codes for {team.name} (each one use, valid "
+          f"{args.valid_hours} h):")
+    print("\n".join(codes))
+
+
+MAX_CODES = 100  # one team's laptops, and then some
+
+
+def _list_codes(session: Session, args: argparse.Namespace, _s: Settings) -> None:
+    """The codes themselves are never shown again (only their hashes are kept): each is
+    named by its id, for cancel-code."""
+    team = org.team_by_name(session, args.team) if args.team else None
+    rows = [(c.id, t.name, f"{c.created_at:%Y-%m-%d %H:%M}", f"{c.expires_at:%Y-%m-%d %H:%M}",
+             org.code_state(c)) for c, t in org.list_codes(session, team=team,
+                                                           include_dead=args.all)]
+    _table(("code id", "team", "issued", "expires", "state"), rows)
+
+
+def _cancel_code(session: Session, args: argparse.Namespace, _s: Settings) -> None:
+    row = org.cancel_code(session, code_id=args.id, code=args.code, actor=_actor())
+    print(f"enrolment code {row.id} cancelled: it can no longer enrol a laptop")
 
 
 def _list_devices(session: Session, args: argparse.Namespace, _s: Settings) -> None:
     team = org.team_by_name(session, args.team) if args.team else None
-    print(
-        "device id                             team                 name                 "
-        "last contact               status"
-    )
-    for device, dteam in org.list_devices(session, team=team):
-        seen = device.last_seen_at.isoformat(timespec="seconds") if device.last_seen_at else "never"
-        state = f"REVOKED {device.revoked_at:%Y-%m-%d}" if device.revoked_at else "active"
-        print(f"{device.id}  {dteam.name[:20]:<20} {device.name[:20]:<20} {seen:<26} {state}")
+    rows = [(d.id, t.name, d.last_seen_at.isoformat(timespec="seconds") if d.last_seen_at
+             else "never", org.device_status(d), d.name)
+            for d, t in org.list_devices(session, team=team)]
+    _table(("device id", "team", "last contact", "status", "name"), rows)
 
 
 def _revoke(session: Session, args: argparse.Namespace, _s: Settings) -> None:
-    device = org.revoke_device(session, args.device_id, reason=args.reason, actor=_actor())
-    print(f"device {device.name} revoked; at its next contact it destroys its local keys")
+    device = org.device_by_id(session, args.device_id)
+    team = session.get_one(Team, device.team_id)
+    if not args.yes and not _confirmed(f"Revoke laptop '{device.name}' of {team.name}? It "
+                                       "destroys its keys and any work not yet synced. "
+                                       "Type yes: "):
+        raise Refused(409, p.ERR_CONFLICT, "not revoked (answer yes, or pass --yes)")
+    org.revoke_device(session, device.id, reason=args.reason, actor=_actor())
+    print(f"device {device.name} revoked; at its next contact it destroys its local keys "
+          "and reports the wipe (list-devices)")
+
+
+def _confirmed(question: str) -> bool:
+    print(question, end="", flush=True)
+    return sys.stdin.readline().strip().lower() == "yes"
 
 
 def _audit_log(session: Session, args: argparse.Namespace, _s: Settings) -> None:
-    events = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(args.limit))
-    for e in events:
+    query = select(AuditEvent)
+    if args.event:  # "device." matches every device event
+        query = query.where(AuditEvent.action.startswith(args.event) if args.event.endswith(
+            ".") else AuditEvent.action == args.event)
+    if args.person_id:
+        query = query.where(AuditEvent.person_id == args.person_id)
+    if args.worker:
+        query = query.where(AuditEvent.worker_id == _worker_id(session, args.worker))
+    if args.since:
+        query = query.where(AuditEvent.at >= args.since)
+    for e in session.scalars(query.order_by(AuditEvent.id.desc()).limit(args.limit)):
         print(f"{e.id:>7} {e.at:%Y-%m-%d %H:%M:%S} {e.action:<24} {e.actor:<44} {e.detail}")
+
+
+def _worker_id(session: Session, username_or_id: str) -> str:
+    """A username (as IT knows them) or a worker id (as the audit log shows them)."""
+    found = session.get(Worker, username_or_id)
+    return found.id if found else org.worker_by_username(session, username_or_id).id
+
+
+def _since(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _record_writes(session: Session, args: argparse.Namespace, _s: Settings) -> None:
@@ -172,6 +242,13 @@ def _migrate(_session: Session, _a: argparse.Namespace, _s: Settings) -> None:
     print(f"schema at {db.head_revision()}")
 
 
+def _init(_session: Session, _a: argparse.Namespace, settings: Settings) -> None:
+    # By now `run` has made the database, its schema and the master key.
+    where = make_url(settings.database_url).render_as_string(hide_password=True)
+    print(f"server database ready at {where} (schema {db.head_revision()}); keep the "
+          f"master key ({settings.master_key_path} or {MASTER_KEY_ENV}) backed up apart")
+
+
 def _backup(_session: Session, args: argparse.Namespace, settings: Settings) -> None:
     """SQLite's online backup: a consistent copy while the server keeps running.
 
@@ -191,6 +268,7 @@ def _backup(_session: Session, args: argparse.Namespace, settings: Settings) -> 
 
 
 COMMANDS: dict[str, tuple[Command, str]] = {
+    "init": (_init, "make a new server database (the only command that may)"),
     "migrate": (_migrate, "bring the database schema up to date"),
     "create-team": (_create_team, "add a team"),
     "list-teams": (_list_teams, "show teams"),
@@ -200,7 +278,9 @@ COMMANDS: dict[str, tuple[Command, str]] = {
     "disable-worker": (_disable, "stop a worker signing in anywhere, at once"),
     "enable-worker": (_disable, "undo disable-worker"),
     "list-workers": (_list_workers, "show workers"),
-    "issue-enrolment-code": (_issue_code, "make a one-time code to enrol a laptop"),
+    "issue-enrolment-code": (_issue_code, "make one-time codes to enrol laptops"),
+    "list-codes": (_list_codes, "show enrolment codes not yet used (--all: every one)"),
+    "cancel-code": (_cancel_code, "stop an unused enrolment code working"),
     "list-devices": (_list_devices, "show devices with their last contact"),
     "revoke-device": (_revoke, "refuse a device from now on; it destroys its keys"),
     "audit-log": (_audit_log, "show the newest audit events"),
@@ -209,9 +289,15 @@ COMMANDS: dict[str, tuple[Command, str]] = {
 }
 
 
+ALIASES = {"issue-enrolment-code": ["issue-code"]}
+# What each alias stands for, as argparse gives back the name that was typed.
+_ALIASED = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="admin_command", required=True)
-    parsers = {name: sub.add_parser(name, help=text) for name, (_, text) in COMMANDS.items()}
+    parsers = {name: sub.add_parser(name, help=text, aliases=ALIASES.get(name, []))
+               for name, (_, text) in COMMANDS.items()}
     parsers["verify-audit"] = sub.add_parser(
         "verify-audit", help="check the audit trail's hash chain, first event to last")
     parsers["record-writes"].add_argument("--person-id", required=True)
@@ -236,11 +322,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     for name in ("disable-worker", "enable-worker"):
         parsers[name].add_argument("--username", required=True)
     parsers["issue-enrolment-code"].add_argument("--team", required=True, help="team name")
-    parsers["issue-enrolment-code"].add_argument("--valid-hours", type=int, default=72)
+    parsers["issue-enrolment-code"].add_argument("--valid-hours", type=int, default=72,
+                                                 help="1 or more (default 72)")
+    parsers["issue-enrolment-code"].add_argument(
+        "--count", type=int, default=1, help=f"how many codes, one per laptop (1 to {MAX_CODES})")
+    parsers["list-codes"].add_argument("--team", help="only this team's codes")
+    parsers["list-codes"].add_argument("--all", action="store_true",
+                                       help="spent, cancelled and expired codes too")
+    which = parsers["cancel-code"].add_mutually_exclusive_group(required=True)
+    which.add_argument("--id", help="the code id list-codes shows")
+    which.add_argument("--code", help="the code itself, as issued")
     parsers["list-devices"].add_argument("--team", help="only this team's devices")
     parsers["revoke-device"].add_argument("--device-id", required=True)
-    parsers["revoke-device"].add_argument("--reason", required=True)
-    parsers["audit-log"].add_argument("--limit", type=int, default=50)
+    parsers["revoke-device"].add_argument("--reason", required=True,
+                                          help="shown to the laptop's worker as it locks")
+    parsers["revoke-device"].add_argument("--yes", action="store_true",
+                                          help="do not ask for confirmation")
+    audit_log = parsers["audit-log"]
+    audit_log.add_argument("--limit", type=int, default=50)
+    audit_log.add_argument("--event", help="one action (device.revoked), or a prefix "
+                           "ending in a dot (device.)")
+    audit_log.add_argument("--person-id", help="events about this person")
+    audit_log.add_argument("--worker", help="events of this worker (username or id)")
+    audit_log.add_argument("--since", type=_since, help="from this date or time (UTC)")
     parsers["verify-audit"].add_argument(
         "--anchor", help="a head hash an earlier verify-audit printed: fail if it is gone")
     parsers["backup"].add_argument("--to", required=True, help="file to write (SQLite only)")
@@ -261,7 +365,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             return _verify_audit(sessions, args)
         with sessions.begin() as session:  # the first start after migration 0008
             audit.seal_unkeyed_events(session, actor=_actor())
-        command, _ = COMMANDS[args.admin_command]
+        command, _ = COMMANDS[_ALIASED.get(args.admin_command, args.admin_command)]
         args.command = args.admin_command
         with sessions.begin() as session:
             command(session, args, settings)

@@ -14,6 +14,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, exc, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from sync.server.private_files import private_file
 from sync.server.settings import MAX_REQUESTS_IN_FLIGHT
@@ -23,6 +24,49 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # from the others: they share PostgreSQL's one space of advisory lock ids).
 _MIGRATION_LOCK_ID = 0x1A51DE0
 AUDIT_CHAIN_LOCK_ID = 0x1A51DE1  # services/audit.py: one appender to the chain at a time
+
+
+class DatabaseMissing(Exception):
+    """The database named is not there; str() says where and how to make it."""
+
+
+def require_database(url: str, *, create: bool) -> None:
+    """Refuse to start on a database that is not there, unless asked to make one: a
+    mistyped or forgotten --data-dir used to make a new, empty server without a word,
+    and laptops then found their accounts gone. PostgreSQL never makes a database by
+    itself; a missing one is said in one sentence, not a driver's traceback."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        path = parsed.database
+        if create or not path or path == ":memory:" or Path(path).exists():
+            return
+        raise DatabaseMissing(
+            f"there is no server database at {path}. Check --data-dir (or "
+            "INSIDEOUT_SERVER_DATA_DIR, or --database-url). To make a new, empty one there, "
+            "run `insideout-server admin init` with the same options (or give --create).")
+    _require_postgres(url)
+
+
+def _require_postgres(url: str) -> None:
+    parsed = make_url(url)
+    where = f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
+    probe = create_engine(url, poolclass=NullPool, connect_args={"connect_timeout": 10})
+    try:
+        with probe.connect():
+            pass
+    except exc.OperationalError as error:
+        first = str(error.orig or error).strip().splitlines()[0]
+        if "does not exist" in first and "database" in first:
+            raise DatabaseMissing(
+                f"the PostgreSQL database {parsed.database!r} does not exist on {where}. "
+                f"Create it (createdb -h {parsed.host or 'localhost'} -U "
+                f"{parsed.username or 'postgres'} {parsed.database}), then run "
+                "`insideout-server admin init --database-url ...` (docs/SERVER.md, "
+                "PostgreSQL).") from None
+        raise DatabaseMissing(f"cannot connect to PostgreSQL at {where} as "
+                              f"{parsed.username!r}: {first}") from None
+    finally:
+        probe.dispose()
 
 
 def make_engine(url: str) -> Engine:

@@ -99,7 +99,7 @@ def server(tmp_path) -> Iterator[Server]:
     data_dir = tmp_path / "server"
     data_dir.mkdir()
     srv = Server(data_dir, f"sqlite:///{data_dir / 'server.sqlite3'}")
-    srv.admin("migrate")
+    srv.admin("init")
     srv.admin("create-team", "--name", "Custody North")
     srv.admin("create-team", "--name", "Prison In-Reach", "--agency", "prison")
     for user, team in (("ann", "Custody North"), ("cal", "Custody North"),

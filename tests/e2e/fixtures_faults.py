@@ -44,7 +44,7 @@ def start_server(data_dir: Path, database_url: str | None = None) -> Server:
     """The same world as conftest's `server` fixture, for any scope or database."""
     data_dir.mkdir(parents=True)
     srv = Server(data_dir, database_url or f"sqlite:///{data_dir / 'server.sqlite3'}")
-    srv.admin("migrate")
+    srv.admin("init")
     for team, agency in TEAMS:
         srv.admin("create-team", "--name", team, "--agency", agency)
     for user, team in WORKERS:

@@ -22,7 +22,7 @@ def _server(tmp_path) -> Server:
     data_dir.mkdir()
     server = Server(data_dir, f"sqlite:///{data_dir / 'server.sqlite3'}",
                     extra_args=("--forwarded-allow-ips", "127.0.0.1"))
-    server.admin("migrate")
+    server.admin("init")
     server.admin("create-team", "--name", "Custody North")
     for username, role in (("ann", "worker"), ("lee", "team_lead")):
         server.admin("create-worker", "--team", "Custody North", "--username", username,

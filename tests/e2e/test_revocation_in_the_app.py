@@ -46,7 +46,8 @@ def test_revoked_says_why_and_what_was_lost_then_enrols_again(qtbot, ctrl, serve
     ctrl.scheduler.stop()  # the person below must not reach the server first
     people.create_person(session=ctrl.session, person=PersonInput(
         given_name="Lee", family_name="Walker", date_of_birth="02/03/1990"))
-    server.admin("revoke-device", "--device-id", device_id, "--reason", "stolen from a car")
+    server.admin("revoke-device", "--device-id", device_id, "--reason", "stolen from a car",
+                 "--yes")
     told: list[str] = []
     ctrl.show_revocation = told.append
     window = ctrl.main_window

@@ -124,7 +124,8 @@ def test_a_revoked_laptop_destroys_its_key_wraps(enrol, server):
     device_id = _state(a.session, "server_device_id")
     assert sync_status(session=a.session).enrolled
     assert device_id in server.admin("list-devices")  # the server knows this laptop
-    server.admin("revoke-device", "--device-id", device_id, "--reason", "stolen from a car")
+    server.admin("revoke-device", "--device-id", device_id, "--reason", "stolen from a car",
+                 "--yes")
     with pytest.raises(DeviceRevoked, match="revoked"):
         sync_now(session=a.session)
     assert not a.session.is_open

@@ -22,7 +22,7 @@ def _server(tmp_path, *extra: str) -> ServeProcess:
     data_dir = tmp_path / "server"
     data_dir.mkdir()
     server = ServeProcess(data_dir, f"sqlite:///{data_dir / 'server.sqlite3'}", extra=extra)
-    server.admin("migrate")
+    server.admin("init")
     server.admin("create-team", "--name", "Custody North")
     return server
 

@@ -48,7 +48,7 @@ class ServeProcess(Server):
     def command(self) -> list[str]:
         return [sys.executable, "-m", "sync.server", "serve", "--host", self.host,
                 "--port", str(self.port), "--data-dir", str(self.data_dir),
-                "--database-url", self.database_url, *self.extra]
+                "--database-url", self.database_url, "--create", *self.extra]
 
     def start(self) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("INSIDEOUT_SERVER_")}

@@ -22,7 +22,8 @@ def admin(tmp_path, monkeypatch, capsys):
 
     def run(*args: str, stdin: str = "") -> tuple[int, str]:
         monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        code = server_main(["admin", "--database-url", url, "--data-dir", str(tmp_path), *args])
+        code = server_main(["admin", "--database-url", url, "--data-dir", str(tmp_path),
+                            "--create", *args])  # a database made as needed
         captured = capsys.readouterr()
         return code, captured.out + captured.err
 
@@ -65,8 +66,8 @@ def test_enrolment_code_device_list_and_revoke(admin):
         conn.execute(sa.insert(Device).values(id="d" * 36, team_id=team_id, name="laptop 7",
                                               token_hash="0" * 64))
     assert "never" in admin("list-devices")[1]
-    assert admin("revoke-device", "--device-id", "d" * 36, "--reason", "stolen")[0] == 0
-    assert "REVOKED" in admin("list-devices", "--team", "Custody North")[1]
+    assert admin("revoke-device", "--device-id", "d" * 36, "--reason", "stolen", "--yes")[0] == 0
+    assert "revoked " in admin("list-devices", "--team", "Custody North")[1]
     with admin.engine.connect() as conn:
         actions = conn.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert actions == ["team.created", "enrolment_code.issued", "device.revoked"]

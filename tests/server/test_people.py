@@ -80,7 +80,8 @@ def test_lookup_finds_other_teams_people_by_identifier_without_content(world, cu
                               json={"identifier": {"kind": "pnc", "value": "1986/0123456X"}})
     assert reply.status_code == 200
     assert reply.json() == [{"person_id": theirs, "owning_team_id": world.teams["Prison In-Reach"],
-                             "linkage_key": "DS07031986M"}]
+                             "linkage_key": "DS07031986M", "team_name": "Prison In-Reach",
+                             "consent": False}]
 
 
 def test_partner_sees_only_people_whose_consent_covers_their_agency(world, custody, probation):

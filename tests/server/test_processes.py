@@ -35,7 +35,7 @@ def running_server(data_dir: Path, *extra: str, scheme: str = "http",
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("INSIDEOUT_SERVER_")}
     command = [sys.executable, "-m", "sync.server", "serve", "--port", str(port),
-               "--data-dir", str(data_dir), *extra]
+               "--data-dir", str(data_dir), "--create", *extra]
     log = data_dir.parent / f"server-{port}.log"
     if log_to is not None:
         log_to.append(log)

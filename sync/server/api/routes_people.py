@@ -72,8 +72,10 @@ def lookup(body: s.LookupRequest, db: Db, caller: WorkerCaller) -> list[s.Lookup
         identifier=body.identifier.model_dump() if body.identifier else None,
     )  # type: ignore[arg-type]
     return [
-        s.LookupMatch(person_id=x.id, owning_team_id=x.owning_team_id, linkage_key=x.linkage_key)
-        for x in found
+        s.LookupMatch(person_id=m.person.id, owning_team_id=m.person.owning_team_id,
+                      linkage_key=m.person.linkage_key, team_name=m.team_name,
+                      consent=m.consent)
+        for m in people.describe_matches(db, caller, found)
     ]
 
 

@@ -57,6 +57,8 @@ class ErrorBody(BaseModel):
     message: str
     fields: list[dict[str, str]] | None = None
     action: str | None = None
+    reason: str | None = None  # device_revoked: what IT typed
+    revoked_at: str | None = None  # device_revoked: when (ISO, UTC)
 
 
 # Documented on every route: what any request can get back besides its own answers.
@@ -80,14 +82,11 @@ class EnrolRequest(Request):
     device_name: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), PlainText
     ]
-
-
-class EnrolResponse(BaseModel):
-    device_id: str
-    device_token: str
-    team_id: str
-    team_name: str
-    protocol_version: int
+    # Both or neither (the route says so): see sync.protocol.EnrolRequest.
+    username: (
+        Annotated[str, StringConstraints(min_length=1, max_length=64), PlainText] | None
+    ) = None
+    password: Annotated[str, StringConstraints(min_length=1, max_length=1024)] | None = None
 
 
 class EscrowUpload(Request):
@@ -134,6 +133,20 @@ class SignInResponse(BaseModel):
     session_expires_at: str
     store_key: str | None
     sync_credential: str | None = None
+
+
+class EnrolResponse(BaseModel):
+    device_id: str
+    device_token: str
+    team_id: str
+    team_name: str
+    protocol_version: int
+    sign_in: SignInResponse | None = None
+
+
+class WipedReceipt(BaseModel):
+    device_id: str
+    wiped_at: datetime
 
 
 class Identifier(Request):
@@ -189,6 +202,8 @@ class LookupMatch(BaseModel):
     person_id: str
     owning_team_id: str
     linkage_key: str
+    team_name: str | None = None
+    consent: bool | None = None
 
 
 class FetchRequest(Request):

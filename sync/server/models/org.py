@@ -21,6 +21,9 @@ class Team(Base):
 
 
 class Worker(Base):
+    """`username` is kept in lower case (services/org.normal_username); lookups lower
+    what they are given, so `Ann` and `ann` are one account."""
+
     __tablename__ = "workers"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
@@ -47,6 +50,8 @@ class Device(Base):
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_reason: Mapped[str | None] = mapped_column(String(200))
+    # When the revoked laptop reported that it destroyed its keys (None: not yet, or never).
+    wiped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The scope counter when this device's pull last looked for people to backfill or
     # evict (sync_pull); None: never looked.
     scope_seen: Mapped[int | None] = mapped_column(BigInteger)
@@ -62,6 +67,7 @@ class EnrolmentCode(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     used_by_device_id: Mapped[str | None] = mapped_column(ForeignKey("devices.id"))
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # admin cancel-code
 
 
 class WorkerSession(Base):

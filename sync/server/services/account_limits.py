@@ -54,8 +54,8 @@ def refuse_if_locked(session: Session, username: str, *, now: float | None = Non
         )
 
 
-def password_failed(session: Session, username: str, worker: Worker | None, device: Device,
-                    *, now: float | None = None) -> None:
+def password_failed(session: Session, username: str, worker: Worker | None,
+                    device: Device | None, *, now: float | None = None) -> None:
     """Count one wrong password (or a refusal that looks like one to the caller) against
     `username`; at ACCOUNT_FAILURES lock the account, audit it and tell the team lead.
     The caller must commit (Refused(keep_writes=True)) for the count to stay."""
@@ -67,16 +67,21 @@ def password_failed(session: Session, username: str, worker: Worker | None, devi
     _audit_and_tell(session, worker, device, count)
 
 
-def _audit_and_tell(session: Session, worker: Worker | None, device: Device, count: int) -> None:
-    event = audit.record(session, "worker.sign_in_locked", actor=f"device:{device.id}",
-                         worker_id=worker.id if worker else None, device_id=device.id,
+def _audit_and_tell(session: Session, worker: Worker | None, device: Device | None,
+                    count: int) -> None:
+    """`device` None: the last wrong password came with an enrolment, before any device."""
+    event = audit.record(session, "worker.sign_in_locked",
+                         actor=f"device:{device.id}" if device else "enrolment",
+                         worker_id=worker.id if worker else None,
+                         device_id=device.id if device else None,
                          failures=count, locked_s=ACCOUNT_LOCK_S)
+    where = f"laptop '{device.name}'" if device else "an attempt to enrol a laptop"
     if worker is None or worker.team_id is None:
         return  # an unknown username or an administrator: the audit log holds it
     audit.notify_team(
         session, {worker.team_id}, event, kind="sign_in_locked",
         text=f"{worker.display_name} ({worker.username}): {count} wrong passwords within "
-        f"{ACCOUNT_WINDOW_S // 60} minutes, last through laptop '{device.name}'. Sign-in "
+        f"{ACCOUNT_WINDOW_S // 60} minutes, last through {where}. Sign-in "
         f"for this account is refused for {ACCOUNT_LOCK_S // 60} minutes. If "
         f"{worker.display_name} did not make them, someone may be guessing the password: "
         "ask them, and have IT set a new one (admin set-password).")

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 from sync import protocol as p
 from sync.server import crypto
 from sync.server.errors import Refused, device_revoked, unauthenticated
-from sync.server.models import Device, Worker, WorkerSession, utcnow
+from sync.server.models import Device, Team, Worker, WorkerSession, utcnow
 from sync.server.services import account_limits, audit, bulk, counts
+from sync.server.services.org import normal_username
 
 # Writing last_seen_at on every request would turn each read into a write.
 _LAST_SEEN_GRANULARITY = timedelta(minutes=1)
@@ -58,7 +59,8 @@ class SyncDevice:
     scope_seen: int | None  # see Device.scope_seen
 
 
-_SYNC_COLUMNS = ("id", "team_id", "scope_seen", "revoked_at", "last_seen_at")
+_SYNC_COLUMNS = ("id", "team_id", "scope_seen", "revoked_at", "revoked_reason",
+                 "last_seen_at")
 
 
 def sync_device(session: Session, token: str | None, *, begin: bool = False) -> SyncDevice:
@@ -78,7 +80,7 @@ def sync_device(session: Session, token: str | None, *, begin: bool = False) -> 
     seen = device.last_seen_at
     if seen is not None and seen.tzinfo is None:  # read raw on PostgreSQL: naive UTC
         seen = seen.replace(tzinfo=UTC)
-    if _seen_now(device.revoked_at, seen, now):
+    if _seen_now(device.revoked_at, seen, now, device.revoked_reason):
         session.execute(_TOUCH, {"device_id": device.id, "now": now})
     return SyncDevice(device.id, device.team_id, device.scope_seen)
 
@@ -114,17 +116,32 @@ def _usable(device: Device | None) -> Device:
     if device is None:
         raise unauthenticated()
     now = utcnow()
-    if _seen_now(device.revoked_at, device.last_seen_at, now):
+    if _seen_now(device.revoked_at, device.last_seen_at, now, device.revoked_reason):
         device.last_seen_at = now
     return device
 
 
 def _seen_now(revoked_at: datetime | None, last_seen_at: datetime | None,
-              now: datetime) -> bool:
-    """Refuse a revoked device; True when its last contact is due to be written."""
+              now: datetime, revoked_reason: str | None = None) -> bool:
+    """Refuse a revoked device (saying when and why); True when its last contact is due
+    to be written."""
     if revoked_at is not None:
-        raise device_revoked()
+        raise device_revoked(revoked_at, revoked_reason)
     return last_seen_at is None or now - last_seen_at > _LAST_SEEN_GRANULARITY
+
+
+def revoked_device_for_token(session: Session, token: str | None) -> Device:
+    """The caller of the one endpoint a revoked device may still use (its wipe report):
+    its device token, and the device revoked. A device still in service is refused: it
+    has nothing to report, and a stolen token must not mark a laptop wiped that is not."""
+    if not token:
+        raise unauthenticated()
+    device = session.scalar(_BY_TOKEN, {"token_hash": crypto.token_hash(token)})
+    if device is None:
+        raise unauthenticated()
+    if device.revoked_at is None:
+        raise Refused(409, p.ERR_CONFLICT, "this device is not revoked: nothing to report")
+    return device
 
 
 SIGN_IN_KEY_FAILURES = 10  # wrong passwords through one laptop's sign-in key, per day
@@ -192,6 +209,7 @@ def sign_in(
     invalid_credentials, same message, same Argon2 work): a different answer for the
     wrong team would tell a guesser the password was right. The audit event keeps the
     real reason. Each counts against the account (services/account_limits)."""
+    username = normal_username(username)
     account_limits.refuse_if_locked(session, username)
     worker = session.scalar(select(Worker).where(Worker.username == username))
     if worker is None:
@@ -232,6 +250,62 @@ def confirm_password(session: Session, hasher: PasswordHasher, worker: Worker, d
     if not crypto.verify_password(hasher, worker.password_hash, password):
         _refuse_credentials(session, worker.username, worker, device,
                             "worker.password_confirmation_failed")
+
+
+# Roles that may work on a laptop's records (people.CLINICAL_ROLES; not imported: people
+# imports this module).
+_LAPTOP_ROLES = ("worker", "team_lead")
+_ROLE_REFUSALS = {
+    "admin": "IT accounts cannot enrol a laptop: use a worker's account",
+    "partner_readonly": "partner (read-only) accounts cannot enrol a laptop: use the "
+                        "account of a worker of the team the code is for",
+}
+
+
+def check_enrolling_worker(session: Session, hasher: PasswordHasher, team: Team, *,
+                           username: str, password: str) -> Worker:
+    """The worker who enrols a laptop for `team` (the code's), checked before the code is
+    spent or the device made: the password, the account on, the role, the team. Each
+    refusal is audited and committed (nothing else has been written yet), and says why:
+    unlike a sign-in, the caller holds a valid one-time code from IT, so naming the wrong
+    team or role tells a guesser nothing they could not ask IT."""
+    username = normal_username(username)
+    account_limits.refuse_if_locked(session, username)
+    worker = session.scalar(select(Worker).where(Worker.username == username))
+    if worker is None:
+        hasher.hash(password)  # same time as a real check: no username oracle
+    if worker is None or not crypto.verify_password(hasher, worker.password_hash, password):
+        _refuse_enrolment(session, worker, "wrong_password")
+        account_limits.password_failed(session, username, worker, None)
+        raise Refused(401, p.ERR_INVALID_CREDENTIALS, "wrong username or password",
+                      keep_writes=True)
+    if worker.disabled_at is not None:
+        _refuse_enrolment(session, worker, p.ERR_WORKER_DISABLED)
+        raise Refused(403, p.ERR_WORKER_DISABLED, "that account is switched off: ask IT",
+                      keep_writes=True)
+    if worker.role not in _LAPTOP_ROLES:
+        _refuse_enrolment(session, worker, p.ERR_FORBIDDEN_ROLE)
+        raise Refused(403, p.ERR_FORBIDDEN_ROLE, _ROLE_REFUSALS.get(
+            worker.role, f"a {worker.role} cannot enrol a laptop"), keep_writes=True)
+    if worker.team_id != team.id:
+        _refuse_enrolment(session, worker, p.ERR_WRONG_TEAM)
+        raise Refused(403, p.ERR_WRONG_TEAM, "that account is not in the team this code is "
+                      f"for ({team.name}): use the account of one of its workers, or ask IT "
+                      "for a code for your own team", keep_writes=True)
+    return worker
+
+
+def _refuse_enrolment(session: Session, worker: Worker | None, why: str) -> None:
+    audit.record(session, "device.enrol_refused", actor="enrolment",
+                 worker_id=worker.id if worker else None, error=why)
+
+
+def sign_in_enrolled(session: Session, hasher: PasswordHasher, worker: Worker, device: Device,
+                     *, password: str, session_hours: int) -> SignedIn:
+    """The session for the worker `check_enrolling_worker` passed, on the new device."""
+    if hasher.check_needs_rehash(worker.password_hash):
+        worker.password_hash = hasher.hash(password)
+    return _open_session(session, worker, device, session_hours)
 
 
 def _open_session(session: Session, worker: Worker, device: Device, hours: int) -> SignedIn:

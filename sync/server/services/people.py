@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, and_, exists, or_, select, update
@@ -143,6 +144,31 @@ def lookup(
     return found
 
 
+@dataclass(frozen=True)
+class Match:
+    """A lookup's answer about one person: no record content."""
+
+    person: Person
+    team_name: str
+    consent: bool  # the person's consent covers the caller's agency: a fetch will work
+
+
+def describe_matches(session: Session, caller: Caller, found: list[Person]) -> list[Match]:
+    """Whose each person is and whether a fetch would be allowed, so the worker knows
+    before asking (and whom to ask when it would not)."""
+    agency = agency_of(session, caller.require_worker())
+    teams = {t.id: t.name for t in session.scalars(
+        select(Team).where(Team.id.in_({x.owning_team_id for x in found})))}
+    covered = set(session.scalars(select(Consent.person_id).where(
+        Consent.person_id.in_([x.id for x in found]), Consent.agency == agency,
+        Consent.granted.is_(True))))
+    return [Match(x, teams.get(x.owning_team_id, ""), x.id in covered) for x in found]
+
+
+def consent_covers(session: Session, person_id: str, agency: str) -> bool:
+    return bool(session.scalar(select(_consented(agency)).where(Person.id == person_id)))
+
+
 def _as_stored(session: Session, value: str) -> list[str]:
     return [sealing.lookup_hash(session, value), value]
 
@@ -161,15 +187,15 @@ def fetch(session: Session, caller: Caller, person_id: str, *, reason: str) -> P
         raise not_found("person")
     if person.owning_team_id == caller.device.team_id:
         return person  # already in scope; nothing to record
-    consented = session.scalar(
-        select(_consented(agency_of(session, worker))).where(Person.id == person.id)
-    )
-    if not consented:
-        raise Refused(
-            403,
-            p.ERR_CONSENT_REQUIRED,
-            "consent does not cover your agency; break glass if you must",
-        )
+    agency = agency_of(session, worker)
+    if not consent_covers(session, person.id, agency):
+        # Audited and committed though the request fails: a refused fetch is as much an
+        # attempt to reach another team's record as a granted one.
+        audit.record(session, "person.fetch_refused", actor=caller.actor, worker_id=worker.id,
+                     device_id=caller.device.id, person_id=person.id, agency=agency,
+                     reason=reason)
+        raise Refused(403, p.ERR_CONSENT_REQUIRED, "their consent does not cover your "
+                      "agency; ask your team lead", keep_writes=True)
     _bring_onto_device(session, caller, worker, person, reason, break_glass=False)
     return person
 
