@@ -119,7 +119,7 @@ class DeviceService:
             signed = enrolment.get("sign_in") or authed.sign_in(username, password)
             worker = signed["worker"]
         except SyncError as error:
-            raise SignInRefused(str(error)) from error
+            raise SignInRefused(_in_words(error)) from error
         store = self._store.create(username=username, passphrase=password, kdf=self._kdf,
                                    device_id=enrolment["device_id"])
         with store.transaction() as db:
@@ -215,6 +215,17 @@ class DeviceService:
             session.audit(db, AuditAction.SIGN_IN,
                           detail={"first_on_device": True} if first_on_device else None)
         return session
+
+
+def _in_words(error: Exception) -> str:
+    """The server's own sentence for a refusal, without the HTTP status a worker cannot use:
+    "Wrong username or password." rather than "… refused the request (401): wrong …"."""
+    body = getattr(error, "body", None)
+    message = body.get("message") if isinstance(body, dict) else None
+    if not message:
+        return str(error)
+    text = str(message).strip()
+    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
 
 
 def normalise_server_address(typed: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QResizeEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QHeaderView, QTableView
 
 from app.services.views import PersonSummary
@@ -137,12 +137,14 @@ class CaseloadTable(QTableView):
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        cell, head = self.fontMetrics(), header.fontMetrics()
+        bold = QFont(header.font())
+        bold.setBold(True)  # the stylesheet sets headers bold; fontMetrics() does not know
+        cell, head = self.fontMetrics(), QFontMetrics(bold)
         self._widths = {}
         for column in range(1, model.columnCount()):
             texts = model.column_texts(column)
             widest = max((cell.horizontalAdvance(t) for t in texts), default=0)
-            self._widths[column] = max(widest, head.horizontalAdvance(_COLUMNS[column])) + 16
+            self._widths[column] = max(widest + 16, head.horizontalAdvance(_COLUMNS[column]) + 24)
             self.setColumnWidth(column, self._widths[column])
         self._give_way()
 

@@ -222,18 +222,19 @@ class MainWindow(QMainWindow):
 
     def _build_status(self, idle_minutes: float) -> None:
         worker = self._session.worker
-        self.worker_label = QLabel(f"Signed in: {worker.full_name} ({worker.username})")
+        self.worker_label = QLabel(f"{worker.full_name} ({worker.username})")
+        self.worker_label.setToolTip("Signed in")
         self.sync_label = QLabel("Sync: standalone device — not connected to a server")
         self.sync_label.setObjectName("syncState")
         self.sync_label.setAccessibleName("Sync state")
-        lock_hint = QLabel(f"Locks after {idle_minutes:g} min idle · Ctrl+L locks now")
+        lock_hint = QLabel(f"Locks after {idle_minutes:g} min idle (Ctrl+L)")
         self.sync_progress = QProgressBar()
         self.sync_progress.setRange(0, 0)  # busy: a first sync's size is not known up front
         self.sync_progress.setMaximumWidth(160)
         self.sync_progress.setAccessibleName("Sync progress")
         self.sync_progress.hide()
         self.statusBar().addWidget(self.worker_label)
-        self.statusBar().addWidget(self.sync_label)
+        self.statusBar().addWidget(self.sync_label, 1)  # the sync line gets the room
         self.statusBar().addWidget(self.sync_progress)
         self.statusBar().addPermanentWidget(lock_hint)
 

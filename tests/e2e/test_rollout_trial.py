@@ -20,13 +20,14 @@ def _device_service(tmp_path, name: str):
 
 def test_a_wrong_password_or_team_leaves_the_code_for_the_right_worker(server, tmp_path):
     code = server.enrolment_code("Custody North")
-    attempts = (("ann", "not the password, sorry", "wrong username or password"),
+    attempts = (("ann", "not the password, sorry", "Wrong username or password."),
                 ("bob", PASSWORD, "not in the team this code is for"))
     for username, password, said in attempts:
-        with pytest.raises(SignInRefused, match=said):
+        with pytest.raises(SignInRefused, match=said) as refused:
             _device_service(tmp_path, f"try-{username}").enrol(
                 server_url=server.url, code=code, device_name="Custody North laptop 4",
                 username=username, password=password)
+        assert "(401)" not in str(refused.value) and "(403)" not in str(refused.value)
     assert "Custody North laptop 4" not in server.admin("list-devices")  # no ghost device
     session = _device_service(tmp_path, "right").enrol(
         server_url=server.url, code=code, device_name="Custody North laptop 4 (spare)",
