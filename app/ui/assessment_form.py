@@ -7,7 +7,7 @@ changed underneath it is brought up to date without losing anything typed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
@@ -29,6 +29,9 @@ Key = tuple[str, str]  # (section id, field id)
 Values = Mapping[str, Mapping[str, Value]]
 
 
+CONFLICT_MARK = ("⚠ Two versions of this answer were saved apart: choose one under Tools > "
+                 "Conflicts and sync problems (Ctrl+Shift+C).")
+
 class AssessmentForm(QWidget):
     edited = Signal()
     overwrite_requested = Signal(str, str)  # section, field: write mine over the newer value
@@ -42,6 +45,7 @@ class AssessmentForm(QWidget):
         self.editors: dict[Key, QWidget] = {}
         self.errors: dict[Key, QLabel] = {}
         self.notes: dict[Key, ChangedNote] = {}  # made the first time a field needs one
+        self.conflict_marks: dict[Key, QLabel] = {}  # likewise
         self._loaded: dict[Key, str] = {}  # the editor's text when loaded: typed = differs
         self._base: dict[Key, Value] = {}  # the stored value the editor was loaded with
         layout = QFormLayout(self)
@@ -161,6 +165,26 @@ class AssessmentForm(QWidget):
         self.notes[key].hide()
         self._set(key[0], self._field(key), value)
         self.choice_made.emit()
+
+    def mark_conflicts(self, keys: Collection[Key]) -> None:
+        """A sync conflict open on an answer is marked under it, where the worker looks."""
+        for key in self.editors:
+            if key in keys:
+                self._conflict_mark(key).show()
+            elif key in self.conflict_marks:
+                self.conflict_marks[key].hide()
+
+    def _conflict_mark(self, key: Key) -> QLabel:
+        if key not in self.conflict_marks:
+            mark = QLabel(CONFLICT_MARK)
+            mark.setObjectName("conflictMark")
+            mark.setWordWrap(True)
+            layout = self.layout()
+            assert isinstance(layout, QFormLayout)
+            row, _ = layout.getWidgetPosition(self.errors[key])
+            layout.insertRow(row + 1, "", mark)
+            self.conflict_marks[key] = mark
+        return self.conflict_marks[key]
 
     def _note(self, key: Key) -> ChangedNote:
         if key not in self.notes:

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.assessment import Value
-from app.services import assessment, merge, people
+from app.services import assessment, conflicts, merge, people
 from app.services.assessment import (
     CONTACT_SETTINGS,
     AssessmentView,
@@ -159,6 +159,7 @@ class PersonView(QWidget):
         self.consent = ConsentPanel(session=session, person_id=person_id)
         self.consent.changed.connect(self.reload)
         self.care_plan: CarePlanTab | None = None  # issue 6: built when its tab is chosen
+        self._conflicts: set[tuple[str, str]] = set()  # (section, field) in a sync conflict
         self._build(self._contact_row())
         self.reload()
         self.sections.setCurrentRow(0)
@@ -169,6 +170,7 @@ class PersonView(QWidget):
                              self._save_section, self._run, parent=self.section_stack)
         panel.saved.connect(self._after_save)
         panel.show_view(self.view)
+        panel.form.mark_conflicts(self._conflicts)
         self.section_stack.addWidget(panel)
         return panel
 
@@ -258,7 +260,11 @@ class PersonView(QWidget):
                                                                person_id=self.person_id)
         self.banner.show_record(self.record, self.view.risk.level, self.view.risk.headline())
         self.notice.show_lines(self._notice_lines())
+        self._conflicts = conflicts.fields_in_conflict(session=self._session,
+                                                       person_id=self.person_id)
         self._refill_panels(saved=None)
+        for panel in self.panels.built.values():
+            panel.form.mark_conflicts(self._conflicts)
         self._mark_sections()
         self._fill_history()
         self.consent.show_record(self.record)
@@ -284,6 +290,12 @@ class PersonView(QWidget):
         values, typed ones are kept and marked. False, and nothing done, if unchanged."""
         record = people.get_person(session=self._session, person_id=self.person_id)
         view = assessment.load_assessment(session=self._session, person_id=self.person_id)
+        found = conflicts.fields_in_conflict(session=self._session, person_id=self.person_id)
+        if found != self._conflicts:  # a conflict arrived or was resolved elsewhere
+            self._conflicts = found
+            self._mark_sections()
+            for panel in self.panels.built.values():
+                panel.form.mark_conflicts(found)
         if record == self.record and view == self.view:
             return False  # the every-minute case: no repaint at all
         if record != self.record:
@@ -368,9 +380,11 @@ class PersonView(QWidget):
                 f"{display_value(field, change.new, sets)}")
 
     def _mark_sections(self) -> None:
+        in_conflict = {section for section, _field in self._conflicts}
         for row, section in enumerate(self._session.reference.schema.sections):
             mark = "⚠ " if section.id in self.view.stale else "✓ "
-            self.sections.item(row).setText(mark + section.title)
+            conflict = " — conflict" if section.id in in_conflict else ""
+            self.sections.item(row).setText(mark + section.title + conflict)
 
     def _fill_history(self) -> None:
         self.history.clear()

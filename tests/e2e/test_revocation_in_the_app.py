@@ -72,6 +72,9 @@ def test_revoked_says_why_and_what_was_lost_then_enrols_again(qtbot, ctrl, serve
     page.password.setText(PASSWORD)
     wizard.next()
     assert wizard.currentPage() is not page, page.message.text()
+    # The last page speaks to an enrolled laptop, not with the standalone warning.
+    done = wizard.done_page.text.text()
+    assert "team lead can recover" in done and "nobody can recover" not in done
     assert "Custody North laptop" in server.admin("list-devices")  # the name chosen, not vm
     wizard.accept()
     qtbot.waitUntil(lambda: ctrl.main_window is not None)

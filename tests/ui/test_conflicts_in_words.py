@@ -162,3 +162,23 @@ def test_the_dialog_has_a_close_button_that_closes_it(qtbot, signed_in):
         button.parentWidget().mapTo(dialog, button.parentWidget().rect().topLeft())))
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
+
+
+def test_the_record_marks_an_answer_in_conflict_and_its_section(qtbot, signed_in):
+    """Nothing on the record marked an answer in conflict (issue 17.6)."""
+    from app.ui.assessment_form import CONFLICT_MARK
+    from app.ui.person_view import PersonView
+
+    person_id, key = _lee_with_crack(signed_in), ("substances", "drug1")
+    _answer_conflict(signed_in, person_id, "alcohol", worker=str(uuid.uuid4()))
+    view = PersonView(session=signed_in, person_id=person_id)
+    qtbot.addWidget(view)
+    view.show()
+    section, _field = key
+    panel = view.open_section(section)
+    mark = panel.form.conflict_marks[key]
+    assert mark.isVisibleTo(view) and mark.text() == CONFLICT_MARK
+    row = signed_in.reference.schema.section_ids.index(section)
+    assert view.sections.item(row).text().endswith(" — conflict")
+    other = next(k for k in panel.form.editors if k != key)
+    assert other not in panel.form.conflict_marks  # only the answer in conflict
