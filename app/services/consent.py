@@ -80,6 +80,20 @@ def _checked(typed: ConsentInput, today: date) -> date:
     return review_on
 
 
+def give_consent(*, session: WorkerSession, person_id: str, agency: str,
+                 given_on: date | None = None, how: str = "",
+                 review_on: date | None = None) -> None:
+    """One agency's consent, recorded directly (scripts, imports and tests; the screen
+    goes through record_consent, which asks how and until when)."""
+    PartnerAgency(agency)  # an unknown agency is a programming error, not user input
+    with session.transaction() as db:
+        ConsentRepository(db, session.context).give(
+            person_id, agency, given_on or date.today(), session.worker.full_name, how,
+            review_on)
+        session.audit(db, AuditAction.EDIT, record_type="consent", record_id=person_id,
+                      detail={"agency": agency, "given": True})
+
+
 def withdraw_consent(*, session: WorkerSession, person_id: str, agency: str,
                      today: date | None = None) -> int:
     PartnerAgency(agency)

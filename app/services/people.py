@@ -8,7 +8,6 @@ from datetime import date
 from typing import TypeVar
 
 from app.domain.audit import AuditAction
-from app.domain.consent import PartnerAgency
 from app.domain.dates import parse_date, validate_date_of_birth
 from app.domain.errors import InvalidValue
 from app.domain.linkage import blocking_keys
@@ -28,7 +27,6 @@ from app.services.session import WorkerSession
 from app.services.views import MatchView, PersonInput, PersonRecord, PersonSummary
 from app.store.assessment_repo import AssessmentRepository
 from app.store.caseload_repo import CaseloadRepository
-from app.store.consent_repo import ConsentRepository
 from app.store.people_repo import PeopleRepository
 
 T = TypeVar("T")
@@ -172,23 +170,3 @@ def get_person(*, session: WorkerSession, person_id: str,
     return PersonRecord(person, person.age(today), str(person.pathway(today)),
                         tuple(sorted(str(a) for a in person.agencies_that_may_see(today))),
                         merged_from, merged_into)
-
-
-def give_consent(*, session: WorkerSession, person_id: str, agency: str,
-                 given_on: date | None = None) -> None:
-    PartnerAgency(agency)  # an unknown agency is a programming error, not user input
-    with session.transaction() as db:
-        ConsentRepository(db, session.context).give(
-            person_id, agency, given_on or date.today(), session.worker.full_name)
-        session.audit(db, AuditAction.EDIT, record_type="consent", record_id=person_id,
-                      detail={"agency": agency, "given": True})
-
-
-def withdraw_consent(*, session: WorkerSession, person_id: str, agency: str,
-                     withdrawn_on: date | None = None) -> int:
-    with session.transaction() as db:
-        count = ConsentRepository(db, session.context).withdraw(
-            person_id, agency, withdrawn_on or date.today(), session.worker.full_name)
-        session.audit(db, AuditAction.EDIT, record_type="consent", record_id=person_id,
-                      detail={"agency": agency, "withdrawn": count})
-    return count

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 import main
 from app.config import Settings, resolve_paths
-from app.services import assessment, people
+from app.services import assessment, consent, people
 from app.services.sync import sync_now
 from app.services.views import PersonInput
 from app.store.keys import KdfParams
@@ -118,7 +118,7 @@ def test_prison_worker_fetches_a_custody_person_through_the_app(qtbot, app_contr
     person = people.create_person(session=custody.session, person=PersonInput(
         given_name="Darren", family_name="Smith", date_of_birth="23/11/1984", sex="1",
         prison_number="A1234BC"))
-    people.give_consent(session=custody.session, person_id=person.id, agency="prison")
+    consent.give_consent(session=custody.session, person_id=person.id, agency="prison")
     sync_now(session=custody.session)
 
     ctrl = app_controller

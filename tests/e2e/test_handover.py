@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.services import people
+from app.services import consent, people
 from app.services.caseload import caseload
 from app.services.sync import ServerRefused, fetch_person, find_elsewhere, sync_now
 from app.services.views import PersonInput
@@ -21,7 +21,7 @@ def _custody_person(session, *, consent_prison: bool):
         given_name="Darren", family_name="Smith", date_of_birth="23/11/1984", sex="1",
         pnc_id="2001/0000001Q"))
     if consent_prison:
-        people.give_consent(session=session, person_id=person.id, agency="prison")
+        consent.give_consent(session=session, person_id=person.id, agency="prison")
     sync_now(session=session)
     return person
 

@@ -10,32 +10,21 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-import main
-from app.config import Settings, resolve_paths
 from app.services import assessment, conflicts, people
 from app.services.sync import sync_now
 from app.services.views import PersonInput
-from app.store.keys import KdfParams
 from app.ui.controller import AppController
 from app.ui.fields import editor_text, set_editor_text
 from app.ui.main_window import MainWindow
 from app.ui.sync_scheduler import SyncScheduler
 from tests.e2e.conftest import PASSWORD
+from tests.e2e.test_app_sync_ui import app_controller
 
 pytestmark = pytest.mark.slow
+__all__ = ["app_controller"]  # the app-on-a-laptop fixture, shared with the sync UI tests
 
 DRUG1, AGE = ("substances", "drug1"), ("substances", "drug1_age_first_used")
 NOTES = ("housing", "housing_notes")
-
-
-@pytest.fixture
-def app_controller(qtbot, tmp_path, server):
-    device = main.build_device_service(resolve_paths(tmp_path / "app-laptop"),
-                                       kdf=KdfParams.fast_for_tests())
-    controller = AppController(device=device, settings=Settings(server_url=server.url),
-                               version="t")
-    yield controller
-    controller.shutdown()
 
 
 def _enrol_in_the_app(qtbot, ctrl: AppController, server, username: str) -> MainWindow:

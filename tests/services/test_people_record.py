@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from app.services import assessment, people
+from app.services import assessment, consent, people
 from app.services.caseload import caseload, search_people
 from app.services.errors import InvalidInput, PossibleDuplicates
 from app.services.views import PersonInput
@@ -85,12 +85,12 @@ def test_out_of_area_follows_the_home_district_and_is_helped(signed_in):
 
 def test_consent_is_recorded_per_agency_and_withdrawal_is_kept(signed_in):
     person = people.create_person(session=signed_in, person=DARREN)
-    people.give_consent(session=signed_in, person_id=person.id, agency="probation",
-                        given_on=date(2026, 1, 5))
-    people.give_consent(session=signed_in, person_id=person.id, agency="housing",
-                        given_on=date(2026, 1, 5))
-    people.withdraw_consent(session=signed_in, person_id=person.id, agency="housing",
-                            withdrawn_on=date(2026, 2, 1))
+    consent.give_consent(session=signed_in, person_id=person.id, agency="probation",
+                         given_on=date(2026, 1, 5))
+    consent.give_consent(session=signed_in, person_id=person.id, agency="housing",
+                         given_on=date(2026, 1, 5))
+    consent.withdraw_consent(session=signed_in, person_id=person.id, agency="housing",
+                             today=date(2026, 2, 1))
     record = people.get_person(session=signed_in, person_id=person.id)
     assert record.consenting_agencies == ("probation",)
     housing = [c for c in record.person.consents if c.agency == "housing"]
