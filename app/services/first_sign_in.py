@@ -32,6 +32,10 @@ NEEDS_NETWORK = ("Your first sign-in on this laptop needs the network. Connect a
 KEY_WITHDRAWN = ("The server no longer lets new colleagues sign in on this laptop (too many "
                  "wrong passwords). A colleague who has used it before can sign in and sync "
                  "to restore it; if the laptop went missing, tell your team lead.")
+AWAITING_APPROVAL = ("This laptop is new to you: your team lead has been asked to approve it "
+                     "for you. Sign in again once they have.")
+APPROVAL_REFUSED = ("Your team lead has not approved this laptop for you. Ask them, or use a "
+                    "laptop you have used before.")
 NO_ESCROW = ("This laptop's key has not reached the server yet. Ask the colleague who set "
              "it up to sign in and sync once, then try again.")
 
@@ -46,7 +50,9 @@ class FirstSignIn:
 def first_sign_in(device: DeviceStore, server: SignInServer, *, username: str, password: str,
                   kdf: KdfParams) -> FirstSignIn:
     """Raises WrongCredentials for a password the server refuses, KeyWithdrawn and
-    DeviceRevoked as they come, SignInRefused (worded for the worker) for anything else."""
+    DeviceRevoked as they come, SignInRefused (worded for the worker) for anything else:
+    AWAITING_APPROVAL when the server keeps the key until the team lead approves this
+    laptop for the worker (nothing is kept here; the worker signs in again later)."""
     signed = _server_sign_in(server, username, password)
     if not signed["store_key"]:
         raise SignInRefused(NO_ESCROW)
@@ -89,6 +95,9 @@ _REFUSALS = {
     p.ERR_WRONG_TEAM: "Your account belongs to a different team from this laptop. Use one "
                       "of your own team's laptops, or ask IT to move you.",
     p.ERR_WORKER_DISABLED: "Your account is switched off on the server. Ask your team lead.",
+    # The server's policy `approval`: the password was right, the laptop is not yet theirs.
+    p.ERR_KEY_RELEASE_PENDING: AWAITING_APPROVAL,
+    p.ERR_KEY_RELEASE_REFUSED: APPROVAL_REFUSED,
 }
 
 

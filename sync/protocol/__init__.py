@@ -28,6 +28,11 @@ PEOPLE_PATH: Final = "/people"
 LOOKUP_PATH: Final = "/people/lookup"
 NOTIFICATIONS_PATH: Final = "/team/notifications"
 RECOVER_PATH: Final = "/team/recover-key"
+# Workers new to a laptop asking for its key (server policy `approval`): a lead lists them
+# here, and approves or refuses one at TEAM_DEVICES_PATH/{device_id}/workers/{worker_id}/
+# approve (or /refuse); approving a worker who has not asked yet approves them ahead.
+KEY_RELEASES_PATH: Final = "/team/key-releases"
+TEAM_DEVICES_PATH: Final = "/team/devices"
 # A second credential, good only for sign-in: kept outside the encrypted store so a worker
 # who has never used the laptop can sign in and be given a key wrap of their own.
 SIGN_IN_KEY_PATH: Final = "/devices/me/sign-in-key"
@@ -84,6 +89,11 @@ ERR_CONSENT_REQUIRED: Final = "consent_required"
 ERR_NOT_FOUND: Final = "not_found"
 ERR_CONFLICT: Final = "conflict"
 ERR_NO_ESCROW: Final = "no_escrow"
+# A worker new to a laptop, password right, not (yet) approved for it: no key, no session.
+# Pending: their team lead has been asked. Refused: the lead said no. (403; a laptop from
+# before these shows the server's message, which says the same in words.)
+ERR_KEY_RELEASE_PENDING: Final = "key_release_pending"
+ERR_KEY_RELEASE_REFUSED: Final = "key_release_refused"
 # What a client must do when it sees ERR_DEVICE_REVOKED.
 ACTION_DESTROY_LOCAL_KEYS: Final = "destroy_local_keys"
 
@@ -254,6 +264,23 @@ class RecoverKeyRequest(TypedDict):
 class RecoverKeyResponse(TypedDict):
     device_id: str
     store_key: str
+
+
+KeyReleaseState = Literal["pending", "approved", "refused"]
+
+
+class KeyRelease(TypedDict):
+    """One laptop and one worker: whether the server may give the worker its key."""
+
+    device_id: str
+    device_name: str
+    worker_id: str
+    username: str
+    display_name: str
+    state: KeyReleaseState
+    requested_at: str | None  # ISO, UTC; None: approved before they asked
+    decided_at: str | None
+    decided_by: str | None
 
 
 class WipedReceipt(TypedDict):

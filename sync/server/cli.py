@@ -18,8 +18,8 @@ from sync import protocol as p
 from sync.server import crypto, db
 from sync.server.errors import Refused
 from sync.server.models import AuditEvent, SyncChange, Team, Worker
-from sync.server.services import audit, org
-from sync.server.settings import MASTER_KEY_ENV, Settings
+from sync.server.services import audit, escrow, org
+from sync.server.settings import KEY_RELEASE_ENV, MASTER_KEY_ENV, Settings
 
 Command = Callable[[Session, argparse.Namespace, Settings], None]
 
@@ -149,6 +149,48 @@ def _revoke(session: Session, args: argparse.Namespace, _s: Settings) -> None:
     org.revoke_device(session, device.id, reason=args.reason, actor=_actor())
     print(f"device {device.name} revoked; at its next contact it destroys its local keys "
           "and reports the wipe (list-devices)")
+
+
+def _key_release(session: Session, _a: argparse.Namespace, settings: Settings) -> None:
+    known = escrow.recorded_policy(session)
+    if known is None:
+        print("key release: approval (the default; no server of this version has started "
+              "on this database yet)")
+    else:
+        since = f"{known[1]:%Y-%m-%d %H:%M}"
+        print(f"key release: {known[0]} (the server started with it on {since} UTC)")
+    policy = known[0] if known else "approval"
+    print("a worker new to a laptop is given its key " + (
+        "only once their team lead or IT approves that laptop for them (list-key-releases)"
+        if policy == "approval" else "with their password alone; their team lead is told "
+        "afterwards (a stolen laptop and any teammate's password open it)"))
+    if settings.key_release != policy:
+        print(f"note: {KEY_RELEASE_ENV} here says {settings.key_release}: it takes effect "
+              "when the server is started with it")
+
+
+def _decide(session: Session, args: argparse.Namespace, _s: Settings) -> None:
+    """allow-worker (ahead of a request, or after), approve- and refuse-key-release."""
+    device = org.device_by_id(session, args.device_id)
+    worker = org.worker_by_username(session, args.username)
+    approve = args.command != "refuse-key-release"
+    row = escrow.decide(session, device_id=device.id, worker_id=worker.id, approve=approve,
+                        actor=_actor(), ahead=args.command != "approve-key-release")
+    if approve:
+        print(f"{worker.username} may be given the key of laptop '{device.name}' at their "
+              "next sign-in there" + ("" if row.requested_at else " (approved ahead)"))
+    else:
+        print(f"{worker.username} will not be given the key of laptop '{device.name}'; "
+              "asking again asks nobody (allow-worker undoes it)")
+
+
+def _list_key_releases(session: Session, args: argparse.Namespace, _s: Settings) -> None:
+    team = org.team_by_name(session, args.team) if args.team else None
+    rows = [(d.id, w.username, r.state, f"{r.requested_at:%Y-%m-%d %H:%M}" if r.requested_at
+             else "-", r.decided_by or "-", d.name)
+            for r, d, w in escrow.releases(session, team_id=team.id if team else None,
+                                           pending_only=not args.all)]
+    _table(("device id", "worker", "state", "asked", "decided by", "laptop"), rows)
 
 
 def _confirmed(question: str) -> bool:
@@ -283,6 +325,12 @@ COMMANDS: dict[str, tuple[Command, str]] = {
     "cancel-code": (_cancel_code, "stop an unused enrolment code working"),
     "list-devices": (_list_devices, "show devices with their last contact"),
     "revoke-device": (_revoke, "refuse a device from now on; it destroys its keys"),
+    "key-release": (_key_release, "show what a worker new to a laptop needs to get its key"),
+    "list-key-releases": (_list_key_releases, "show workers waiting to be approved for a "
+                          "laptop (--all: every decision too)"),
+    "allow-worker": (_decide, "approve a worker for a laptop, ahead of their asking"),
+    "approve-key-release": (_decide, "approve a worker's request for a laptop's key"),
+    "refuse-key-release": (_decide, "refuse a worker's request for a laptop's key"),
     "audit-log": (_audit_log, "show the newest audit events"),
     "record-writes": (_record_writes, "every write to one person's record: whose, when"),
     "backup": (_backup, "copy a SQLite database safely while the server runs"),
@@ -338,6 +386,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                                           help="shown to the laptop's worker as it locks")
     parsers["revoke-device"].add_argument("--yes", action="store_true",
                                           help="do not ask for confirmation")
+    for name in ("allow-worker", "approve-key-release", "refuse-key-release"):
+        parsers[name].add_argument("--device-id", required=True, help="as list-devices shows")
+        parsers[name].add_argument("--username", required=True)
+    parsers["list-key-releases"].add_argument("--team", help="only this team's laptops")
+    parsers["list-key-releases"].add_argument("--all", action="store_true",
+                                              help="approvals and refusals too")
     audit_log = parsers["audit-log"]
     audit_log.add_argument("--limit", type=int, default=50)
     audit_log.add_argument("--event", help="one action (device.revoked), or a prefix "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import ipaddress
 import logging
 import os
@@ -12,9 +13,9 @@ import uvicorn
 from sqlalchemy import Engine
 
 from sync.server import crypto, db
-from sync.server.services import audit
+from sync.server.services import audit, escrow
 from sync.server.services.seal_existing import seal_existing
-from sync.server.settings import Settings
+from sync.server.settings import KEY_RELEASE_ENV, KEY_RELEASE_POLICIES, Settings
 
 log = logging.getLogger("insideout.server")
 
@@ -29,6 +30,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="requests each worker process works on at once (INSIDEOUT_SERVER_REQUESTS_IN_"
         "FLIGHT; default 1, right for a database on the same host; 4 to 8 for one on another "
         "host)",
+    )
+    parser.add_argument(
+        "--key-release",
+        choices=KEY_RELEASE_POLICIES,
+        help="what a worker new to a laptop needs before being given its key: approval "
+        "(the default: their team lead's or IT's, for that laptop) or notify (only their "
+        "password, the lead told afterwards: a stolen laptop and any teammate's password "
+        f"then open it). {KEY_RELEASE_ENV}; `admin key-release` shows the one in force",
     )
     parser.add_argument("--tls-cert", help="PEM certificate (with --tls-key) to serve HTTPS")
     parser.add_argument("--tls-key", help="PEM private key for --tls-cert")
@@ -93,6 +102,17 @@ def _seal_what_came_before(engine: Engine, key: bytes) -> None:
         audit.seal_unkeyed_events(session, actor="server")
 
 
+def _record_key_release(engine: Engine, key: bytes, policy: str) -> None:
+    """The policy goes in the audit log when it changes (`admin key-release` reads it)."""
+    with db.session_factory(engine, master_key=key).begin() as session:
+        if escrow.record_policy(session, policy, actor="server"):
+            log.info("key release policy: %s", policy)
+    if policy == "notify":
+        log.warning("--key-release notify: a worker new to a laptop is given its key with "
+                    "their password alone; a stolen laptop and any teammate's password open "
+                    "it (docs/SERVER.md)")
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     if bool(args.tls_cert) != bool(args.tls_key):
         raise SystemExit("--tls-cert and --tls-key go together")
@@ -100,10 +120,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 2
+    if getattr(args, "key_release", None):  # the flag wins over the environment
+        settings = dataclasses.replace(settings, key_release=args.key_release)
     key = crypto.load_master_key(settings, create=True)  # fail now, not in every worker
     engine = db.make_engine(settings.database_url)
     db.migrate(engine)
     _seal_what_came_before(engine, key)
+    _record_key_release(engine, key, settings.key_release)
     engine.dispose()
     _warn_about_proxies(args)
     # Worker processes rebuild the settings from the environment (app_from_env).

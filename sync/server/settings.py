@@ -16,6 +16,12 @@ REQUESTS_IN_FLIGHT_ENV = "INSIDEOUT_SERVER_REQUESTS_IN_FLIGHT"
 # Also the database pool's steady size (db.make_engine): never more requests admitted
 # than connections (api/limits.RequestsInFlight says why).
 MAX_REQUESTS_IN_FLIGHT = 16
+KEY_RELEASE_ENV = "INSIDEOUT_SERVER_KEY_RELEASE"
+# What a worker new to a laptop needs before the server hands them its store key:
+# `approval`, their team lead's (or IT's) for that laptop; `notify`, nothing but their
+# password, the lead being told afterwards (a stolen laptop and any teammate's password
+# then open it: docs/SERVER.md, "Colleagues new to a laptop").
+KEY_RELEASE_POLICIES = ("approval", "notify")
 
 
 def default_data_dir() -> Path:
@@ -51,9 +57,13 @@ class Settings:
     # (benchmarks/sync_load.py). With the database on another host a request also waits
     # on the network; 4 to 8 keep the CPU busy there.
     requests_in_flight: int = 1
+    key_release: str = "approval"  # one of KEY_RELEASE_POLICIES
     # The database URL may carry a password, so it is never logged.
 
     def __post_init__(self) -> None:
+        if self.key_release not in KEY_RELEASE_POLICIES:
+            raise ValueError(f"key release must be {' or '.join(KEY_RELEASE_POLICIES)}, "
+                             f"not {self.key_release!r}")
         if not 1 <= self.requests_in_flight <= MAX_REQUESTS_IN_FLIGHT:
             raise ValueError(f"requests in flight must be 1 to {MAX_REQUESTS_IN_FLIGHT} per "
                              f"worker process, not {self.requests_in_flight}")
@@ -70,14 +80,17 @@ class Settings:
         in_flight = overrides.pop("requests_in_flight", None)  # a flag wins over the variable
         if in_flight is None:
             in_flight = _int_from_env(REQUESTS_IN_FLIGHT_ENV, cls.requests_in_flight)
+        release = str(overrides.pop("key_release", None) or os.environ.get(KEY_RELEASE_ENV, ""))
         settings = cls(data_dir=data_dir, database_url=str(url or sqlite_url(data_dir)),
-                       requests_in_flight=int(in_flight))  # type: ignore[call-overload]
+                       requests_in_flight=int(in_flight),  # type: ignore[call-overload]
+                       key_release=release.strip().lower() or cls.key_release)
         return replace(settings, **overrides)  # type: ignore[arg-type]
 
     def to_env(self) -> dict[str, str]:
         """What a uvicorn worker process needs to rebuild these settings (see serve.py)."""
         return {DATA_DIR_ENV: str(self.data_dir), DATABASE_URL_ENV: self.database_url,
-                REQUESTS_IN_FLIGHT_ENV: str(self.requests_in_flight)}
+                REQUESTS_IN_FLIGHT_ENV: str(self.requests_in_flight),
+                KEY_RELEASE_ENV: self.key_release}
 
 
 def _int_from_env(name: str, default: int) -> int:

@@ -1,5 +1,9 @@
 """A colleague who has never used an enrolled laptop signs in on it: first with the server,
-then offline like everyone else. The laptop's sign-in key lives beside the key wraps."""
+then offline like everyone else. The laptop's sign-in key lives beside the key wraps.
+
+The server's default policy (`approval`) gives a worker new to a laptop its key only once
+approved for it: IT approves cal ahead here (`admin allow-worker`), as these tests are
+about what follows; asking and approving is tests/e2e/test_stolen_laptop.py."""
 
 from __future__ import annotations
 
@@ -15,23 +19,25 @@ from app.services.sync import sync_now
 from app.services.views import PersonInput
 from app.store.models import AuditEvent
 from tests.e2e.conftest import PASSWORD
+from tests.e2e.test_stolen_laptop import allow_worker
 
 
 def _names(session) -> list[str]:
     return sorted(f"{r.given_name} {r.family_name}" for r in caseload(session=session))
 
 
-def _laptop_with_lee(enrol):
-    laptop = enrol("ann", "Custody North")
+def _laptop_with_lee(enrol, server):
+    laptop = enrol("ann", "Custody North")  # "laptop 0" on the server
     people.create_person(session=laptop.session,
                          person=PersonInput(given_name="Lee", family_name="Walker"))
     sync_now(session=laptop.session)
     laptop.session.close()
+    allow_worker(server, "laptop 0", "cal")  # IT approves cal for it ahead
     return laptop
 
 
 def test_a_colleague_new_to_the_laptop_signs_in_then_works_offline(enrol, server):
-    laptop = _laptop_with_lee(enrol)
+    laptop = _laptop_with_lee(enrol, server)
     assert laptop.device.takes_new_workers()
     assert laptop.device.usernames() == ["ann"]
 
@@ -55,7 +61,7 @@ def test_a_colleague_new_to_the_laptop_signs_in_then_works_offline(enrol, server
 
 
 def test_a_first_sign_in_without_the_network_says_so(enrol, server):
-    laptop = _laptop_with_lee(enrol)
+    laptop = _laptop_with_lee(enrol, server)
     server.stop()
     with pytest.raises(SignInRefused, match=r"first sign-in on this laptop.*network"):
         laptop.device.sign_in(username="cal", passphrase=PASSWORD)
@@ -64,7 +70,7 @@ def test_a_first_sign_in_without_the_network_says_so(enrol, server):
 
 
 def test_wrong_password_and_wrong_team_are_refused_and_leave_no_wrap(enrol, server):
-    laptop = _laptop_with_lee(enrol)
+    laptop = _laptop_with_lee(enrol, server)
     with pytest.raises(SignInRefused, match="do not match"):
         laptop.device.sign_in(username="cal", passphrase="not cal's password")
     with pytest.raises(SignInRefused, match="do not match"):
@@ -87,14 +93,14 @@ def test_a_laptop_enrolled_before_sign_in_keys_gets_one_at_its_next_sync(enrol, 
     assert laptop.device.usernames() == ["ann"]  # the wraps came through untouched
 
 
-def test_the_sign_in_window_invites_a_colleague_and_lets_them_in(qtbot, enrol):
+def test_the_sign_in_window_invites_a_colleague_and_lets_them_in(qtbot, enrol, server):
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QLabel
 
     from app.config import Settings
     from app.ui.controller import AppController
 
-    laptop = _laptop_with_lee(enrol)
+    laptop = _laptop_with_lee(enrol, server)
     ctrl = AppController(device=laptop.device, settings=Settings(), version="t")
     try:
         ctrl.start()
@@ -113,7 +119,7 @@ def test_the_sign_in_window_invites_a_colleague_and_lets_them_in(qtbot, enrol):
 
 
 def test_a_withdrawn_sign_in_key_is_said_plainly_and_restored_by_a_sync(enrol, server):
-    laptop = _laptop_with_lee(enrol)
+    laptop = _laptop_with_lee(enrol, server)
     _withdraw_sign_in_keys(server)
     with pytest.raises(SignInRefused, match="no longer lets new colleagues"):
         laptop.device.sign_in(username="cal", passphrase=PASSWORD)
@@ -133,7 +139,7 @@ def test_the_sign_in_window_stops_inviting_colleagues_once_the_key_is_withdrawn(
     from app.config import Settings
     from app.ui.controller import AppController
 
-    laptop = _laptop_with_lee(enrol)
+    laptop = _laptop_with_lee(enrol, server)
     _withdraw_sign_in_keys(server)
     ctrl = AppController(device=laptop.device, settings=Settings(), version="t")
     try:
@@ -164,10 +170,10 @@ def _withdraw_sign_in_keys(server) -> None:
     engine.dispose()
 
 
-def test_a_disk_failure_while_wrapping_leaves_nothing_half_done(enrol, monkeypatch):
+def test_a_disk_failure_while_wrapping_leaves_nothing_half_done(enrol, server, monkeypatch):
     from app.store.device import DeviceStore
 
-    laptop = _laptop_with_lee(enrol)
+    laptop = _laptop_with_lee(enrol, server)
     opened = []
     real_open = DeviceStore.open_with_escrowed_key
 

@@ -141,6 +141,15 @@ class World:
         body = reply.json()
         return Device(id=body["device_id"], token=body["device_token"], team_id=body["team_id"])
 
+    def approve(self, device: Device, username: str) -> None:
+        """Approve `username` for `device` ahead (as IT's `admin allow-worker` does), so a
+        first sign-in there through its sign-in key is given the key (policy approval)."""
+        from sync.server.services import escrow
+
+        with self.sessions.begin() as s:
+            escrow.decide(s, device_id=device.id, worker_id=self.workers[username],
+                          approve=True, actor="test")
+
     def sign_in(self, device: Device, username: str, password: str = PASSWORD) -> str:
         reply = self.client.post(f"{API}/auth/sign-in", headers=device.headers(),
                                  json={"username": username, "password": password})

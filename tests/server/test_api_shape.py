@@ -111,7 +111,7 @@ PAIRS = [
     (p.BreakGlassRequest, schemas.BreakGlassRequest), (p.Notification, schemas.Notification),
     (p.RecoverKeyRequest, schemas.RecoverKeyRequest),
     (p.RecoverKeyResponse, schemas.RecoverKeyResponse), (p.Health, schemas.Health),
-    (p.WipedReceipt, schemas.WipedReceipt),
+    (p.WipedReceipt, schemas.WipedReceipt), (p.KeyRelease, schemas.KeyRelease),
     (p.ErrorBody, schemas.ErrorBody),
     (p.Change, sync_schemas.Change), (p.PushRequest, sync_schemas.PushRequest),
     (p.ChangeResult, sync_schemas.ChangeResult), (p.PushResponse, sync_schemas.PushResponse),

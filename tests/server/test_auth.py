@@ -108,6 +108,7 @@ def test_the_sign_in_key_signs_a_new_worker_in_and_hands_over_the_escrowed_key(w
                      json={"store_key": key_b64})
     sign_in_key = _sign_in_key(world, device)
     assert sign_in_key != device.token
+    world.approve(device, "lee")  # policy approval (tests/server/test_key_release.py)
     reply = world.client.post(f"{API}/auth/sign-in", headers=_with_key(sign_in_key),
                               json={"username": "lee", "password": "long enough password 1"})
     assert reply.status_code == 200
@@ -133,6 +134,7 @@ def test_a_new_sign_in_key_replaces_the_old_and_revocation_stops_it(world):
     device = world.enrol("Custody North")
     old, new = _sign_in_key(world, device), _sign_in_key(world, device)
     body = {"username": "ann", "password": "long enough password 1"}
+    world.approve(device, "ann")
     assert world.client.post(f"{API}/auth/sign-in", headers=_with_key(old),
                              json=body).status_code == 401
     assert world.client.post(f"{API}/auth/sign-in", headers=_with_key(new),

@@ -22,7 +22,9 @@ router = APIRouter(tags=["auth"])
     p.SIGN_IN_PATH,
     response_model=s.SignInResponse,
     dependencies=[Depends(limit_by_client("sign-in"))],
-    responses={code: {"model": s.ErrorBody} for code in (401, 403, 429)},
+    responses={**{code: {"model": s.ErrorBody} for code in (401, 429)},
+               403: {"model": s.ErrorBody, "description": "among others, key_release_pending "
+                     "and key_release_refused: a worker new to the laptop, not approved"}},
 )
 def sign_in(
     body: s.SignInRequest,
@@ -38,7 +40,13 @@ def sign_in(
     store key goes to clinical workers only: the app shows a laptop's whole store.
 
     Two limits: per client address (the dependency) and per account, whatever the address
-    or credential (services/account_limits, inside auth.sign_in)."""
+    or credential (services/account_limits, inside auth.sign_in).
+
+    Under the server policy `approval` (the default), a worker new to the laptop is given
+    nothing (no key, no session) until approved for it: the password is checked first,
+    so a wrong one asks nobody and says nothing about approval (services/escrow)."""
+    # A savepoint: the session auth.sign_in opens is undone if the key is withheld.
+    attempt = db.begin_nested()
     try:
         signed = auth.sign_in(
             db,
@@ -49,6 +57,7 @@ def sign_in(
             session_hours=settings.session_hours,
         )
     except Refused as refusal:
+        attempt.commit()  # what auth.sign_in wrote of the refusal is kept
         if caller.by_sign_in_key and refusal.error == p.ERR_INVALID_CREDENTIALS:
             auth.sign_in_key_failed(db, caller.device, now=time.time())
         raise
@@ -56,6 +65,14 @@ def sign_in(
     if caller.by_sign_in_key and not clinical:
         raise Refused(403, p.ERR_FORBIDDEN_ROLE, f"a {signed.worker.role} cannot open a "
                       "laptop's records; use the partner view")
+    if caller.by_sign_in_key and settings.key_release == "approval":
+        state = escrow.release_state(db, caller.device.id, signed.worker.id)
+        if state != "approved":
+            attempt.rollback()
+            escrow.withhold(db, caller.device, signed.worker, state)
+    attempt.commit()
+    if clinical and not caller.by_sign_in_key:
+        escrow.approve_user(db, caller.device, signed.worker, how="signed in with the device")
     store_key = escrow.read(db, key, caller.device.id) if clinical else None
     if store_key and caller.by_sign_in_key:
         escrow.tell_lead_of_new_worker(db, caller.device, signed.worker)

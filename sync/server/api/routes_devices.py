@@ -51,6 +51,8 @@ def enrol(body: s.EnrolRequest, db: Db, hasher: Hasher, settings: SettingsDep
         worker = auth.check_enrolling_worker(db, hasher, team, username=body.username,
                                              password=body.password)
     enrolled = org.enrol_with_code(db, row, device_name=body.device_name, worker=worker)
+    if worker is not None:  # the laptop is theirs: its key is never withheld from them
+        escrow.approve_user(db, enrolled.device, worker, how="enrolled the laptop")
     return s.EnrolResponse(
         device_id=enrolled.device.id,
         device_token=enrolled.token,

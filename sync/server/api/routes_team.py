@@ -1,4 +1,5 @@
-"""What team leads do: read notifications (break-glass, key recovery), recover a key."""
+"""What team leads do: read notifications (break-glass, key recovery), recover a key,
+approve or refuse a laptop for a worker new to it."""
 
 from __future__ import annotations
 
@@ -6,12 +7,15 @@ import base64
 
 from fastapi import APIRouter, Path
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from sync import protocol as p
 from sync.server.api import schemas as s
 from sync.server.api.deps import Db, MasterKey, WorkerCaller
+from sync.server.api.schemas import UUID_PATTERN
 from sync.server.errors import Refused, not_found
-from sync.server.models import Notification, utcnow
+from sync.server.models import Device, Notification, Worker, utcnow
+from sync.server.models.org import KeyRelease
 from sync.server.services import escrow
 from sync.server.services.auth import Caller
 
@@ -78,3 +82,54 @@ def recover_key(
     return s.RecoverKeyResponse(
         device_id=body.device_id, store_key=base64.b64encode(store_key).decode()
     )
+
+
+@router.get(p.KEY_RELEASES_PATH, response_model=list[s.KeyRelease], responses=_REFUSALS)
+def key_releases(db: Db, caller: WorkerCaller, decided: bool = False) -> list[s.KeyRelease]:
+    """Workers new to a laptop of the team who asked for its key and wait for an answer
+    (`decided`: every approval and refusal too)."""
+    rows = escrow.releases(db, team_id=_lead_team(caller), pending_only=not decided)
+    return [_release_view(*row) for row in rows]
+
+
+_WORKER_ON_DEVICE = p.TEAM_DEVICES_PATH + "/{device_id}/workers/{worker_id}"
+_DECISION_REFUSALS = {**_REFUSALS, 409: {"model": s.ErrorBody,
+                                         "description": "the laptop is revoked"}}
+
+
+@router.post(_WORKER_ON_DEVICE + "/approve", response_model=s.KeyRelease,
+             responses=_DECISION_REFUSALS)
+def approve_key_release(db: Db, caller: WorkerCaller,
+                        device_id: str = Path(pattern=UUID_PATTERN),
+                        worker_id: str = Path(pattern=UUID_PATTERN)) -> s.KeyRelease:
+    """The worker may be given the laptop's key at their next sign-in on it: whether
+    they asked already, or not yet (approved ahead)."""
+    return _decide(db, caller, device_id, worker_id, approve=True)
+
+
+@router.post(_WORKER_ON_DEVICE + "/refuse", response_model=s.KeyRelease,
+             responses=_DECISION_REFUSALS)
+def refuse_key_release(db: Db, caller: WorkerCaller,
+                       device_id: str = Path(pattern=UUID_PATTERN),
+                       worker_id: str = Path(pattern=UUID_PATTERN)) -> s.KeyRelease:
+    """The worker is not given the laptop's key, and asking again asks nobody: it stays
+    refused until a lead (or IT) approves it."""
+    return _decide(db, caller, device_id, worker_id, approve=False)
+
+
+def _decide(db: Session, caller: Caller, device_id: str, worker_id: str, *,
+            approve: bool) -> s.KeyRelease:
+    lead = caller.require_worker()
+    row = escrow.decide(db, device_id=device_id, worker_id=worker_id, approve=approve,
+                        actor=caller.actor, lead=lead)
+    return _release_view(row, db.get_one(Device, device_id), db.get_one(Worker, worker_id))
+
+
+def _release_view(row: KeyRelease, device: Device, worker: Worker) -> s.KeyRelease:
+    return s.KeyRelease(
+        device_id=device.id, device_name=device.name, worker_id=worker.id,
+        username=worker.username, display_name=worker.display_name,
+        state=row.state,  # type: ignore[arg-type]
+        requested_at=row.requested_at.isoformat() if row.requested_at else None,
+        decided_at=row.decided_at.isoformat() if row.decided_at else None,
+        decided_by=row.decided_by)

@@ -253,3 +253,15 @@ class RecoverKeyRequest(Request):
 class RecoverKeyResponse(BaseModel):
     device_id: str
     store_key: str
+
+
+class KeyRelease(BaseModel):
+    device_id: str
+    device_name: str
+    worker_id: str
+    username: str
+    display_name: str
+    state: Literal["pending", "approved", "refused"]
+    requested_at: str | None
+    decided_at: str | None
+    decided_by: str | None

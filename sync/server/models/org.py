@@ -93,6 +93,23 @@ class KeyEscrow(Base):
     stored_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class KeyRelease(Base):
+    """Whether the server may hand a laptop's store key to a worker new to that laptop
+    (server policy `approval`): asked for (`pending`), `approved` or `refused`. One row per
+    laptop and worker; a worker who enrolled a laptop, or signed in with its device
+    token, is approved for it without asking (services/escrow)."""
+
+    __tablename__ = "key_releases"
+
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"), primary_key=True)
+    worker_id: Mapped[str] = mapped_column(ForeignKey("workers.id"), primary_key=True)
+    state: Mapped[str] = mapped_column(String(10))
+    requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: never asked
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Who decided: an audit actor (worker:<lead id>, cli:<login>), or how it came about.
+    decided_by: Mapped[str | None] = mapped_column(String(80))
+
+
 class WorkerCredential(Base):
     """A worker's credential for syncing from one laptop: a push carries the credentials
     of the workers whose changes it holds, and the server takes the author from it. Only

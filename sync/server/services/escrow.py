@@ -1,16 +1,22 @@
-"""Store-key escrow: a device's key sealed under the master key, and its recovery."""
+"""Store-key escrow: a device's key sealed under the master key, its recovery, and who
+among the team may be given it on a laptop new to them (key release)."""
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
 from typing import NoReturn
 
 from cryptography.exceptions import InvalidTag
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sync import protocol as p
 from sync.server import crypto
 from sync.server.errors import Refused, not_found
-from sync.server.models import Device, KeyEscrow, Worker, utcnow
+from sync.server.models import AuditEvent, Device, KeyEscrow, Worker, utcnow
+from sync.server.models.org import KeyRelease
 from sync.server.services import audit
 
 
@@ -106,3 +112,140 @@ def tell_lead_of_new_worker(session: Session, device: Device, worker: Worker) ->
                       text=f"{worker.display_name} signed in on laptop '{device.name}' for "
                       "the first time and was given its key. If that was not them, revoke "
                       "the laptop and set them a new password.")
+
+
+# -- key release: a worker new to a laptop, under the server policy `approval` -----------
+
+PENDING = ("This laptop is new to you: your team lead has been asked to approve it for "
+           "you. Sign in again once they have.")
+REFUSED = ("Your team lead has not approved this laptop for you. Ask them, or use a laptop "
+           "you have used before.")
+
+
+def release_state(session: Session, device_id: str, worker_id: str) -> str | None:
+    """'approved', 'pending', 'refused', or None: never asked, never approved."""
+    row = session.get(KeyRelease, (device_id, worker_id))
+    return row.state if row else None
+
+
+def approve_user(session: Session, device: Device, worker: Worker, *, how: str) -> None:
+    """The worker who enrolled the laptop, or who signs in with its device token (which
+    only its users hold: it lives in the encrypted store), is approved for it unasked."""
+    row = session.get(KeyRelease, (device.id, worker.id))
+    if row is not None and row.state == "approved":
+        return
+    if row is None:
+        row = KeyRelease(device_id=device.id, worker_id=worker.id)
+        session.add(row)
+    row.state, row.decided_at, row.decided_by = "approved", utcnow(), how
+    audit.record(session, "key_release.approved", actor=f"worker:{worker.id}",
+                 worker_id=worker.id, device_id=device.id, for_worker_id=worker.id, by=how)
+
+
+def withhold(session: Session, device: Device, worker: Worker, state: str | None) -> NoReturn:
+    """Refuse the key to a worker whose password was right but who is not approved for
+    this laptop. The first time, ask their team lead; after that, say where it stands.
+    Audited, and committed with the refusal (nothing else of the sign-in is kept)."""
+    if state is None and _asked(session, device, worker):
+        event = audit.record(session, "key_release.requested", actor=f"worker:{worker.id}",
+                             worker_id=worker.id, device_id=device.id)
+        audit.notify_team(
+            session, {device.team_id}, event, kind="key_release_requested",
+            text=f"{worker.display_name} ({worker.username}) asks to open laptop "
+            f"'{device.name}', which they have not used before. Approve it for them if they "
+            "really are at that laptop; if not, refuse it and revoke the laptop.")
+        state = "pending"
+    else:
+        state = state or "pending"  # a second attempt at the same moment asked first
+        audit.record(session, "key_release.withheld", actor=f"worker:{worker.id}",
+                     worker_id=worker.id, device_id=device.id, state=state)
+    if state == "refused":
+        raise Refused(403, p.ERR_KEY_RELEASE_REFUSED, REFUSED, keep_writes=True)
+    raise Refused(403, p.ERR_KEY_RELEASE_PENDING, PENDING, keep_writes=True)
+
+
+def _asked(session: Session, device: Device, worker: Worker) -> bool:
+    """Record the request; False if another attempt of the same worker got there first."""
+    try:
+        with session.begin_nested():
+            session.add(KeyRelease(device_id=device.id, worker_id=worker.id, state="pending",
+                                   requested_at=utcnow()))
+    except IntegrityError:
+        return False
+    return True
+
+
+def decide(session: Session, *, device_id: str, worker_id: str, approve: bool, actor: str,
+           lead: Worker | None = None, ahead: bool = True) -> KeyRelease:
+    """A team lead (`lead`) or IT (`actor` cli:…) approves or refuses a worker for a
+    laptop. `ahead`: also when the worker has not asked yet (else only a request)."""
+    device, worker = session.get(Device, device_id), session.get(Worker, worker_id)
+    if device is None or worker is None:
+        raise not_found("device or worker")
+    _check_decider(lead, device, worker)
+    row = session.get(KeyRelease, (device.id, worker.id))
+    if row is None and not ahead:
+        raise not_found(f"a request from {worker.username} for laptop '{device.name}'")
+    if row is None:
+        row = KeyRelease(device_id=device.id, worker_id=worker.id)
+        session.add(row)
+    row.state, row.decided_at, row.decided_by = (
+        "approved" if approve else "refused"), utcnow(), actor
+    event = audit.record(session, f"key_release.{row.state}", actor=actor,
+                         worker_id=lead.id if lead else worker.id, device_id=device.id,
+                         for_worker_id=worker.id, asked=row.requested_at is not None)
+    if lead is None:  # IT decided: the lead hears of it
+        audit.notify_team(session, {device.team_id}, event, kind=f"key_release_{row.state}",
+                          text=f"IT {row.state} laptop '{device.name}' for "
+                          f"{worker.display_name} ({worker.username}).")
+    return row
+
+
+def _check_decider(lead: Worker | None, device: Device, worker: Worker) -> None:
+    if lead is not None and lead.role != "team_lead":
+        raise Refused(403, p.ERR_FORBIDDEN_ROLE, "only a team lead can approve a laptop")
+    team = lead.team_id if lead is not None else device.team_id
+    if device.team_id != team or worker.team_id != team:
+        raise Refused(403, p.ERR_WRONG_TEAM, "the laptop and the worker must be in "
+                      + ("your team" if lead is not None else "the same team"))
+    if device.revoked_at is not None:
+        raise Refused(409, p.ERR_CONFLICT, f"laptop '{device.name}' is revoked: nobody "
+                      "can be given its key")
+
+
+def releases(session: Session, *, team_id: str | None = None, pending_only: bool = True
+             ) -> list[tuple[KeyRelease, Device, Worker]]:
+    """Requests (and, not `pending_only`, every decision), oldest request first."""
+    query = (select(KeyRelease, Device, Worker)
+             .join(Device, Device.id == KeyRelease.device_id)
+             .join(Worker, Worker.id == KeyRelease.worker_id))
+    if team_id is not None:
+        query = query.where(Device.team_id == team_id)
+    if pending_only:
+        query = query.where(KeyRelease.state == "pending")
+    rows = session.execute(query.order_by(KeyRelease.requested_at, Device.name,
+                                          Worker.username)).tuples()
+    return list(rows)
+
+
+_POLICY_EVENT = "server.key_release_policy"
+
+
+def recorded_policy(session: Session) -> tuple[str, datetime] | None:
+    """The key release policy the server last started with, and since when; None if no
+    server of this version has started on this database yet."""
+    event = session.scalar(select(AuditEvent).where(AuditEvent.action == _POLICY_EVENT)
+                           .order_by(AuditEvent.id.desc()).limit(1))
+    if event is None:
+        return None
+    return str(json.loads(event.detail).get("policy")), event.at
+
+
+def record_policy(session: Session, policy: str, *, actor: str) -> bool:
+    """Audit the policy a server starts with, if it is not the one in force: True if so."""
+    known = recorded_policy(session)
+    if known is not None and known[0] == policy:
+        return False
+    audit.record(session, _POLICY_EVENT, actor=actor, policy=policy,
+                 was=known[0] if known else None)
+    return True
