@@ -9,7 +9,6 @@ the person view can ask which of a person's fields are in conflict.
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from datetime import UTC, datetime
 
@@ -31,13 +30,6 @@ OTHER_LAPTOP = str(uuid.uuid4())
 WRITTEN_MS = int(datetime(2026, 3, 12, 13, 58, tzinfo=UTC).timestamp() * 1000)
 
 
-@pytest.fixture
-def in_india(monkeypatch):
-    monkeypatch.setenv("TZ", "Asia/Kolkata")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def _lee_with_crack(session) -> str:

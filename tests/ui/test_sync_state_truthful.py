@@ -8,7 +8,6 @@ text goes to the log, not to the worker).
 from __future__ import annotations
 
 import logging
-import time
 from datetime import UTC, datetime
 
 import pytest
@@ -24,13 +23,6 @@ from sync.client.errors import explain
 LAST_SYNC_UTC = datetime(2026, 3, 12, 8, 28, tzinfo=UTC)  # 13:58 in India (UTC+5:30)
 
 
-@pytest.fixture
-def in_india(monkeypatch):
-    monkeypatch.setenv("TZ", "Asia/Kolkata")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 @pytest.fixture
