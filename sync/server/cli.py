@@ -18,7 +18,7 @@ from sync import protocol as p
 from sync.server import crypto, db
 from sync.server.errors import Refused
 from sync.server.models import AuditEvent, SyncChange, Team, Worker
-from sync.server.services import audit, escrow, org
+from sync.server.services import audit, escrow, org, people_audit
 from sync.server.settings import KEY_RELEASE_ENV, MASTER_KEY_ENV, Settings
 
 Command = Callable[[Session, argparse.Namespace, Settings], None]
@@ -419,6 +419,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             return _verify_audit(sessions, args)
         with sessions.begin() as session:  # the first start after migration 0008
             audit.seal_unkeyed_events(session, actor=_actor())
+        with sessions.begin() as session:  # people made on laptops, before anything reads
+            people_audit.record_pushed_people(session)
         command, _ = COMMANDS[_ALIASED.get(args.admin_command, args.admin_command)]
         args.command = args.admin_command
         with sessions.begin() as session:

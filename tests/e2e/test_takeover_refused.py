@@ -118,7 +118,8 @@ def test_another_team_cannot_take_over_read_or_squat_a_person(any_server):
     assert log.count("sync.change_refused") == 2  # the takeover and the merge: who, whom
     # The victim's record shows who wrote it, and who reached for it and was refused.
     writes = any_server.admin("record-writes", "--person-id", victim)
-    assert writes.count(f"worker:{custody.worker_id}") == 2
+    assert writes.count(f"worker:{custody.worker_id} device:") == 2  # ledger: person, answer
+    assert writes.count("person.created") == 1  # made on custody's laptop, audited once
     assert writes.count("sync.change_refused") == 2 and prison.worker_id in writes
 
     # The laptop makes the person's answer ids from their salt, which only devices

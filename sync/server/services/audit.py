@@ -140,6 +140,11 @@ def _at_text(at: datetime) -> str:
     return aware.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def lock_chain(session: Session) -> None:
+    """Hold the chain until this transaction ends, before reading what to append."""
+    _lock_chain(session)
+
+
 def _lock_chain(session: Session) -> None:
     """Serialise appenders until this transaction ends. SQLite's writers already are
     (db.py begins every transaction IMMEDIATE); PostgreSQL's take an advisory lock."""
