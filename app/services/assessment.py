@@ -183,10 +183,15 @@ def _write_sections(db: DbSession, session: WorkerSession, person_id: str,
     writable = {s: {f: v for f, v in values.items() if (s, f) not in stale}
                 for s, values in coerced.items()}
     _validate(session, writable, repo.values(person_id), person.age(today), today)
-    saved = [(s, tuple(repo.save_section(person_id, s, v))) for s, v in writable.items()]
+    # A section whose every typed answer changed underneath saved nothing: confirming
+    # it would say it was checked with the person when it was not.
+    saved = [(s, tuple(repo.save_section(person_id, s, v)) if v or not coerced[s] else ())
+             for s, v in writable.items()]
     risk = risk_summary(repo.values(person_id))
     _refresh_digest(db, session, repo, person_id, risk)
     for section, changes in saved:
+        if not changes and coerced[section]:
+            continue  # every typed answer was stale: nothing to audit
         session.audit(db, AuditAction.EDIT, record_type="assessment", record_id=person_id,
                       detail={"section": section, "fields": [c.field for c in changes]})
     return [SectionSaved(s, changes, risk, tuple(a for (sid, _), a in stale.items()

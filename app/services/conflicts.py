@@ -87,8 +87,8 @@ def _view(db: DbSession, session: WorkerSession, c: SyncConflict) -> ConflictVie
 
 def list_conflicts(*, session: WorkerSession, person_id: str | None = None) -> list[ConflictView]:
     """Open conflicts a worker must decide: one per answer. A section's check stamp,
-    changed by the same saves, is settled by itself first (settle_automatic)."""
-    settle_automatic(session=session)
+    changed by the same saves, is never shown: the scheduler settles it after each
+    sync (settle_automatic), off the UI thread."""
     with session.transaction() as db:
         return [_view(db, session, c) for c in ConflictRepository(db).open(person_id)
                 if c.table_name != CONFIRMATIONS]

@@ -50,6 +50,8 @@ def record_consent(*, session: WorkerSession, person_id: str, typed: ConsentInpu
                       if active_consent(held, PartnerAgency(agency), today) is None)
         for agency in added:
             repo.give(person_id, agency, today, session.worker.full_name, typed.how, review_on)
+        if not added:  # every agency ticked had consent already: nothing happened
+            return added
         session.audit(db, AuditAction.EDIT, record_type="consent", record_id=person_id,
                       detail={"given": list(added), "how": typed.how,
                               "review_on": review_on.isoformat()})

@@ -247,13 +247,16 @@ def _revoke(session: WorkerSession, store: EncryptedSyncStore, error: DeviceRevo
     """Count what the keys take with them (work never sent), leave that for the next
     start to say (the server's sentence: when, and the reason IT typed), destroy the
     keys, then tell the server they are gone."""
-    counts = store.counts()
-    unsent = counts["pending"] + counts["refused"]  # refused ones are kept, never sent
-    note = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "message": str(error),
-            "unsent": unsent}
-    # Read before the wipe: the address and token live in the store the wipe locks.
-    url, token = _state(session, "server_url"), _state(session, "device_token")
-    session.on_revoked(note)
+    note: dict[str, object] = {"at": datetime.now(UTC).isoformat(timespec="seconds"),
+                               "message": str(error)}
+    url = token = ""
+    try:
+        counts = store.counts()
+        note["unsent"] = counts["pending"] + counts["refused"]  # refused: kept, never sent
+        # Read before the wipe: the address and token live in the store the wipe locks.
+        url, token = _state(session, "server_url"), _state(session, "device_token")
+    finally:  # a store that cannot be read must still lose its keys
+        session.on_revoked(note)
     report_wiped(url, token)
 
 

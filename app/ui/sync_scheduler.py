@@ -60,13 +60,16 @@ class _Cycle(QRunnable):
             report = sync_now(session=self._session,
                               progress=lambda stage, done, _total: self.signals.progress.emit(
                                   stage, done))
+        except Exception as error:  # reported on the UI thread; the next cycle retries
+            self.signals.failed.emit(error)
+            return
+        try:
             # Off the UI thread: conflicts nobody needs to decide (a section's check
             # time) are settled before the status bar counts what is left.
             settle_automatic(session=self._session)
-        except Exception as error:  # reported on the UI thread; the next cycle retries
-            self.signals.failed.emit(error)
-        else:
-            self.signals.finished.emit(report)
+        except Exception:  # the sync itself succeeded: say so; the next cycle settles
+            _log.exception("settling section check stamps failed")
+        self.signals.finished.emit(report)
 
 
 class SyncScheduler(QObject):

@@ -293,3 +293,23 @@ def test_the_migration_approves_those_who_used_a_laptop_before(committed_url):
             "SELECT device_id, worker_id, state FROM key_releases")).all()
     engine.dispose()
     assert [tuple(r) for r in rows] == [("d", "w", "approved")]
+
+
+def test_a_team_lead_cannot_approve_a_laptop_for_themselves():
+    """A lead's password on a stolen laptop must not be enough to open it (review)."""
+    import pytest as _pytest
+
+    from sync.server.errors import Refused
+    from sync.server.services.escrow import _check_decider
+
+    class _Person:
+        def __init__(self, id_: str, role: str) -> None:
+            self.id, self.role, self.team_id = id_, role, "t1"
+
+    class _Laptop:
+        team_id, revoked_at, name = "t1", None, "laptop"
+
+    lead = _Person("w1", "team_lead")
+    with _pytest.raises(Refused, match="cannot approve a laptop for themselves"):
+        _check_decider(lead, _Laptop(), lead)
+    _check_decider(lead, _Laptop(), _Person("w2", "drug_worker"))  # another worker: fine

@@ -6,6 +6,8 @@ stale, naming the newer value and who set it, and the rest of the save goes thro
 
 from __future__ import annotations
 
+import time
+
 from app.services import assessment, people
 from app.services.views import PersonInput
 
@@ -90,3 +92,19 @@ def test_changed_by_names_who_set_the_current_value(signed_in):
                                        ("housing", "accommodation_need"): None})
     assert list(found) == [("housing", "housing_notes")]
     assert found[("housing", "housing_notes")].worker_name == "Jo Bloggs"
+
+
+def test_a_section_whose_every_answer_was_stale_is_not_marked_checked(signed_in):
+    """Confirming it would say it was checked with the person when nothing was saved."""
+    lee = _lee(signed_in)
+    assessment.save_section(session=signed_in, person_id=lee, section="substances",
+                            typed={"drug1": "alcohol"})
+    assessment.save_section(session=signed_in, person_id=lee, section="substances",
+                            typed={"drug1": "crack"})  # someone else, after the form opened
+    before = assessment.load_assessment(session=signed_in, person_id=lee).confirmations
+    time.sleep(1.05)  # check stamps are to the second: a new one would differ
+    saved = assessment.save_section(session=signed_in, person_id=lee, section="substances",
+                                    typed={"drug1": "heroin"}, base={"drug1": "alcohol"})
+    assert [a.field for a in saved.stale] == ["drug1"] and saved.changes == ()
+    after = assessment.load_assessment(session=signed_in, person_id=lee).confirmations
+    assert after["substances"] == before["substances"]

@@ -116,6 +116,7 @@ def test_a_section_check_stamp_is_settled_by_itself_keeping_the_later(signed_in,
     row_id, theirs = _confirmation_conflict(signed_in, lee, later=later)
     with signed_in.transaction() as db:
         mine = db.get(SectionConfirmation, row_id).confirmed_at
+    assert conflicts.settle_automatic(session=signed_in) == 1
     shown = conflicts.list_conflicts(session=signed_in)
     assert [v.label for v in shown] == ["Substance use: Main problem substance"]  # one
     with signed_in.transaction() as db:

@@ -85,9 +85,8 @@ def report_wiped(db: Db, token: BearerToken) -> s.WipedReceipt:
     """A revoked laptop says it has destroyed its keys: the one call its token is still
     good for. Audited (device.wiped) and shown by `admin list-devices`."""
     device = auth.revoked_device_for_token(db, token and token.credentials)
-    org.record_wiped(db, device)
-    assert device.wiped_at is not None
-    return s.WipedReceipt(device_id=device.id, wiped_at=device.wiped_at)
+    wiped_at = org.record_wiped(db, device)
+    return s.WipedReceipt(device_id=device.id, wiped_at=wiped_at)
 
 
 @router.put(p.ESCROW_PATH, response_model=s.EscrowReceipt, responses=_REFUSALS)

@@ -204,6 +204,10 @@ def decide(session: Session, *, device_id: str, worker_id: str, approve: bool, a
 def _check_decider(lead: Worker | None, device: Device, worker: Worker) -> None:
     if lead is not None and lead.role != "team_lead":
         raise Refused(403, p.ERR_FORBIDDEN_ROLE, "only a team lead can approve a laptop")
+    if lead is not None and lead.id == worker.id:
+        # A lead's own password on a stolen laptop must not be able to open it.
+        raise Refused(403, p.ERR_FORBIDDEN_ROLE, "a team lead cannot approve a laptop for "
+                      "themselves: another team lead or IT decides")
     team = lead.team_id if lead is not None else device.team_id
     if device.team_id != team or worker.team_id != team:
         raise Refused(403, p.ERR_WRONG_TEAM, "the laptop and the worker must be in "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from sqlalchemy import select, update
@@ -159,11 +159,6 @@ class Enrolled:
     token: str
 
 
-def enrol_device(session: Session, *, code: str, device_name: str) -> Enrolled:
-    """The old way: the code alone (the laptop signs its worker in afterwards)."""
-    return enrol_with_code(session, usable_code(session, code), device_name=device_name)
-
-
 def enrol_with_code(session: Session, row: EnrolmentCode, *, device_name: str,
                     worker: Worker | None = None) -> Enrolled:
     """Make the device and spend `row` (from `usable_code`), in the caller's transaction."""
@@ -242,15 +237,15 @@ def revoke_device(session: Session, device_id: str, *, reason: str, actor: str) 
     return device
 
 
-def record_wiped(session: Session, device: Device) -> Device:
-    """A revoked device reports that it destroyed its keys. The first report counts; a
-    repeat (the laptop retrying after a lost reply) changes nothing."""
+def record_wiped(session: Session, device: Device) -> datetime:
+    """A revoked device reports that it destroyed its keys; returns when that was first
+    reported. A repeat (the laptop retrying after a lost reply) changes nothing."""
     now = utcnow()
     device.last_seen_at = now
     if device.wiped_at is None:
         device.wiped_at = now
         audit.record(session, "device.wiped", actor=f"device:{device.id}", device_id=device.id)
-    return device
+    return device.wiped_at
 
 
 def device_status(device: Device) -> str:

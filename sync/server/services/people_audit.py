@@ -15,16 +15,18 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from sync.server.models import AuditEvent, SyncChange
-from sync.server.services import audit
+from sync.server.services import audit, canonical
 
 _TAKEN = ("applied", "merged")  # a refused or repeated push made nobody
+# '"status":"applied"' as the ledger's compact JSON writes it.
+_TAKEN_TEXT = {s: canonical.text({"status": s})[1:-1] for s in _TAKEN}
 
 
-def record_pushed_people(session: Session, limit: int = 10_000) -> int:
+def record_pushed_people(session: Session, limit: int = 1_000) -> int:
     """`person.created` for each person whose row arrived by sync and has none yet;
     returns how many. Idempotent, and safe in several processes at once: the chain's
     lock is taken before looking, so two callers cannot both record one person."""
@@ -46,7 +48,10 @@ def _first_pushes(session: Session, limit: int
         select(SyncChange.person_id, SyncChange.worker_id, SyncChange.device_id,
                SyncChange.received_at, SyncChange.result_json)
         .where(SyncChange.table_name == "people", SyncChange.row_id == SyncChange.person_id,
-               SyncChange.person_id.not_in(recorded))
+               SyncChange.person_id.not_in(recorded),
+               # In SQL, not after the limit: refused rows never get an event, and left
+               # to the loop they would fill every chunk ahead of the people to record.
+               or_(*(SyncChange.result_json.contains(_TAKEN_TEXT[s]) for s in _TAKEN)))
         .order_by(SyncChange.received_at).limit(limit))
     firsts: dict[str, tuple[str | None, str, datetime]] = {}
     for person_id, worker_id, device_id, at, result in rows:
