@@ -21,7 +21,7 @@ from app.services.session import WorkerSession
 from app.services.sync import credentials_for, sync_now, transport_for
 from app.store.keys import KdfParams
 from app.store.models import Person
-from app.store.sync_store import EncryptedSyncStore
+from app.store.sync.store import EncryptedSyncStore
 from benchmarks import sync_data, sync_load, sync_seed
 from benchmarks import sync_server as srv
 from benchmarks.table import Row, median_ms, p95_ms

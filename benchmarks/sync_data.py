@@ -18,7 +18,7 @@ from typing import Any
 from app.services import assessment, people
 from app.services.session import WorkerSession
 from app.services.views import PersonInput
-from app.store.sync_store import EncryptedSyncStore
+from app.store.sync.store import EncryptedSyncStore
 from sync import protocol as p
 from sync.protocol import tables
 

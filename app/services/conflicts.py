@@ -12,13 +12,13 @@ from app.domain.audit import AuditAction
 from app.domain.clock import HlcStamp
 from app.services.errors import NotFound
 from app.services.session import WorkerSession
-from app.store.conflicts_repo import CONFIRMATIONS, ConflictRepository
 from app.store.derived import refresh
 from app.store.device import DbSession
 from app.store.people_repo import PeopleRepository
 from app.store.person_models import AssessmentValue
-from app.store.sync_models import SyncConflict
-from app.store.sync_store import EncryptedSyncStore
+from app.store.sync.conflicts import CONFIRMATIONS, ConflictRepository
+from app.store.sync.models import SyncConflict
+from app.store.sync.store import EncryptedSyncStore
 
 
 @dataclass(frozen=True)

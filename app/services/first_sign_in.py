@@ -12,12 +12,12 @@ import base64
 from dataclasses import dataclass
 
 from app.services.errors import SignInRefused
-from app.store import sync_credentials
 from app.store.device import DeviceStore, OpenStore
 from app.store.errors import StoreError
 from app.store.keys import KdfParams, SignInServer
 from app.store.models import Worker
 from app.store.repositories import WorkerRepository
+from app.store.sync import credentials as sync_credentials
 from sync import protocol as p
 from sync.client.transport import (
     DeviceRevoked,

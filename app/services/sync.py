@@ -17,11 +17,11 @@ from app.domain.identifiers import normalise_nhs_number, normalise_pnc_id, norma
 from app.services import signing
 from app.services.errors import SessionLocked
 from app.services.session import WorkerSession
-from app.store import sync_credentials
 from app.store.keys import SignInServer
 from app.store.repositories import DeviceMetaRepository
-from app.store.sync_models import SyncState
-from app.store.sync_store import EncryptedSyncStore
+from app.store.sync import credentials as sync_credentials
+from app.store.sync.models import SyncState
+from app.store.sync.store import EncryptedSyncStore
 from sync import protocol as p
 from sync.client.engine import Progress, SyncEngine, SyncReport
 from sync.client.transport import (

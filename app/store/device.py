@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain.clock import HybridLogicalClock
-from app.store import migrate, outbox
+from app.store import migrate
 from app.store.engine import assert_encrypted, close_engine, open_encrypted_engine
 from app.store.errors import DeviceNotSetUpError, WrongPassphraseError
 from app.store.keys import (
@@ -25,6 +25,7 @@ from app.store.keys import (
     wrap_key,
 )
 from app.store.models import DeviceMeta, new_uuid
+from app.store.sync import outbox
 
 # Services hold a unit of work without importing SQLAlchemy themselves.
 DbSession = Session

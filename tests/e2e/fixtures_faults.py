@@ -21,8 +21,8 @@ import main
 from app.config import resolve_paths
 from app.services.session import WorkerSession
 from app.store.keys import KdfParams
-from app.store.sync_models import OutboxEntry, SyncConflict, SyncState
-from app.store.sync_tables import TABLES
+from app.store.sync.models import OutboxEntry, SyncConflict, SyncState
+from app.store.sync.tables import TABLES
 from sync import protocol as p
 from sync.client.transport import HttpTransport
 from tests.e2e.conftest import PASSWORD, Laptop, Server

@@ -23,7 +23,7 @@ import main
 from app.config import resolve_paths
 from app.services import sync as sync_service
 from app.store.keys import KdfParams
-from app.store.sync_models import SyncState
+from app.store.sync.models import SyncState
 from sync.client.engine import SyncEngine
 from sync.client.transport import HttpTransport
 

@@ -24,8 +24,8 @@ from app.services import assessment, people
 from app.services.sync import credentials_for, sync_now
 from app.services.views import PersonInput
 from app.store.models import Person
-from app.store.sync_models import SyncConflict
-from app.store.sync_store import EncryptedSyncStore
+from app.store.sync.models import SyncConflict
+from app.store.sync.store import EncryptedSyncStore
 from sync import protocol as p
 from sync.client.engine import SyncEngine, SyncReport
 from sync.client.transport import HttpTransport

@@ -39,7 +39,7 @@ def test_prison_finds_and_fetches_a_custody_person_with_consent(enrol):
                           reason="remanded to HMP Chelmsford today")
     assert report.pulled > 0
     # The laptop keeps the scope version it applied, and sends it back next cycle.
-    from app.store.sync_store import EncryptedSyncStore
+    from app.store.sync.store import EncryptedSyncStore
     assert EncryptedSyncStore(prison.session.open_store).position()[1] >= 1
     [arrived] = caseload(session=prison.session)
     assert (arrived.id, arrived.family_name) == (person.id, "Smith")

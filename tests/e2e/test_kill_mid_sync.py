@@ -23,7 +23,7 @@ import pytest
 from app.services import assessment, people
 from app.services.sync import sync_now
 from app.services.views import PersonInput
-from app.store.sync_models import SyncState
+from app.store.sync.models import SyncState
 from sync import protocol as p
 from tests.e2e.conftest import PASSWORD, Laptop, Server
 from tests.e2e.faulty_proxy import FaultyProxy, Rule

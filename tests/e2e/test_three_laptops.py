@@ -168,7 +168,7 @@ def test_a_backlog_pushed_two_batches_at_a_time_arrives_whole_and_in_order(enrol
     takes one write at a time, so it cannot show the ordering rule; the controlled
     server in tests/sync_client/test_engine_push.py does.)"""
     from app.services.sync import credentials_for, transport_for
-    from app.store.sync_store import EncryptedSyncStore
+    from app.store.sync.store import EncryptedSyncStore
     from sync.client.engine import SyncEngine, SyncReport
 
     a, b = enrol("ann", "Custody North"), enrol("cal", "Custody North")

@@ -11,7 +11,7 @@ import main
 from app.config import Settings, resolve_paths
 from app.services.errors import SignInRefused
 from app.store.keys import KdfParams, SignInServer
-from app.store.sync_models import SyncState
+from app.store.sync.models import SyncState
 from app.ui.controller import AppController
 from tests.e2e.conftest import PASSWORD
 

@@ -9,8 +9,8 @@ import uuid
 
 from sqlalchemy import insert
 
-from app.store.sync_models import OutboxEntry
-from app.store.sync_store import EncryptedSyncStore
+from app.store.sync.models import OutboxEntry
+from app.store.sync.store import EncryptedSyncStore
 from sync import protocol as p
 from sync.protocol.tables import row_problem
 

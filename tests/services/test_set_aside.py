@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import func, select
 
 from app import config
-from app.store import sync_store
 from app.store.models import Person
 from app.store.person_models import AssessmentValue, Contact
-from app.store.sync_models import SetAsideRow
-from app.store.sync_store import EncryptedSyncStore
+from app.store.sync import store as sync_store
+from app.store.sync.models import SetAsideRow
+from app.store.sync.store import EncryptedSyncStore
 from sync import protocol as p
 
 DEVICE = str(uuid.uuid4())

@@ -8,8 +8,8 @@ import uuid
 import pytest
 from sqlalchemy import Boolean, Integer, String, Text
 
-from app.store.outbox import _entry
-from app.store.sync_tables import TABLES as LAPTOP_TABLES
+from app.store.sync.outbox import _entry
+from app.store.sync.tables import TABLES as LAPTOP_TABLES
 from sync.protocol.tables import TABLES, row_problem
 
 PERSON = str(uuid.uuid4())

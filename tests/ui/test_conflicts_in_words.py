@@ -20,7 +20,7 @@ from app.domain.clock import HlcStamp
 from app.services import assessment, conflicts, people
 from app.services.views import PersonInput
 from app.store.person_models import AssessmentValue, SectionConfirmation
-from app.store.sync_models import OutboxEntry, SyncConflict
+from app.store.sync.models import OutboxEntry, SyncConflict
 from app.ui.conflicts_view import ConflictsDialog
 from sync import protocol as p
 

@@ -10,7 +10,7 @@ import uuid
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QPushButton
 
-from app.store.sync_store import EncryptedSyncStore
+from app.store.sync.store import EncryptedSyncStore
 from app.ui.conflicts_view import ConflictsDialog
 from app.ui.main_window import MainWindow
 from tests.services.test_set_aside import answer, page, person, poison_rows

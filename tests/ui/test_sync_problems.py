@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from app.services import people
 from app.services.views import PersonInput
-from app.store.sync_store import EncryptedSyncStore
+from app.store.sync.store import EncryptedSyncStore
 from app.ui.conflicts_view import ConflictsDialog
 
 REASON = "too large for the server to take (1100 KB): ask IT to raise the server's body limit"

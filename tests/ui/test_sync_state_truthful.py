@@ -15,7 +15,7 @@ import requests
 
 from app.services import people
 from app.services.views import PersonInput
-from app.store.sync_models import SyncState
+from app.store.sync.models import SyncState
 from app.ui import sync_scheduler
 from app.ui.sync_scheduler import NotSyncing, SyncScheduler, describe
 from sync.client.errors import explain

@@ -16,8 +16,9 @@ from app.store.identity import WriteContext, stamp_edit
 from app.store.models import Worker
 from app.store.person_models import AssessmentHistory, AssessmentValue, SectionConfirmation
 from app.store.repositories import utc_now
-from app.store.sync_models import OutboxEntry, SyncConflict
-from app.store.sync_tables import TABLES
+from app.store.sync import outbox
+from app.store.sync.models import OutboxEntry, SyncConflict
+from app.store.sync.tables import TABLES
 from sync import protocol as p
 
 # A section's "last checked" stamp: both laptops saved the section, so both stamps are
@@ -150,11 +151,7 @@ class ConflictRepository:
             "linkage_key": None}
         conflict.revision_id = revision
         self._session.execute(insert(OutboxEntry.__table__).values(
-            change_id=change["change_id"], table_name=p.RESOLUTIONS_TABLE, row_id=revision,
-            revision_id=revision, base_revision_id=None,
-            hlc=change["hlc"], payload=json.dumps(change),
-            changed_fields=json.dumps(["resolved_at", "resolved_by"]),
-            content_hash=p.content_hash(change), state="pending", error=None))
+            **outbox.entry_values(change, ["resolved_at", "resolved_by"])))
 
 
 def _later(theirs: Any, ours: Any) -> bool:

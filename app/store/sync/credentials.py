@@ -12,7 +12,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from app.store.models import Worker
-from app.store.sync_models import OutboxEntry, SyncState
+from app.store.sync.models import OutboxEntry, SyncState
 
 _PREFIX = "sync_credential:"
 

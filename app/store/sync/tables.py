@@ -81,11 +81,6 @@ TABLES: dict[str, SyncedTable] = {t.name: t for t in (
 )}
 
 
-def register(table: SyncedTable) -> None:
-    """Later features (care plans, outcomes) add their tables here."""
-    TABLES[table.name] = table
-
-
 def is_syncable(row: object) -> bool:
     return getattr(row, "__tablename__", None) in TABLES and (
         isinstance(row, SyncableMixin) or TABLES[row.__tablename__].append_only)  # type: ignore[attr-defined]

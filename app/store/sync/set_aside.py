@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from app import config
 from app.store.repositories import utc_now
-from app.store.sync_models import SetAsideRow
-from app.store.sync_tables import TABLES
+from app.store.sync.models import SetAsideRow
+from app.store.sync.tables import TABLES
 from sync import protocol as p
 from sync.protocol.tables import HLC_PATTERN, row_problem
 

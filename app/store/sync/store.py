@@ -16,12 +16,12 @@ from sqlalchemy import bindparam, delete, exc, func, select
 from sqlalchemy.orm import Session
 
 from app.domain.clock import HlcStamp, HybridLogicalClock
-from app.store import derived, set_aside
+from app.store import derived
 from app.store.device import OpenStore
-from app.store.outbox import APPLYING_REMOTE
 from app.store.repositories import utc_now
-from app.store.sync_models import OutboxEntry, SetAsideRow, SyncConflict, SyncState
-from app.store.sync_tables import TABLES, SyncedTable
+from app.store.sync import outbox, set_aside
+from app.store.sync.models import OutboxEntry, SetAsideRow, SyncConflict, SyncState
+from app.store.sync.tables import TABLES, SyncedTable
 from sync import protocol as p
 
 CURSOR_KEY = "cursor"
@@ -67,7 +67,7 @@ class EncryptedSyncStore:
         A row this laptop cannot store is set aside in the same transaction, never
         allowed to stop the page (and with it every later sync)."""
         with self._store.transaction() as db:
-            db.info[APPLYING_REMOTE] = True
+            db.info[outbox.APPLYING_REMOTE] = True
             applied = _apply_rows(db, page["rows"], self._store.clock)
             for person_id in page["evicted_people"]:
                 _evict(db, person_id)
@@ -91,7 +91,7 @@ class EncryptedSyncStore:
         with self._store.transaction() as db:
             if not everything and not set_aside.waiting_from_earlier_versions(db):
                 return 0
-            db.info[APPLYING_REMOTE] = True
+            db.info[outbox.APPLYING_REMOTE] = True
             rows = set_aside.take_for_retry(db, everything=everything)
             applied = _apply_rows(db, rows, self._store.clock)
             db.flush()
@@ -442,11 +442,7 @@ def _rebase(db: Session, obj: Any, table: SyncedTable, row: p.PulledRow,
     change = {**first, "change_id": str(uuid.uuid4()), "revision_id": obj.revision_id,
               "base_revision_id": base,
               "fields": {f: getattr(obj, f) for f in table.field_names()}}
-    db.add(OutboxEntry(change_id=change["change_id"], table_name=table.name, row_id=obj.id,
-                       revision_id=obj.revision_id, base_revision_id=base,
-                       hlc=change["hlc"], payload=json.dumps(change),
-                       changed_fields=json.dumps(sorted(local)),
-                       content_hash=p.content_hash(change), state="pending"))
+    db.add(OutboxEntry(**outbox.entry_values(change, local)))
 
 
 def _evict(db: Session, person_id: str) -> None:

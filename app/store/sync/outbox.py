@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import event, insert, inspect
@@ -16,8 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain.linkage import ndtms_linkage_key
 from app.store.models import Person
-from app.store.sync_models import OutboxEntry
-from app.store.sync_tables import META_COLUMNS, TABLES, SyncedTable, is_syncable
+from app.store.sync.models import OutboxEntry
+from app.store.sync.tables import META_COLUMNS, TABLES, SyncedTable, is_syncable
 from sync import protocol as p
 
 APPLYING_REMOTE = "insideout.applying_remote"
@@ -68,11 +69,20 @@ def _entry(obj: Any, changed: list[str] | None) -> dict[str, Any]:
         "worker_id": obj.worker_id, "append_only": table.append_only, "fields": fields,
         "linkage_key": _linkage(obj),
     }
+    return entry_values(change, changed if changed is not None else fields)
+
+
+def entry_values(change: dict[str, Any], changed_fields: Iterable[str]) -> dict[str, Any]:
+    """The one way an outbox entry is made: the change as it will be pushed, its hash,
+    and the fields the worker changed (what a later rebase keeps on top of theirs).
+
+    Every writer of the outbox (the flush hook, a rebase, a conflict's resolution) goes
+    through here, so what a change carries is decided once."""
     return {
-        "change_id": change["change_id"], "table_name": table.name, "row_id": obj.id,
-        "revision_id": revision, "base_revision_id": change["base_revision_id"],
-        "hlc": change["hlc"], "payload": json.dumps(change),
-        "changed_fields": json.dumps(changed if changed is not None else sorted(fields)),
+        "change_id": change["change_id"], "table_name": change["table"],
+        "row_id": change["row_id"], "revision_id": change["revision_id"],
+        "base_revision_id": change["base_revision_id"], "hlc": change["hlc"],
+        "payload": json.dumps(change), "changed_fields": json.dumps(sorted(changed_fields)),
         "content_hash": p.content_hash(change), "state": "pending", "error": None,
     }
 
