@@ -36,6 +36,13 @@ class Kind(StrEnum):
     TREATMENT_STARTED = "treatment_started"
     APPOINTMENT = "appointment"
     DISCHARGE = "discharge"
+    REFERRAL_RECEIVED = "referral_received"
+    TRIAGE_DONE = "triage_done"
+    INTERVENTION_STARTED = "intervention_started"
+    INTERVENTION_ENDED = "intervention_ended"
+    PRESCRIBED = "prescribed"  # a substitute medicine started or its dose changed
+    PRESCRIBING_STOPPED = "prescribing_stopped"
+    DOSE_GIVEN = "dose_given"  # the last dose known to have been taken
     # A correction that withdraws an event recorded in error, replacing it with nothing.
     ENTERED_IN_ERROR = "entered_in_error"
 
@@ -78,6 +85,9 @@ ORDER_REQUIREMENTS = ("drug_rehabilitation", "alcohol_treatment", "none")
 RA_NOTICES = ("RA1", "RA2", "RA3", "RA4", "RA5")
 RA_STAGES = ("initial", "follow_up")
 APPOINTMENT_OUTCOMES = ("booked", "attended", "missed", "cancelled")
+# NDTMS: interventions are recorded by setting and type.
+INTERVENTION_SETTINGS = ("community", "prison", "inpatient", "residential")
+INTERVENTION_TYPES = ("pharmacological", "psychosocial", "recovery_support")
 
 
 def _d(name: str, label: str, type_: DetailType = DetailType.TEXT, *, required: bool = False,
@@ -146,6 +156,28 @@ KINDS: dict[Kind, KindDef] = {k.kind: k for k in (
     KindDef(Kind.DISCHARGE, "Discharged from treatment", Setting.COMMUNITY, (
         _d("reason", "Discharge reason", CODE, required=True, value_set="discharge_reasons"),
     )),
+    KindDef(Kind.REFERRAL_RECEIVED, "Referred for treatment", Setting.COMMUNITY, (
+        _d("source", "Referral source", CODE, required=True, value_set="referral_sources"),
+    ), place_label="Referred to"),
+    KindDef(Kind.TRIAGE_DONE, "Triage done", Setting.COMMUNITY, (), place_label="Where"),
+    KindDef(Kind.INTERVENTION_STARTED, "Intervention started", Setting.COMMUNITY, (
+        _d("intervention_setting", "Setting", CODE, required=True,
+           choices=INTERVENTION_SETTINGS),
+        _d("intervention_type", "Type", CODE, required=True, choices=INTERVENTION_TYPES),
+    ), place_label="Provider"),
+    KindDef(Kind.INTERVENTION_ENDED, "Intervention ended", Setting.COMMUNITY, (
+        _d("started_event", "Which intervention", required=True),
+    )),
+    KindDef(Kind.PRESCRIBED, "Prescribed", Setting.COMMUNITY, (
+        _d("medicine", "Medicine", required=True),
+        _d("daily_dose", "Daily dose", required=True),
+        _d("prescriber", "Prescriber", required=True),
+        _d("pharmacy", "Pharmacy"),
+    )),
+    KindDef(Kind.PRESCRIBING_STOPPED, "Prescribing stopped", Setting.COMMUNITY, ()),
+    KindDef(Kind.DOSE_GIVEN, "Dose taken", Setting.COMMUNITY, (
+        _d("time", "Time", TIME),
+    ), place_label="Where"),
     KindDef(Kind.ENTERED_IN_ERROR, "Entered in error", Setting.UNKNOWN, (
         _d("why", "Why it was wrong", required=True),
     )),
