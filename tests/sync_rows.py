@@ -36,6 +36,9 @@ def required_fields(table: str, person_id: str) -> dict[str, Any]:
                                "worker_name": "Ann", "hlc": STAMP, "at_utc": NOW},
         "care_plan_versions": {"person_id": person_id, "number": 1, "content_json": "{}",
                                "created_at": NOW},
+        "journey_events": {"person_id": person_id, "kind": "arrest",
+                           "occurred_on": "2026-12-01", "recorded_by_name": "Ann",
+                           "recorded_at": NOW},
     }.get(table, {})}
 
 

@@ -138,6 +138,15 @@ def _rule(required: Mapping[str, Check], optional: Mapping[str, Check] | None = 
 
 _NAME = text(200)
 _PERSON = {"person_id": row_id}
+# What can happen on a person's journey (the laptop's app.domain.journey.kinds.Kind; a
+# test keeps the two equal). A kind a laptop does not know yet is set aside, not stored.
+JOURNEY_KINDS: Final = (
+    "arrest", "drug_test", "bail_restriction", "ra_notice", "ra_failed_to_attend",
+    "ra_police_told", "court_hearing", "court_order", "prison_reception", "prison_transfer",
+    "prison_triage", "expected_release", "release", "treatment_started", "appointment",
+    "discharge", "referral_received", "triage_done", "intervention_started",
+    "intervention_ended", "prescribed", "prescribing_stopped", "dose_given",
+    "entered_in_error")
 
 TABLES: Final[dict[str, TableRule]] = {
     "people": _rule(
@@ -186,6 +195,13 @@ TABLES: Final[dict[str, TableRule]] = {
         {"reason": text(MAX_TEXT), "strokes_json": json_text(MAX_DOCUMENT),
          "aspect": text(12)},
         unique=("version_id", "role"), append_only=True),
+    # A correction is a new event naming the one it supersedes, never an edit.
+    "journey_events": _rule(
+        {**_PERSON, "kind": one_of(*JOURNEY_KINDS), "occurred_on": day,
+         "recorded_by_name": _NAME, "recorded_at": moment},
+        {"place": text(500), "details_json": json_text(MAX_TEXT),
+         "supersedes_id": _nullable(row_id)},
+        append_only=True),
 }
 
 # Rows the server makes and laptops only receive: a laptop never pushes a table whose

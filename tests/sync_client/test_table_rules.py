@@ -8,12 +8,17 @@ import uuid
 import pytest
 from sqlalchemy import Boolean, Integer, String, Text
 
+from app.domain.journey.kinds import Kind
 from app.store.sync.outbox import _entry
 from app.store.sync.tables import TABLES as LAPTOP_TABLES
-from sync.protocol.tables import TABLES, row_problem
+from sync.protocol.tables import JOURNEY_KINDS, TABLES, row_problem
 
 PERSON = str(uuid.uuid4())
 STAMP = f"{1764892800000:015d}-00000-{uuid.uuid4()}"
+
+
+def test_the_protocol_knows_every_journey_kind_the_laptop_records():
+    assert set(JOURNEY_KINDS) == {kind.value for kind in Kind}
 
 
 def test_every_synced_table_of_the_laptop_has_a_rule_with_the_same_columns():
@@ -52,7 +57,8 @@ def test_a_row_as_the_laptop_writes_it_passes(name):
         elif column.key.endswith(("_at", "_utc")):
             value = "2026-12-05T00:11:40+00:00"
         fields[column.key] = value
-    for key, value in {"agency": "police", "role": "person", "kind": "signed",
+    kind = "arrest" if name == "journey_events" else "signed"
+    for key, value in {"agency": "police", "role": "person", "kind": kind,
                        "status": "draft", "how": "written"}.items():
         if key in fields:
             fields[key] = value

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.store.careplan_models import CarePlanSignature, CarePlanVersion
+from app.store.journey_models import JourneyEventRow
 from app.store.models import Base, Person, SyncableMixin
 from app.store.person_models import (
     AssessmentHistory,
@@ -78,6 +79,7 @@ TABLES: dict[str, SyncedTable] = {t.name: t for t in (
     # signatures never change.
     SyncedTable(CarePlanVersion, _person_id),
     SyncedTable(CarePlanSignature, _person_id, append_only=True),
+    SyncedTable(JourneyEventRow, _person_id, append_only=True),
 )}
 
 
