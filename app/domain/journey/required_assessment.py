@@ -31,6 +31,9 @@ class RaProtocol:
     initial_within_days: int = 7
 
 
+DEFAULT_PROTOCOL = RaProtocol()
+
+
 class RaStage(StrEnum):
     NONE = "none"  # no requirement: no positive test of an adult
     AWAITING_NOTICE = "awaiting_notice"  # a positive test; no appointment recorded yet
@@ -78,7 +81,7 @@ def may_require(date_of_birth: date | None, tested_on: date) -> bool:
 
 
 def derive(events: Iterable[JourneyEvent], today: date, date_of_birth: date | None,
-           protocol: RaProtocol = RaProtocol()) -> RaState:
+           protocol: RaProtocol = DEFAULT_PROTOCOL) -> RaState:
     standing = effective(events)
     steps = _police_steps(standing)
     test = _latest_positive_test(standing)
