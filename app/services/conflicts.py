@@ -10,6 +10,7 @@ from typing import Any
 from app.domain.assessment import FieldDef
 from app.domain.audit import AuditAction
 from app.domain.clock import HlcStamp
+from app.services.changes import Changed, Part
 from app.services.errors import NotFound
 from app.services.session import WorkerSession
 from app.store.derived import refresh
@@ -200,7 +201,7 @@ def _received(iso: str) -> str:
         return iso
 
 
-def resolve_conflict(*, session: WorkerSession, conflict_id: str, value: Any) -> None:
+def resolve_conflict(*, session: WorkerSession, conflict_id: str, value: Any) -> Changed:
     """Keep `value`: either side's, or a combination the worker typed."""
     with session.transaction() as db:
         conflict = db.get(SyncConflict, conflict_id)
@@ -213,3 +214,5 @@ def resolve_conflict(*, session: WorkerSession, conflict_id: str, value: Any) ->
         refresh(db, [conflict.person_id])
         session.audit(db, AuditAction.EDIT, record_type="conflict", record_id=conflict_id,
                       detail={"field": conflict.field})
+        person_id = conflict.person_id
+    return Changed.of(person_id, Part.RECORD, Part.CONFLICTS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.domain.audit import AuditAction
+from app.services.changes import Changed, Part
 from app.services.errors import InvalidInput
 from app.services.session import WorkerSession
 from app.store.assessment_repo import AssessmentRepository
@@ -34,7 +35,8 @@ def merge_people(*, session: WorkerSession, survivor_id: str, merged_id: str,
     return merge_id
 
 
-def undo_merge(*, session: WorkerSession, merge_id: str) -> None:
+def undo_merge(*, session: WorkerSession, merge_id: str) -> Changed:
+    """Both records stand apart again: both people, and the caseload, changed."""
     with session.transaction() as db:
         merge = AssessmentRepository(db, session.context).undo_merge(merge_id)
         people = PeopleRepository(db, session.context)
@@ -42,6 +44,9 @@ def undo_merge(*, session: WorkerSession, merge_id: str) -> None:
         people.reindex(person_id=merge.merged_id)
         session.audit(db, AuditAction.EDIT, record_type="person-merge", record_id=merge_id,
                       detail={"undone": True})
+        changed = (Changed.of(merge.survivor_id, Part.RECORD, Part.CASELOAD)
+                   | Changed.of(merge.merged_id, Part.RECORD))
+    return changed
 
 
 @dataclass(frozen=True)

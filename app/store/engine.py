@@ -64,10 +64,13 @@ def open_encrypted_engine(path: Path, key: bytes | bytearray) -> Engine:
         cursor.close()
 
     # pysqlite's implicit transactions start late and skip DDL; an explicit BEGIN makes
-    # "the edit and its outbox entry in one transaction" actually true.
+    # "the edit and its outbox entry in one transaction" actually true. IMMEDIATE takes
+    # the write lock at the start: a transaction that read first and wrote after another
+    # thread (the sync, the runner) committed would fail at once with "database is
+    # locked", which busy_timeout does not wait out; taken at BEGIN, the lock is waited for.
     @event.listens_for(engine, "begin")
     def _begin(conn: object) -> None:
-        conn.exec_driver_sql("BEGIN")  # type: ignore[attr-defined]
+        conn.exec_driver_sql("BEGIN IMMEDIATE")  # type: ignore[attr-defined]
 
     _check_key(engine)
     return engine
@@ -85,7 +88,12 @@ def _check_key(engine: Engine) -> None:
 def close_engine(engine: Engine) -> None:
     """Fold the WAL back into the encrypted file and drop every pooled connection."""
     try:
-        with engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        # On the driver's own connection: a checkpoint cannot run inside a transaction,
+        # and SQLAlchemy's connection would begin one (taking the write lock) first.
+        raw = engine.raw_connection()
+        try:
+            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
+        finally:
+            raw.close()
     finally:
         engine.dispose()

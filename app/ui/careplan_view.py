@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Protocol
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -16,14 +19,35 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.careplan import CarePlanVersion, short_fingerprint
-from app.services import careplan, printing
+from app.services import careplan
+from app.services.careplan import CarePlanInput, SignatureInput
 from app.services.careplan import CarePlanView as PlanState
-from app.services.errors import InvalidInput, ServiceError
-from app.services.session import WorkerSession
+from app.services.changes import Changed, Part
+from app.services.errors import InvalidInput
+from app.services.printing import PdfDocument
 from app.services.views import uk_date
 from app.ui.careplan_form import CarePlanForm
 from app.ui.careplan_sign import CarePlanSignDialog
-from app.ui.print_preview import PrintPreview
+from app.ui.print_preview import PrintOps, PrintPreview
+from app.ui.tasks import RunDb, run_here
+
+
+class CarePlanOps(PrintOps, Protocol):
+    @property
+    def worker_name(self) -> str: ...
+
+    def care_plan(self, person_id: str) -> PlanState: ...
+
+    def starting_plan(self, person_id: str) -> CarePlanInput: ...
+
+    def save_plan(self, person_id: str, plan: CarePlanInput) -> CarePlanVersion: ...
+
+    def sign_version(self, version_id: str, person: SignatureInput,
+                     worker: SignatureInput) -> CarePlanVersion: ...
+
+    def care_plan_pdf(self, version_id: str) -> PdfDocument: ...
+
+    def assessment_pdf(self, person_id: str) -> PdfDocument: ...
 
 
 def _describe(version: CarePlanVersion) -> str:
@@ -35,11 +59,13 @@ def _describe(version: CarePlanVersion) -> str:
 
 
 class CarePlanTab(QWidget):
-    changed = Signal()
+    changed = Signal(object)  # Changed
 
-    def __init__(self, *, session: WorkerSession, person_id: str, person_name: str) -> None:
+    def __init__(self, *, ops: CarePlanOps, person_id: str, person_name: str,
+                 run: RunDb = run_here) -> None:
         super().__init__()
-        self._session = session
+        self._ops = ops
+        self._run = run  # the app's database runner: saving and signing off the UI thread
         self.person_id = person_id
         self._person_name = person_name
         self.state = PlanState(person_id)
@@ -93,7 +119,7 @@ class CarePlanTab(QWidget):
         layout.addLayout(buttons)
 
     def reload(self) -> None:
-        self.state = careplan.load_care_plan(session=self._session, person_id=self.person_id)
+        self.state = self._ops.care_plan(self.person_id)
         self.history.clear()
         for version in reversed(self.state.versions):  # newest first
             item = QListWidgetItem(_describe(version))
@@ -104,8 +130,7 @@ class CarePlanTab(QWidget):
             self.form.show_plan(careplan.plan_input_from(current))
         elif not self.form.is_dirty():
             # A first plan starts from the goals the assessment already holds.
-            self.form.show_plan(careplan.starting_plan(session=self._session,
-                                                       person_id=self.person_id), saved=False)
+            self.form.show_plan(self._ops.starting_plan(self.person_id), saved=False)
         self.sign_button.setEnabled(current is not None and current.status == "draft")
         self.print_button.setEnabled(current is not None)
         self.status.setText(self._status_text(current))
@@ -122,16 +147,25 @@ class CarePlanTab(QWidget):
         return f"Version {current.number} is a draft: change it freely, then sign it together."
 
     # ---- actions -------------------------------------------------------------------------
-    def save(self) -> CarePlanVersion | None:
-        try:
-            saved = careplan.save_plan(session=self._session, person_id=self.person_id,
-                                       plan=self.form.value())
-        except InvalidInput as error:
-            self.form.show_problems(error.problems)
-            return None
+    def save(self) -> None:
+        self._save_then(lambda _saved: None)
+
+    def _save_then(self, then: Callable[[CarePlanVersion], None]) -> None:
+        """Save what is on screen off the UI thread, show it, then `then(saved)`."""
+        plan, person_id = self.form.value(), self.person_id
+        self._run(lambda: self._ops.save_plan(person_id, plan),
+                  on_success=lambda saved: (self._written(), then(saved)),
+                  on_failure=self._not_written)
+
+    def _written(self) -> None:
         self.reload()
-        self.changed.emit()
-        return saved
+        self.changed.emit(Changed.of(self.person_id, Part.CARE_PLAN))
+
+    def _not_written(self, error: Exception) -> None:
+        if isinstance(error, InvalidInput):
+            self.form.show_problems(error.problems)
+        else:
+            self.status.setText(str(error))
 
     def sign_if_allowed(self) -> None:
         """Person > Sign the care plan (Ctrl+G): only what the Sign button allows."""
@@ -149,41 +183,32 @@ class CarePlanTab(QWidget):
         assert isinstance(plan, dict)
         self.form.restore_draft(plan)
 
-    def sign(self) -> CarePlanVersion | None:
-        draft = self.save()  # sign exactly what is on screen
-        if draft is None:
-            return None
+    def sign(self) -> None:
+        self._save_then(self._ask_and_sign)  # sign exactly what is on screen
+
+    def _ask_and_sign(self, draft: CarePlanVersion) -> None:
         values = CarePlanSignDialog.ask(number=draft.number, person_name=self._person_name,
-                                        worker_name=self._session.worker.full_name,
-                                        parent=self)
+                                        worker_name=self._ops.worker_name, parent=self)
         if values is None:
-            return None
-        try:
-            signed = careplan.sign_version(session=self._session, version_id=draft.id,
-                                           person=values[0], worker=values[1])
-        except ServiceError as error:
-            self.status.setText(str(error))
-            return None
-        self.reload()
-        self.changed.emit()
-        return signed
+            return
+        self._run(lambda: self._ops.sign_version(draft.id, values[0], values[1]),
+                  on_success=lambda _signed: self._written(), on_failure=self._not_written)
 
     def open_preview(self, version_id: str = "") -> PrintPreview | None:
         version_id = version_id or (self.state.current.id if self.state.current else "")
         if not version_id:
             return None
-        document = printing.care_plan_pdf(session=self._session, version_id=version_id)
-        return self._show(document)
+        return self._show(self._ops.care_plan_pdf(version_id))
 
     def open_assessment_preview(self) -> PrintPreview:
-        return self._show(printing.assessment_pdf(session=self._session,
-                                                  person_id=self.person_id))
+        return self._show(self._ops.assessment_pdf(self.person_id))
 
-    def _show(self, document: printing.PdfDocument) -> PrintPreview:
+    def _show(self, document: PdfDocument) -> PrintPreview:
         if self.preview is not None:
             self.preview.close()
             self.preview.deleteLater()
-        self.preview = PrintPreview(session=self._session, document=document, parent=self)
+        self.preview = PrintPreview(ops=self._ops, document=document, run=self._run,
+                                    parent=self)
         self.preview.show()
         return self.preview
 

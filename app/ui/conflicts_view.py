@@ -4,6 +4,9 @@ the server sent that this laptop could not store."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, Protocol
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -12,34 +15,44 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLayout,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from app.domain.assessment import FieldDef
-from app.services.conflicts import (
-    ConflictView,
-    NotStoredView,
-    RefusedView,
-    list_conflicts,
-    list_not_stored,
-    list_refused,
-    resolve_conflict,
-    try_storing_again,
-)
-from app.services.session import WorkerSession
+from app.domain.assessment import AssessmentSchema, FieldDef
+from app.services.changes import Changed
+from app.services.conflicts import ConflictView, NotStoredView, RefusedView
 from app.ui.fields import display_value
+from app.ui.tasks import RunDb, run_here
 
 
-def _text(value: object, field: FieldDef | None, session: WorkerSession) -> str:
+class ConflictOps(Protocol):
+    """app.ui.operations.ConflictOperations."""
+
+    @property
+    def schema(self) -> AssessmentSchema: ...
+
+    def conflicts(self) -> list[ConflictView]: ...
+
+    def refused(self) -> list[RefusedView]: ...
+
+    def not_stored(self) -> list[NotStoredView]: ...
+
+    def resolve(self, conflict_id: str, value: Any) -> Changed: ...
+
+    def store_again(self) -> Changed: ...
+
+
+def _text(value: object, field: FieldDef | None, schema: AssessmentSchema) -> str:
     """A value as the worker chose it: a value set's label, never its code."""
     if value in (None, ""):
         return "(blank)"
     if field is None:
         return str(value)
-    return display_value(field, value, session.reference.schema.value_sets)  # type: ignore[arg-type]
+    return display_value(field, value, schema.value_sets)  # type: ignore[arg-type]
 
 
 def _writer(conflict: ConflictView) -> str:
@@ -48,13 +61,13 @@ def _writer(conflict: ConflictView) -> str:
 
 
 class _ConflictCard(QGroupBox):
-    decided = Signal()
+    decided = Signal(object)  # the value the worker chose
 
-    def __init__(self, session: WorkerSession, conflict: ConflictView) -> None:
+    def __init__(self, schema: AssessmentSchema, conflict: ConflictView) -> None:
         super().__init__(f"{conflict.person_name} — {conflict.label}")
-        self._session, self.conflict = session, conflict
+        self.conflict = conflict
         writer = _writer(conflict)
-        current, other = (_text(v, conflict.field, session)
+        current, other = (_text(v, conflict.field, schema)
                           for v in (conflict.current, conflict.other))
         by = (f" (written by {conflict.current_writer}, {conflict.current_when})"
               if conflict.current_writer else "")
@@ -68,8 +81,8 @@ class _ConflictCard(QGroupBox):
         self.take = QPushButton("Use your value" if conflict.other_is_you
                                 else f"Use {writer}'s value")
         self.combine = QPushButton("Combine…")
-        self.keep.clicked.connect(lambda: self._resolve(conflict.current))
-        self.take.clicked.connect(lambda: self._resolve(conflict.other))
+        self.keep.clicked.connect(lambda: self.decided.emit(conflict.current))
+        self.take.clicked.connect(lambda: self.decided.emit(conflict.other))
         self.combine.clicked.connect(self._combine)
         # Combining two choices from a list makes no sense: one of them is kept.
         self.combine.setVisible(conflict.field is None or conflict.field.value_set is None)
@@ -87,23 +100,21 @@ class _ConflictCard(QGroupBox):
                           if v not in (None, ""))
         text, ok = QInputDialog.getMultiLineText(self, "Combine both", self.conflict.label, start)
         if ok:
-            self._resolve(text)
-
-    def _resolve(self, value: object) -> None:
-        resolve_conflict(session=self._session, conflict_id=self.conflict.id, value=value)
-        self.decided.emit()
+            self.decided.emit(text)
 
 
 class ConflictsDialog(QDialog):
     """Lists what the server would not take, and every open conflict on this laptop;
     a decision on a conflict syncs to everyone."""
 
-    changed = Signal()
+    changed = Signal(object)  # Changed
 
-    def __init__(self, *, session: WorkerSession, parent: QWidget | None = None) -> None:
+    def __init__(self, *, ops: ConflictOps, run: RunDb = run_here,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("InsideOut — conflicts and sync problems")
-        self._session = session
+        self._ops = ops
+        self._run = run  # the app's database runner: decisions are written off the UI thread
         self._body = QVBoxLayout()
         holder = QWidget()
         holder.setLayout(self._body)
@@ -136,18 +147,18 @@ class ConflictsDialog(QDialog):
     def refresh(self) -> None:
         for card in self.cards:
             card.deleteLater()
-        self.cards = [_ConflictCard(self._session, c)
-                      for c in list_conflicts(session=self._session)]
+        self.cards = [_ConflictCard(self._ops.schema, c) for c in self._ops.conflicts()]
         _empty(self._body)  # the old lines, the stretch, any "no conflicts" line
-        self.refused = _refused_lines(list_refused(session=self._session))
+        self.refused = _refused_lines(self._ops.refused())
         for line in self.refused:
             self._body.addWidget(line)
-        self.not_stored = _not_stored_lines(list_not_stored(session=self._session))
+        self.not_stored = _not_stored_lines(self._ops.not_stored())
         for line in self.not_stored:
             self._body.addWidget(line)
         self.try_again = self._try_again_button() if self.not_stored else None
         for card in self.cards:
-            card.decided.connect(self._decided)
+            card.decided.connect(lambda value, c=card.conflict: self._write(
+                lambda: self._ops.resolve(c.id, value)))
             self._body.addWidget(card)
         if not self.cards and not self.refused and not self.not_stored:
             done = QLabel("No conflicts. Everything agrees.")
@@ -167,12 +178,17 @@ class ConflictsDialog(QDialog):
         return button
 
     def _store_again(self) -> None:
-        try_storing_again(session=self._session)
-        self._decided()
+        self._write(self._ops.store_again)
 
-    def _decided(self) -> None:
+    def _write(self, work: Callable[[], Changed]) -> None:
+        self._run(work, on_success=self._decided, on_failure=self._not_written)
+
+    def _decided(self, changed: Changed) -> None:
         self.refresh()
-        self.changed.emit()
+        self.changed.emit(changed)
+
+    def _not_written(self, error: Exception) -> None:
+        QMessageBox.warning(self, "Not saved", f"Nothing was changed: {error}")
 
 
 def _empty(layout: QLayout) -> None:

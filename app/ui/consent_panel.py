@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Protocol
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -28,11 +29,12 @@ from PySide6.QtWidgets import (
 
 from app.domain.consent import ConsentRecord, PartnerAgency
 from app.services import consent
+from app.services.changes import Changed
 from app.services.consent import ConsentInput
 from app.services.errors import InvalidInput
-from app.services.session import WorkerSession
 from app.services.views import PersonRecord
 from app.ui.person_banner import AGENCY_NAMES
+from app.ui.tasks import RunDb, run_here
 
 _HOW = {"verbal": "verbal", "written": "written", "": "how not recorded"}
 
@@ -52,12 +54,19 @@ def describe(record: ConsentRecord | None, active: bool, today: date) -> str:
     return text
 
 
-class ConsentPanel(QWidget):
-    changed = Signal()
+class ConsentOps(Protocol):
+    def record_consent(self, person_id: str, typed: ConsentInput) -> Changed: ...
 
-    def __init__(self, *, session: WorkerSession, person_id: str) -> None:
+    def withdraw_consent(self, person_id: str, agency: str) -> Changed: ...
+
+
+class ConsentPanel(QWidget):
+    changed = Signal(object)  # Changed
+
+    def __init__(self, *, ops: ConsentOps, person_id: str, run: RunDb = run_here) -> None:
         super().__init__()
-        self._session = session
+        self._ops = ops
+        self._run = run  # the app's database runner: the write never runs on the UI thread
         self._person_id = person_id
         self._active: set[str] = set()
         self.status: dict[str, QLabel] = {}
@@ -98,22 +107,23 @@ class ConsentPanel(QWidget):
             self.withdraw_buttons[agency].setVisible(active)
 
     def open_record_dialog(self) -> ConsentDialog:
-        dialog = ConsentDialog(already=self._active, record=self._record, parent=self)
+        dialog = ConsentDialog(already=self._active, run=self._run, parent=self,
+                               record=lambda typed: self._ops.record_consent(
+                                   self._person_id, typed))
+        dialog.recorded.connect(self.changed.emit)
         dialog.show()
         return dialog
-
-    def _record(self, typed: ConsentInput) -> None:
-        consent.record_consent(session=self._session, person_id=self._person_id, typed=typed)
-        self.changed.emit()
 
     def withdraw(self, agency: str) -> bool:
         name = AGENCY_NAMES[agency]
         if not self.confirm_withdrawal(name):
             return False
-        consent.withdraw_consent(session=self._session, person_id=self._person_id,
-                                 agency=agency)
-        self.changed.emit()
+        self._run(lambda: self._ops.withdraw_consent(self._person_id, agency),
+                  on_success=self.changed.emit, on_failure=self._withdrawal_failed)
         return True
+
+    def _withdrawal_failed(self, error: Exception) -> None:
+        QMessageBox.warning(self, "Consent not withdrawn", f"Nothing was changed: {error}")
 
     def confirm_withdrawal(self, name: str) -> bool:
         """Tests replace this: the question a worker answers before withdrawing."""
@@ -130,11 +140,14 @@ class ConsentPanel(QWidget):
 class ConsentDialog(QDialog):
     """Which agencies, verbal or written, a review date, and that it was explained."""
 
-    def __init__(self, *, already: set[str], record: Callable[[ConsentInput], None],
-                 parent: QWidget | None = None) -> None:
+    recorded = Signal(object)  # Changed
+
+    def __init__(self, *, already: set[str], record: Callable[[ConsentInput], Changed],
+                 run: RunDb = run_here, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Record consent to share")
         self._record = record
+        self._run = run
         self.agencies: dict[str, QCheckBox] = {}
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Which agencies do they agree to share their record with?"))
@@ -178,11 +191,17 @@ class ConsentDialog(QDialog):
             if self.written.isChecked() else ""
         return ConsentInput(chosen, how, self.review.text(), self.explained.isChecked())
 
-    def save(self) -> bool:
-        try:
-            self._record(self.typed())
-        except InvalidInput as error:
-            self.message.setText("\n".join(error.problems.values()))
-            return False
+    def save(self) -> None:
+        """Recorded off the UI thread; the dialog closes once it is, or says why not."""
+        typed = self.typed()
+        self.save_button.setEnabled(False)  # a second press while it records does nothing
+        self._run(lambda: self._record(typed), on_success=self._saved, on_failure=self._refused)
+
+    def _saved(self, changed: Changed) -> None:
+        self.recorded.emit(changed)
         self.accept()
-        return True
+
+    def _refused(self, error: Exception) -> None:
+        self.save_button.setEnabled(True)
+        self.message.setText("\n".join(error.problems.values())
+                             if isinstance(error, InvalidInput) else f"Not recorded: {error}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from app.ui.sync_scheduler import SyncScheduler
 
 AUTOSAVE_MS = 10_000
+_log = logging.getLogger(__name__)
 
 
 class AppController(QObject):
@@ -125,14 +127,17 @@ class AppController(QObject):
 
     def _start_sync(self, session: WorkerSession, window: MainWindow) -> None:
         from app.services.sync import is_enrolled
+        from app.ui.operations import SyncOperations
         from app.ui.sync_scheduler import SyncScheduler, describe
 
-        window.show_sync_state(describe(session), "ok")
+        ops = SyncOperations(session)
+        window.show_sync_state(describe(ops), "ok")
         if not is_enrolled(session=session):
             window.sync_action.setEnabled(False)
             window.elsewhere_action.setEnabled(False)
             return
-        self.scheduler = SyncScheduler(session, self)
+        # Cycles run on the app's one runner, on its network lane.
+        self.scheduler = SyncScheduler(ops, self, runner=self.runner)
         self.scheduler.state_changed.connect(window.show_sync_state)
         self.scheduler.detail_changed.connect(window.sync_label.setToolTip)
         window.local_change.connect(self.scheduler.refresh)  # "N waiting" right after a save
@@ -153,14 +158,18 @@ class AppController(QObject):
         if self.session is None or self.main_window is None:
             return None
         from app.ui.conflicts_view import ConflictsDialog
+        from app.ui.operations import ConflictOperations, SyncOperations
         from app.ui.sync_scheduler import describe
 
         session, window = self.session, self.main_window
-        dialog = ConflictsDialog(session=session, parent=window)
-        # Through the scheduler when there is one: it keeps the offline state in the line.
-        dialog.changed.connect(self.scheduler.refresh if self.scheduler is not None
-                               else lambda: window.show_sync_state(describe(session), "ok"))
-        dialog.changed.connect(window.after_sync)  # a resolution changes the open record
+        dialog = ConflictsDialog(ops=ConflictOperations(session), run=self.runner.run_db,
+                                 parent=window)
+        # The window catches up from what changed; its local_change reaches the scheduler,
+        # which keeps the offline state in the line. Without one, the line is said again.
+        dialog.changed.connect(window.apply)
+        if self.scheduler is None:
+            dialog.changed.connect(lambda _changed: window.show_sync_state(
+                describe(SyncOperations(session)), "ok"))
         dialog.show()
         return dialog
 
@@ -168,10 +177,12 @@ class AppController(QObject):
         if self.session is None or self.main_window is None:
             return None
         from app.ui.elsewhere_dialog import ElsewhereDialog
+        from app.ui.operations import ElsewhereOperations
 
         window = self.main_window
-        assert self.scheduler is not None  # the action is disabled on standalone laptops
-        dialog = ElsewhereDialog(session=self.session, run=self.scheduler.run, parent=window)
+        # The network lane: never during a sync cycle, never in the way of a save.
+        dialog = ElsewhereDialog(ops=ElsewhereOperations(self.session),
+                                 run=self.runner.run_net, parent=window)
         dialog.fetched.connect(lambda person_id: (window.refresh_caseload(),
                                                   window.open_person(person_id)))
         dialog.show()
@@ -219,8 +230,14 @@ class AppController(QObject):
         self._close_session(sign_out)
 
     def save_drafts_now(self) -> None:
-        if self.session is not None and self.main_window is not None and self.session.is_open:
-            drafts.save_drafts(session=self.session, drafts=self.main_window.collect_drafts())
+        """Autosave: the forms are read here, the drafts written on the database lane."""
+        session = self.session
+        if session is not None and self.main_window is not None and session.is_open:
+            typed = self.main_window.collect_drafts()
+            self.runner.run_db(lambda: drafts.save_drafts(session=session, drafts=typed),
+                               on_success=lambda _count: None,
+                               on_failure=lambda error: _log.warning("drafts not saved: %s",
+                                                                     error))
 
     def _close_session(self, how: Callable[..., None]) -> None:
         if self.session is None or self.main_window is None:

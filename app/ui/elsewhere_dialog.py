@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Protocol
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -27,14 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.session import WorkerSession
-from app.services.sync import (
-    ElsewhereMatch,
-    ServerRefused,
-    SyncError,
-    fetch_person,
-    find_elsewhere,
-)
+from app.services.sync import ElsewhereMatch, ServerRefused, SyncError, SyncReport
 
 _ID = Qt.ItemDataRole.UserRole
 Run = Callable[..., None]
@@ -45,6 +39,16 @@ NO_CONSENT = ("Their consent does not cover sharing their record with your agenc
               "cannot come to this laptop. Ask your team lead what to do next.")
 NOT_GIVEN = "The server would not give you this record. Ask your team lead."
 SIGNED_IN_ALREADY = "not needed: you are signed in to the server"
+
+
+class ElsewhereOps(Protocol):
+    """app.ui.operations.ElsewhereOperations: each call may wait on the server."""
+
+    def signed_in(self) -> bool: ...
+
+    def find(self, password: str, typed: str) -> list[ElsewhereMatch]: ...
+
+    def fetch(self, password: str, person_id: str, reason: str) -> SyncReport: ...
 
 
 def linkage_facts(key: str) -> str:
@@ -78,13 +82,14 @@ def match_text(match: ElsewhereMatch) -> str:
 class ElsewhereDialog(QDialog):
     fetched = Signal(str)  # person id, now on this laptop
 
-    def __init__(self, *, session: WorkerSession, run: Run,
+    def __init__(self, *, ops: ElsewhereOps, run: Run,
                  parent: QWidget | None = None) -> None:
-        """`run(work, on_success=, on_failure=)` does the network work off the UI thread."""
+        """`run(work, on_success=, on_failure=)` does the network work off the UI thread:
+        the runner's network lane."""
         super().__init__(parent)
         self._run = run
         self.setWindowTitle("InsideOut — find someone known to another team")
-        self._session = session
+        self._ops = ops
         self.typed = QLineEdit()
         self.typed.setPlaceholderText("PNC ID, prison number, NHS number or linkage key")
         self.password = QLineEdit()
@@ -128,7 +133,7 @@ class ElsewhereDialog(QDialog):
         self.resize(620, 420)
 
     def _show_password_need(self) -> None:
-        signed_in = bool(self._session.server_token)
+        signed_in = self._ops.signed_in()
         self.password.setEnabled(not signed_in)
         self.password.setPlaceholderText(SIGNED_IN_ALREADY if signed_in else "")
         if signed_in:
@@ -148,7 +153,7 @@ class ElsewhereDialog(QDialog):
         self.results.clear()
         self._busy("Searching the scheme…")
         password, typed = self.password.text(), self.typed.text()
-        self._run(lambda: find_elsewhere(session=self._session, password=password, typed=typed),
+        self._run(lambda: self._ops.find(password, typed),
                   on_success=self._show_found, on_failure=self._failed)
 
     def _show_found(self, found: list[ElsewhereMatch]) -> None:
@@ -173,8 +178,7 @@ class ElsewhereDialog(QDialog):
             return
         person_id, password, reason = item.data(_ID), self.password.text(), self.reason.text()
         self._busy("Fetching their record…")
-        self._run(lambda: fetch_person(session=self._session, password=password,
-                                       person_id=person_id, reason=reason.strip()),
+        self._run(lambda: self._ops.fetch(password, person_id, reason.strip()),
                   on_success=lambda _report: self._fetched(person_id),
                   on_failure=self._failed)
 

@@ -19,11 +19,12 @@ from PySide6.QtWidgets import (
 
 from app.domain.passphrase import MIN_LENGTH, passphrase_problems
 from app.services.errors import InvalidInput, ServiceError
-from app.services.session import WorkerSession
 from app.ui.resources import icon
 
-SetUp = Callable[..., WorkerSession]
-Enrol = Callable[..., WorkerSession]
+# The wizard hands back what set-up or enrolment made (the signed-in session) without
+# looking inside it: the controller, which made the callbacks, takes it from here.
+SetUp = Callable[..., object]
+Enrol = Callable[..., object]
 PAGE_MODE, PAGE_WORKER, PAGE_ENROL, PAGE_DONE = range(4)
 
 
@@ -57,7 +58,7 @@ class _WorkerPage(QWizardPage):
     def __init__(self, set_up: SetUp) -> None:
         super().__init__()
         self._set_up = set_up
-        self.session: WorkerSession | None = None
+        self.session: object | None = None
         self.setTitle("Create the first worker")
         self.setSubTitle(f"Choose a passphrase of at least {MIN_LENGTH} characters. "
                          "Three or four unrelated words are easy to type and hard to guess.")
@@ -114,7 +115,7 @@ class _EnrolPage(QWizardPage):
     def __init__(self, enrol: Enrol, default_server: str) -> None:
         super().__init__()
         self._enrol = enrol
-        self.session: WorkerSession | None = None
+        self.session: object | None = None
         self.setTitle("Enrol this laptop")
         self.setSubTitle("Type the server address and the code IT gave you, then sign in with "
                          "your InsideOut account. Your password also unlocks this laptop.")
@@ -230,9 +231,9 @@ class FirstRunWizard(QWizard):
         return -1
 
     @property
-    def session(self) -> WorkerSession | None:
+    def session(self) -> object | None:
         return self.enrol_page.session or self.worker_page.session
 
 
-def _no_server(**_kwargs: object) -> WorkerSession:
+def _no_server(**_kwargs: object) -> object:
     raise ServiceError("This build has no server support.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
@@ -24,11 +25,13 @@ from PySide6.QtWidgets import (
 
 from app.services import drafts, people
 from app.services.caseload import caseload, nobody_found_message, search_people
+from app.services.changes import Changed, Part
 from app.services.conflicts import count_not_stored
 from app.services.session import WorkerSession, verify_audit_trail
 from app.services.views import PersonSummary
 from app.ui.caseload_model import CaseloadModel, CaseloadTable
 from app.ui.new_person_form import NewPersonForm
+from app.ui.operations import RecordOperations, VerifyOperations
 from app.ui.person_view import PersonView
 from app.ui.resources import icon
 from app.ui.screen_fit import resize_to_fit
@@ -42,6 +45,9 @@ CASELOAD_CATCH_UP_MS = 50
 PERSON_DRAFT_KEY = "person-view"
 CARE_PLAN_DRAFT_KEY = "care-plan"
 PLACE_DRAFT_KEY = "showing"  # where the worker was, so an unlock goes back there
+# What a sync brings: anyone's record may have changed; the scheduler says where sync stands.
+RECEIVED = Changed(parts=frozenset(Part) - {Part.SYNC_STATE}, anyone=True)
+_log = logging.getLogger(__name__)
 
 
 def nobody_found(text: str) -> str:
@@ -64,6 +70,7 @@ class MainWindow(QMainWindow):
         self._run = run  # the app's database runner: saves wait on it, the screen does not
         self.setObjectName("mainWindow")
         self._session = session
+        self._records = RecordOperations(session)  # what the person screens may do
         self._version = version
         self.person_view: PersonView | None = None
         self._quit_confirmed = False
@@ -147,7 +154,7 @@ class MainWindow(QMainWindow):
             find=lambda typed: people.find_matches(session=self._session, person=typed),
             create=lambda typed, seen, reason="": people.create_person(
                 session=self._session, person=typed, acknowledged_matches=seen,
-                reason=reason))
+                reason=reason), run=self._run)
         self.new_person_form.saved.connect(self._person_created)
         self.new_person_form.cancelled.connect(self._form_cancelled)
         self.new_person_form.open_existing.connect(self.open_person)
@@ -257,14 +264,37 @@ class MainWindow(QMainWindow):
         self.list_stack.setCurrentWidget(self.empty_state)
 
     def after_sync(self) -> None:
-        """A sync (or a conflict resolved) may have changed what is on screen: the caseload,
-        and an open record or triage, brought up to date in place. Typing is never lost."""
-        if not self._session.is_open:  # a cycle that ends just after a lock finds no key
+        """A sync may have changed anything on screen."""
+        self.apply(RECEIVED)
+
+    def apply(self, changed: Changed, source: QWidget | None = None) -> None:
+        """The one place the window catches up with a write or a sync: the caseload, the
+        sync line, and an open record or triage the change touches, brought up to date
+        in place (typing is never lost). `source` has shown its own write already."""
+        if not changed or not self._session.is_open:  # a late callback after a lock
             return
-        self.refresh_caseload()
+        if changed.anyone:
+            self.refresh_caseload()
+        else:
+            # After the record has been painted: on a full caseload the list's query
+            # takes ~30 ms, which the worker should not wait for to see what they saved.
+            QTimer.singleShot(CASELOAD_CATCH_UP_MS, self.refresh_caseload)
         for view in (self.person_view, self.triage_view):
-            if view is not None:
-                view.refresh_from_store()
+            if view is not None and view is not source and changed.touches(view.person_id):
+                self._catch_up(view)
+        if Part.SYNC_STATE in changed.parts:
+            self.local_change.emit()
+        self.update_unsaved_notice()
+
+    def _catch_up(self, view: PersonView | TriageView) -> None:
+        """Read on the database lane, shown on this thread if the view is still open."""
+        self._run(view.load_fresh, on_success=lambda fresh: self._show_fresh(view, fresh),
+                  on_failure=lambda error: _log.warning("screen not brought up to date: %s",
+                                                        error))
+
+    def _show_fresh(self, view: PersonView | TriageView, fresh: object) -> None:
+        if self._session.is_open and (view is self.person_view or view is self.triage_view):
+            view.show_fresh(fresh)  # type: ignore[arg-type]
 
     def _open_search_choice(self) -> None:
         """Enter in the search box opens the selected match, or the first one."""
@@ -292,26 +322,19 @@ class MainWindow(QMainWindow):
         self.new_person_form.focus_first()
 
     def open_person(self, person_id: str) -> PersonView:
-        self._replace_view("person_view", PersonView(
-            session=self._session, person_id=person_id, run=self._run, parent=self.work_area))
-        assert self.person_view is not None
-        # The record is painted first; the caseload catches up on the next turn.
-        self.person_view.changed.connect(self._refresh_caseload_soon)
-        self.person_view.changed.connect(self.update_unsaved_notice)
+        view = PersonView(ops=self._records, person_id=person_id, run=self._run,
+                          parent=self.work_area)
+        self._replace_view("person_view", view)
+        view.changed.connect(lambda changed: self.apply(changed, view))
         self.person_view.triage_requested.connect(self.open_triage)
         self.person_view.open_requested.connect(self.open_person)
         return self.person_view
 
-    def _refresh_caseload_soon(self) -> None:
-        # After the record has been painted: on a full caseload the list's query takes
-        # ~30 ms, which the worker should not wait for to see what they just saved.
-        QTimer.singleShot(CASELOAD_CATCH_UP_MS, self.refresh_caseload)
-        self.local_change.emit()
-
     def open_triage(self, person_id: str) -> TriageView:
-        self._replace_view("triage_view", TriageView(
-            session=self._session, person_id=person_id, run=self._run, parent=self.work_area))
-        assert self.triage_view is not None
+        triage = TriageView(ops=self._records, person_id=person_id, run=self._run,
+                            parent=self.work_area)
+        self._replace_view("triage_view", triage)
+        triage.changed.connect(lambda changed: self.apply(changed, triage))
         self.triage_view.done.connect(self._triage_done)
         self.triage_view.focus_first()
         return self.triage_view
@@ -341,29 +364,35 @@ class MainWindow(QMainWindow):
 
     def open_verify(self) -> VerifyView:
         """Issue 6: Tools > Verify a printed plan."""
-        view = VerifyView(session=self._session, parent=self)
+        view = VerifyView(ops=VerifyOperations(self._session), parent=self)
         view.show()
         return view
 
     def _triage_done(self, person_id: str) -> None:
-        drafts.discard_draft(session=self._session, key=TriageView.DRAFT_KEY)
+        # What the triage saved has been applied already (its `changed`).
+        self._discard_draft(TriageView.DRAFT_KEY)
         saved = self.triage_view.last_saved if self.triage_view is not None else ""
         view = self.open_person(person_id)
         if saved:
             view.show_saved(saved)  # said where the worker is looking, not in the status bar
         self.update_unsaved_notice()
-        self._refresh_caseload_soon()
 
     def _person_created(self, person: PersonSummary) -> None:
-        drafts.discard_draft(session=self._session, key=NewPersonForm.DRAFT_KEY)
-        self.open_person(person.id).show_saved(f"New record saved {datetime.now():%H:%M}")
-        self.update_unsaved_notice()
-        self._refresh_caseload_soon()
+        self._discard_draft(NewPersonForm.DRAFT_KEY)
+        view = self.open_person(person.id)
+        view.show_saved(f"New record saved {datetime.now():%H:%M}")
+        self.apply(Changed.of(person.id, Part.RECORD, Part.CASELOAD), view)
 
     def _form_cancelled(self) -> None:
-        drafts.discard_draft(session=self._session, key=NewPersonForm.DRAFT_KEY)
+        self._discard_draft(NewPersonForm.DRAFT_KEY)
         self.work_area.setCurrentWidget(self.welcome)
         self.update_unsaved_notice()
+
+    def _discard_draft(self, key: str) -> None:
+        """On the database lane, behind the save it follows."""
+        self._run(lambda: drafts.discard_draft(session=self._session, key=key),
+                  on_success=lambda _none: None,
+                  on_failure=lambda error: _log.warning("draft not discarded: %s", error))
 
     def show_sync_state(self, text: str, level: str) -> None:
         if level == "ok" and self._session.is_open:

@@ -34,6 +34,7 @@ from app.domain.person import Person
 from app.domain.valuesets import ValueSet
 from app.services.errors import InvalidInput, PossibleDuplicates
 from app.services.views import MatchView, PersonInput, PersonSummary, uk_date
+from app.ui.tasks import RunDb, run_here
 
 _TEXT_FIELDS = (("given_name", "&First name"), ("middle_name", "Middle name"),
                 ("family_name", "Family &name"), ("date_of_birth", "&Date of birth"),
@@ -69,8 +70,10 @@ class NewPersonForm(QWidget):
                  find: Callable[[PersonInput], list[MatchView]],
                  create: CreatePerson,
                  title: str = "New person — we look for them first",
-                 look_for_matches: bool = True) -> None:
+                 look_for_matches: bool = True, run: RunDb = run_here) -> None:
         super().__init__()
+        self._run = run  # the app's database runner: the record is written off the UI thread
+        self.busy = False  # a second press while the record is written does nothing
         self._title, self._look_for_matches = title, look_for_matches
         self.setObjectName("newPersonForm")
         self._find, self._create = find, create
@@ -275,18 +278,27 @@ class NewPersonForm(QWidget):
         self.open_existing.emit(chosen if chosen in stopped_ids else stopped_ids[0])
 
     def _submit(self, create: CreatePerson, typed: PersonInput, seen: list[str]) -> None:
+        if self.busy:
+            return
         for label in self.errors.values():
             label.hide()
-        try:
-            person = create(typed, seen)
-        except InvalidInput as error:
-            self._show_problems(error.problems)
-            return
-        except PossibleDuplicates as duplicates:
-            self._stop_for(duplicates.matches)
-            return
+        self.busy = True
+        self._run(lambda: create(typed, seen), on_success=self._created,
+                  on_failure=self._not_created)
+
+    def _created(self, person: PersonSummary) -> None:
+        self.busy = False
         self.clear()
         self.saved.emit(person)
+
+    def _not_created(self, error: Exception) -> None:
+        self.busy = False
+        if isinstance(error, InvalidInput):
+            self._show_problems(error.problems)
+        elif isinstance(error, PossibleDuplicates):
+            self._stop_for(error.matches)
+        else:
+            raise error  # a bug, not the worker's input: as loud as before
 
     def _show_problems(self, problems: dict[str, str]) -> None:
         for key, text in problems.items():

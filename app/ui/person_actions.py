@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Protocol
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -20,32 +21,54 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.assessment import AssessmentSchema
 from app.domain.person import Person
-from app.services import merge, people
-from app.services.caseload import nobody_found_message, search_people
+from app.services.caseload import nobody_found_message
+from app.services.changes import Changed
 from app.services.errors import InvalidInput
-from app.services.session import WorkerSession
-from app.services.views import PersonInput, PersonSummary, uk_date
+from app.services.views import PersonInput, PersonRecord, PersonSummary, uk_date
 from app.ui.new_person_form import NewPersonForm
+from app.ui.tasks import RunDb, run_here
 
 _ID = Qt.ItemDataRole.UserRole
+
+
+class _People(Protocol):
+    @property
+    def schema(self) -> AssessmentSchema: ...
+
+    def person(self, person_id: str) -> PersonRecord: ...
+
+
+class DetailsOps(_People, Protocol):
+    def update_person(self, person_id: str, person: PersonInput) -> Changed: ...
+
+
+class MergeOps(_People, Protocol):
+    def search(self, text: str) -> list[PersonSummary]: ...
+
+    def merge(self, survivor_id: str, merged_id: str, reason: str) -> Changed: ...
 
 
 class EditPersonDialog(QDialog):
     """Continuity of care: update details that changed since the record was made."""
 
-    def __init__(self, *, session: WorkerSession, person_id: str,
+    saved = Signal(object)  # Changed
+
+    def __init__(self, *, ops: DetailsOps, person_id: str, run: RunDb = run_here,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("InsideOut — edit personal details")
-        self._session, self._person_id = session, person_id
-        self._person = people.get_person(session=session, person_id=person_id).person
-        self.form = NewPersonForm(value_sets=dict(session.reference.schema.value_sets),
+        self._ops, self._person_id = ops, person_id
+        self._person = ops.person(person_id).person
+        self._changed = Changed()
+        self.form = NewPersonForm(value_sets=dict(ops.schema.value_sets),
                                   find=lambda _typed: [], create=self._save,
-                                  title="Personal details", look_for_matches=False)
+                                  title="Personal details", look_for_matches=False, run=run)
         self.form.save_button.setText("&Save changes")
         self.form.load_person(self._person)
-        self.form.saved.connect(lambda _summary: self.accept())
+        self.form.saved.connect(lambda _summary: (self.saved.emit(self._changed),
+                                                  self.accept()))
         self.form.cancelled.connect(self.reject)
         QVBoxLayout(self).addWidget(self.form)
         self.resize(600, 600)  # the fields scroll; Save stays on a 1280x720 screen
@@ -57,8 +80,8 @@ class EditPersonDialog(QDialog):
                            email=self._person.contact.email,
                            aliases=tuple((text, kinds.get(text, kind))
                                          for text, kind in typed.aliases))
-        people.update_person(session=self._session, person_id=self._person_id,
-                             person=complete)
+        # On the database thread: the form hands the summary back on the UI thread.
+        self._changed = self._ops.update_person(self._person_id, complete)
         return PersonSummary(self._person_id, typed.given_name, typed.family_name, None)
 
 
@@ -68,22 +91,22 @@ class MergeDialog(QDialog):
     The worker finds the other record, sees the two side by side and chooses which one
     carries on (by default the one the dialog was opened from)."""
 
-    merged = Signal()
+    merged = Signal(object)  # Changed
     merged_into = Signal(str)  # the survivor, when it is not the record we started from
 
-    def __init__(self, *, session: WorkerSession, survivor_id: str,
+    def __init__(self, *, ops: MergeOps, survivor_id: str, run: RunDb = run_here,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("InsideOut — merge two records of one person")
-        self._session, self._this = session, survivor_id
+        self._ops, self._this = ops, survivor_id
+        self._run = run  # the app's database runner: the merge is written off the UI thread
         self._other: str | None = None
-        self._sexes = {item.code: item.label for item in
-                       session.reference.schema.value_sets["sex"]}
+        self._sexes = {item.code: item.label for item in ops.schema.value_sets["sex"]}
         self._build_search()
         self._build_facts()
         self._build_choice()
         self._layout()
-        self._show_facts(0, people.get_person(session=session, person_id=survivor_id).person)
+        self._show_facts(0, ops.person(survivor_id).person)
         self.resize(860, 600)  # inside the 1280x688 a 1280x720 screen leaves
 
     # ---- building ---------------------------------------------------------------------
@@ -172,7 +195,7 @@ class MergeDialog(QDialog):
     # ---- finding the other record -----------------------------------------------------
     def _find(self, text: str) -> None:
         self.results.clear()
-        found = [p for p in search_people(session=self._session, text=text)
+        found = [p for p in self._ops.search(text)
                  if p.id != self._this] if text.strip() else []
         for person in found:
             item = QListWidgetItem(f"{person.display_name}, born "
@@ -186,8 +209,7 @@ class MergeDialog(QDialog):
 
     def _other_chosen(self, item: QListWidgetItem | None) -> None:
         self._other = item.data(_ID) if item is not None else None
-        person = people.get_person(session=self._session, person_id=self._other).person \
-            if self._other else None
+        person = self._ops.person(self._other).person if self._other else None
         self._show_facts(1, person)
         self.keep_other.setEnabled(person is not None)
         if person is None:
@@ -207,18 +229,24 @@ class MergeDialog(QDialog):
         if self._other is None:
             self.message.setText("Find and choose the other record first.")
             return
-        survivor = self.survivor_id
+        survivor, reason = self.survivor_id, self.reason.text()
         merged_id = self._other if survivor == self._this else self._this
-        try:
-            merge.merge_people(session=self._session, survivor_id=survivor,
-                               merged_id=merged_id, reason=self.reason.text())
-        except InvalidInput as error:
-            self.message.setText(str(error))
-            return
-        self.merged.emit()
+        self.merge_button.setEnabled(False)  # a second press while it merges does nothing
+        self._run(lambda: self._ops.merge(survivor, merged_id, reason),
+                  on_success=lambda changed: self._merged(survivor, changed),
+                  on_failure=self._refused)
+
+    def _merged(self, survivor: str, changed: Changed) -> None:
+        self.merged.emit(changed)
         if survivor != self._this:
             self.merged_into.emit(survivor)
         self.accept()
+
+    def _refused(self, error: Exception) -> None:
+        self.merge_button.setEnabled(True)
+        if not isinstance(error, InvalidInput):
+            raise error  # a bug, not the worker's choice: as loud as before
+        self.message.setText(str(error))
 
 
 _FACTS = ("Name", "Date of birth", "Sex", "PNC ID", "NHS number", "Prison number",

@@ -8,7 +8,9 @@ all ten panels (225 editors, ~1,000 drop-down items) took most of a second.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent
@@ -28,24 +30,55 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.assessment import Value
-from app.services import assessment, conflicts, merge, people
 from app.services.assessment import (
     CONTACT_SETTINGS,
     AssessmentView,
     HistoryEntry,
     SectionSaved,
 )
-from app.services.session import WorkerSession
+from app.services.changes import Changed, Part
+from app.services.merge import MergeView
 from app.services.views import PersonRecord, uk_date
-from app.ui.careplan_view import CarePlanTab  # issue 6: the Care plan tab
-from app.ui.consent_panel import ConsentPanel
+from app.ui.careplan_view import CarePlanOps, CarePlanTab  # issue 6: the Care plan tab
+from app.ui.consent_panel import ConsentOps, ConsentPanel
 from app.ui.fields import display_value
-from app.ui.person_actions import EditPersonDialog, MergeDialog
+from app.ui.person_actions import DetailsOps, EditPersonDialog, MergeDialog, MergeOps
 from app.ui.person_banner import PersonBanner
 from app.ui.section_panel import SaveFeedback, SectionPanel
 from app.ui.tasks import RunDb, run_here
 
 _NOTICE_LINES = 3  # the notice never grows past this, so the form below never moves
+
+
+class PersonOps(ConsentOps, DetailsOps, MergeOps, CarePlanOps, Protocol):
+    """What one person's screen reads and writes (app.ui.operations.RecordOperations)."""
+
+    def assessment(self, person_id: str) -> AssessmentView: ...
+
+    def fields_in_conflict(self, person_id: str) -> set[tuple[str, str]]: ...
+
+    def changed_by(self, person_id: str, now: dict[tuple[str, str], Value | None]
+                   ) -> dict[tuple[str, str], HistoryEntry]: ...
+
+    def history(self, person_id: str) -> list[HistoryEntry]: ...
+
+    def merges(self, person_id: str) -> list[MergeView]: ...
+
+    def save_section(self, person_id: str, section: str, typed: dict[str, str],
+                     base: dict[str, Value]) -> SectionSaved: ...
+
+    def record_contact(self, person_id: str, setting: str) -> Changed: ...
+
+    def undo_last_merge(self, person_id: str) -> Changed: ...
+
+
+@dataclass(frozen=True)
+class Fresh:
+    """The record as stored now, read off the UI thread after a sync."""
+
+    record: PersonRecord
+    view: AssessmentView
+    conflicts: set[tuple[str, str]]
 
 
 class LazyPanels(Mapping[str, SectionPanel]):
@@ -132,18 +165,18 @@ class NoticeBox(QLabel):
 
 
 class PersonView(QWidget):
-    changed = Signal()  # something was saved: the caseload should refresh
+    changed = Signal(object)  # Changed: something was saved here, the window catches up
     open_requested = Signal(str)  # show another person's record (a merge kept the other)
     triage_requested = Signal(str)
 
-    def __init__(self, *, session: WorkerSession, person_id: str,
+    def __init__(self, *, ops: PersonOps, person_id: str,
                  run: RunDb = run_here, parent: QWidget | None = None) -> None:
         super().__init__(parent)  # made inside the work area it is cheaper than moved there
         self.setObjectName("personView")
-        self._session = session
+        self._ops = ops
         self._run = run  # the app's database runner; saves wait on it, the screen does not
         self.person_id = person_id
-        schema = session.reference.schema
+        schema = ops.schema
         self.banner = PersonBanner()
         self.notice = NoticeBox()
         self.sections = QListWidget()
@@ -156,8 +189,8 @@ class PersonView(QWidget):
         self.section_stack = QStackedWidget()
         self.sections.currentRowChanged.connect(self._show_section)
         self.history = _history_tree()
-        self.consent = ConsentPanel(session=session, person_id=person_id)
-        self.consent.changed.connect(self.reload)
+        self.consent = ConsentPanel(ops=ops, person_id=person_id, run=run)
+        self.consent.changed.connect(self._after_write)
         self.care_plan: CarePlanTab | None = None  # issue 6: built when its tab is chosen
         self._conflicts: set[tuple[str, str]] = set()  # (section, field) in a sync conflict
         self._build(self._contact_row())
@@ -165,7 +198,7 @@ class PersonView(QWidget):
         self.sections.setCurrentRow(0)
 
     def _build_panel(self, section_id: str) -> SectionPanel:
-        schema = self._session.reference.schema
+        schema = self._ops.schema
         panel = SectionPanel(schema.section(section_id), dict(schema.value_sets),
                              self._save_section, self._run, parent=self.section_stack)
         panel.saved.connect(self._after_save)
@@ -176,7 +209,7 @@ class PersonView(QWidget):
 
     def _show_section(self, row: int) -> None:
         if row >= 0:
-            section_id = self._session.reference.schema.section_ids[row]
+            section_id = self._ops.schema.section_ids[row]
             self.section_stack.setCurrentWidget(self.panels[section_id])
 
     def _contact_row(self) -> QHBoxLayout:
@@ -207,27 +240,35 @@ class PersonView(QWidget):
 
     # ---- details and duplicates --------------------------------------------------------
     def edit_details(self) -> EditPersonDialog:
-        dialog = EditPersonDialog(session=self._session, person_id=self.person_id, parent=self)
-        dialog.accepted.connect(self._after_save_details)
+        dialog = EditPersonDialog(ops=self._ops, person_id=self.person_id, run=self._run,
+                                  parent=self)
+        dialog.saved.connect(self._after_write)
         dialog.show()
         return dialog
 
     def merge_duplicate(self) -> MergeDialog:
-        dialog = MergeDialog(session=self._session, survivor_id=self.person_id, parent=self)
-        dialog.merged.connect(self._after_save_details)
+        dialog = MergeDialog(ops=self._ops, survivor_id=self.person_id, run=self._run,
+                             parent=self)
+        dialog.merged.connect(self._after_write)
         dialog.merged_into.connect(self.open_requested.emit)
         dialog.show()
         return dialog
 
     def undo_last_merge(self) -> None:
-        merges = merge.list_merges(session=self._session, survivor_id=self.person_id)
-        if merges:
-            merge.undo_merge(session=self._session, merge_id=merges[-1].merge_id)
-            self._after_save_details()
+        person_id = self.person_id
+        self._run(lambda: self._ops.undo_last_merge(person_id), on_success=self._after_write,
+                  on_failure=self._not_written)
 
-    def _after_save_details(self) -> None:
+    def _after_write(self, changed: Changed) -> None:
+        """A write from this screen (details, merge, consent) is done: show it, then tell
+        the window, which catches the rest up from `changed`."""
+        if not changed:
+            return
         self.reload()
-        self.changed.emit()
+        self.changed.emit(changed)
+
+    def _not_written(self, error: Exception) -> None:
+        self.contact_feedback.show_state(f"Not saved — {error}", "failed")
 
     def _build(self, contact_row: QHBoxLayout) -> None:
         assessment_tab = QWidget()
@@ -254,14 +295,11 @@ class PersonView(QWidget):
 
     # ---- loading ---------------------------------------------------------------------
     def reload(self) -> None:
-        self.record: PersonRecord = people.get_person(session=self._session,
-                                                      person_id=self.person_id)
-        self.view: AssessmentView = assessment.load_assessment(session=self._session,
-                                                               person_id=self.person_id)
+        self.record: PersonRecord = self._ops.person(self.person_id)
+        self.view: AssessmentView = self._ops.assessment(self.person_id)
         self.banner.show_record(self.record, self.view.risk.level, self.view.risk.headline())
         self.notice.show_lines(self._notice_lines())
-        self._conflicts = conflicts.fields_in_conflict(session=self._session,
-                                                       person_id=self.person_id)
+        self._conflicts = self._ops.fields_in_conflict(self.person_id)
         self._refill_panels(saved=None)
         for panel in self.panels.built.values():
             panel.form.mark_conflicts(self._conflicts)
@@ -288,9 +326,16 @@ class PersonView(QWidget):
         """Bring the open record up to date after a sync, where it changed: nothing is
         rebuilt (tab, section and scroll position stay), untouched answers take the new
         values, typed ones are kept and marked. False, and nothing done, if unchanged."""
-        record = people.get_person(session=self._session, person_id=self.person_id)
-        view = assessment.load_assessment(session=self._session, person_id=self.person_id)
-        found = conflicts.fields_in_conflict(session=self._session, person_id=self.person_id)
+        return self.show_fresh(self.load_fresh())
+
+    def load_fresh(self) -> Fresh:
+        """The reads behind refresh_from_store: they touch no widget, so the window runs
+        them on the database lane after a sync and shows the result with show_fresh."""
+        return Fresh(self._ops.person(self.person_id), self._ops.assessment(self.person_id),
+                     self._ops.fields_in_conflict(self.person_id))
+
+    def show_fresh(self, fresh: Fresh) -> bool:
+        record, view, found = fresh.record, fresh.view, fresh.conflicts
         if found != self._conflicts:  # a conflict arrived or was resolved elsewhere
             self._conflicts = found
             self._mark_sections()
@@ -315,8 +360,7 @@ class PersonView(QWidget):
         if not underneath:
             return
         newer = {key: self.view.values.get(key[0], {}).get(key[1]) for key in underneath}
-        setters = assessment.changed_by(session=self._session, person_id=self.person_id,
-                                        now=newer)
+        setters = self._ops.changed_by(self.person_id, newer)
         for key, panel in underneath.items():
             setter = setters.get(key)
             panel.form.mark_changed(key, newer[key], setter.worker_name if setter else "",
@@ -336,8 +380,9 @@ class PersonView(QWidget):
         """Issue 6: the Care plan tab, made the first time it is shown."""
         if self.care_plan is None:
             given = self.record.person.name
-            self.care_plan = CarePlanTab(session=self._session, person_id=self.person_id,
-                                         person_name=f"{given.given} {given.family}")
+            self.care_plan = CarePlanTab(ops=self._ops, person_id=self.person_id,
+                                         person_name=f"{given.given} {given.family}",
+                                         run=self._run)
             self.care_plan.changed.connect(self.changed.emit)
             page = self._care_plan_page.layout()
             assert page is not None
@@ -362,7 +407,7 @@ class PersonView(QWidget):
         return [head, *_capped(changes, _NOTICE_LINES - 1 - len(extra)), *extra]
 
     def _merged_line(self) -> str:
-        merges = merge.list_merges(session=self._session, survivor_id=self.person_id)
+        merges = self._ops.merges(self.person_id)
         return "; ".join(f"Includes the record of {m.merged_name}, merged by {m.merged_by} "
                          f"({m.reason})" for m in merges) + (
             ". 'Undo merge' separates them." if merges else "")
@@ -374,22 +419,22 @@ class PersonView(QWidget):
                 f"{'s' if count != 1 else ''}, marked ⚠.") if count else ""
 
     def _describe(self, change: HistoryEntry) -> str:
-        field = self._session.reference.schema.section(change.section).field(change.field)
-        sets = self._session.reference.schema.value_sets
+        field = self._ops.schema.section(change.section).field(change.field)
+        sets = self._ops.schema.value_sets
         return (f"{field.label}: {display_value(field, change.old, sets)} → "
                 f"{display_value(field, change.new, sets)}")
 
     def _mark_sections(self) -> None:
         in_conflict = {section for section, _field in self._conflicts}
-        for row, section in enumerate(self._session.reference.schema.sections):
+        for row, section in enumerate(self._ops.schema.sections):
             mark = "⚠ " if section.id in self.view.stale else "✓ "
             conflict = " — conflict" if section.id in in_conflict else ""
             self.sections.item(row).setText(mark + section.title + conflict)
 
     def _fill_history(self) -> None:
         self.history.clear()
-        schema = self._session.reference.schema
-        entries = assessment.person_history(session=self._session, person_id=self.person_id)
+        schema = self._ops.schema
+        entries = self._ops.history(self.person_id)
         items = []
         for entry in reversed(entries):  # newest first
             field = schema.section(entry.section).field(entry.field)
@@ -406,17 +451,18 @@ class PersonView(QWidget):
     def _save_section(self, section: str, typed: dict[str, str],
                       base: dict[str, Value]) -> SectionSaved:
         # May run on the database thread: it touches the store, never a widget.
-        return assessment.save_section(session=self._session, person_id=self.person_id,
-                                       section=section, typed=typed, base=base)
+        return self._ops.save_section(self.person_id, section, typed, base)
 
     def _after_save(self, section: str) -> None:
         self._reload_after_save(section)
-        self.changed.emit()
+        self.changed.emit(Changed.of(self.person_id, Part.RECORD))
 
     def _reload_after_save(self, section: str) -> None:
         """What a saved section can change: answers, risk, the notice, marks, history.
         Not the person's details, consent or care plan."""
-        self.view = assessment.load_assessment(session=self._session, person_id=self.person_id)
+        # Read here, not on the lane: it is fast, and another trip through the event loop
+        # would only delay the worker seeing what they saved.
+        self.view = self._ops.assessment(self.person_id)
         self.banner.show_record(self.record, self.view.risk.level, self.view.risk.headline())
         self.notice.show_lines(self._notice_lines())
         self._refill_panels(saved=section)
@@ -424,12 +470,15 @@ class PersonView(QWidget):
         self._fill_history()
 
     def _record_contact(self) -> None:
-        setting = self.contact_setting.currentData()
-        assessment.record_contact(session=self._session, person_id=self.person_id,
-                                  setting=setting)
+        setting, person_id = self.contact_setting.currentData(), self.person_id
+        self._run(lambda: self._ops.record_contact(person_id, setting),
+                  on_success=lambda changed: self._contact_recorded(setting, changed),
+                  on_failure=self._not_written)
+
+    def _contact_recorded(self, setting: str, changed: Changed) -> None:
         self.reload()
         self.show_saved(f"Contact recorded — {setting}, {datetime.now():%H:%M}")
-        self.changed.emit()
+        self.changed.emit(changed)
 
     def show_saved(self, text: str) -> None:
         """Say on this screen that something was saved (a contact, a triage, a new record)."""
@@ -437,7 +486,7 @@ class PersonView(QWidget):
 
     def open_section(self, section_id: str) -> SectionPanel:
         """Show a section, building its panel if this is the first time."""
-        ids = self._session.reference.schema.section_ids
+        ids = self._ops.schema.section_ids
         self.tabs.setCurrentIndex(0)
         self.sections.setCurrentRow(ids.index(section_id))
         return self.panels[section_id]

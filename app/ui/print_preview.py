@@ -8,6 +8,7 @@ where the worker chose.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Protocol
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize
 from PySide6.QtGui import QPainter
@@ -24,12 +25,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import printing
 from app.services.printing import PdfDocument
-from app.services.session import WorkerSession
 from app.ui.screen_fit import resize_to_fit
+from app.ui.tasks import RunDb, run_here
 
 PRINT_DPI = 300  # sharp on paper; the printer's own 1200 dpi would need ~500 MB a page
+
+
+class PrintOps(Protocol):
+    """What the preview writes: the audit of a print, and a copy where the worker chose."""
+
+    def record_printed(self, document: PdfDocument, pages: int) -> None: ...
+
+    def save_pdf(self, document: PdfDocument, path: Path) -> Path: ...
 
 
 def render_to_printer(pdf: QPdfDocument, printer: QPrinter) -> int:
@@ -52,11 +60,12 @@ def render_to_printer(pdf: QPdfDocument, printer: QPrinter) -> int:
 
 
 class PrintPreview(QDialog):
-    def __init__(self, *, session: WorkerSession, document: PdfDocument,
+    def __init__(self, *, ops: PrintOps, document: PdfDocument, run: RunDb = run_here,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(document.title)
-        self._session = session
+        self._ops = ops
+        self._run = run  # the app's database runner: the audit and the file off the UI thread
         self.document = document
         self._buffer = QBuffer(self)
         self._buffer.setData(QByteArray(document.data))
@@ -103,8 +112,11 @@ class PrintPreview(QDialog):
         if printer is None:
             return 0
         pages = render_to_printer(self.pdf, printer)
-        printing.record_printed(session=self._session, document=self.document, pages=pages)
-        self.status.setText(f"Sent {pages} page(s) to {printer.printerName() or 'the file'}.")
+        sent = f"Sent {pages} page(s) to {printer.printerName() or 'the file'}."
+        document = self.document
+        self._run(lambda: self._ops.record_printed(document, pages),
+                  on_success=lambda _none: self.status.setText(sent),
+                  on_failure=self._failed)
         return pages
 
     def save_now(self) -> Path | None:
@@ -113,9 +125,14 @@ class PrintPreview(QDialog):
             return None
         if path.suffix.lower() != ".pdf":
             path = path.with_suffix(".pdf")
-        saved = printing.save_pdf(session=self._session, document=self.document, path=path)
-        self.status.setText(f"Saved to {saved}.")
-        return saved
+        document = self.document
+        self._run(lambda: self._ops.save_pdf(document, path),
+                  on_success=lambda saved: self.status.setText(f"Saved to {saved}."),
+                  on_failure=self._failed)
+        return path
+
+    def _failed(self, error: Exception) -> None:
+        self.status.setText(f"That did not work: {error}")
 
     def closeEvent(self, event: object) -> None:
         self.pdf.close()  # drop the rendered pages with the window

@@ -2,34 +2,41 @@
 
 Runs a cycle every minute, retries sooner after a failure with growing waits (so a
 custody suite that gets a network back syncs by itself within a minute), and can be
-started by hand. One cycle at a time, on its own thread.
+started by hand. One cycle at a time, on the runner's network lane.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Protocol
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from app.services.conflicts import settle_automatic
-from app.services.session import WorkerSession
 from app.services.sync import (
     DeviceRevoked,
+    Progress,
     SyncError,
     SyncReport,
+    SyncStatus,
     WorkerDisabled,
-    sync_now,
-    sync_status,
 )
 from app.ui.tasks import TaskRunner
 
 OK_INTERVAL_MS = 60_000
 RETRY_INTERVALS_MS = (15_000, 30_000, 60_000, 120_000, 300_000)
 _log = logging.getLogger(__name__)
+
+
+class SyncOps(Protocol):
+    """What the scheduler and the status bar need: app.ui.operations.SyncOperations."""
+
+    def is_open(self) -> bool: ...
+
+    def status(self) -> SyncStatus: ...
+
+    def cycle(self, progress: Progress) -> SyncReport: ...
 
 
 @dataclass(frozen=True)
@@ -43,33 +50,10 @@ class NotSyncing:
     retry_s: int = 0
 
 
-class _Signals(QObject):
-    progress = Signal(str, int)
-    finished = Signal(object)
-    failed = Signal(object)
+class _Progress(QObject):
+    """Carries a cycle's progress from the network lane to the UI thread."""
 
-
-class _Cycle(QRunnable):
-    def __init__(self, session: WorkerSession, signals: _Signals) -> None:
-        super().__init__()
-        self._session, self.signals = session, signals
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            report = sync_now(session=self._session,
-                              progress=lambda stage, done, _total: self.signals.progress.emit(
-                                  stage, done))
-        except Exception as error:  # reported on the UI thread; the next cycle retries
-            self.signals.failed.emit(error)
-            return
-        try:
-            # Off the UI thread: conflicts nobody needs to decide (a section's check
-            # time) are settled before the status bar counts what is left.
-            settle_automatic(session=self._session)
-        except Exception:  # the sync itself succeeded: say so; the next cycle settles
-            _log.exception("settling section check stamps failed")
-        self.signals.finished.emit(report)
+    moved = Signal(str, int)
 
 
 class SyncScheduler(QObject):
@@ -80,71 +64,60 @@ class SyncScheduler(QObject):
     worker_disabled = Signal(str)  # the signed-in worker was switched off on the server
     synced = Signal(object)  # SyncReport: views refresh
 
-    def __init__(self, session: WorkerSession, parent: QObject | None = None) -> None:
+    def __init__(self, ops: SyncOps, parent: QObject | None = None, *,
+                 runner: TaskRunner | None = None) -> None:
+        """Cycles run on `runner`'s network lane (the app's one runner; a test's own)."""
         super().__init__(parent)
-        self._session = session
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._tasks = TaskRunner(self)
+        self._ops = ops
+        self._runner = runner or TaskRunner(self)
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self.sync_now)
         self._failures = 0
         self._not_syncing: NotSyncing | None = None  # None: the last cycle went through
         self._last_report: SyncReport | None = None
         self.running = False
-        # Each cycle's signal carrier lives until its last queued signal is delivered;
-        # dropping it earlier deletes a source Qt still has events from.
-        self._live: set[_Signals] = set()
-
-    def run(self, work: Callable[[], Any], *, on_success: Callable[[Any], None],
-            on_failure: Callable[[Exception], None]) -> None:
-        """Other network work for this session (search another team, fetch) on the sync
-        thread: never on the UI thread, and never at the same time as a sync cycle."""
-        self._tasks.run_on(self._pool, work, on_success=on_success, on_failure=on_failure)
+        self._progress = _Progress(self)
+        self._progress.moved.connect(self.progress)
 
     def start(self, first_delay_ms: int = 500) -> None:
         self._timer.start(first_delay_ms)
 
     def stop(self) -> None:
         self._timer.stop()
-        self._pool.waitForDone(30_000)
+        self._runner.wait_for_network()
 
     def sync_now(self) -> None:
-        if self.running or not self._session.is_open:
+        if self.running or not self._ops.is_open():
             return
         self.running = True
         self._timer.stop()
         self.state_changed.emit("Sync: syncing…", "busy")
-        signals = _Signals()
-        self._live.add(signals)
-        signals.progress.connect(self.progress)
-        signals.finished.connect(lambda report: self._finished(signals, report))
-        signals.failed.connect(lambda error: self._failed(signals, error))
-        self._pool.start(_Cycle(self._session, signals))
+        moved = self._progress.moved
+        self._runner.run_net(
+            lambda: self._ops.cycle(lambda stage, done, _total: moved.emit(stage, done)),
+            on_success=self._finished, on_failure=self._failed)
 
     @Slot()
     def refresh(self) -> None:
         """Say again where sync stands: call after a local save, so "N changes waiting to
         send" counts it at once, online or offline, not only after the next cycle."""
-        if self.running or not self._session.is_open:
+        if self.running or not self._ops.is_open():
             return  # the cycle's own end says it, with the new count
         report = self._last_report
         self.state_changed.emit(describe(
-            self._session, report.clock_warning if report else None,
+            self._ops, report.clock_warning if report else None,
             waiting_for_sign_in=bool(report and report.uncredited),
             not_syncing=self._not_syncing), "error" if self._not_syncing else "ok")
         self.detail_changed.emit(_detail(self._not_syncing))
 
-    def _finished(self, signals: _Signals, report: SyncReport) -> None:
-        QTimer.singleShot(0, lambda: self._live.discard(signals))
+    def _finished(self, report: SyncReport) -> None:
         self.running, self._failures = False, 0
         self._not_syncing, self._last_report = None, report
         self.synced.emit(report)
         self.refresh()
         self._timer.start(OK_INTERVAL_MS)
 
-    def _failed(self, signals: _Signals, error: Exception) -> None:
-        QTimer.singleShot(0, lambda: self._live.discard(signals))
+    def _failed(self, error: Exception) -> None:
         self.running = False
         if isinstance(error, DeviceRevoked):
             self.revoked.emit(str(error))
@@ -155,7 +128,7 @@ class SyncScheduler(QObject):
         wait = RETRY_INTERVALS_MS[min(self._failures, len(RETRY_INTERVALS_MS) - 1)]
         self._failures += 1
         self._not_syncing = _not_syncing(error, self._not_syncing, wait // 1000)
-        if self._session.is_open:
+        if self._ops.is_open():
             self.refresh()
         self._timer.start(wait)
 
@@ -183,16 +156,16 @@ def _detail(not_syncing: NotSyncing | None) -> str:
     return not_syncing.reason + retry
 
 
-def describe(session: WorkerSession, clock_warning: str | None = None, *,
+def describe(ops: SyncOps, clock_warning: str | None = None, *,
              waiting_for_sign_in: bool = False, not_syncing: NotSyncing | None = None,
              now: datetime | None = None) -> str:
     """"Sync: offline since 14:02 (no network) — last synced 13:58 · 3 changes waiting to
     send" for the status bar, every time in this laptop's local time. `not_syncing`: the
     cycles since `since` failed. `waiting_for_sign_in`: some changes wait until their
     writer has signed in online once since the update."""
-    if not session.is_open:
+    if not ops.is_open():
         return "Sync: locked"
-    status = sync_status(session=session)
+    status = ops.status()
     if not status.enrolled:
         return "Sync: standalone device — not connected to a server"
     now = now or datetime.now().astimezone()

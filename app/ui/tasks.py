@@ -1,8 +1,10 @@
 """One runner for work off the UI thread (Anki's CollectionOp idea).
 
-Database work goes to a single worker thread, so there is only ever one writer.
-Success and failure callbacks come back on the UI thread; the background function
-never touches a widget.
+Two lanes. Database work goes to a single worker thread, so there is only ever one
+writer from the screens. Work that may wait on the network (a sync cycle, asking the
+server about another team's people) goes to a lane of its own, one job at a time, so a
+slow server never holds up a save. Success and failure callbacks come back on the UI
+thread; the background function never touches a widget.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRunnable, QThread
 
 
 class RunDb(Protocol):
-    """What a view needs to save off the UI thread: TaskRunner.run_db, or run_here."""
+    """What a view needs to work off the UI thread: TaskRunner.run_db (or run_net for
+    network work), or run_here."""
 
     def __call__(self, work: Callable[[], Any], *, on_success: Callable[[Any], None],
                  on_failure: Callable[[Exception], None]) -> None: ...
@@ -56,13 +59,19 @@ class Job(QRunnable):
 class TaskRunner(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._database = QThreadPool(self)
-        self._database.setMaxThreadCount(1)
+        self._database = _one_at_a_time(self)
+        self._network = _one_at_a_time(self)
         self._pending: set[JobSignals] = set()
 
     def run_db(self, work: Callable[[], Any], *, on_success: Callable[[Any], None],
                on_failure: Callable[[Exception], None]) -> None:
         self.run_on(self._database, work, on_success=on_success, on_failure=on_failure)
+
+    def run_net(self, work: Callable[[], Any], *, on_success: Callable[[Any], None],
+                on_failure: Callable[[Exception], None]) -> None:
+        """Work that may wait on the server: never beside another network job (a search
+        never runs during a sync cycle), never in the way of a save."""
+        self.run_on(self._network, work, on_success=on_success, on_failure=on_failure)
 
     def run_on(self, pool: QThreadPool, work: Callable[[], Any], *,
                on_success: Callable[[Any], None],
@@ -85,3 +94,13 @@ class TaskRunner(QObject):
         if self._pending:
             QCoreApplication.sendPostedEvents(None, QEvent.Type.MetaCall)
         return done
+
+    def wait_for_network(self, msecs: int = 30_000) -> bool:
+        """Let a network job in flight finish (a lock waits for its sync cycle)."""
+        return self._network.waitForDone(msecs)
+
+
+def _one_at_a_time(parent: QObject) -> QThreadPool:
+    pool = QThreadPool(parent)
+    pool.setMaxThreadCount(1)
+    return pool

@@ -8,15 +8,17 @@ visit as a custody contact.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Protocol
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from app.services import assessment, people
-from app.services.assessment import SectionSaved, TriageSaved
+from app.domain.assessment import AssessmentSchema, Value
+from app.services.assessment import AssessmentView, HistoryEntry, SectionSaved, TriageSaved
+from app.services.changes import Changed, Part
 from app.services.errors import InvalidInput
-from app.services.session import WorkerSession
+from app.services.views import PersonRecord
 from app.ui.assessment_form import AssessmentForm
 from app.ui.person_banner import identity_line
 from app.ui.section_panel import SaveFeedback, not_saved_text, show_stale
@@ -30,21 +32,43 @@ def triage_saved_text(saved: TriageSaved, at: datetime | None = None) -> str:
     return f"Triage saved {(at or datetime.now()):%H:%M} — {answers}; custody contact recorded"
 
 
+Typed = dict[str, dict[str, str]]
+Base = dict[str, dict[str, Value]]
+Values = dict[str, dict[str, Value]]
+
+
+class TriageOps(Protocol):
+    @property
+    def schema(self) -> AssessmentSchema: ...
+
+    def person(self, person_id: str) -> PersonRecord: ...
+
+    def assessment(self, person_id: str) -> AssessmentView: ...
+
+    def changed_by(self, person_id: str, now: dict[tuple[str, str], Value | None]
+                   ) -> dict[tuple[str, str], HistoryEntry]: ...
+
+    def save_triage(self, person_id: str, typed: Typed, base: Base) -> TriageSaved: ...
+
+    def save_sections(self, person_id: str, typed: Typed, base: Base) -> list[SectionSaved]: ...
+
+
 class TriageView(QWidget):
     DRAFT_KEY = "triage"
     done = Signal(str)  # person id, after a save or Esc
+    changed = Signal(object)  # Changed: answers written here, the window catches up
 
-    def __init__(self, *, session: WorkerSession, person_id: str,
+    def __init__(self, *, ops: TriageOps, person_id: str,
                  run: RunDb = run_here, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("triageView")
-        self._session = session
+        self._ops = ops
         self._run = run
         self.person_id = person_id
         self.busy = False
         self.last_saved = ""  # what the person view says once the triage is saved
-        schema = session.reference.schema
-        record = people.get_person(session=session, person_id=person_id)
+        schema = ops.schema
+        record = ops.person(person_id)
         title = QLabel(f"Custody triage — {record.person.name.display()}")
         title.setObjectName("heading")
         title.setWordWrap(True)
@@ -58,7 +82,7 @@ class TriageView(QWidget):
         self.form = AssessmentForm([(t.section.id, t.field) for t in schema.triage()],
                                    schema.value_sets, scroll.viewport())  # made in place
         scroll.setWidget(self.form)
-        self._values = assessment.load_assessment(session=session, person_id=person_id).values
+        self._values = ops.assessment(person_id).values
         self.form.load(self._values)
         self.form.overwrite_requested.connect(self.write_mine)
         self.form.choice_made.connect(self._choice_made)
@@ -100,9 +124,8 @@ class TriageView(QWidget):
         typed.update(self.form.typed_by_section(changed_only=True))
         base = self.form.base_by_section()
         self._set_busy(True)
-        self._run(lambda: assessment.save_triage(session=self._session,
-                                                 person_id=self.person_id, typed=typed,
-                                                 base=base),
+        person_id = self.person_id
+        self._run(lambda: self._ops.save_triage(person_id, typed, base),
                   on_success=self._saved, on_failure=lambda e: self._failed(e, typed))
 
     def write_mine(self, section: str, field_id: str) -> None:
@@ -113,24 +136,27 @@ class TriageView(QWidget):
         typed = {section: {field_id: self.form.typed_by_section()[section][field_id]}}
         base = {section: {field_id: self.form.notes[(section, field_id)].newer}}
         self._set_busy(True)
-        self._run(lambda: assessment.save_sections(session=self._session,
-                                                   person_id=self.person_id, typed=typed,
-                                                   base=base),
+        person_id = self.person_id
+        self._run(lambda: self._ops.save_sections(person_id, typed, base),
                   on_success=self._written, on_failure=lambda e: self._failed(e, typed))
 
     def refresh_from_store(self) -> bool:
         """After a sync: untouched answers take the new values, typed ones are kept and
         marked where they changed underneath. False if nothing changed."""
-        values = assessment.load_assessment(session=self._session,
-                                            person_id=self.person_id).values
+        return self.show_fresh(self.load_fresh())
+
+    def load_fresh(self) -> Values:
+        """The read behind refresh_from_store; it touches no widget (see PersonView)."""
+        return self._ops.assessment(self.person_id).values
+
+    def show_fresh(self, values: Values) -> bool:
         if values == self._values:
             return False
         self._values = values
         underneath = self.form.refresh(values)
         if underneath:
             newer = {key: values.get(key[0], {}).get(key[1]) for key in underneath}
-            setters = assessment.changed_by(session=self._session, person_id=self.person_id,
-                                            now=newer)
+            setters = self._ops.changed_by(self.person_id, newer)
             for key in underneath:
                 setter = setters.get(key)
                 self.form.mark_changed(key, newer[key], setter.worker_name if setter else "",
@@ -150,6 +176,7 @@ class TriageView(QWidget):
     def _saved(self, saved: TriageSaved) -> None:
         self._set_busy(False)
         self.last_saved = triage_saved_text(saved)
+        self.changed.emit(Changed.of(self.person_id, Part.RECORD))
         if not saved.stale:
             self.done.emit(self.person_id)
             return
@@ -162,6 +189,7 @@ class TriageView(QWidget):
 
     def _written(self, saved: list[SectionSaved]) -> None:
         self._set_busy(False)
+        self.changed.emit(Changed.of(self.person_id, Part.RECORD))
         for result in saved:
             for change in result.changes:
                 self.form.settle((change.section, change.field), change.new)
@@ -172,8 +200,7 @@ class TriageView(QWidget):
     def _reload_kept(self, stale: tuple) -> None:
         """The saved answers as stored now; the refused ones keep the typing, marked."""
         show_stale(self.form, stale)
-        self._values = assessment.load_assessment(session=self._session,
-                                                  person_id=self.person_id).values
+        self._values = self._ops.assessment(self.person_id).values
         self.form.load(self._values)
 
     def _choice_made(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -16,17 +17,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import printing
-from app.services.paper_check import PaperCheck, check_printed_fingerprint, worker_lines
+from app.services.paper_check import PaperCheck, worker_lines
 from app.services.printing import Verification
-from app.services.session import WorkerSession
+
+
+class VerifyOps(Protocol):
+    """app.ui.operations.VerifyOperations: reads only."""
+
+    def verify_pdf(self, data: bytes) -> Verification: ...
+
+    def check_fingerprint(self, typed: str) -> PaperCheck: ...
 
 
 class VerifyView(QDialog):
-    def __init__(self, *, session: WorkerSession, parent: QWidget | None = None) -> None:
+    def __init__(self, *, ops: VerifyOps, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Verify a printed or saved care plan")
-        self._session = session
+        self._ops = ops
         self.headline = QLabel("Type the fingerprint from the foot of a paper copy, or "
                                "choose the PDF you were given (a saved or e-mailed copy).")
         self.headline.setObjectName("heading")
@@ -72,15 +79,14 @@ class VerifyView(QDialog):
             self.check_file(path)
 
     def check_file(self, path: Path) -> Verification:
-        result = printing.verify_pdf(data=path.read_bytes(), session=self._session)
+        result = self._ops.verify_pdf(path.read_bytes())
         lines = worker_lines(result)
         self._show(lines[0], result.ok,
                    [f"File: {path.name}", *_revocation(result), *lines[1:]])
         return result
 
     def check_paper(self) -> PaperCheck:
-        result = check_printed_fingerprint(session=self._session,
-                                           typed=self.fingerprint.text())
+        result = self._ops.check_fingerprint(self.fingerprint.text())
         lines = result.lines()
         ok = bool(result.matches) and all(
             m.current_number == m.version.number for m in result.matches)

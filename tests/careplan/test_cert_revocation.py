@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from app.services import careplan, printing, signing
 from app.store.careplan_repo import SigningCredentialRepository
+from app.ui.operations import VerifyOperations
 from app.ui.verify_view import VerifyView
 from sync.server.api.routes_certs import SIGNING_CERT_PATH, SIGNING_CRL_PATH
 from sync.server.ca import SigningCertificate
@@ -93,7 +94,7 @@ def test_a_plan_signed_after_the_laptop_was_revoked_is_untrusted_elsewhere(qtbot
         # Plans it signed before it was revoked are still trusted.
         assert printing.verify_pdf(data=before, session=other).check.trusted
 
-        view = VerifyView(session=other)
+        view = VerifyView(ops=VerifyOperations(other))
         qtbot.addWidget(view)
         (tmp_path / "after.pdf").write_bytes(after)
         assert not view.check_file(tmp_path / "after.pdf").ok

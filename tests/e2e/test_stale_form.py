@@ -16,6 +16,7 @@ from app.services.views import PersonInput
 from app.ui.controller import AppController
 from app.ui.fields import editor_text, set_editor_text
 from app.ui.main_window import MainWindow
+from app.ui.operations import SyncOperations
 from app.ui.sync_scheduler import SyncScheduler
 from tests.e2e.conftest import PASSWORD
 from tests.e2e.test_app_sync_ui import app_controller
@@ -73,7 +74,8 @@ def test_a_stale_open_section_does_not_write_the_old_main_substance_back(
     with qtbot.waitSignal(ctrl.scheduler.synced, timeout=20_000):
         ctrl.scheduler.sync_now()
     assert window.person_view is view
-    assert editor_text(panel.form.editors[DRUG1]) == "crack"  # the open form caught up
+    # The open form catches up: read on the database lane, shown when it comes back.
+    qtbot.waitUntil(lambda: editor_text(panel.form.editors[DRUG1]) == "crack")
 
     # The worker types only 'age first used = 19' and presses Save substance use.
     age = panel.form.editors[AGE]
@@ -104,7 +106,7 @@ def test_an_open_record_follows_a_sync_and_typed_answers_are_never_lost(qtbot, e
     sync_now(session=cal.session)
     window = MainWindow(session=cal.session, version="t", idle_minutes=30)
     qtbot.addWidget(window)
-    scheduler = SyncScheduler(cal.session, window)
+    scheduler = SyncScheduler(SyncOperations(cal.session), window)
     scheduler.synced.connect(lambda _report: window.after_sync())
     view = window.open_person(lee.id)
     housing = view.open_section("housing")

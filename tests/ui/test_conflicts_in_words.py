@@ -22,6 +22,7 @@ from app.services.views import PersonInput
 from app.store.person_models import AssessmentValue, SectionConfirmation
 from app.store.sync.models import OutboxEntry, SyncConflict
 from app.ui.conflicts_view import ConflictsDialog
+from app.ui.operations import ConflictOperations, RecordOperations
 from sync import protocol as p
 
 OTHER_LAPTOP = str(uuid.uuid4())
@@ -77,7 +78,7 @@ def _confirmation_conflict(session, person_id: str, later: bool) -> tuple[str, s
 def test_an_answer_conflict_shows_labels_you_and_local_time(qtbot, signed_in, in_india):
     lee = _lee_with_crack(signed_in)
     _answer_conflict(signed_in, lee, "alcohol", worker=signed_in.worker.id)
-    dialog = ConflictsDialog(session=signed_in)
+    dialog = ConflictsDialog(ops=ConflictOperations(signed_in))
     qtbot.addWidget(dialog)
     [card] = dialog.cards
     now, other = card.current_line.text(), card.other_line.text()
@@ -102,7 +103,7 @@ def test_a_colleagues_edit_names_them(qtbot, signed_in):
     _answer_conflict(signed_in, lee, "heroin", worker=colleague)
     [view] = conflicts.list_conflicts(session=signed_in)
     assert view.other_worker == "Cal Jones" and not view.other_is_you
-    dialog = ConflictsDialog(session=signed_in)
+    dialog = ConflictsDialog(ops=ConflictOperations(signed_in))
     qtbot.addWidget(dialog)
     [card] = dialog.cards
     assert card.other_line.text().startswith("Also written by Cal Jones on another laptop")
@@ -144,7 +145,7 @@ def test_the_dialog_has_a_close_button_that_closes_it(qtbot, signed_in):
     lee = _lee_with_crack(signed_in)
     for _ in range(6):  # enough cards to scroll: the button stays outside the scroll area
         _answer_conflict(signed_in, lee, "alcohol", worker=signed_in.worker.id)
-    dialog = ConflictsDialog(session=signed_in)
+    dialog = ConflictsDialog(ops=ConflictOperations(signed_in))
     qtbot.addWidget(dialog)
     dialog.resize(1280, 720)
     dialog.show()
@@ -164,7 +165,7 @@ def test_the_record_marks_an_answer_in_conflict_and_its_section(qtbot, signed_in
 
     person_id, key = _lee_with_crack(signed_in), ("substances", "drug1")
     _answer_conflict(signed_in, person_id, "alcohol", worker=str(uuid.uuid4()))
-    view = PersonView(session=signed_in, person_id=person_id)
+    view = PersonView(ops=RecordOperations(signed_in), person_id=person_id)
     qtbot.addWidget(view)
     view.show()
     section, _field = key

@@ -15,15 +15,16 @@ from app.services import careplan, people, printing
 from app.services.consent import ConsentInput, record_consent
 from app.services.errors import InvalidInput
 from app.ui.consent_panel import ConsentPanel
+from app.ui.operations import RecordOperations
 from sync.protocol.tables import row_problem
 from tests.careplan.helpers import add_person, plan_input
 from tests.sync_rows import required_fields
 
 
 def _panel(qtbot, session, person_id) -> ConsentPanel:
-    panel = ConsentPanel(session=session, person_id=person_id)
+    panel = ConsentPanel(ops=RecordOperations(session), person_id=person_id)
     qtbot.addWidget(panel)
-    panel.changed.connect(lambda: panel.show_record(
+    panel.changed.connect(lambda _changed: panel.show_record(
         people.get_person(session=session, person_id=person_id)))
     panel.show_record(people.get_person(session=session, person_id=person_id))
     panel.show()
@@ -38,7 +39,8 @@ def test_consent_needs_agencies_how_and_that_it_was_explained(qtbot, signed_in):
     person_id = add_person(signed_in)
     dialog = _panel(qtbot, signed_in, person_id).open_record_dialog()
     qtbot.addWidget(dialog)
-    assert not dialog.save()
+    dialog.save()
+    assert dialog.result() != dialog.DialogCode.Accepted
     message = dialog.message.text()
     assert "Tick each agency" in message and "verbally or in writing" in message
     assert "explained" in message
@@ -59,7 +61,8 @@ def test_recorded_with_how_and_review_date_then_withdrawn_only_when_confirmed(qt
     review = date.today() + timedelta(days=180)
     dialog.review.setText(f"{review:%d/%m/%Y}")
     dialog.explained.setChecked(True)
-    assert dialog.save()
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
 
     given = {c.agency: c for c in _consents(signed_in, person_id)}
     assert set(given) == {"probation", "police"}

@@ -11,8 +11,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFormLayout
 
 from app.services.sync import ElsewhereMatch, ServerRefused
-from app.ui import elsewhere_dialog
+from app.ui import elsewhere_dialog, operations
 from app.ui.elsewhere_dialog import NO_CONSENT, ElsewhereDialog, linkage_facts, match_text
+from app.ui.operations import ElsewhereOperations
 
 DARREN = ElsewhereMatch("p-1", "team-2", "DS07031986M")
 
@@ -28,7 +29,7 @@ def _here(work, *, on_success, on_failure) -> None:
 
 
 def _dialog(qtbot, session) -> ElsewhereDialog:
-    dialog = ElsewhereDialog(session=session, run=_here)
+    dialog = ElsewhereDialog(ops=ElsewhereOperations(session), run=_here)
     qtbot.addWidget(dialog)
     return dialog
 
@@ -54,7 +55,7 @@ def test_a_blank_key_says_why_not_a_blank():
 
 
 def test_a_search_lists_the_facts(qtbot, signed_in, monkeypatch):
-    monkeypatch.setattr(elsewhere_dialog, "find_elsewhere", lambda **_: [DARREN])
+    monkeypatch.setattr(operations, "find_elsewhere", lambda **_: [DARREN])
     dialog = _dialog(qtbot, signed_in)
     dialog.typed.setText("A1234BC")
     dialog.search()
@@ -69,8 +70,8 @@ def test_a_consent_refusal_sends_to_the_team_lead(qtbot, signed_in, monkeypatch)
                                   "consent does not cover your agency; break glass if you "
                                   "must"})
 
-    monkeypatch.setattr(elsewhere_dialog, "find_elsewhere", lambda **_: [DARREN])
-    monkeypatch.setattr(elsewhere_dialog, "fetch_person", refuse)
+    monkeypatch.setattr(operations, "find_elsewhere", lambda **_: [DARREN])
+    monkeypatch.setattr(operations, "fetch_person", refuse)
     dialog = _dialog(qtbot, signed_in)
     dialog.search()
     dialog.reason.setText("remanded here this morning")
@@ -84,7 +85,7 @@ def test_the_layout_is_the_same_before_and_after_signing_in(qtbot, signed_in, mo
         signed_in.server_token = "a server session"  # what the first search leaves
         return [DARREN]
 
-    monkeypatch.setattr(elsewhere_dialog, "find_elsewhere", found_and_signed_in)
+    monkeypatch.setattr(operations, "find_elsewhere", found_and_signed_in)
     first = _dialog(qtbot, signed_in)
     rows = _rows(first)
     assert rows == ["Find by", "Your password", "Reason"]

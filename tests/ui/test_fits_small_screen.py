@@ -19,6 +19,12 @@ from app.ui.consent_panel import ConsentDialog
 from app.ui.elsewhere_dialog import ElsewhereDialog
 from app.ui.first_run import FirstRunWizard
 from app.ui.main_window import MainWindow
+from app.ui.operations import (
+    ConflictOperations,
+    ElsewhereOperations,
+    RecordOperations,
+    VerifyOperations,
+)
 from app.ui.person_actions import EditPersonDialog, MergeDialog
 from app.ui.print_preview import PrintPreview
 from app.ui.resources import stylesheet
@@ -133,7 +139,7 @@ def test_triage(window, signed_in):
 
 def test_print_preview(qtbot, signed_in):
     person_id = _rich_person(signed_in)
-    preview = PrintPreview(session=signed_in, document=printing.assessment_pdf(
+    preview = PrintPreview(ops=RecordOperations(signed_in), document=printing.assessment_pdf(
         session=signed_in, person_id=person_id))
     qtbot.addWidget(preview)
     preview.show()
@@ -146,15 +152,15 @@ def test_dialogs(qtbot, signed_in):
     people.create_person(session=signed_in, person=PersonInput(
         given_name="Kayla", family_name="Jones", date_of_birth="01/02/1990"))
     shown = [
-        (EditPersonDialog(session=signed_in, person_id=person_id), ("Save", "OK")),
-        (MergeDialog(session=signed_in, survivor_id=person_id), ("Merge",)),
-        (ConflictsDialog(session=signed_in), ("Close",)),
-        (VerifyView(session=signed_in), ("Close", "Choose")),
+        (EditPersonDialog(ops=RecordOperations(signed_in), person_id=person_id), ("Save", "OK")),
+        (MergeDialog(ops=RecordOperations(signed_in), survivor_id=person_id), ("Merge",)),
+        (ConflictsDialog(ops=ConflictOperations(signed_in)), ("Close",)),
+        (VerifyView(ops=VerifyOperations(signed_in)), ("Close", "Choose")),
         (CarePlanSignDialog(number=1, person_name="Zebedee Quartermaine-Fotheringham",
                             worker_name="Jo Bloggs"), ("Sign and freeze", "Cancel")),
         (ConsentDialog(already={"police"}, record=lambda typed: None),
          ("Record", "Cancel")),
-        (ElsewhereDialog(session=signed_in, run=lambda *a, **k: None), ("Close",)),
+        (ElsewhereDialog(ops=ElsewhereOperations(signed_in), run=lambda *a, **k: None), ("Close",)),
     ]
     for dialog, actions in shown:
         qtbot.addWidget(dialog)

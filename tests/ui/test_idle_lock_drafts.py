@@ -41,6 +41,7 @@ def test_typed_form_survives_an_idle_lock(qtbot, device_service):
         assert ctrl.main_window.work_area.currentWidget() is form
 
         qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+        ctrl.runner.wait_for_idle()  # written on the database lane
         assert [p.family_name for p in caseload(session=ctrl.session)] == ["Half-Typed"]
         ctrl.lock_now()
         qtbot.keyClicks(ctrl.sign_in_window.passphrase, PASSPHRASE)
@@ -115,6 +116,7 @@ def test_autosaved_drafts_survive_a_crash(qtbot, device_service):
         ctrl.main_window.show_new_person()
         qtbot.keyClicks(ctrl.main_window.new_person_form.edits["family_name"], "Crashworthy")
         ctrl.save_drafts_now()  # what the autosave timer does every few seconds
+        ctrl.runner.wait_for_idle()  # written on the database lane
         assert ctrl.autosave.isActive()
         # A crash: the process dies without locking. Another process signs in.
         after_crash = device_service.sign_in(username="jo", passphrase=PASSPHRASE)

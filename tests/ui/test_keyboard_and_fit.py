@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QTabWidget,
 
 from app.services import assessment, people
 from app.services.views import PersonInput
+from app.ui.operations import RecordOperations
 from app.ui.person_view import PersonView
 from app.ui.resources import stylesheet
 from app.ui.sign_in import SignInWindow
@@ -29,7 +30,7 @@ def view(qtbot, signed_in, styled):
         family_name="Featherstonehaugh-Smythe", date_of_birth="02/03/2010", sex="1",
         pnc_id="2001/0000001Q", nhs_number="9434765919", prison_number="A1234BC"))
     assessment.record_contact(session=signed_in, person_id=person.id, setting="custody")
-    widget = PersonView(session=signed_in, person_id=person.id)
+    widget = PersonView(ops=RecordOperations(signed_in), person_id=person.id)
     qtbot.addWidget(widget)
     widget.resize(820, 560)
     widget.show()

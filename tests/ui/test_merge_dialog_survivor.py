@@ -9,6 +9,7 @@ from PySide6.QtCore import QPoint, QSize, Qt
 from app.services import merge, people
 from app.services.caseload import caseload
 from app.services.views import PersonInput
+from app.ui.operations import RecordOperations
 from app.ui.person_actions import MergeDialog
 
 SCREEN_ROOM = QSize(1280, 720 - 32)  # less a title bar
@@ -27,7 +28,7 @@ def pair(signed_in) -> tuple[str, str]:
 
 @pytest.fixture
 def dialog(qtbot, signed_in, pair) -> MergeDialog:
-    shown = MergeDialog(session=signed_in, survivor_id=pair[0])
+    shown = MergeDialog(ops=RecordOperations(signed_in), survivor_id=pair[0])
     qtbot.addWidget(shown)
     shown.show()
     qtbot.keyClicks(shown.search, "quartermane")  # a near spelling finds the other

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from app.services import assessment, people
 from app.services.views import PersonInput
 from app.ui.fields import editor_text
+from app.ui.operations import RecordOperations
 from app.ui.person_view import PersonView
 from app.ui.triage_view import TriageView
 
@@ -18,7 +19,7 @@ def person_id(signed_in):
 
 
 def _view(qtbot, session, person_id, **kwargs) -> PersonView:
-    view = PersonView(session=session, person_id=person_id, **kwargs)
+    view = PersonView(ops=RecordOperations(session), person_id=person_id, **kwargs)
     qtbot.addWidget(view)
     return view
 
@@ -119,7 +120,7 @@ def test_the_notice_never_grows_after_saves(qtbot, signed_in, person_id):
 def test_a_saved_triage_counts_as_a_contact(qtbot, signed_in, person_id):
     before = _view(qtbot, signed_in, person_id)
     assert "No contact recorded yet" in before.notice.full_text()
-    triage = TriageView(session=signed_in, person_id=person_id)
+    triage = TriageView(ops=RecordOperations(signed_in), person_id=person_id)
     qtbot.addWidget(triage)
     triage.form.editors[("substances", "alcohol_drinking_days")].setText("3")
     with qtbot.waitSignal(triage.done):
@@ -131,7 +132,7 @@ def test_a_saved_triage_counts_as_a_contact(qtbot, signed_in, person_id):
 
 def test_triage_ignores_a_second_press_while_saving(qtbot, signed_in, person_id):
     runner = HeldRunner()
-    triage = TriageView(session=signed_in, person_id=person_id, run=runner)
+    triage = TriageView(ops=RecordOperations(signed_in), person_id=person_id, run=runner)
     qtbot.addWidget(triage)
     triage.save()
     triage.save()
@@ -149,7 +150,7 @@ def test_an_error_goes_when_its_answer_is_changed(qtbot, signed_in):
 
     person = people.create_person(session=signed_in, person=PersonInput(
         given_name="Lee", family_name="Walker", date_of_birth="02/03/1990"))
-    view = PersonView(session=signed_in, person_id=person.id)
+    view = PersonView(ops=RecordOperations(signed_in), person_id=person.id)
     qtbot.addWidget(view)
     view.show()
     panel = view.open_section("substances")

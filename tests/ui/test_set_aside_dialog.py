@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QPushButton
 from app.store.sync.store import EncryptedSyncStore
 from app.ui.conflicts_view import ConflictsDialog
 from app.ui.main_window import MainWindow
+from app.ui.operations import ConflictOperations
 from tests.services.test_set_aside import answer, page, person, poison_rows
 
 
@@ -28,7 +29,7 @@ def _receive_poison(session) -> tuple[str, str]:
 
 def test_rows_not_stored_are_listed_with_whose_what_and_why(qtbot, signed_in):
     _receive_poison(signed_in)
-    dialog = ConflictsDialog(session=signed_in)
+    dialog = ConflictsDialog(ops=ConflictOperations(signed_in))
     qtbot.addWidget(dialog)
     heading, *lines = (label.text() for label in dialog.not_stored)
     assert "Received but not stored (7)" in heading
@@ -52,7 +53,7 @@ def test_rows_not_stored_are_listed_with_whose_what_and_why(qtbot, signed_in):
 def test_try_again_stores_what_now_can_be_and_lists_the_rest(qtbot, signed_in):
     _, nobody = _receive_poison(signed_in)
     EncryptedSyncStore(signed_in.open_store).apply_page(page([person("Nia", nobody)], cursor=3))
-    dialog = ConflictsDialog(session=signed_in)
+    dialog = ConflictsDialog(ops=ConflictOperations(signed_in))
     qtbot.addWidget(dialog)
     with qtbot.waitSignal(dialog.changed):
         dialog.try_again.click()
@@ -64,7 +65,7 @@ def test_try_again_stores_what_now_can_be_and_lists_the_rest(qtbot, signed_in):
 
 
 def test_nothing_set_aside_shows_no_section_and_no_button(qtbot, signed_in):
-    dialog = ConflictsDialog(session=signed_in)
+    dialog = ConflictsDialog(ops=ConflictOperations(signed_in))
     qtbot.addWidget(dialog)
     assert dialog.not_stored == [] and dialog.try_again is None
 
@@ -83,7 +84,7 @@ def test_the_status_bar_counts_rows_not_stored(qtbot, signed_in):
 
 
 def test_the_dialog_closes_by_a_button_a_mouse_can_reach(qtbot, signed_in):
-    dialog = ConflictsDialog(session=signed_in)
+    dialog = ConflictsDialog(ops=ConflictOperations(signed_in))
     qtbot.addWidget(dialog)
     dialog.resize(1280, 720)
     dialog.show()

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from app.services import assessment, people
 from app.services.views import PersonInput
 from app.ui.fields import editor_text, set_editor_text
+from app.ui.operations import RecordOperations
 from app.ui.person_view import PersonView
 
 DRUG1, AGE = ("substances", "drug1"), ("substances", "drug1_age_first_used")
@@ -27,7 +28,7 @@ def lee(signed_in) -> str:
 
 @pytest.fixture
 def view(qtbot, signed_in, lee) -> PersonView:
-    shown = PersonView(session=signed_in, person_id=lee)
+    shown = PersonView(ops=RecordOperations(signed_in), person_id=lee)
     qtbot.addWidget(shown)
     shown.open_section("substances")
     return shown

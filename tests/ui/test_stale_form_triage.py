@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from app.services import assessment, people
 from app.services.views import PersonInput
 from app.ui.fields import editor_text
+from app.ui.operations import RecordOperations
 from app.ui.triage_view import TriageView
 
 DRUG1, DAYS = ("substances", "drug1"), ("substances", "alcohol_drinking_days")
@@ -18,7 +19,7 @@ def _triage_over_alcohol(qtbot, session) -> tuple[TriageView, str]:
         given_name="Lee", family_name="Walker", date_of_birth="02/03/1990", sex="1")).id
     assessment.save_section(session=session, person_id=lee, section="substances",
                             typed={"drug1": "alcohol"})
-    triage = TriageView(session=session, person_id=lee)
+    triage = TriageView(ops=RecordOperations(session), person_id=lee)
     qtbot.addWidget(triage)
     return triage, lee
 

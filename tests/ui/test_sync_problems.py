@@ -7,6 +7,7 @@ from app.services import people
 from app.services.views import PersonInput
 from app.store.sync.store import EncryptedSyncStore
 from app.ui.conflicts_view import ConflictsDialog
+from app.ui.operations import ConflictOperations
 
 REASON = "too large for the server to take (1100 KB): ask IT to raise the server's body limit"
 
@@ -24,7 +25,7 @@ def test_a_refused_change_is_listed_with_whose_it_is_and_why(qtbot, signed_in):
     people.create_person(session=signed_in, person=PersonInput(
         given_name="Lee", family_name="Walker", date_of_birth="02/03/1990", sex="1"))
     _refuse_one(signed_in)
-    dialog = ConflictsDialog(session=signed_in)
+    dialog = ConflictsDialog(ops=ConflictOperations(signed_in))
     qtbot.addWidget(dialog)
     heading, line = (label.text() for label in dialog.refused)
     assert "Not accepted by the server (1)" in heading and "nothing is lost" in heading
@@ -36,7 +37,7 @@ def test_a_refused_change_is_listed_with_whose_it_is_and_why(qtbot, signed_in):
 def test_nothing_refused_and_no_conflicts_says_so(qtbot, signed_in):
     from PySide6.QtWidgets import QLabel
 
-    dialog = ConflictsDialog(session=signed_in)
+    dialog = ConflictsDialog(ops=ConflictOperations(signed_in))
     qtbot.addWidget(dialog)
     assert dialog.refused == []
     assert dialog.findChild(QLabel, "emptyState").text() == "No conflicts. Everything agrees."
@@ -56,7 +57,7 @@ def test_a_refused_change_for_someone_no_longer_held_still_shows(qtbot, signed_i
     gone = next(c["person_id"] for c in changes if c["fields"].get("given_name") == "Ann")
     with signed_in.transaction() as db:  # moved to another team and dropped here
         db.get(PersonRow, gone).deleted = True
-    dialog = ConflictsDialog(session=signed_in)
+    dialog = ConflictsDialog(ops=ConflictOperations(signed_in))
     qtbot.addWidget(dialog)
     lines = sorted(label.text().split(" — ")[0] for label in dialog.refused[1:])
     assert lines == ["WALKER, Lee", "someone no longer on this laptop"]

@@ -14,10 +14,13 @@ import pytest
 import requests
 
 from app.services import people
+from app.services.sync import SyncReport, sync_status
 from app.services.views import PersonInput
 from app.store.sync.models import SyncState
-from app.ui import sync_scheduler
-from app.ui.sync_scheduler import NotSyncing, SyncScheduler, describe
+from app.ui import operations
+from app.ui.operations import SyncOperations
+from app.ui.sync_scheduler import NotSyncing, SyncScheduler
+from app.ui.sync_scheduler import describe as describe_ops
 from sync.client.errors import explain
 
 LAST_SYNC_UTC = datetime(2026, 3, 12, 8, 28, tzinfo=UTC)  # 13:58 in India (UTC+5:30)
@@ -35,6 +38,10 @@ def enrolled(signed_in):
     return signed_in
 
 
+def describe(session, **kwargs) -> str:
+    return describe_ops(SyncOperations(session), **kwargs)
+
+
 def _save_someone(session, given: str = "Lee") -> None:
     people.create_person(session=session, person=PersonInput(
         given_name=given, family_name="Walker", date_of_birth="02/03/1990", sex="1"))
@@ -49,7 +56,7 @@ def _refused_connection() -> Exception:
 
 
 def _pending(session) -> int:
-    return sync_scheduler.sync_status(session=session).pending
+    return sync_status(session=session).pending
 
 
 def _waiting(session) -> str:
@@ -80,9 +87,9 @@ def test_another_day_is_dated(enrolled, in_india):
 def test_a_failed_cycle_says_it_in_words_and_logs_the_details(qtbot, enrolled, monkeypatch,
                                                               caplog):
     failure = _refused_connection()
-    monkeypatch.setattr(sync_scheduler, "sync_now", lambda **_: (_ for _ in ()).throw(failure))
+    monkeypatch.setattr(operations, "sync_now", lambda **_: (_ for _ in ()).throw(failure))
     _save_someone(enrolled)
-    scheduler = SyncScheduler(enrolled)
+    scheduler = SyncScheduler(SyncOperations(enrolled))
     details: list[str] = []
     scheduler.detail_changed.connect(details.append)
     with caplog.at_level(logging.WARNING), qtbot.waitSignal(
@@ -101,8 +108,8 @@ def test_a_failed_cycle_says_it_in_words_and_logs_the_details(qtbot, enrolled, m
 
 def test_a_save_while_offline_counts_at_once(qtbot, enrolled, monkeypatch):
     failure = _refused_connection()
-    monkeypatch.setattr(sync_scheduler, "sync_now", lambda **_: (_ for _ in ()).throw(failure))
-    scheduler = SyncScheduler(enrolled)
+    monkeypatch.setattr(operations, "sync_now", lambda **_: (_ for _ in ()).throw(failure))
+    scheduler = SyncScheduler(SyncOperations(enrolled))
     with qtbot.waitSignal(scheduler.state_changed, timeout=10_000,
                           check_params_cb=lambda _text, level: level == "error"):
         scheduler.sync_now()
@@ -119,9 +126,9 @@ def test_a_save_while_offline_counts_at_once(qtbot, enrolled, monkeypatch):
 
 
 def test_a_save_while_online_counts_at_once(qtbot, enrolled, monkeypatch):
-    monkeypatch.setattr(sync_scheduler, "sync_now",
-                        lambda **_: sync_scheduler.SyncReport())
-    scheduler = SyncScheduler(enrolled)
+    monkeypatch.setattr(operations, "sync_now",
+                        lambda **_: SyncReport())
+    scheduler = SyncScheduler(SyncOperations(enrolled))
     with qtbot.waitSignal(scheduler.synced, timeout=10_000):
         scheduler.sync_now()
     scheduler.stop()

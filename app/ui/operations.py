@@ -1,0 +1,216 @@
+"""The narrow operations the composition hands to screens, bound to the signed-in session.
+
+Only the main window and the controller hold a `WorkerSession`; a screen gets one of
+these objects and sees it through its own small Protocol (what it reads, what it writes),
+so it cannot open a transaction, close the store or reach the server token. Writes say
+what they changed, so the window refreshes from one place.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from app.domain.assessment import AssessmentSchema, Value
+from app.domain.careplan import CarePlanVersion
+from app.services import assessment, careplan, conflicts, consent, merge, people, printing
+from app.services.assessment import AssessmentView, HistoryEntry, SectionSaved, TriageSaved
+from app.services.caseload import search_people
+from app.services.changes import Changed, Part
+from app.services.consent import ConsentInput
+from app.services.merge import MergeView
+from app.services.paper_check import PaperCheck, check_printed_fingerprint
+from app.services.printing import PdfDocument, Verification
+from app.services.session import WorkerSession
+from app.services.sync import (
+    ElsewhereMatch,
+    Progress,
+    SyncReport,
+    SyncStatus,
+    fetch_person,
+    find_elsewhere,
+    sync_now,
+    sync_status,
+)
+from app.services.views import PersonInput, PersonRecord, PersonSummary
+
+Typed = dict[str, dict[str, str]]
+Base = dict[str, dict[str, Value]]
+_log = logging.getLogger(__name__)
+
+
+class _Bound:
+    def __init__(self, session: WorkerSession) -> None:
+        self._session = session
+
+    @property
+    def schema(self) -> AssessmentSchema:
+        return self._session.reference.schema
+
+
+class RecordOperations(_Bound):
+    """One person's record: details, assessment, consent, merges, the care plan, printing."""
+
+    @property
+    def worker_name(self) -> str:
+        return self._session.worker.full_name
+
+    # ---- reading --------------------------------------------------------------------------
+    def person(self, person_id: str) -> PersonRecord:
+        return people.get_person(session=self._session, person_id=person_id)
+
+    def assessment(self, person_id: str) -> AssessmentView:
+        return assessment.load_assessment(session=self._session, person_id=person_id)
+
+    def fields_in_conflict(self, person_id: str) -> set[tuple[str, str]]:
+        return conflicts.fields_in_conflict(session=self._session, person_id=person_id)
+
+    def changed_by(self, person_id: str, now: dict[tuple[str, str], Value | None]
+                   ) -> dict[tuple[str, str], HistoryEntry]:
+        return assessment.changed_by(session=self._session, person_id=person_id, now=now)
+
+    def history(self, person_id: str) -> list[HistoryEntry]:
+        return assessment.person_history(session=self._session, person_id=person_id)
+
+    def merges(self, person_id: str) -> list[MergeView]:
+        return merge.list_merges(session=self._session, survivor_id=person_id)
+
+    def search(self, text: str) -> list[PersonSummary]:
+        return search_people(session=self._session, text=text)
+
+    # ---- the assessment ----------------------------------------------------------------------
+    def save_section(self, person_id: str, section: str, typed: dict[str, str],
+                     base: dict[str, Value]) -> SectionSaved:
+        return assessment.save_section(session=self._session, person_id=person_id,
+                                       section=section, typed=typed, base=base)
+
+    def save_triage(self, person_id: str, typed: Typed, base: Base) -> TriageSaved:
+        return assessment.save_triage(session=self._session, person_id=person_id,
+                                      typed=typed, base=base)
+
+    def save_sections(self, person_id: str, typed: Typed, base: Base) -> list[SectionSaved]:
+        return assessment.save_sections(session=self._session, person_id=person_id,
+                                        typed=typed, base=base)
+
+    def record_contact(self, person_id: str, setting: str) -> Changed:
+        assessment.record_contact(session=self._session, person_id=person_id, setting=setting)
+        return Changed.of(person_id, Part.RECORD)
+
+    # ---- details, duplicates, consent -----------------------------------------------------
+    def update_person(self, person_id: str, person: PersonInput) -> Changed:
+        people.update_person(session=self._session, person_id=person_id, person=person)
+        return Changed.of(person_id, Part.RECORD, Part.CASELOAD)
+
+    def merge(self, survivor_id: str, merged_id: str, reason: str) -> Changed:
+        merge.merge_people(session=self._session, survivor_id=survivor_id,
+                           merged_id=merged_id, reason=reason)
+        return Changed.of(survivor_id, Part.RECORD, Part.CASELOAD) | Changed.of(merged_id)
+
+    def undo_last_merge(self, person_id: str) -> Changed:
+        """The newest merge into this person undone; nothing if there is none."""
+        merges = self.merges(person_id)
+        if not merges:
+            return Changed()
+        return merge.undo_merge(session=self._session, merge_id=merges[-1].merge_id)
+
+    def record_consent(self, person_id: str, typed: ConsentInput) -> Changed:
+        consent.record_consent(session=self._session, person_id=person_id, typed=typed)
+        return Changed.of(person_id, Part.CONSENT)
+
+    def withdraw_consent(self, person_id: str, agency: str) -> Changed:
+        consent.withdraw_consent(session=self._session, person_id=person_id, agency=agency)
+        return Changed.of(person_id, Part.CONSENT)
+
+    # ---- the care plan and its documents ----------------------------------------------------
+    def care_plan(self, person_id: str) -> careplan.CarePlanView:
+        return careplan.load_care_plan(session=self._session, person_id=person_id)
+
+    def starting_plan(self, person_id: str) -> careplan.CarePlanInput:
+        return careplan.starting_plan(session=self._session, person_id=person_id)
+
+    def save_plan(self, person_id: str, plan: careplan.CarePlanInput) -> CarePlanVersion:
+        return careplan.save_plan(session=self._session, person_id=person_id, plan=plan)
+
+    def sign_version(self, version_id: str, person: careplan.SignatureInput,
+                     worker: careplan.SignatureInput) -> CarePlanVersion:
+        return careplan.sign_version(session=self._session, version_id=version_id,
+                                     person=person, worker=worker)
+
+    def care_plan_pdf(self, version_id: str) -> PdfDocument:
+        return printing.care_plan_pdf(session=self._session, version_id=version_id)
+
+    def assessment_pdf(self, person_id: str) -> PdfDocument:
+        return printing.assessment_pdf(session=self._session, person_id=person_id)
+
+    def record_printed(self, document: PdfDocument, pages: int) -> None:
+        printing.record_printed(session=self._session, document=document, pages=pages)
+
+    def save_pdf(self, document: PdfDocument, path: Path) -> Path:
+        return printing.save_pdf(session=self._session, document=document, path=path)
+
+
+class ConflictOperations(_Bound):
+    """Conflicts and sync problems: list them, decide them, try set-aside rows again."""
+
+    def conflicts(self) -> list[conflicts.ConflictView]:
+        return conflicts.list_conflicts(session=self._session)
+
+    def refused(self) -> list[conflicts.RefusedView]:
+        return conflicts.list_refused(session=self._session)
+
+    def not_stored(self) -> list[conflicts.NotStoredView]:
+        return conflicts.list_not_stored(session=self._session)
+
+    def resolve(self, conflict_id: str, value: Any) -> Changed:
+        return conflicts.resolve_conflict(session=self._session, conflict_id=conflict_id,
+                                          value=value)
+
+    def store_again(self) -> Changed:
+        conflicts.try_storing_again(session=self._session)
+        return Changed.everything()  # the rows stored may belong to anyone
+
+
+class VerifyOperations(_Bound):
+    """Checking a signed PDF or a fingerprint typed from paper (reads only)."""
+
+    def verify_pdf(self, data: bytes) -> Verification:
+        return printing.verify_pdf(data=data, session=self._session)
+
+    def check_fingerprint(self, typed: str) -> PaperCheck:
+        return check_printed_fingerprint(session=self._session, typed=typed)
+
+
+class ElsewhereOperations(_Bound):
+    """Asking the server about another team's people: network work, off the UI thread."""
+
+    def signed_in(self) -> bool:
+        return bool(self._session.server_token)
+
+    def find(self, password: str, typed: str) -> list[ElsewhereMatch]:
+        return find_elsewhere(session=self._session, password=password, typed=typed)
+
+    def fetch(self, password: str, person_id: str, reason: str) -> SyncReport:
+        return fetch_person(session=self._session, password=password, person_id=person_id,
+                            reason=reason)
+
+
+class SyncOperations(_Bound):
+    """One sync cycle and where sync stands, for the scheduler and the status bar."""
+
+    def is_open(self) -> bool:
+        return self._session.is_open
+
+    def status(self) -> SyncStatus:
+        return sync_status(session=self._session)
+
+    def cycle(self, progress: Progress) -> SyncReport:
+        """Runs on the network lane, never the UI thread."""
+        report = sync_now(session=self._session, progress=progress)
+        try:
+            # Conflicts nobody needs to decide (a section's check time) are settled
+            # before the status bar counts what is left.
+            conflicts.settle_automatic(session=self._session)
+        except Exception:  # the sync itself succeeded: say so; the next cycle settles
+            _log.exception("settling section check stamps failed")
+        return report
