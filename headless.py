@@ -50,7 +50,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     commands.add_parser("self-test", help="check the encrypted store works on this machine")
     commands.add_parser("paths", help="print where this device keeps its files")
     _add_enrol_and_sync(commands)
-    _add_verify(commands)  # issue 6
+    _add_verify(commands)
 
 
 def _add_enrol_and_sync(commands: argparse._SubParsersAction) -> None:
@@ -69,7 +69,7 @@ def _add_enrol_and_sync(commands: argparse._SubParsersAction) -> None:
 
 
 def _add_verify(commands: argparse._SubParsersAction) -> None:
-    """Issue 6: `verify plan.pdf` says whether a signed PDF is intact, whose, and current."""
+    """`verify plan.pdf` says whether a signed PDF is intact, whose, and current."""
     verify = commands.add_parser("verify", help="check a signed care plan PDF is intact, "
                                  "whose record and version it is, and if it is current")
     verify.add_argument("pdf", help="the PDF file to check")
@@ -140,7 +140,7 @@ def sync(device: DeviceService, args: argparse.Namespace) -> int:
 
 
 def verify(sign_in: SignIn, args: argparse.Namespace) -> int:
-    """Issue 6. Exit 0 intact, 1 not intact or not trusted, 2 cannot read or sign in."""
+    """Exit 0 intact, 1 not intact or not trusted, 2 cannot read or sign in."""
     from app.services.errors import ServiceError
     from app.services.printing import verify_pdf
 

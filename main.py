@@ -69,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return headless.self_test()
     if args.command == "paths":
         return headless.show_paths(paths)
-    if args.command == "verify":  # issue 6
+    if args.command == "verify":
         return headless.verify(lambda **signing_in: build_device_service(paths).sign_in(
             **signing_in), args)
     if args.command in ("enrol", "sync"):

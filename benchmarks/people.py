@@ -75,7 +75,7 @@ def _queries(rows: list[dict[str, object]], n: int = 300) -> list[str]:
     return [kinds[i % len(kinds)](row) for i, row in enumerate(picks)]
 
 
-# What the trial typed (issue 16): a surname spelt as it sounds, a date of birth in
+# What the trial typed: a surname spelt as it sounds, a date of birth in
 # each usual format, and a near name with its date of birth.
 _SOUNDS_LIKE = {"Smith": "Smyth", "Jones": "Joanes", "Taylor": "Tailor", "Brown": "Broun",
                 "Davies": "Davis", "Wright": "Right", "Thompson": "Thompsen", "Clarke": "Clark",

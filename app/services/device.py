@@ -115,7 +115,7 @@ class DeviceService:
             enrolment = HttpTransport(server_url).enrol(code.strip(), device_name,
                                                         username=username, password=password)
             authed = HttpTransport(server_url, enrolment["device_token"])
-            # A server from before issue 17 enrolled with the code alone: sign in now.
+            # An older server enrolled with the code alone: sign in now.
             signed = enrolment.get("sign_in") or authed.sign_in(username, password)
             worker = signed["worker"]
         except SyncError as error:

@@ -65,7 +65,7 @@ def _checks(folder: Path, reference: ReferenceData,
     session = device.sign_in(username="selftest", passphrase=passphrase)
     found = search_people(session=session, text=marker)
     record("data reads back after unlock", [p.given_name for p in found] == [marker])
-    _pdf_checks(session, found[0].id if found else "", record)  # issue 6
+    _pdf_checks(session, found[0].id if found else "", record)
     verification = verify_audit_trail(session=session)
     record("audit chain verifies", verification.ok,
            f"{verification.entries_checked} entries; " + "; ".join(verification.problems))
@@ -75,7 +75,7 @@ def _checks(folder: Path, reference: ReferenceData,
 
 def _pdf_checks(session: WorkerSession, person_id: str,
                 record: Callable[..., None]) -> None:
-    """Issue 6: a small care plan is built, signed (PAdES), verified, and a changed copy fails."""
+    """A small care plan is built, signed (PAdES), verified, and a changed copy fails."""
     try:
         draft = careplan.save_plan(session=session, person_id=person_id, plan=CarePlanInput(
             goals=("Self-test goal",), interventions=(InterventionInput(

@@ -38,7 +38,8 @@ from app.store.repositories import DeviceMetaRepository
 
 _DER = serialization.Encoding.DER
 _FIELD = "InsideOutSignature"
-_RESERVED = 12_288  # room for the CMS blob; skips pyHanko's trial signature (saves ~20 ms)
+_RESERVED = 12_288  # room for the CMS blob; skips pyHanko's trial signature,
+# which would build the whole signature twice
 RENEW_WITHIN = dt.timedelta(days=30)
 # Organisation certificates last a year now; one made to last longer was issued before the
 # server recorded serials, so it could never be revoked: replace it at the next sync.

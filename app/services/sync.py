@@ -295,7 +295,7 @@ class ElsewhereMatch:
     person_id: str
     owning_team_id: str
     linkage_key: str
-    team_name: str = ""  # "" from a server before issue 17
+    team_name: str = ""  # "" from an older server, which does not send it
     consent: bool | None = None  # covers this worker's agency; None: the server did not say
 
 

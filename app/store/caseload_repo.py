@@ -53,8 +53,7 @@ class CaseloadRepository:
         """Latest contact first, then those never contacted by name.
 
         Asked as two queries that each walk an index (last contact; family name) and stop
-        at `limit`: one query sorting the whole join read every person on every refresh,
-        ~30 ms warm and ~80 ms just after unlock on 100,000 people."""
+        at `limit`: one query sorting the whole join read every person on every refresh."""
         contacted = self._filtered(
             select(PersonRow, PersonDigest).select_from(PersonDigest)
             .join(PersonRow, PersonRow.id == PersonDigest.person_id)  # from the digest's index

@@ -274,8 +274,8 @@ _MAIN_WINDOW_MODULES = ("app.services.sync", "app.ui.main_window", "app.ui.sync_
 
 
 def _warm_main_window_imports() -> None:
-    """requests and urllib3 (~160 ms), then the main window's widgets (~0.6 s), the first
-    time in a process: loaded while the worker types the passphrase, not after Enter."""
+    """requests and urllib3, then the main window's widgets: slow to import the first time
+    in a process, so loaded while the worker types the passphrase, not after Enter."""
     for name in _MAIN_WINDOW_MODULES:
         importlib.import_module(name)
 

@@ -37,7 +37,7 @@ from app.ui.resources import icon
 from app.ui.screen_fit import resize_to_fit
 from app.ui.tasks import RunDb, run_here
 from app.ui.triage_view import TriageView
-from app.ui.verify_view import VerifyView  # issue 6
+from app.ui.verify_view import VerifyView
 
 EMPTY_CASELOAD = ("No one on your caseload yet.\n\n"
                   "Press Ctrl+N to add the person in front of you.")
@@ -207,7 +207,7 @@ class MainWindow(QMainWindow):
         self.elsewhere_action = action("Find someone known to &another team…", "Ctrl+Shift+F",
                                        self.elsewhere_requested.emit)
         person_menu.addAction(self.elsewhere_action)
-        # issue 6: care plan, printing and verifying
+        # care plan, printing and verifying
         self.care_plan_action = action("&Care plan / Print…", "Ctrl+P", self._care_plan_current)
         person_menu.addAction(self.care_plan_action)
         self.sign_plan_action = action("&Sign the care plan…", "Ctrl+G", self._sign_current)
@@ -277,7 +277,8 @@ class MainWindow(QMainWindow):
             self.refresh_caseload()
         else:
             # After the record has been painted: on a full caseload the list's query
-            # takes ~30 ms, which the worker should not wait for to see what they saved.
+            # is the slowest part of a refresh, which the worker should not wait for to see
+            # what they saved.
             QTimer.singleShot(CASELOAD_CATCH_UP_MS, self.refresh_caseload)
         for view in (self.person_view, self.triage_view):
             if view is not None and view is not source and changed.touches(view.person_id):
@@ -354,7 +355,7 @@ class MainWindow(QMainWindow):
             self.open_triage(self.person_view.person_id)
 
     def _care_plan_current(self) -> None:
-        """Issue 6: Ctrl+P opens the person's care plan and previews it for printing."""
+        """Ctrl+P opens the person's care plan and previews it for printing."""
         if self.person_view is not None:
             self.person_view.open_care_plan().open_preview()
 
@@ -363,7 +364,7 @@ class MainWindow(QMainWindow):
             self.person_view.open_care_plan().sign_if_allowed()
 
     def open_verify(self) -> VerifyView:
-        """Issue 6: Tools > Verify a printed plan."""
+        """Tools > Verify a printed plan."""
         view = VerifyView(ops=VerifyOperations(self._session), parent=self)
         view.show()
         return view

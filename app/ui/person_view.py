@@ -39,7 +39,7 @@ from app.services.assessment import (
 from app.services.changes import Changed, Part
 from app.services.merge import MergeView
 from app.services.views import PersonRecord, uk_date
-from app.ui.careplan_view import CarePlanOps, CarePlanTab  # issue 6: the Care plan tab
+from app.ui.careplan_view import CarePlanOps, CarePlanTab
 from app.ui.consent_panel import ConsentOps, ConsentPanel
 from app.ui.fields import display_value
 from app.ui.person_actions import DetailsOps, EditPersonDialog, MergeDialog, MergeOps
@@ -191,7 +191,7 @@ class PersonView(QWidget):
         self.history = _history_tree()
         self.consent = ConsentPanel(ops=ops, person_id=person_id, run=run)
         self.consent.changed.connect(self._after_write)
-        self.care_plan: CarePlanTab | None = None  # issue 6: built when its tab is chosen
+        self.care_plan: CarePlanTab | None = None  # built when its tab is chosen
         self._conflicts: set[tuple[str, str]] = set()  # (section, field) in a sync conflict
         self._build(self._contact_row())
         self.reload()
@@ -281,7 +281,7 @@ class PersonView(QWidget):
         # Alt+Y, not Alt+H: the main window's Help menu has Alt+H.
         self.tabs.addTab(self.history, "Histor&y")
         self.tabs.addTab(self.consent, "C&onsent")
-        self.care_plan_index = self.tabs.count()  # issue 6: the Care plan tab goes here
+        self.care_plan_index = self.tabs.count()  # the Care plan tab goes here
         self._care_plan_page = QWidget()
         QVBoxLayout(self._care_plan_page).setContentsMargins(0, 0, 0, 0)
         self.tabs.insertTab(self.care_plan_index, self._care_plan_page, "Ca&re plan")
@@ -377,7 +377,7 @@ class PersonView(QWidget):
             self._ensure_care_plan_tab()
 
     def _ensure_care_plan_tab(self) -> CarePlanTab:
-        """Issue 6: the Care plan tab, made the first time it is shown."""
+        """The Care plan tab, made the first time it is shown."""
         if self.care_plan is None:
             given = self.record.person.name
             self.care_plan = CarePlanTab(ops=self._ops, person_id=self.person_id,
@@ -390,7 +390,7 @@ class PersonView(QWidget):
         return self.care_plan
 
     def open_care_plan(self) -> CarePlanTab:
-        """Issue 6: show the Care plan tab (Person > Care plan / Print)."""
+        """Show the Care plan tab (Person > Care plan / Print)."""
         self.tabs.setCurrentIndex(self.care_plan_index)
         return self._ensure_care_plan_tab()
 

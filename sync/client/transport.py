@@ -45,7 +45,7 @@ class DeviceRevoked(SyncError):
 
     @classmethod
     def from_body(cls, body: dict[str, Any]) -> DeviceRevoked:
-        # Servers before issue 17 send a technical sentence with no reason: keep ours.
+        # Older servers send a technical sentence with no reason: keep ours.
         if not body.get("revoked_at") and not body.get("reason"):
             return cls()
         return cls(str(body.get("message", "")), reason=str(body.get("reason") or ""),
@@ -104,7 +104,7 @@ class HttpTransport:
         except ServerRefused as refusal:
             if not _unknown_field(refusal, "body.username"):
                 raise
-        # A server from before issue 17 refuses the fields it does not know (and nothing
+        # An older server refuses the fields it does not know (and nothing
         # else: it checks the body before the code). The code alone, then; the caller
         # signs in after, as laptops did then.
         return self._request("POST", p.ENROL_PATH, json=body)

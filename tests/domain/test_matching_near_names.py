@@ -1,4 +1,4 @@
-"""Issue 16 item 2: a near-identical person on the same date of birth is a strong (LIKELY)
+"""A near-identical person on the same date of birth is a strong (LIKELY)
 match that stops the save; near dates and common names alone are shown, never stop."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A person first recorded on a laptop is in the server's audit trail (issue 17 point 9):
+"""A person first recorded on a laptop is in the server's audit trail:
 person.created, with the worker whose credential carried it and the laptop, written
 from the sync ledger outside the push (so no push waits on the audit chain), once."""
 

@@ -1,4 +1,4 @@
-"""Revocation in the app (issue 17): the record leaves the screen, the worker is told why
+"""Revocation in the app: the record leaves the screen, the worker is told why
 and what unsent work went with the keys, the app offers to enrol again (not a process
 with no window), and re-enrolling works on the leftover store without deleting files."""
 

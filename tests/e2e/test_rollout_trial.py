@@ -1,4 +1,4 @@
-"""Issue 17 through a real server process, its admin CLI and a real laptop store:
+"""The rollout trial through a real server process, its admin CLI and a real laptop store:
 a refused enrolment spends nothing; a revoked laptop says why and reports its wipe."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 17 point 1: a stale screen wrote old answers back over newer ones.
+"""A stale screen wrote old answers back over newer ones.
 
 A record left open on laptop 2 while laptop 1 changed the main substance: the worker on
 laptop 2 typed only 'age first used' and saved, and the save wrote the old main

@@ -1,4 +1,4 @@
-"""Issue 15: a stolen laptop and any teammate's password must not open it.
+"""A stolen laptop and any teammate's password must not open it.
 
 A real server process and real encrypted laptop stores. The thief holds what lies on the
 laptop's disk (its sign-in key beside the key wraps) and knows cal's password; cal has

@@ -1,4 +1,4 @@
-"""Issue 16 item 2: a near-identical person on the same date of birth stops the save; the
+"""A near-identical person on the same date of birth stops the save; the
 worker opens that record or creates anyway with a reason the audit trail keeps."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 17 point 1: a save judged against the values the form was opened with (the base).
+"""A save judged against the values the form was opened with (the base).
 
 An answer someone else changed since is never overwritten silently: it comes back as
 stale, naming the newer value and who set it, and the rest of the save goes through.

@@ -1,4 +1,4 @@
-"""Issue 16 item 2: search finds near spellings and dates of birth, and an empty result
+"""Search finds near spellings and dates of birth, and an empty result
 can say what was looked for."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 16: a custody triage is a contact — the record stops saying nobody has seen them."""
+"""A custody triage is a contact — the record stops saying nobody has seen them."""
 
 from app.services import assessment, people
 from app.services.caseload import caseload

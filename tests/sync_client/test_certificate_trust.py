@@ -1,4 +1,4 @@
-"""Issue 17, point 5: a server on an organisation's own CA is trusted once IT installs
+"""A server on an organisation's own CA is trusted once IT installs
 that CA where the laptop looks: the operating system's store (here: OpenSSL's, through
 SSL_CERT_FILE, in a child process) or the CA bundle option (REQUESTS_CA_BUNDLE). Until
 then it is refused with a sentence that says it was reached and what IT must do.

@@ -1,4 +1,4 @@
-"""Issue 17, point 6: the conflicts screen speaks the worker's language.
+"""The conflicts screen speaks the worker's language.
 
 Value-set labels, not codes; "you" for the signed-in worker's own edit (on any laptop);
 laptops as "this laptop" / "another laptop", not id fragments; times in local time; one
@@ -159,7 +159,7 @@ def test_the_dialog_has_a_close_button_that_closes_it(qtbot, signed_in):
 
 
 def test_the_record_marks_an_answer_in_conflict_and_its_section(qtbot, signed_in):
-    """Nothing on the record marked an answer in conflict (issue 17.6)."""
+    """Nothing on the record marked an answer in conflict."""
     from app.ui.assessment_form import CONFLICT_MARK
     from app.ui.person_view import PersonView
 

@@ -1,4 +1,4 @@
-"""Consent is recorded on purpose (issue 16): which agencies, verbal or written, a review
+"""Consent is recorded on purpose: which agencies, verbal or written, a review
 date, and that it was explained; withdrawal is a separate, confirmed step on the
 agency's own row; the printed care plan names the agencies consented to."""
 

@@ -1,4 +1,4 @@
-"""Issue 17, point 8: finding someone known to another team.
+"""Finding someone known to another team.
 
 A match says enough to confirm the person (initials, date of birth and sex from the
 linkage key, and the key itself); a blank key says why; a refused fetch sends the worker

@@ -1,4 +1,4 @@
-"""Issue 16 item 2, the new-person form: a strong match stops the save and asks the worker
+"""The new-person form: a strong match stops the save and asks the worker
 to open that record or create anyway with a reason; messages wrap; the form fits."""
 
 from __future__ import annotations

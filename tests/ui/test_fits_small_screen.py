@@ -1,6 +1,6 @@
 """Every window and dialog is usable on a 1280x720 screen (a 1920x1080 one at 150%): none
 asks for more room, and the action it exists for is on screen, not scrolled away
-(issue 16: Save buttons, the care plan's Sign and Print, the status bar were below the
+(Save buttons, the care plan's Sign and Print, the status bar were below the
 edge of a 768-high laptop)."""
 
 from __future__ import annotations

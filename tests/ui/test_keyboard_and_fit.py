@@ -1,4 +1,4 @@
-"""Issue 16: type-to-choose takes spaces, focus shows, mnemonics are unique, and the
+"""Type-to-choose takes spaces, focus shows, mnemonics are unique, and the
 record fits the work area of a 1280x720 screen (about 820x560 beside the caseload)."""
 
 import re

@@ -1,4 +1,4 @@
-"""The main window's everyday habits (issue 16): one open per double-click, Enter in the
+"""The main window's everyday habits: one open per double-click, Enter in the
 search opens the match, an empty search says so, drafts come back where they were typed
 and are marked unsaved, quitting with unsaved typing says what happens."""
 

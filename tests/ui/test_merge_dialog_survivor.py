@@ -1,4 +1,4 @@
-"""Issue 16 item 2, the merge dialog: both records side by side, the worker chooses which
+"""The merge dialog: both records side by side, the worker chooses which
 one stays, Cancel merges nothing, dates are dd/mm/yyyy, and it fits 1280x720."""
 
 from __future__ import annotations

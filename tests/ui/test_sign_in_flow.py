@@ -112,7 +112,7 @@ def test_a_long_refusal_is_shown_whole(qtbot):
 
 
 def test_back_from_ready_is_not_offered_and_next_again_does_not_set_up_twice(qtbot, controller):
-    """Back from "This laptop is ready" then Next threw FileExistsError (issue 16)."""
+    """Back from "This laptop is ready" then Next threw FileExistsError."""
     controller.start()
     wizard = controller.first_run
     wizard.mode_page.standalone.setChecked(True)

@@ -1,4 +1,4 @@
-"""Issue 17 point 1 on screen: an open record changed underneath it (a sync, a conflict
+"""A stale form on screen: an open record changed underneath it (a sync, a conflict
 resolved) is brought up to date, typing is kept and marked, and a save over a newer
 value asks the worker which to keep. The change 'underneath' is made here through the
 service, as a pulled sync row lands in the same store."""

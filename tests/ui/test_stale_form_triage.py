@@ -1,4 +1,4 @@
-"""Issue 17 point 1 in the custody triage: it saves several sections at once, so it must
+"""A stale form in the custody triage: it saves several sections at once, so it must
 write only what was typed in it, and ask before writing over an answer changed meanwhile."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 17, point 4: the status bar says truthfully where sync stands.
+"""The status bar says truthfully where sync stands.
 
 What waits to send, online and offline, counted right after a save; offline keeps the
 last good sync time; every time in local time; a failure in plain words (the library's

@@ -1,4 +1,4 @@
-"""Issue 16: opening a record is quick (one panel built), saving shows it is working and
+"""Opening a record is quick (one panel built), saving shows it is working and
 then says what it did, the notice never pushes the form down, and triage is a contact."""
 
 import pytest
@@ -143,7 +143,7 @@ def test_triage_ignores_a_second_press_while_saving(qtbot, signed_in, person_id)
 
 
 def test_an_error_goes_when_its_answer_is_changed(qtbot, signed_in):
-    """An old error stayed beside a field after it was fixed (issue 16)."""
+    """An old error stayed beside a field after it was fixed."""
     from app.services import people
     from app.services.views import PersonInput
     from app.ui.person_view import PersonView
