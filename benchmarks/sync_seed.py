@@ -31,11 +31,8 @@ from sync.server.models import (
     Worker,
 )
 from sync.server.models.base import Base, utcnow
-from sync.server.services import canonical, sealing
-from sync.server.services import sync_registry as registry
-
-# Local column -> registry identifier kind, as the push's registry update keeps them.
-_IDENTIFIERS = {"pnc_id": "pnc", "prison_number": "nomis", "nhs_number": "nhs"}
+from sync.server.services import canonical, registry, sealing
+from sync.server.services.registry import IDENTIFIER_COLUMNS as _IDENTIFIERS
 
 CHUNK = 5000
 

@@ -1,7 +1,9 @@
 """Wire shapes and the protocol version: the only module the client and the server share.
 
-Standard library only (the desktop client has no pydantic). The server wraps these
-shapes in pydantic models with the same field names; a test keeps the two in step.
+Standard library only (the desktop client has no pydantic). The server wraps most of
+these shapes in pydantic models with the same field names; a test keeps the two in step.
+The sync shapes have no twin: the server decodes pushes and documents push and pull from
+them as they are here, adding only its limits (sync/server/api/sync_wire.py).
 Every JSON body is a dict; bytes travel as standard base64 text.
 """
 
@@ -223,7 +225,7 @@ class LookupMatch(TypedDict):
     person_id: str
     owning_team_id: str
     linkage_key: str
-    # Added for issue 17; servers before it send neither.
+    # Older servers send neither.
     team_name: NotRequired[str]  # the owning team's name, to ask its lead
     consent: NotRequired[bool]  # whether the person's consent covers the caller's agency
 
@@ -324,6 +326,8 @@ ChangeStatus = Literal["applied", "merged", "duplicate", "refused"]
 
 
 class Change(TypedDict):
+    # The server's limits on each field are sync_wire.CHANGE_RULES: a new field that is not
+    # a bool or a number needs a rule there, or the server will not start.
     change_id: str
     table: str
     row_id: str

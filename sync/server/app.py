@@ -23,8 +23,8 @@ from sync.server.api import (
 )
 from sync.server.api.limits import BodySizeLimit, RequestsInFlight
 from sync.server.api.schemas import COMMON_RESPONSES
-from sync.server.services.feed_cache import FeedCache
 from sync.server.settings import Settings
+from sync.server.storage.feed_cache import FeedCache
 
 
 def create_app(

@@ -10,7 +10,7 @@ from app.services.caseload import caseload
 from app.services.sync import ServerRefused, fetch_person, find_elsewhere, sync_now
 from app.services.views import PersonInput
 from sync.server import db as server_db
-from sync.server.services import sync_pull
+from sync.server.services import registry
 from tests.e2e.conftest import PASSWORD
 
 pytestmark = pytest.mark.slow
@@ -64,7 +64,7 @@ def test_a_person_moved_to_another_team_leaves_the_old_laptop(enrol, server):
         from sync.server.models import Team
 
         team = session.query(Team).filter_by(name="Prison In-Reach").one()
-        sync_pull.move_person(session, person.id, team.id)
+        registry.move_person(session, person.id, team.id)
     engine.dispose()
     report = sync_now(session=custody.session)
     assert report.evicted == 1

@@ -4,7 +4,7 @@ after them arrive everywhere.
 
 The server now refuses such rows on push, so they are planted straight into its
 database, as an older server or a bug once stored them: a row of `sync_rows` whose seq
-is taken from the feed counter the way sync_batch.take_seqs does. Fields are planted as
+is taken from the feed counter the way storage/counters.take_seqs does. Fields are planted as
 plaintext JSON, which the server reads as written before sealing (migration 0009)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The admin CLI after the rollout trial (issue 17): the traps IT fell into, run through
+"""The admin CLI after the rollout trial: the traps IT fell into, run through
 the real entry point."""
 
 from __future__ import annotations

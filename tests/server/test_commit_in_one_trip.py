@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from sync.server import db
-from sync.server.services import bulk
+from sync.server.storage import bulk
 
 pytestmark = pytest.mark.postgres
 INSERT = "INSERT INTO numbers SELECT unnest(%b::integer[])"

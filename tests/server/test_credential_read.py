@@ -1,5 +1,5 @@
 """A push reads the credentials it carries and their workers in ONE joined statement
-(credentials.read_later): every standing the two reads gave is still given, on both
+(storage/push_batch.credentials_later): every standing the two reads gave is still given, on both
 backends, and a refused worker's change is still refused."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sync import protocol as p
 from sync.server.models import Team, Worker, WorkerCredential, utcnow
 from sync.server.services import credentials, org
+from sync.server.storage import push_batch
 from tests.server.test_sync import change, credential, push
 
 
@@ -24,7 +25,7 @@ def _judged(world, device, presented: dict[str, str]) -> dict[str, credentials.A
     """What the push decides of `presented` (worker id -> token), read as a push reads."""
     claimed = credentials.hashes(presented)
     with world.sessions() as session:
-        held = credentials.read_later(session, claimed)()
+        held = push_batch.credentials_later(session, claimed)()
     return credentials.judge(claimed, held, device_id=device.id, team_id=device.team_id)
 
 

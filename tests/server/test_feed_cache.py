@@ -9,8 +9,9 @@ import uuid
 from sqlalchemy import text
 
 from sync.server.models import Device
-from sync.server.services import sync_pull
-from sync.server.services.feed_cache import FeedCache
+from sync.server.services import registry, sync_pull
+from sync.server.storage import feed
+from sync.server.storage.feed_cache import FeedCache
 from tests.server.test_sync import change, push
 
 
@@ -86,7 +87,7 @@ def _rewrite_between_the_reads(monkeypatch, person: str) -> str:
     """Between the first read of a page and the reading of its rows' text, write the
     person's row again as a push from another laptop does: the row leaves its seq for a
     new one past the old ceiling. Returns the new revision id."""
-    read_page = sync_pull._page
+    read_page = feed.page
     rewritten = str(uuid.uuid4())
     done: list[bool] = []
 
@@ -102,7 +103,7 @@ def _rewrite_between_the_reads(monkeypatch, person: str) -> str:
                  "fields": json.dumps({"given_name": "Annie", "family_name": "Smith"})})
         return found
 
-    monkeypatch.setattr(sync_pull, "_page", page_then_rewrite)
+    monkeypatch.setattr(feed, "page", page_then_rewrite)
     return rewritten
 
 
@@ -128,7 +129,7 @@ def test_a_page_read_again_still_tells_the_laptop_who_left_its_team(
     cursor = _pull(world, laptop.id, None)["next_cursor"]
     staying, _ = _family(world, laptop)  # after the cursor: in the next page
     with world.sessions.begin() as session:
-        sync_pull.move_person(session, leaving, world.teams["Prison In-Reach"])
+        registry.move_person(session, leaving, world.teams["Prison In-Reach"])
     _rewrite_between_the_reads(monkeypatch, staying)
     page = _pull(world, laptop.id, FeedCache(), cursor=cursor)
     assert page["evicted_people"] == [leaving]

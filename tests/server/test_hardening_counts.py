@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from sync.server.models import RateLimitBucket
-from sync.server.services import counts
+from sync.server.storage import counts
 
 NOW = 1_800_000_000.0
 DAY = 86_400

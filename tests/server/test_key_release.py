@@ -1,4 +1,4 @@
-"""Issue 15's last point: a stolen laptop and any teammate's password must not open it.
+"""A stolen laptop and any teammate's password must not open it.
 
 Under the server policy `approval` (the default) a worker new to a laptop is given its
 store key (and a session) only once approved for it: ahead by IT or the team lead, or

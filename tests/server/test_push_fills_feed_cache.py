@@ -9,8 +9,9 @@ import uuid
 import pytest
 
 from sync.server.models import Device
-from sync.server.services import sealing, sync_batch, sync_pull
-from sync.server.services.feed_cache import FeedCache
+from sync.server.services import sealing, sync_pull
+from sync.server.storage import push_batch
+from sync.server.storage.feed_cache import FeedCache
 from tests.server.test_sync import change, push
 
 
@@ -60,7 +61,7 @@ def test_a_push_that_does_not_commit_leaves_nothing_in_the_cache(world, monkeypa
     def fails(*_args, **_kwargs):
         raise RuntimeError("the commit failed")
 
-    monkeypatch.setattr(sync_batch, "write_rows_and_commit", fails)
+    monkeypatch.setattr(push_batch, "write_rows_and_commit", fails)
     with pytest.raises(RuntimeError):
         push(world, laptop, change(str(uuid.uuid4())))
     assert len(cache) == kept

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from sync.server import crypto
 from sync.server import db as server_db
 from sync.server.models import Device, Person
-from sync.server.services import bulk, sync_push
+from sync.server.services import sync_push
+from sync.server.storage import bulk
 from tests.server.conftest import MASTER_KEY
 from tests.server.test_sync import change
 from tests.sync_rows import stamped

@@ -1,4 +1,4 @@
-"""Issue 17, the trial of rollout to forty laptops: what the server got wrong.
+"""The trial of rollout to forty laptops: what the server got wrong.
 
 Enrolment checks the worker before it spends the code; revocation says why and when,
 and the laptop's wipe is reported back; a lookup says whose a person is and whether a

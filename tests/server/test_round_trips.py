@@ -20,8 +20,9 @@ import sqlalchemy as sa
 from sync.server import crypto
 from sync.server.api.deps import as_device
 from sync.server.models import Device, Person, SyncChange
-from sync.server.services import sync_batch, sync_pull, sync_push
-from sync.server.services.feed_cache import FeedCache
+from sync.server.services import sync_pull, sync_push
+from sync.server.storage import push_batch
+from sync.server.storage.feed_cache import FeedCache
 from tests.server.test_push_races import (
     CREDENTIALS,
     WORKER,
@@ -240,7 +241,7 @@ def test_a_push_that_fails_after_its_begin_leaves_nothing(puller, monkeypatch) -
     def fails(*_args, **_kwargs):
         raise RuntimeError("the feed rows could not be written")
 
-    monkeypatch.setattr(sync_batch, "write_rows_and_commit", fails)
+    monkeypatch.setattr(push_batch, "write_rows_and_commit", fails)
     with pytest.raises(RuntimeError):
         _push(factory, changes)
     monkeypatch.undo()

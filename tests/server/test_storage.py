@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError
 from sync.server import db as server_db
 from sync.server.models import AuditEvent, Team
 from sync.server.services import audit
-from sync.server.services.counts import hit
+from sync.server.storage.counts import hit
 
 
 def test_schema_is_at_head(engine):

@@ -6,7 +6,7 @@ import pytest
 
 from sync import protocol as p
 from sync.protocol.tables import NATURAL_IDS, made_ids, natural_id
-from sync.server.services import sync_pull
+from sync.server.services import registry
 from tests.server.conftest import API
 from tests.sync_rows import required_fields, stamp, stamped
 
@@ -171,7 +171,7 @@ def test_a_person_moved_to_another_team_leaves_the_old_devices(world):
     push(world, prison, change(other))
     _, prison_cursor, _ = pull_all(world, prison)
     with world.sessions.begin() as session:
-        sync_pull.move_person(session, person, world.teams["Prison In-Reach"])
+        registry.move_person(session, person, world.teams["Prison In-Reach"])
     rows, _, evicted = pull_all(world, custody, cursor=custody_cursor)
     assert evicted == [person] and rows == []
     rows, _, _ = pull_all(world, prison, cursor=prison_cursor)
@@ -188,7 +188,7 @@ def test_a_person_cannot_be_moved_to_a_team_that_does_not_exist(world):
     person = str(uuid.uuid4())
     push(world, custody, change(person))
     with pytest.raises(NoResultFound), world.sessions.begin() as session:
-        sync_pull.move_person(session, person, str(uuid.uuid4()))
+        registry.move_person(session, person, str(uuid.uuid4()))
     with world.sessions() as session:
         assert session.get(Person, person).owning_team_id == world.teams["Custody North"]
 
@@ -214,7 +214,7 @@ def test_an_edit_typed_before_a_move_still_arrives_after_it(world):
     [created] = push(world, custody, change(person))
     _, cursor, _ = pull_all(world, custody)
     with world.sessions.begin() as session:
-        sync_pull.move_person(session, person, world.teams["Prison In-Reach"])
+        registry.move_person(session, person, world.teams["Prison In-Reach"])
     offline_edit = change(person, base=created["revision_id"],
                           fields={"given_name": "Ann", "family_name": "Smyth"})
     [result] = push(world, custody, offline_edit)
@@ -237,7 +237,7 @@ def test_a_key_longer_than_its_column_matches_nothing(world):
     """PostgreSQL truncates a cast to varchar(n): keys go as text[], or a key of 37
     characters would find the row named by its first 36."""
     from sync.server.models import SyncRow
-    from sync.server.services import bulk
+    from sync.server.storage import bulk
 
     device = world.enrol("Custody North")
     person = str(uuid.uuid4())

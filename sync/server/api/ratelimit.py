@@ -9,7 +9,7 @@ from fastapi import Request
 
 from sync import protocol as p
 from sync.server.errors import Refused
-from sync.server.services.counts import hit
+from sync.server.storage.counts import hit
 
 
 def limit_by_client(scope: str) -> Callable[[Request], None]:

@@ -12,8 +12,8 @@ from sync.server.api import schemas as s
 from sync.server.api.deps import Db, Hasher, MasterKey, SettingsDep, SignInCaller
 from sync.server.api.ratelimit import limit_by_client
 from sync.server.errors import Refused
+from sync.server.models.org import LAPTOP_ROLES
 from sync.server.services import auth, credentials, escrow
-from sync.server.services.people import CLINICAL_ROLES
 
 router = APIRouter(tags=["auth"])
 
@@ -61,7 +61,7 @@ def sign_in(
         if caller.by_sign_in_key and refusal.error == p.ERR_INVALID_CREDENTIALS:
             auth.sign_in_key_failed(db, caller.device, now=time.time())
         raise
-    clinical = signed.worker.role in CLINICAL_ROLES
+    clinical = signed.worker.role in LAPTOP_ROLES
     if caller.by_sign_in_key and not clinical:
         raise Refused(403, p.ERR_FORBIDDEN_ROLE, f"a {signed.worker.role} cannot open a "
                       "laptop's records; use the partner view")

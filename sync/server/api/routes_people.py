@@ -1,4 +1,5 @@
-"""The person registry as a device sees it. Sync (next issue) extends these rows."""
+"""The person registry as a device sees it: reads and reaches through access, writes
+through the registry's one writer (services/registry)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sync.server.api import schemas as s
 from sync.server.api import worker_limits
 from sync.server.api.deps import Db, Hasher, WorkerCaller
 from sync.server.models import Person
-from sync.server.services import auth, call_limits, people, registry
+from sync.server.services import access, auth, call_limits, registry
 
 router = APIRouter(tags=["people"])
 _REFUSALS = {code: {"model": s.ErrorBody} for code in (401, 403, 404, 409)}
@@ -19,13 +20,13 @@ PersonId = Path(pattern=s.UUID_PATTERN, description="the client-made person UUID
 
 
 def _view(db: Session, person: Person) -> s.PersonView:
-    return s.PersonView.model_validate(people.view(db, person))
+    return s.PersonView.model_validate(access.view(db, person))
 
 
 @router.get(p.PEOPLE_PATH, response_model=s.PeoplePage, responses=_REFUSALS)
 def list_people(db: Db, caller: WorkerCaller) -> s.PeoplePage:
     """Only the people this caller may see (team, fetched, or consent for partners)."""
-    rows = db.scalars(people.visible_query(caller).order_by(Person.id).limit(1000))
+    rows = db.scalars(access.visible_query(caller).order_by(Person.id).limit(1000))
     return s.PeoplePage(people=[_view(db, person) for person in rows])
 
 
@@ -41,7 +42,7 @@ def create_person(
 
 @router.get(p.PEOPLE_PATH + "/{person_id}", response_model=s.PersonView, responses=_REFUSALS)
 def get_person(db: Db, caller: WorkerCaller, person_id: str = PersonId) -> s.PersonView:
-    return _view(db, people.get_visible(db, caller, person_id))
+    return _view(db, access.get_visible(db, caller, person_id))
 
 
 @router.put(
@@ -65,7 +66,7 @@ def limit_lookups(db: Db, caller: WorkerCaller) -> None:
              dependencies=[Depends(limit_lookups)])
 def lookup(body: s.LookupRequest, db: Db, caller: WorkerCaller) -> list[s.LookupMatch]:
     """Find a person known to another team (no record content), to fetch on purpose."""
-    found = people.lookup(
+    found = access.lookup(
         db,
         caller,
         linkage_key=body.linkage_key,
@@ -75,7 +76,7 @@ def lookup(body: s.LookupRequest, db: Db, caller: WorkerCaller) -> list[s.Lookup
         s.LookupMatch(person_id=m.person.id, owning_team_id=m.person.owning_team_id,
                       linkage_key=m.person.linkage_key, team_name=m.team_name,
                       consent=m.consent)
-        for m in people.describe_matches(db, caller, found)
+        for m in access.describe_matches(db, caller, found)
     ]
 
 
@@ -84,7 +85,7 @@ def fetch(
     body: s.FetchRequest, db: Db, caller: WorkerCaller, person_id: str = PersonId
 ) -> s.PersonView:
     """Bring a person onto this device on purpose; their consent must cover your agency."""
-    return _view(db, people.fetch(db, caller, person_id, reason=body.reason))
+    return _view(db, access.fetch(db, caller, person_id, reason=body.reason))
 
 
 @router.post(
@@ -103,4 +104,4 @@ def break_glass(
                                    action="person.break_glass_limited")
     call_limits.enforce(db, worker_limits.break_glass_checks(caller), tell=tell)
     reason = f"{body.reason_code}: {body.reason}"
-    return _view(db, people.break_glass(db, caller, person_id, reason=reason))
+    return _view(db, access.break_glass(db, caller, person_id, reason=reason))

@@ -15,7 +15,7 @@ exception handlers (errors.py), in the shape every other route gives.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, FastAPI, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -27,7 +27,6 @@ from starlette.routing import Route
 from sync import protocol as p
 from sync.server.api import sync_wire
 from sync.server.api.deps import BearerToken, as_device
-from sync.server.api.sync_schemas import PullResponse, PushRequest, PushResponse, inline_schema
 from sync.server.services import sync_pull, sync_push
 from sync.server.services.auth import SyncDevice
 
@@ -139,14 +138,20 @@ def _invalid(where: tuple[str, ...], problem: str) -> RequestValidationError:
 router = APIRouter(tags=["sync"])
 
 
-@router.post(p.SYNC_PUSH_PATH, response_model=PushResponse, description=push_endpoint.__doc__,
-             openapi_extra={"requestBody": {"required": True, "content": {
-                 "application/json": {"schema": inline_schema(PushRequest)}}}})
+def _json(shape: Any) -> dict[str, Any]:
+    """A JSON body described by what sync_wire decodes or the protocol's shape of it."""
+    return {"content": {"application/json": {"schema": sync_wire.openapi_schema(shape)}}}
+
+
+@router.post(p.SYNC_PUSH_PATH, description=push_endpoint.__doc__,
+             responses={200: _json(p.PushResponse)},
+             openapi_extra={"requestBody": {"required": True, **_json(sync_wire.PushRequest)}})
 async def push(request: Request, _credentials: BearerToken) -> Response:
     return await push_endpoint(request)
 
 
-@router.get(p.SYNC_PULL_PATH, response_model=PullResponse, description=pull_endpoint.__doc__)
+@router.get(p.SYNC_PULL_PATH, description=pull_endpoint.__doc__,
+            responses={200: _json(p.PullResponse)})
 async def pull(request: Request, _credentials: BearerToken,
                cursor: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
                limit: Annotated[int, Query(ge=1, le=p.MAX_PULL_PAGE)] = 500,

@@ -1,103 +1,138 @@
-"""The push body decoded and checked by msgspec, not by pydantic.
+"""The push body: decoded, checked and documented from one definition.
 
-A push carries up to MAX_PUSH_BATCH changes; pydantic spent ~60 µs a change on them
-(twice the time the database took), msgspec ~5 µs. The rules are the same as
-`sync_schemas.Change` (that model still documents the body in the OpenAPI, and a test
-checks the two refuse the same bodies): unknown fields refused, ids shaped as ids, no
-control characters in text that reaches the database as text.
+Which fields a change has, in which order, and which may be null or be left out are
+`p.Change`'s, the shape laptop and server share. What the server holds each field to
+is CHANGE_RULES below, keyed by field name. The strict decoder, the loose one, the batch
+check and the OpenAPI schema of the push body are all made from those two, so a new
+field of a change is a line in `p.Change` and, unless it is a bool or a number, a line
+here: a field with no rule, or a rule for no field, stops the server at import.
+
+The rules: unknown fields refused, ids shaped as ids, no control characters in text that
+reaches the database as text. msgspec decodes a push, not pydantic, which spent longer on
+each change than the database did.
 
 Two decoders hold the same rules. msgspec runs a field's pattern as one regex call per
-field, ten per change, which was three quarters of decoding a batch. So a body is first
-decoded by `_Loose` (every rule but the patterns, all in C) and every id of the batch is
-then checked by one regex over one string. Only a body that fails goes through the
-strict decoder, whose per-field patterns name the field that is wrong.
+field of every change, which was most of the time decoding a batch. So a body is first
+decoded by the loose decoder (every rule but the patterns, all in C) and every text
+field of the batch is then checked by one regex over one string. Only a body that fails
+goes through the strict decoder, whose per-field patterns name the field that is wrong.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from collections.abc import Mapping
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import Annotated, Any, Final, NotRequired, get_args, get_origin, get_type_hints
 
 import msgspec
 
 from sync import protocol as p
 
-# What each text field of a change may hold. Not `\d`: in Python it matches every
-# script's digits. Control characters are refused everywhere (PostgreSQL refuses NUL in
-# text), so none can stand in for the separators `_BATCH` uses.
-_TEXT = r"[^\x00-\x1f\x7f]"
-_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-_TABLE = r"_?[a-z][a-z0-9_]{0,58}"
-_ID = _TEXT + "{1,36}"
-_OPTIONAL_ID = _TEXT + "{0,36}"
-_HLC = r"[0-9]{1,15}-[0-9]{1,5}-[0-9a-zA-Z-]{1,60}"
-_HASH = r"[0-9a-f]{64}"
-_LINKAGE = _TEXT + "{0,20}"
 
-# `\Z`, not `$`: msgspec searches, and `$` also matches before a final newline, which let
-# "<uuid>\n" through to a 36-character column (a 500 for the whole batch).
-Uuid = Annotated[str, msgspec.Meta(pattern=f"^{_UUID}\\Z")]
-TableName = Annotated[str, msgspec.Meta(pattern=f"^{_TABLE}\\Z")]
-ShortId = Annotated[str, msgspec.Meta(pattern=f"^{_ID}\\Z")]
-OptionalId = Annotated[str, msgspec.Meta(pattern=f"^{_OPTIONAL_ID}\\Z")]
-Hlc = Annotated[str, msgspec.Meta(pattern=f"^{_HLC}\\Z")]
-Hash = Annotated[str, msgspec.Meta(pattern=f"^{_HASH}\\Z")]
-LinkageText = Annotated[str, msgspec.Meta(pattern=f"^{_LINKAGE}\\Z")]
+@dataclass(frozen=True)
+class Text:
+    """Text that must match `pattern` whole. Every pattern refuses control characters
+    (PostgreSQL refuses NUL in text), so the batch check can use two as separators."""
+
+    pattern: str
+
+
+# Not `\d`: in Python it matches every script's digits.
+_TEXT = r"[^\x00-\x1f\x7f]"
+_UUID = Text(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_ID = Text(_TEXT + "{1,36}")
 Fields = Annotated[dict[Annotated[str, msgspec.Meta(max_length=60)],
                         str | int | float | bool | None], msgspec.Meta(max_length=200)]
-
-
-class Change(msgspec.Struct, forbid_unknown_fields=True):
-    change_id: Uuid
-    table: TableName
-    row_id: ShortId
-    person_id: Uuid
-    revision_id: ShortId
-    base_revision_id: OptionalId | None
-    hlc: Hlc
-    worker_id: ShortId
-    append_only: bool
-    fields: Fields
-    content_hash: Hash
-    linkage_key: LinkageText | None = None
-
-
 Credentials = Annotated[dict[Annotated[str, msgspec.Meta(max_length=36)],
                              Annotated[str, msgspec.Meta(max_length=100)]],
                         msgspec.Meta(max_length=64)]
 
-
-class PushRequest(msgspec.Struct, forbid_unknown_fields=True):
-    changes: Annotated[list[Change], msgspec.Meta(min_length=1, max_length=p.MAX_PUSH_BATCH)]
-    credentials: Credentials = {}
-
-
-class _Loose(msgspec.Struct, forbid_unknown_fields=True):
-    """`Change` without its patterns: `_ids_well_formed` checks them for a whole batch."""
-
-    change_id: str
-    table: str
-    row_id: str
-    person_id: str
-    revision_id: str
-    base_revision_id: str | None
-    hlc: str
-    worker_id: str
-    append_only: bool
-    fields: Fields
-    content_hash: str
-    linkage_key: str | None = None
+# What the server takes in each field of a pushed change (where p.Change allows null,
+# null too). A field p.Change types as bool or a number needs no rule.
+CHANGE_RULES: Final[Mapping[str, Any]] = {
+    "change_id": _UUID,
+    "table": Text(r"_?[a-z][a-z0-9_]{0,58}"),
+    "row_id": _ID,
+    "person_id": _UUID,
+    "revision_id": _ID,
+    "base_revision_id": Text(_TEXT + "{0,36}"),
+    "hlc": Text(r"[0-9]{1,15}-[0-9]{1,5}-[0-9a-zA-Z-]{1,60}"),
+    "worker_id": _ID,
+    "fields": Fields,
+    "content_hash": Text(r"[0-9a-f]{64}"),
+    "linkage_key": Text(_TEXT + "{0,20}"),
+}
+_NEEDS_NO_RULE = (bool, int, float)
 
 
-class _LooseRequest(msgspec.Struct, forbid_unknown_fields=True):
-    changes: Annotated[list[_Loose], msgspec.Meta(min_length=1, max_length=p.MAX_PUSH_BATCH)]
-    credentials: Credentials = {}
+def _matching(text: Text) -> Any:
+    # `\Z`, not `$`: msgspec searches, and `$` also matches before a final newline, which
+    # let "<uuid>\n" through to a 36-character column (a 500 for the whole batch).
+    return Annotated[str, msgspec.Meta(pattern=f"^(?:{text.pattern})\\Z")]
 
 
-# One line per change: its text fields in `Change` order, each ended by \x1f (a null
-# becomes "", which the two optional fields accept anyway); `_ids_well_formed` writes it.
-_LINE = (_UUID, _TABLE, _ID, _UUID, _ID, _OPTIONAL_ID, _HLC, _ID, _HASH, _LINKAGE)
-_BATCH = re.compile("(?:" + "".join(f"(?:{rx})\x1f" for rx in _LINE) + "\n)*")
+def _types(rules: Mapping[str, Any], *, strict: bool) -> dict[str, Any]:
+    """Each rule as a type: a pattern checked (strict) or left to the batch check."""
+    return {name: (_matching(rule) if strict else str) if isinstance(rule, Text) else rule
+            for name, rule in rules.items()}
+
+
+def derive_struct(name: str, shape: type, types: Mapping[str, Any],
+                  defaults: Mapping[str, Any] | None = None) -> type[msgspec.Struct]:
+    """A struct with the TypedDict `shape`'s fields, in its order, unknown fields refused:
+    each of the type `types` gives it, or `None` too where `shape` allows null. A field
+    `shape` may leave out takes its default, None unless `defaults` gives another."""
+    hints = get_type_hints(shape, include_extras=True)
+    if strays := set(types) - set(hints):
+        raise TypeError(f"rules for fields {shape.__name__} does not have: {sorted(strays)}")
+    fields = [_field(shape, field, hint, types, defaults or {}) for field, hint in hints.items()]
+    return msgspec.defstruct(name, fields, forbid_unknown_fields=True)
+
+
+def _field(shape: type, name: str, hint: Any, types: Mapping[str, Any],
+           defaults: Mapping[str, Any]) -> tuple[Any, ...]:
+    required = get_origin(hint) is not NotRequired
+    hint = hint if required else get_args(hint)[0]
+    nullable = type(None) in get_args(hint)
+    where = f"{shape.__name__}.{name}"
+    if name in types:
+        kind = types[name] | None if nullable else types[name]
+    elif _without_none(hint) in _NEEDS_NO_RULE:
+        kind = hint
+    else:
+        raise TypeError(f"{where!r} ({hint}) has no rule: say what the server takes in it")
+    if required:
+        return (name, kind)
+    if name not in defaults and not nullable:
+        raise TypeError(f"{where!r} may be left out, so it needs a default")
+    return (name, kind, defaults.get(name))
+
+
+def _without_none(hint: Any) -> Any:
+    rest = [arg for arg in get_args(hint) if arg is not type(None)]
+    return rest[0] if len(rest) == 1 else hint
+
+
+def _request(name: str, change: type[msgspec.Struct]) -> type[msgspec.Struct]:
+    batch = Annotated[list[change],  # type: ignore[valid-type]
+                      msgspec.Meta(min_length=1, max_length=p.MAX_PUSH_BATCH)]
+    return derive_struct(name, p.PushRequest, {"changes": batch, "credentials": Credentials},
+                         defaults={"credentials": {}})
+
+
+Change = derive_struct("Change", p.Change, _types(CHANGE_RULES, strict=True))
+PushRequest = _request("PushRequest", Change)
+_Loose = derive_struct("LooseChange", p.Change, _types(CHANGE_RULES, strict=False))
+_LooseRequest = _request("LoosePushRequest", _Loose)
+
+# The batch check: one column per text field, each value followed by \x1f, the columns
+# apart by \n, all matched at once. A null (already allowed or refused by the loose
+# decoder) is left out of its column.
+_PATTERNS = {name: rule.pattern for name, rule in CHANGE_RULES.items() if isinstance(rule, Text)}
+_COLUMNS = [attrgetter(name) for name in _PATTERNS]
+_BATCH = re.compile("\n".join(f"(?:(?:{pattern})\x1f)*" for pattern in _PATTERNS.values()))
 _strict, _loose = msgspec.json.Decoder(PushRequest), msgspec.json.Decoder(_LooseRequest)
 _encoder = msgspec.json.Encoder()
 _WHERE = re.compile(r" - at `\$\.?(.*)`$")
@@ -122,18 +157,22 @@ def decode_push_request(body: bytes) -> tuple[list[p.Change], dict[str, str]]:
         request: Any = _loose.decode(body)
     except msgspec.DecodeError:
         request = None
-    if request is None or not request.changes or not _ids_well_formed(request.changes):
+    if request is None or not request.changes or not _texts_well_formed(request.changes):
         request = _strict_decode(body)  # raises BadBody, naming the field
     changes = [msgspec.structs.asdict(change) for change in request.changes]
     return changes, dict(request.credentials)  # type: ignore[return-value]
 
 
-def _ids_well_formed(changes: list[_Loose]) -> bool:
-    lines = "".join(
-        f"{c.change_id}\x1f{c.table}\x1f{c.row_id}\x1f{c.person_id}\x1f{c.revision_id}\x1f"
-        f"{c.base_revision_id or ''}\x1f{c.hlc}\x1f{c.worker_id}\x1f{c.content_hash}\x1f"
-        f"{c.linkage_key or ''}\x1f\n" for c in changes)
-    return _BATCH.fullmatch(lines) is not None
+def _texts_well_formed(changes: list[Any]) -> bool:
+    columns, values = [], 0
+    for read in _COLUMNS:
+        column = [value for value in map(read, changes) if value is not None]
+        values += len(column)
+        columns.append("\x1f".join([*column, ""]))
+    text = "\n".join(columns)
+    # A value holding \x1f would read as two values, each of which might match: the
+    # count catches it. One holding \n would make a column too many for the regex.
+    return text.count("\x1f") == values and _BATCH.fullmatch(text) is not None
 
 
 def _strict_decode(body: bytes) -> Any:
@@ -148,3 +187,28 @@ def _strict_decode(body: bytes) -> Any:
 
 def encode(value: Any) -> bytes:
     return _encoder.encode(value)
+
+
+def openapi_schema(shape: Any) -> dict[str, Any]:
+    """The JSON schema msgspec gives `shape` (a struct, or a TypedDict of sync.protocol),
+    whole: every $ref replaced by what it names, for a route that documents a body it
+    reads or writes itself (OpenAPI would not resolve "#/$defs/..."). A pattern's `\\Z`
+    becomes `$`, which means the same in JSON Schema's (ECMA-262) regexes."""
+    schema = msgspec.json.schema(shape)
+    defs = schema.pop("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return resolve(defs[node["$ref"].rsplit("/", 1)[-1]])
+            return {key: _ecma(value) if key == "pattern" else resolve(value)
+                    for key, value in node.items()}
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        return node
+
+    return resolve(schema)  # type: ignore[no-any-return]
+
+
+def _ecma(pattern: str) -> str:
+    return pattern.removesuffix("\\Z") + "$" if pattern.endswith("\\Z") else pattern

@@ -20,6 +20,12 @@ class Team(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+# The roles that work on laptops with people's records: they enrol a laptop, sign in
+# there, and change the records, through the API or by sync. Partners only read; IT
+# administers.
+LAPTOP_ROLES = frozenset({"worker", "team_lead"})
+
+
 class Worker(Base):
     """`username` is kept in lower case (services/org.normal_username); lookups lower
     what they are given, so `Ann` and `ann` are one account."""

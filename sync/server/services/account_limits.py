@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 from sync import protocol as p
 from sync.server.errors import Refused
 from sync.server.models import Device, Worker
-from sync.server.services import audit, counts
+from sync.server.services import audit
+from sync.server.storage import counts
 
 ACCOUNT_FAILURES = 10
 ACCOUNT_WINDOW_S = 15 * 60

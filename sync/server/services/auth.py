@@ -15,8 +15,10 @@ from sync import protocol as p
 from sync.server import crypto
 from sync.server.errors import Refused, device_revoked, unauthenticated
 from sync.server.models import Device, Team, Worker, WorkerSession, utcnow
-from sync.server.services import account_limits, audit, bulk, counts
+from sync.server.models.org import LAPTOP_ROLES
+from sync.server.services import account_limits, audit
 from sync.server.services.org import normal_username
+from sync.server.storage import bulk, counts
 
 # Writing last_seen_at on every request would turn each read into a write.
 _LAST_SEEN_GRANULARITY = timedelta(minutes=1)
@@ -252,9 +254,6 @@ def confirm_password(session: Session, hasher: PasswordHasher, worker: Worker, d
                             "worker.password_confirmation_failed")
 
 
-# Roles that may work on a laptop's records (people.CLINICAL_ROLES; not imported: people
-# imports this module).
-_LAPTOP_ROLES = ("worker", "team_lead")
 _ROLE_REFUSALS = {
     "admin": "IT accounts cannot enrol a laptop: use a worker's account",
     "partner_readonly": "partner (read-only) accounts cannot enrol a laptop: use the "
@@ -283,7 +282,7 @@ def check_enrolling_worker(session: Session, hasher: PasswordHasher, team: Team,
         _refuse_enrolment(session, worker, p.ERR_WORKER_DISABLED)
         raise Refused(403, p.ERR_WORKER_DISABLED, "that account is switched off: ask IT",
                       keep_writes=True)
-    if worker.role not in _LAPTOP_ROLES:
+    if worker.role not in LAPTOP_ROLES:
         _refuse_enrolment(session, worker, p.ERR_FORBIDDEN_ROLE)
         raise Refused(403, p.ERR_FORBIDDEN_ROLE, _ROLE_REFUSALS.get(
             worker.role, f"a {worker.role} cannot enrol a laptop"), keep_writes=True)

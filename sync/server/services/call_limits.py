@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from sync import protocol as p
 from sync.server.errors import Refused
-from sync.server.services import counts
+from sync.server.storage import counts
 
 
 @dataclass(frozen=True)

@@ -9,22 +9,19 @@ laptop's team and has a role that may change people's records.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from sync import protocol as p
 from sync.server import crypto
 from sync.server.models import Worker, WorkerCredential, utcnow
-from sync.server.services import audit, bulk
-from sync.server.services.people import CLINICAL_ROLES
+from sync.server.models.org import LAPTOP_ROLES
+from sync.server.services import audit
 
 Refusal = tuple[int, str]
-# The roles that may change people's records: the clinical ones (services/people.py).
-WRITING_ROLES = frozenset(CLINICAL_ROLES)
 # No good credential yet (a laptop from before credentials, or a worker who has not
 # signed in online there since): the change waits on the laptop, nothing is refused.
 UNVERIFIED: Refusal = (p.NOT_VERIFIED, "the worker who made this change has not signed in "
@@ -61,36 +58,11 @@ class Author:
     name: str = ""
 
 
-_C, _W = WorkerCredential.__table__.c, Worker.__table__.c
-# A credential and its worker's row, joined: one statement in a push's read pipeline,
-# where they were two (each statement is CPU on both sides, with 100 devices at once).
-_HELD = (_C.token_hash, _C.worker_id, _C.device_id, _C.revoked_at,
-         _W.id.label("worker_found"), _W.team_id, _W.role, _W.disabled_at, _W.display_name)
-_HELD_SQL = ("SELECT c.token_hash, c.worker_id, c.device_id, c.revoked_at, "
-             "w.id AS worker_found, w.team_id, w.role, w.disabled_at, w.display_name "
-             "FROM worker_credentials AS c LEFT JOIN workers AS w ON w.id = c.worker_id "
-             "WHERE c.token_hash = ANY(%s::text[])")
-
-
-def read_later(session: Session, claimed: dict[str, str]) -> Callable[[], list[Any]]:
-    """The credentials presented (`claimed`: token hash -> claimed worker) that exist,
-    each with its worker's row (`worker_found` None if the worker is gone): sent now (on
-    PostgreSQL inside the push's read pipeline, after its locks), read when called."""
-    if not claimed:
-        return list
-    if not bulk.is_postgres(session):
-        rows = list(session.execute(
-            select(*_HELD).outerjoin(Worker.__table__, _W.id == _C.worker_id)
-            .where(_C.token_hash.in_(sorted(claimed)))))
-        return lambda: rows
-    return bulk.sql_later(session, _HELD_SQL, [sorted(claimed)])
-
-
 def judge(claimed: dict[str, str], held: list[Any], *, device_id: str,
           team_id: str) -> dict[str, Author]:
     """Each claimed worker's standing, from the credentials found by hash, each with its
-    worker's row (`held`: rows of `read_later`). A credential presented for another
-    worker than its own counts as none."""
+    worker's row (`held`: rows of storage/push_batch.credentials_later). A credential
+    presented for another worker than its own counts as none."""
     authors: dict[str, Author] = {}
     for row in held:
         if claimed.get(row.token_hash) != row.worker_id:
@@ -107,7 +79,7 @@ def _standing(row: Any, device_id: str, team_id: str) -> Refusal | None:
         return DISABLED
     if row.team_id != team_id:
         return 403, "this worker is not in this laptop's team"
-    if row.role not in WRITING_ROLES:
+    if row.role not in LAPTOP_ROLES:  # as access.require_clinical, for the API
         return 403, f"a {row.role} may not change people's records"
     return None
 

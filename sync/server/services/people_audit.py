@@ -19,7 +19,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from sync.server.models import AuditEvent, SyncChange
-from sync.server.services import audit, canonical
+from sync.server.services import audit, canonical, registry
 
 _TAKEN = ("applied", "merged")  # a refused or repeated push made nobody
 # '"status":"applied"' as the ledger's compact JSON writes it.
@@ -33,10 +33,10 @@ def record_pushed_people(session: Session, limit: int = 1_000) -> int:
     audit.lock_chain(session)
     firsts = _first_pushes(session, limit)
     for person_id, (worker_id, device_id, pushed_at) in firsts.items():
-        audit.record(session, "person.created",
-                     actor=f"worker:{worker_id}" if worker_id else f"device:{device_id}",
-                     worker_id=worker_id, device_id=device_id, person_id=person_id,
-                     via="sync", pushed_at=pushed_at.isoformat(timespec="seconds"))
+        registry.audit_created(
+            session, actor=f"worker:{worker_id}" if worker_id else f"device:{device_id}",
+            worker_id=worker_id, device_id=device_id, person_id=person_id,
+            via="sync", pushed_at=pushed_at.isoformat(timespec="seconds"))
     return len(firsts)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from sync import protocol as p
-from sync.server.services import audit
+from sync.server.services import audit, registry
 from sync.server.services.auth import SyncDevice
 
 # Refusals that say someone tried what they may not (not a malformed or early change):
@@ -43,8 +43,7 @@ def consents(session: Session, device: SyncDevice, live: list[tuple[int, p.Chang
                 "applied", "merged"):
             continue
         fields = change["fields"]
-        audit.record(session, "consent.recorded", actor=f"worker:{change['worker_id']}",
-                     worker_id=change["worker_id"], device_id=device.id,
-                     person_id=change["person_id"], agency=fields.get("agency"),
-                     granted=not fields.get("withdrawn_on") and not fields.get("deleted"),
-                     via="sync")
+        registry.audit_consent(session, actor=f"worker:{change['worker_id']}",
+                               worker_id=change["worker_id"], device_id=device.id,
+                               person_id=change["person_id"], agency=fields.get("agency"),
+                               granted=registry.consent_granted(fields), via="sync")

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from sync.server.models import Device, Person, PersonIdentifier, SyncRevision, SyncRow
-from sync.server.services import bulk, sealing
+from sync.server.models import Device, Person, SyncRevision, SyncRow
+from sync.server.services import registry, sealing
+from sync.server.storage import bulk
 
 BATCH = 500
 _NO_TEAM = "(no team)"  # a row whose device and person are both gone: still sealed
@@ -24,8 +25,10 @@ _NO_TEAM = "(no team)"  # a row whose device and person are both gone: still sea
 def seal_existing(session: Session, batch: int = BATCH) -> dict[str, int]:
     """Seal every legacy row; returns how many of each kind it sealed. Commits."""
     steps: dict[str, Callable[[Session, int], int]] = {
-        "sync_rows": _rows, "sync_revisions": _revisions, "people": _people,
-        "person_identifiers": _identifiers}
+        "sync_rows": _rows, "sync_revisions": _revisions,
+        # The person registry's own, by its one writer.
+        "people": registry.seal_legacy_people,
+        "person_identifiers": registry.seal_legacy_identifiers}
     done = {}
     for name, step in steps.items():
         done[name] = 0
@@ -91,37 +94,3 @@ def _team_of(device_id: Any, person_id: Any) -> Any:
     device_team = select(Device.team_id).where(Device.id == device_id).scalar_subquery()
     person_team = select(Person.owning_team_id).where(Person.id == person_id).scalar_subquery()
     return func.coalesce(device_team, person_team)
-
-
-def _people(session: Session, batch: int) -> int:
-    found = session.execute(select(Person.id, Person.linkage_hash).where(
-        Person.linkage_hash.not_like(sealing.HASH_PREFIX + "%")).order_by(Person.id)
-        .limit(batch)).all()
-    hashed = 0
-    for person_id, typed in found:
-        people = Person.__table__  # by column name: Person.linkage_key is the typed key
-        hashed += session.execute(update(people).where(people.c.id == person_id,
-                                                       people.c.linkage_key == typed)
-                                  .values(sealing.linkage_columns(session, person_id, typed))
-                                  ).rowcount
-    session.commit()
-    return hashed
-
-
-def _identifiers(session: Session, batch: int) -> int:
-    """Each as typed is deleted and its hash inserted: only those this step deleted
-    itself, so an identifier a push removed meanwhile does not come back."""
-    found = {row.id: row for row in session.execute(
-        select(PersonIdentifier.id, PersonIdentifier.person_id, PersonIdentifier.kind,
-               PersonIdentifier.value)
-        .where(PersonIdentifier.value.not_like(sealing.HASH_PREFIX + "%"))
-        .order_by(PersonIdentifier.id).limit(batch))}
-    if not found:
-        return 0
-    gone = session.scalars(delete(PersonIdentifier).where(PersonIdentifier.id.in_(found))
-                           .returning(PersonIdentifier.id)).all()
-    bulk.insert(session, PersonIdentifier.__table__, [
-        sealing.identifier_columns(session, found[i].person_id, found[i].kind, found[i].value)
-        for i in sorted(gone)], ignore_duplicates=True)
-    session.commit()
-    return len(gone)

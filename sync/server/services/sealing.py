@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from sync.server import crypto, db
 from sync.server.models import TeamKey, utcnow
-from sync.server.services import bulk
+from sync.server.storage import bulk
 
 RECORD_PREFIX = "s1."
 REGISTRY_PREFIX = "r1."

@@ -26,16 +26,16 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from sync import protocol as p
-from sync.server.models import Person, SyncChange, SyncRevision
+from sync.protocol.tables import NATURAL_IDS
+from sync.server.models import SyncChange, SyncRevision
 from sync.server.models.base import utcnow
-from sync.server.services import bulk, canonical, push_audit, sealing, sync_pull
+from sync.server.services import access, canonical, push_audit, registry, sealing
 from sync.server.services import credentials as authorship
-from sync.server.services import sync_batch as batch
 from sync.server.services import sync_checks as checks
-from sync.server.services import sync_registry as registry
 from sync.server.services.auth import SyncDevice
-from sync.server.services.feed_cache import FeedCache
 from sync.server.services.sync_merge import merge
+from sync.server.storage import bulk, feed, push_batch
+from sync.server.storage.feed_cache import FeedCache
 
 
 def _result(change: p.Change, status: p.ChangeStatus, code: int, message: str,
@@ -48,7 +48,7 @@ def _result(change: p.Change, status: p.ChangeStatus, code: int, message: str,
 class _Plan:
     """What the batch will write, gathered in memory first."""
 
-    rows: dict[batch.Key, dict[str, Any]] = field(default_factory=dict)  # final row state
+    rows: dict[push_batch.Key, dict[str, Any]] = field(default_factory=dict)  # final row state
     revisions: list[dict[str, Any]] = field(default_factory=list)
     ledger: list[dict[str, Any]] = field(default_factory=list)
     conflicts: list[dict[str, Any]] = field(default_factory=list)
@@ -77,9 +77,7 @@ def push(session: Session, device: SyncDevice, changes: list[p.Change],
                                  "content hash does not match: damaged in transit")
     live = [(i, c) for i, c in enumerate(changes) if results[i] is None]
     claimed = authorship.hashes(checks.well_formed_credentials(credentials or {}))
-    uniques = {(c["table"], k) for _, c in live if (k := checks.unique_key(c)) is not None}
-    held = batch.lock_and_read(session, [_as_target(c) for _, c in live],  # type: ignore[misc]
-                               claimed, uniques)
+    held = _lock_and_read(session, live, claimed)
     plan = _Plan(authors=authorship.judge(claimed, held.credentials,
                                           device_id=device.id, team_id=device.team_id))
     _decide(session, device, live, results, held, plan)
@@ -91,15 +89,29 @@ def push(session: Session, device: SyncDevice, changes: list[p.Change],
             "clock_warning": _clock_warning(changes)}
 
 
+def _lock_and_read(session: Session, live: list[tuple[int, p.Change]],
+                   claimed: dict[str, str]) -> push_batch.Held:
+    """Step 1 and 2 above: what the batch's rows, people and unique keys are, locked and
+    read by storage/push_batch in one round trip."""
+    uniques = {(c["table"], k) for _, c in live if (k := checks.unique_key(c)) is not None}
+    targets = [_as_target(c) for _, c in live]
+    return push_batch.lock_and_read(
+        session, targets,  # type: ignore[arg-type]
+        people=set().union(*map(checks.people_named, targets)),  # in fields too (merges)
+        # The person's own row, for the salt an answer's id is made from (checks.made_id)
+        salted={("people", c["person_id"]) for c in targets if c["table"] in NATURAL_IDS},
+        credential_hashes=claimed, unique_keys=uniques)
+
+
 def _decide(session: Session, device: SyncDevice, live: list[tuple[int, p.Change]],
-            results: list[p.ChangeResult | None], held: batch.Held, plan: _Plan) -> None:
+            results: list[p.ChangeResult | None], held: push_batch.Held, plan: _Plan) -> None:
     seen, current, bases = held.ledger, held.current, held.bases
     received = utcnow()
     person_ids = set().union(*(checks.people_named(c) for _, c in live))  # and those named
     plan.linkage = dict(held.linkage)
     plan.unique = dict(held.unique)
     known = set(plan.linkage)
-    allowed = batch.allowed_people(session, device, person_ids & known)
+    allowed = access.allowed_people(session, device, person_ids & known)
     now_ms = time.time_ns() // 1_000_000
     # A change repeated inside one batch is a replay of its first copy.
     in_batch: dict[str, tuple[str, p.ChangeResult]] = {}
@@ -153,7 +165,7 @@ def _as_target(change: p.Change) -> p.Change:
 
 
 def _refusal(device: SyncDevice, change: p.Change, known: set[str], allowed: set[str],
-             current: dict[batch.Key, Any], plan: _Plan, now_ms: int) -> p.ChangeResult | None:
+             current: dict[push_batch.Key, Any], plan: _Plan, now_ms: int) -> p.ChangeResult | None:
     """Why the change may not be applied at all, checked before it touches anything: its
     shape and clock, the person's scope (and of every person it names), and that the row
     it acts on belongs to that same person."""
@@ -195,14 +207,14 @@ def _unique_problem(change: p.Change, existing: Any, plan: _Plan) -> checks.Refu
     return problem
 
 
-def _act(device: SyncDevice, change: p.Change, current: dict[batch.Key, Any],
+def _act(device: SyncDevice, change: p.Change, current: dict[push_batch.Key, Any],
          bases: dict[tuple, str], plan: _Plan) -> p.ChangeResult:
     if change["table"] == p.RESOLUTIONS_TABLE:
         return _resolve(device, change, current, plan)
     return _apply(device, change, current, bases, plan)
 
 
-def _resolve(device: SyncDevice, change: p.Change, current: dict[batch.Key, Any],
+def _resolve(device: SyncDevice, change: p.Change, current: dict[push_batch.Key, Any],
              plan: _Plan) -> p.ChangeResult:
     """A worker's decision on a conflict: the server marks its own conflict row resolved
     (a new revision of it, sent to every device). The first decision stands."""
@@ -242,7 +254,7 @@ def _scope(device: SyncDevice, change: p.Change, known: set[str], allowed: set[s
     return None
 
 
-def _apply(device: SyncDevice, change: p.Change, current: dict[batch.Key, Any],
+def _apply(device: SyncDevice, change: p.Change, current: dict[push_batch.Key, Any],
            bases: dict[tuple, str], plan: _Plan) -> p.ChangeResult:
     key = (change["table"], change["row_id"])
     existing = plan.rows.get(key) or _row_state(current.get(key))
@@ -290,8 +302,8 @@ def _staged_base(change: p.Change, plan: _Plan) -> dict[str, Any]:
     return {}
 
 
-def _row_state(row: batch.Current | None) -> dict[str, Any] | None:
-    """The row as read (sync_batch.Current, its text opened), as the plan holds rows:
+def _row_state(row: push_batch.Current | None) -> dict[str, Any] | None:
+    """The row as read (storage/push_batch.Current, its text opened), as the plan holds rows:
     `sealed` is its stored form, kept as it is when it moves into the revisions."""
     if row is None:
         return None
@@ -341,7 +353,7 @@ def _conflict_row(device: SyncDevice, change: p.Change, name: str, kept: Any,
 
 def _write_and_commit(session: Session, plan: _Plan, cache: FeedCache | None) -> None:
     """Everything but the feed rows first; the rows last, numbered from the counter as
-    they are written, and the commit with them (sync_batch.write_rows_and_commit).
+    they are written, and the commit with them (storage/push_batch.write_rows_and_commit).
 
     Record text is sealed here, under the pushing device's team key (services/sealing):
     until now the plan held it as JSON, for the merges of later changes in the batch."""
@@ -359,7 +371,7 @@ def _write_and_commit(session: Session, plan: _Plan, cache: FeedCache | None) ->
             # stands, and so do their identifiers: read after this insert has waited for them.
             # The people, the revisions and the ledger: one statement (bulk.insert_together).
             bulk.insert_together(session, [
-                (Person.__table__, registry.people_rows(session, plan.new_people), True),
+                registry.people_insert(session, plan.new_people),
                 (SyncRevision.__table__,
                  sealing.seal_rows(key, plan.revisions) if key is not None else [], True),
                 (SyncChange.__table__, plan.ledger, False)])
@@ -372,13 +384,13 @@ def _write_and_commit(session: Session, plan: _Plan, cache: FeedCache | None) ->
     if key is not None:
         _write_rows_and_commit(session, key, plan, cache)
     else:  # no rows (replays, refusals): only the ledger to commit
-        batch.write_rows_and_commit(session, [], [])
+        push_batch.write_rows_and_commit(session, [], [])
     if made is not None and key is not None:
         sealing.remember(session, key)  # committed: seal this team's rows under it from now
 
 
 def _insert_revisions(session: Session, key: sealing.DataKey, plan: _Plan) -> None:
-    batch.insert_ignoring_duplicates(session, SyncRevision,
+    push_batch.insert_ignoring_duplicates(session, SyncRevision,
                                      sealing.seal_rows(key, plan.revisions))
 
 
@@ -390,7 +402,7 @@ def _write_rows_and_commit(session: Session, key: sealing.DataKey, plan: _Plan,
     for offset, row in enumerate(rows):
         row["seq"] = offset
     paired = list(zip(rows, states, strict=False))  # stops before the conflicts
-    first = batch.write_rows_and_commit(
+    first = push_batch.write_rows_and_commit(
         session, [row for row, state in paired if not state["in_db"]] + rows[len(states):],
         [row for row, state in paired if state["in_db"]])
     if cache is not None and first is not None:
@@ -407,7 +419,7 @@ def _keep_for_pulls(cache: FeedCache, first: int, rows: list[dict[str, Any]],
     for row, text in zip(rows, texts, strict=True):
         seq = first + int(row["seq"])
         cache.put(seq, str(row["revision_id"]),
-                  sync_pull.committed_text({**row, "seq": seq}, text))
+                  feed.committed_text({**row, "seq": seq}, text))
 
 
 def _db_row(state: dict[str, Any], key: sealing.DataKey) -> dict[str, Any]:

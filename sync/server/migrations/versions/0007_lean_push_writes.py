@@ -10,7 +10,7 @@ the device that created it, the device of each ledger entry), and concurrent pus
 from one team's laptops all queued to share-lock that team's one row. The values always
 come from the authenticated device's own row, and devices and teams are never deleted
 (a revoked laptop keeps its row), so the checks could never fail; the one other writer
-of a person's team, `sync_pull.move_person`, checks the team exists itself.
+of a person's team, `registry.move_person`, checks the team exists itself.
 
 sync_rows.seq had a unique constraint and a plain index on the same column.
 """

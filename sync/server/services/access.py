@@ -1,4 +1,4 @@
-"""Who sees whom: the person registry's access rules.
+"""Who sees whom: the person registry's access rules (services/registry writes it).
 
 - A worker or team lead sees the people their device's team owns, plus people fetched
   onto that device on purpose (consent allowing) or by break-glass (audited, reported).
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, or_, select, update
+from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from sync import protocol as p
@@ -23,19 +23,19 @@ from sync.server.models import (
     Person,
     PersonIdentifier,
     ScopeChange,
-    SyncCounter,
     Team,
     Worker,
 )
-from sync.server.models.sync import SCOPE_COUNTER
+from sync.server.models.org import LAPTOP_ROLES
 from sync.server.services import audit, sealing
 from sync.server.services.auth import Caller, SyncDevice
-
-CLINICAL_ROLES = ("worker", "team_lead")
+from sync.server.storage import bulk, counters
 
 
 def require_clinical(worker: Worker) -> None:
-    if worker.role not in CLINICAL_ROLES:
+    """The role check of every registry write and reach through the API: the roles that
+    work on laptops, the same a push's author is checked against (credentials)."""
+    if worker.role not in LAPTOP_ROLES:
         raise Refused(403, p.ERR_FORBIDDEN_ROLE, f"a {worker.role} cannot do this")
 
 
@@ -69,11 +69,27 @@ def scope_changed(session: Session, person_id: str, *, from_team_id: str | None 
     team move (from -> to) or a fetch onto one device. Every device looks at it at its
     next pull. The counter stays locked until commit, so versions follow commit order
     and a pull that has read version v has every entry up to v to read."""
-    version = session.execute(
-        update(SyncCounter).where(SyncCounter.id == SCOPE_COUNTER)
-        .values(value=SyncCounter.value + 1).returning(SyncCounter.value)).scalar_one()
+    version = counters.next_scope_version(session)
     session.add(ScopeChange(version=version, person_id=person_id, from_team_id=from_team_id,
                             to_team_id=to_team_id, device_id=device_id))
+
+
+def allowed_people(session: Session, device: Any, person_ids: set[str]) -> set[str]:
+    """Of these people, those the device may change: in its scope, or moved away from
+    its team since this device was last sent the scope changes (an edit typed offline
+    before the move still arrives, never lost; once told to let the person go, no more)."""
+    if not person_ids:
+        return set()
+    in_scope = set(session.scalars(bulk.where_keys(
+        device_scope(device).with_only_columns(Person.id), [Person.id],
+        [(i,) for i in person_ids], session)))
+    if in_scope >= person_ids:
+        return in_scope
+    moved_away = set(session.scalars(select(ScopeChange.person_id).where(
+        ScopeChange.from_team_id == device.team_id,
+        ScopeChange.version > (device.scope_seen or 0),
+        ScopeChange.person_id.in_(sorted(person_ids - in_scope)))))
+    return in_scope | moved_away
 
 
 def visible_query(caller: Caller) -> Select[tuple[Person]]:
