@@ -62,7 +62,7 @@ def create_app(
         routes_people,
         routes_team,
         routes_sync,
-        routes_certs,  # issue 6: device signing certificates from the organisation CA
+        routes_certs,  # device signing certificates from the organisation CA
     ):
         app.include_router(module.router, prefix=p.API_PREFIX, responses=COMMON_RESPONSES)
     routes_sync.install(app)  # push and pull as plain routes, in front (see there why)

@@ -52,9 +52,10 @@ class Settings:
     argon2_memory_kib: int = 65_536
     # Requests each worker process works on at once; the rest wait their turn, in order.
     # With PostgreSQL on the same host the CPU is the limit, and more at once only makes
-    # each take longer: 100 devices at once on 2 cores, p95 about 260 ms at 1 (sync work
-    # then runs in the event loop itself: api/routes_sync), 330 ms at 2, 480 ms at 16
-    # (benchmarks/sync_load.py). With the database on another host a request also waits
+    # each take longer: with 100 devices at once on 2 cores, 1 was quickest (sync work then
+    # runs in the event loop itself: api/routes_sync) and 16 nearly twice as slow at the
+    # 95th percentile (benchmarks/sync_load.py measures it). With the database on another
+    # host a request also waits
     # on the network; 4 to 8 keep the CPU busy there.
     requests_in_flight: int = 1
     key_release: str = "approval"  # one of KEY_RELEASE_POLICIES

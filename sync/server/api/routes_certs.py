@@ -1,4 +1,4 @@
-"""Device signing certificates from the organisation CA (issue 6: signed care plan PDFs)."""
+"""Device signing certificates from the organisation CA (for signed care plan PDFs)."""
 
 from __future__ import annotations
 

@@ -40,8 +40,8 @@ def enrol(body: s.EnrolRequest, db: Db, hasher: Hasher, settings: SettingsDep
 
     With `username` and `password`, the enrolling worker is checked first (password,
     account on, a role that may use a laptop, the code's team) and signed in by the same
-    call; a refusal spends nothing and leaves no device. Without them (laptops from
-    before issue 17) the code alone enrols, and the laptop signs its worker in after."""
+    call; a refusal spends nothing and leaves no device. Without them (laptops of an
+    older version) the code alone enrols, and the laptop signs its worker in after."""
     if (body.username is None) != (body.password is None):
         raise Refused(422, p.ERR_INVALID_REQUEST, "give username and password together")
     row = org.usable_code(db, body.code)

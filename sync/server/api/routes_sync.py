@@ -5,8 +5,8 @@ signed out, and each change already names the worker who made it.
 
 Every laptop calls these every cycle, most often for an empty page. They are served by
 plain Starlette routes placed in front of FastAPI's (`install`): FastAPI's per-request
-dependency solving and parameter validation cost 0.7 ms of an empty pull's 3.3 ms of
-server time on the bench machine. The FastAPI declarations further down describe the
+dependency solving and parameter validation were a fifth of an empty pull's server
+time. The FastAPI declarations further down describe the
 same endpoints, with the same limits, in the OpenAPI document, and hand any request
 that reaches them to the same plain endpoints. Errors still leave through the app's
 exception handlers (errors.py), in the shape every other route gives.
@@ -88,7 +88,7 @@ async def _database_work(request: Request, token: str | None,
     """`as_device(...)`: in the event loop's own thread when this process works on one
     request at a time (Settings.requests_in_flight), where a worker thread would overlap
     with nothing and the hand-over to it and back is pure cost: a sixth of the server's
-    CPU per request with 100 devices at once (p95 about 260 ms against 330 ms). With
+    CPU per request with a hundred devices at once. With
     more at once, in the thread pool, so that one request's waits on the database leave
     the loop free for the others."""
     if request.app.state.settings.requests_in_flight == 1:

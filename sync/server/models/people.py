@@ -15,7 +15,7 @@ class Person(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # made by the client
     # Not a foreign key (migration 0007): the check, per inserted row, cost a push of new
-    # people ~10 µs a person and share-locked the team's row. Teams are never deleted,
+    # people a query a person and share-locked the team's row. Teams are never deleted,
     # and the writers take the team from the device's own row or check it (move_person).
     owning_team_id: Mapped[str] = mapped_column(String(36), index=True)
     # A keyed hash (services/sealing.lookup_hash), what lookups match on; the key as

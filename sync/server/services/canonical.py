@@ -1,5 +1,5 @@
 """JSON text and content hashes for a push, by msgspec: json.dumps cost three calls per
-change (~8 ms of every 500-change batch, as much as some of its statements)."""
+change, which cost a full batch as much as some of its statements."""
 
 from __future__ import annotations
 

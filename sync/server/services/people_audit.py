@@ -2,12 +2,12 @@
 
 A person made through the API is audited as it is made. One first recorded on a laptop
 arrives by sync, and the push that brings it must not wait on the audit chain (a chained
-event per push held the chain's lock across a round trip and cost the 100-device p95
-about 50 ms). So the push writes only its ledger row, and `person.created` is written
-from the ledger in a transaction of its own: before every admin command reads the audit
-trail, and by whatever else asks (the web console, later). The event says it came by
-sync and when the row was pushed; the worker is the one whose credential the push
-carried, never the laptop's word.
+event per push held the chain's lock across a round trip, and with a hundred laptops
+pushing at once they queued on it). So the push writes only its ledger row, and
+`person.created` is written from the ledger in a transaction of its own: before every
+admin command reads the audit trail, and by whatever else asks (the web console, later).
+The event says it came by sync and when the row was pushed; the worker is the one whose
+credential the push carried, never the laptop's word.
 """
 
 from __future__ import annotations

@@ -414,8 +414,8 @@ def _keep_for_pulls(cache: FeedCache, first: int, rows: list[dict[str, Any]],
                     texts: list[str]) -> None:
     """Each committed row's JSON, as a pull would send it, into the feed cache: the
     team's devices pull these rows next, and a row held there is never read back and
-    opened (base64 and AES-GCM, 7 µs a row). Only after the commit: a rolled-back row
-    must never be served. `texts`: each row's record text before it was sealed."""
+    opened (base64 and AES-GCM, for every row of every pull). Only after the commit: a
+    rolled-back row must never be served. `texts`: each row's record text before it was sealed."""
     for row, text in zip(rows, texts, strict=True):
         seq = first + int(row["seq"])
         cache.put(seq, str(row["revision_id"]),

@@ -2,7 +2,7 @@
 
 On PostgreSQL a batch travels as one array per column and is unpacked server-side with
 unnest(): one statement, one round trip and one cached compiled form whatever the batch
-size. An executemany there costs a statement per row (1 ms-class each under load), and
+size. An executemany there costs a statement per row, and
 an expanding IN of 500 keys is re-rendered for every distinct batch size. SQLite runs
 in-process, where executemany is already cheap, so it keeps the plain forms.
 """
@@ -53,8 +53,8 @@ def unnest_arrays(session: Session, table: Table, columns: Sequence[str],
 @functools.cache
 def _unnest_source(dialect: Dialect, table: Table, columns: tuple[str, ...]
                    ) -> tuple[str, tuple[Callable[[Any], Any] | None, ...]]:
-    """Once per shape: compiling each column's type on every statement cost 10-15 µs
-    a statement (1.5 µs a column), for the same answer every time."""
+    """Once per shape: compiling each column's type on every statement cost as much as
+    running some of them, for the same answer every time."""
     types = [table.c[name].type for name in columns]
     casts = ", ".join(f"%b::{t.compile(dialect=dialect)}[]" for t in types)
     return f"unnest({casts})", tuple(t.bind_processor(dialect) for t in types)
@@ -233,7 +233,7 @@ def where_keys(statement: Select[Any], columns: Sequence[ColumnElement[Any]],
 
     PostgreSQL: IN a set of keys unnested from one array per column, so the primary key
     index is probed once per key; a row-value IN list of hundreds of tuples was planned
-    as a scan (100 ms for 500 keys against 6 ms).
+    as a scan, an order of magnitude slower.
     """
     wanted = sorted(set(keys))
     if not is_postgres(session):

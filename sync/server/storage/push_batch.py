@@ -190,7 +190,7 @@ def write_rows_and_commit(session: Session, new: list[dict[str, Any]],
     queued behind it for tens of ms each: with 100 devices at once, pushes waited
     seconds and the pool ran dry. Committed in a second round trip, every push still
     waited, at each push ahead of it, for that push's thread to be woken and get the
-    interpreter lock (push p95 600 ms against 450 ms in one trip, benchmarks/)."""
+    interpreter lock (a third longer at the 95th percentile than in one trip)."""
     count = len(new) + len(changed)
     if not count:
         session.commit()

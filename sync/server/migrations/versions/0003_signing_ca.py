@@ -1,4 +1,5 @@
-"""The organisation's signing CA (issue 6): certificate, and its key sealed by the master key.
+"""The organisation's signing CA, for signed care plans: certificate, and its key sealed
+by the master key.
 
 Revision ID: 0003
 Revises: 0002
