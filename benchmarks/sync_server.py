@@ -202,7 +202,8 @@ def enrol_devices(server: Server, team: str, count: int, worker_id: str) -> list
         for n in range(count):
             code = org.issue_enrolment_code(session, org.team_by_name(session, team), hours=1,
                                             actor="bench")
-            enrolled = org.enrol_device(session, code=code, device_name=f"sim {n}")
+            enrolled = org.enrol_with_code(session, org.usable_code(session, code),
+                                           device_name=f"sim {n}", worker=worker)
             device_id = enrolled.device.id
             devices.append(SimDevice(device_id, enrolled.token, worker_id,
                                      credentials.issue(session, worker, device_id)))
