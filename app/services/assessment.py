@@ -90,7 +90,7 @@ def _merged_values(repo: AssessmentRepository, person_id: str
 def load_assessment(*, session: WorkerSession, person_id: str,
                     today: date | None = None) -> AssessmentView:
     today = today or date.today()
-    with session.transaction() as db:
+    with session.transaction(read_only=True) as db:
         repo = AssessmentRepository(db)
         values, aside = _merged_values(repo, person_id)
         confirmations = repo.confirmations(person_id)
@@ -249,7 +249,7 @@ def _refresh_digest(db: DbSession, session: WorkerSession, repo: AssessmentRepos
 def changed_by(*, session: WorkerSession, person_id: str,
                now: Mapping[tuple[str, str], Value]) -> dict[tuple[str, str], HistoryEntry]:
     """Who gave each (section, field) the value it holds `now`, where history says."""
-    with session.transaction() as db:
+    with session.transaction(read_only=True) as db:
         repo = AssessmentRepository(db)
         found = {key: repo.last_set_to(person_id, *key, value) for key, value in now.items()}
     return {key: entry for key, entry in found.items() if entry is not None}
@@ -257,13 +257,13 @@ def changed_by(*, session: WorkerSession, person_id: str,
 
 def field_history(*, session: WorkerSession, person_id: str, section: str,
                   field: str) -> list[HistoryEntry]:
-    with session.transaction() as db:
+    with session.transaction(read_only=True) as db:
         return AssessmentRepository(db).history(person_id, section=section, field=field)
 
 
 def person_history(*, session: WorkerSession, person_id: str) -> list[HistoryEntry]:
     """Every change to every field, oldest first."""
-    with session.transaction() as db:
+    with session.transaction(read_only=True) as db:
         return AssessmentRepository(db).history(person_id)
 
 

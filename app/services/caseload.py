@@ -40,7 +40,7 @@ def caseload(*, session: WorkerSession, mine_only: bool = False,
              limit: int = 200) -> list[PersonSummary]:
     """My people (created, contacted or updated by me) or the whole team's, latest first."""
     today = date.today()
-    with session.transaction() as db:
+    with session.transaction(read_only=True) as db:
         rows = CaseloadRepository(db).rows(
             worker_id=session.worker.id if mine_only else None, limit=limit)
         return [_summary(row, session, today) for row in rows]
@@ -56,7 +56,7 @@ def search_people(*, session: WorkerSession, text: str, limit: int = 50) -> list
     words, born = read_search(text)
     if not words.strip() and not born:
         return []
-    with session.transaction() as db:
+    with session.transaction(read_only=True) as db:
         ids = PeopleRepository(db).search_ids(words, limit=limit, born=born)
         found = summaries(db, session, ids)
     return [found[i] for i in ids if i in found]

@@ -90,7 +90,7 @@ def list_conflicts(*, session: WorkerSession, person_id: str | None = None) -> l
     """Open conflicts a worker must decide: one per answer. A section's check stamp,
     changed by the same saves, is never shown: the scheduler settles it after each
     sync (settle_automatic), off the UI thread."""
-    with session.transaction() as db:
+    with session.transaction(read_only=True) as db:
         return [_view(db, session, c) for c in ConflictRepository(db).open(person_id)
                 if c.table_name != CONFIRMATIONS]
 
@@ -99,7 +99,7 @@ def fields_in_conflict(*, session: WorkerSession, person_id: str) -> set[tuple[s
     """Which of a person's fields have an open conflict, for the record to mark them:
     (section id, field id) for assessment answers, ("person", column) for personal
     details. Read only: cheap enough to call on every paint of a record."""
-    with session.transaction() as db:
+    with session.transaction(read_only=True) as db:
         return ConflictRepository(db).fields_in_conflict(person_id)
 
 
@@ -140,7 +140,7 @@ _RECORDS = {"people": "personal details", "person_aliases": "alias", "consents":
 
 def _names(session: WorkerSession, person_ids: set[str]) -> dict[str, str]:
     """Display names of those of these people this laptop holds."""
-    with session.transaction() as db:
+    with session.transaction(read_only=True) as db:
         people = PeopleRepository(db)
         held = people.present(person_ids)
         return {person.id: person.name.display() for person in people.get_many(held)}

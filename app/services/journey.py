@@ -44,7 +44,7 @@ class Journey:
 def journey_of(*, session: WorkerSession, person_id: str, today: date | None = None,
                protocol: ra.RaProtocol = ra.DEFAULT_PROTOCOL) -> Journey:
     today = today or date.today()
-    with session.transaction() as db:
+    with session.transaction(read_only=True) as db:
         born = PeopleRepository(db).get(person_id).date_of_birth
         events = JourneyRepository(db).events_of(person_id)
     return derive_journey(person_id, events, today, born, protocol)

@@ -101,7 +101,7 @@ def find_matches(*, session: WorkerSession, person: PersonInput,
         candidate = parse_person(person, session=session, person_id=exclude_id)
     except InvalidInput:
         return []  # the form shows its own errors; matching waits for valid input
-    with session.transaction() as db:
+    with session.transaction(read_only=True) as db:
         existing = PeopleRepository(db).candidates(blocking_keys(candidate))
         matches = find_likely_matches(candidate, existing, limit=8)
         found = summaries(db, session, [m.person.id for m in matches])

@@ -46,10 +46,12 @@ class WorkerSession:
         return self._store.is_open
 
     @contextmanager
-    def transaction(self) -> Iterator[DbSession]:
+    def transaction(self, *, read_only: bool = False) -> Iterator[DbSession]:
+        """`read_only`: a read that writes nothing, not even an audit entry; it neither
+        waits for nor holds up the writers (see OpenStore.transaction)."""
         if not self.is_open:
             raise SessionLocked()
-        with self._store.transaction() as session:
+        with self._store.transaction(read_only=read_only) as session:
             yield session
 
     def audit(self, session: DbSession, action: AuditAction, *, record_type: str | None = None,

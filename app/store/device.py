@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain.clock import HybridLogicalClock
 from app.store import migrate
-from app.store.engine import assert_encrypted, close_engine, open_encrypted_engine
+from app.store.engine import READ_ONLY, assert_encrypted, close_engine, open_encrypted_engine
 from app.store.errors import DeviceNotSetUpError, WrongPassphraseError
 from app.store.keys import (
     KdfParams,
@@ -46,9 +46,15 @@ class OpenStore:
         outbox.install(self._sessions)
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """One unit of work: committed on success, rolled back on any exception."""
+    def transaction(self, *, read_only: bool = False) -> Iterator[Session]:
+        """One unit of work: committed on success, rolled back on any exception.
+
+        A writing transaction takes the write lock at its start, so it waits its turn
+        rather than fail (engine.py). `read_only` starts a plain snapshot instead: a read
+        beside a sync or a save then neither waits nor makes them wait (WAL)."""
         with self._sessions.begin() as session:
+            if read_only:
+                session.connection(execution_options={READ_ONLY: True})
             yield session
 
     @property

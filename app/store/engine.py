@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import sqlcipher3.dbapi2 as sqlcipher
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError
 
 from app.store.errors import PlaintextDatabaseError, WrongKeyError
@@ -22,6 +22,8 @@ PLAINTEXT_HEADER = b"SQLite format 3\x00"
 #   by someone who later obtains the key.
 # - temp_store=MEMORY: sorts and temp tables never touch the disk.
 # - foreign_keys=ON: SQLite leaves them off by default.
+# A connection execution option: this transaction only reads (OpenStore.transaction).
+READ_ONLY = "insideout_read_only"
 _PRAGMAS = (
     "PRAGMA journal_mode = WAL",
     "PRAGMA synchronous = FULL",
@@ -69,8 +71,9 @@ def open_encrypted_engine(path: Path, key: bytes | bytearray) -> Engine:
     # thread (the sync, the runner) committed would fail at once with "database is
     # locked", which busy_timeout does not wait out; taken at BEGIN, the lock is waited for.
     @event.listens_for(engine, "begin")
-    def _begin(conn: object) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")  # type: ignore[attr-defined]
+    def _begin(conn: Connection) -> None:
+        read_only = conn.get_execution_options().get(READ_ONLY, False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     _check_key(engine)
     return engine

@@ -370,7 +370,7 @@ class MainWindow(QMainWindow):
         return view
 
     def _triage_done(self, person_id: str) -> None:
-        # What the triage saved has been applied already (its `changed`).
+        # The window catches up with what the triage saved just after (its `changed`).
         self._discard_draft(TriageView.DRAFT_KEY)
         saved = self.triage_view.last_saved if self.triage_view is not None else ""
         view = self.open_person(person_id)

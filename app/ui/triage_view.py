@@ -176,10 +176,14 @@ class TriageView(QWidget):
     def _saved(self, saved: TriageSaved) -> None:
         self._set_busy(False)
         self.last_saved = triage_saved_text(saved)
-        self.changed.emit(Changed.of(self.person_id, Part.RECORD))
+        changed = Changed.of(self.person_id, Part.RECORD)
         if not saved.stale:
+            # The record opens first, read as saved; the window catches up after it is
+            # painted (a catch-up read first would make the worker wait for it).
             self.done.emit(self.person_id)
+            self.changed.emit(changed)
             return
+        self.changed.emit(changed)
         # Saved but for answers changed underneath: stay, and let the worker choose.
         self._reload_kept(saved.stale)
         count = len(saved.stale)

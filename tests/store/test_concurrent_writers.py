@@ -38,3 +38,28 @@ def test_a_read_then_write_transaction_survives_a_commit_from_another_thread(sig
     with store.transaction() as db:
         keys = set(db.execute(text("SELECT key FROM device_meta")).scalars())
     assert {"mine", "other"} <= keys
+
+
+def test_a_read_only_transaction_does_not_wait_for_a_writer(signed_in):
+    store = signed_in.open_store
+    writing, read = threading.Event(), threading.Event()
+    reader_came_while_writing: list[bool] = []
+
+    def slow_writer() -> None:
+        with store.transaction() as db:
+            db.execute(text("INSERT INTO device_meta VALUES ('slow', 'x')"))
+            writing.set()
+            # Holds the write lock until the reader is done, or gives up after 5 s: a
+            # reader that waited for this lock would only get in after that.
+            reader_came_while_writing.append(read.wait(5))
+
+    thread = threading.Thread(target=slow_writer)
+    thread.start()
+    writing.wait(5)
+    with store.transaction(read_only=True) as db:
+        workers = db.execute(text("SELECT count(*) FROM workers")).scalar()
+    read.set()
+    thread.join(10)
+
+    assert workers == 1
+    assert reader_came_while_writing == [True]
