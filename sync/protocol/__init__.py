@@ -46,6 +46,10 @@ SIGNING_CA_PATH: Final = "/signing-ca"
 # The organisation CA's list of revoked laptop certificates (a CRL, PEM): laptops keep it
 # and take a care plan signed by a revoked laptop after its revocation as untrusted.
 SIGNING_CRL_PATH: Final = "/signing-ca/revoked"
+# The teams a person can be handed over to (id, name, agency), for the laptop to offer.
+TEAMS_PATH: Final = "/teams"
+# POST PEOPLE_PATH/{person_id}/handover: the same as a pushed handover request, online.
+HANDOVER_SUFFIX: Final = "/handover"
 SYNC_PUSH_PATH: Final = "/sync/push"
 SYNC_PULL_PATH: Final = "/sync/pull"
 
@@ -257,6 +261,24 @@ class Notification(TypedDict):
     read: bool
 
 
+class TeamEntry(TypedDict):
+    team_id: str
+    name: str
+    agency: str
+
+
+class TeamsPage(TypedDict):
+    teams: list[TeamEntry]
+
+
+class HandoverRequest(TypedDict):
+    """Hand a person to another team (the API's form of a pushed handover request)."""
+
+    to_team_id: str
+    reason: str  # one of sync.protocol.tables.HANDOVER_REASONS
+    note: str
+
+
 class RecoverKeyRequest(TypedDict):
     device_id: str
     worker_id: str  # the worker who forgot their passphrase
@@ -298,6 +320,14 @@ CONFLICTS_TABLE: Final = "_conflicts"
 # A worker's decision on a conflict. Laptops never write a server table ("_" names):
 # they push a resolution, and the server marks its own conflict row resolved.
 RESOLUTIONS_TABLE: Final = "conflict_resolutions"
+# A person handed over on purpose between teams. A laptop pushes a request (the server
+# moves the person to the receiving team, whose laptops get them at their next pull) and
+# later an acceptance from the receiving team; the server keeps the handover itself as a
+# row of HANDOVERS_TABLE, which both teams' laptops receive. The sending team keeps read
+# access until the handover is accepted.
+HANDOVERS_TABLE: Final = "_handovers"
+HANDOVER_REQUESTS_TABLE: Final = "handover_requests"
+HANDOVER_ACCEPTANCES_TABLE: Final = "handover_acceptances"
 # Rows that freeze once a field has a value: a signed care plan never changes again.
 FROZEN_WHEN: Final = {"care_plan_versions": ("status", "signed")}
 # Fields that name another person, beside a row's own person_id: such a row depends on

@@ -20,7 +20,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Final
 
-from sync.protocol import AGENCIES, CONFLICTS_TABLE, RESOLUTIONS_TABLE
+from sync.protocol import (
+    AGENCIES,
+    CONFLICTS_TABLE,
+    HANDOVER_ACCEPTANCES_TABLE,
+    HANDOVER_REQUESTS_TABLE,
+    HANDOVERS_TABLE,
+    RESOLUTIONS_TABLE,
+)
 
 Check = Callable[[Any], str | None]  # a problem in words, or None
 _UUID_TEXT = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
@@ -138,6 +145,7 @@ def _rule(required: Mapping[str, Check], optional: Mapping[str, Check] | None = 
 
 _NAME = text(200)
 _PERSON = {"person_id": row_id}
+HANDOVER_REASONS: Final = ("release", "transfer", "move")
 # What can happen on a person's journey (the laptop's app.domain.journey.kinds.Kind; a
 # test keeps the two equal). A kind a laptop does not know yet is set aside, not stored.
 JOURNEY_KINDS: Final = (
@@ -214,6 +222,14 @@ SERVER_TABLES: Final[dict[str, TableRule]] = {
          "resolved_at": _nullable(moment), "resolved_by": _nullable(_NAME)},
         frozenset({"table_name", "row_id", "field", "kept_value", "other_value",
                    "other_worker", "other_device", "other_hlc"}), person_column=None),
+    # The change's person is the one handed over; the row id is the request's.
+    HANDOVERS_TABLE: TableRule(
+        {"from_team_id": row_id, "from_team_name": _NAME, "to_team_id": row_id,
+         "to_team_name": _NAME, "reason": one_of(*HANDOVER_REASONS), "note": text(MAX_TEXT),
+         "requested_by": _NAME, "opened_at": moment, "accept_by": day,
+         "accepted_at": _nullable(moment), "accepted_by": _nullable(_NAME)},
+        frozenset({"from_team_id", "from_team_name", "to_team_id", "to_team_name", "reason",
+                   "requested_by", "opened_at", "accept_by"}), person_column=None),
 }
 
 
@@ -222,6 +238,17 @@ COMMAND_TABLES: Final[dict[str, TableRule]] = {
     RESOLUTIONS_TABLE: TableRule(
         {"conflict_id": row_id, "resolved_at": moment, "resolved_by": _NAME},
         frozenset({"conflict_id", "resolved_at", "resolved_by"}), person_column=None,
+        append_only=True),
+    # Hand the change's person to another team: the server moves them and opens a handover.
+    HANDOVER_REQUESTS_TABLE: TableRule(
+        {"to_team_id": row_id, "reason": one_of(*HANDOVER_REASONS), "note": text(MAX_TEXT),
+         "requested_by": _NAME, "requested_at": moment},
+        frozenset({"to_team_id", "reason", "requested_by", "requested_at"}),
+        person_column=None, append_only=True),
+    # A receiving worker takes the handover on: the sending team's read access ends.
+    HANDOVER_ACCEPTANCES_TABLE: TableRule(
+        {"handover_id": row_id, "accepted_by": _NAME, "accepted_at": moment},
+        frozenset({"handover_id", "accepted_by", "accepted_at"}), person_column=None,
         append_only=True),
 }
 

@@ -7,10 +7,11 @@ from datetime import date
 import pytest
 
 from app.domain.journey.handover import Handover, HandoverReason
-from app.domain.working_days import (
+from sync.protocol.working_days import (
     add_working_days,
     bank_holidays,
     easter_sunday,
+    handover_accept_by,
     working_days_between,
 )
 
@@ -49,7 +50,7 @@ def test_counting_skips_weekends_bank_holidays_and_days_a_deployment_adds() -> N
 
 def _handover(created: date, accepted: date | None = None) -> Handover:
     return Handover("h1", "p1", "custody-team", "community-team", HandoverReason.RELEASE,
-                    created, accepted, "w2" if accepted else "")
+                    created, handover_accept_by(created), accepted, "w2" if accepted else "")
 
 
 @pytest.mark.parametrize(("created", "still_in_time", "overdue_from"), [

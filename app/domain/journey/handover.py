@@ -2,19 +2,16 @@
 
 The receiving team must accept it; until then the person shows as "in handover" on both
 sides and the sending team keeps read access. Two working days without acceptance and
-both team leads are told: nobody should fall through the gap at the prison gate.
+both team leads are told: nobody should fall through the gap at the prison gate. The
+deadline (`accept_by`) is the protocol's (sync.protocol.working_days), so laptop and
+server agree on it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-
-from app.domain.working_days import add_working_days
-
-ACCEPT_WITHIN_WORKING_DAYS = 2
 
 
 class HandoverReason(StrEnum):
@@ -31,6 +28,7 @@ class Handover:
     to_team: str
     reason: HandoverReason
     created_on: date
+    accept_by: date  # the second working day after it was made
     accepted_on: date | None = None
     accepted_by: str = ""
 
@@ -38,9 +36,6 @@ class Handover:
     def accepted(self) -> bool:
         return self.accepted_on is not None
 
-    def accept_by(self, extra_holidays: Iterable[date] = ()) -> date:
-        return add_working_days(self.created_on, ACCEPT_WITHIN_WORKING_DAYS, extra_holidays)
-
-    def is_overdue(self, today: date, extra_holidays: Iterable[date] = ()) -> bool:
-        """Not accepted, and the second working day after it was made has ended."""
-        return not self.accepted and today > self.accept_by(extra_holidays)
+    def is_overdue(self, today: date) -> bool:
+        """Not accepted, and the day it had to be accepted by has ended."""
+        return not self.accepted and today > self.accept_by

@@ -1,10 +1,11 @@
 """Working days in England and Wales: weekends and bank holidays are not working days.
 
 A handover must be accepted within two working days, and a team lead reading that flag on
-a Tuesday after a bank-holiday Monday must not be told a Friday handover is late. The
+a Tuesday after a bank-holiday Monday must not be told a Friday handover is late. Laptop
+and server must agree on that deadline, so the calendar is part of the protocol. The
 regular holidays follow fixed rules (with the "substitute day" when one falls at a
 weekend); the one-off changes the government has made are listed, and a deployment can
-add a day announced later without a new release (`extra`).
+add a day announced later without a new release (`extra`). Standard library only.
 """
 
 from __future__ import annotations
@@ -105,3 +106,11 @@ def working_days_between(start: date, end: date, extra: Iterable[date] = ()) -> 
     holidays = frozenset(extra)
     return sum(1 for offset in range(1, (end - start).days + 1)
                if is_working_day(start + timedelta(days=offset), holidays))
+
+
+HANDOVER_WORKING_DAYS = 2  # a handover not accepted within these is flagged to both leads
+
+
+def handover_accept_by(opened_on: date, extra: Iterable[date] = ()) -> date:
+    """The last day a handover opened on `opened_on` may be accepted without a flag."""
+    return add_working_days(opened_on, HANDOVER_WORKING_DAYS, extra)
