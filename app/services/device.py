@@ -130,7 +130,7 @@ class DeviceService:
         keep_sync_credential(session, signed)
         remember_enrolment(session, server_url=server_url, token=enrolment["device_token"],
                            server_device_id=enrolment["device_id"],
-                           team_name=enrolment["team_name"])
+                           team_name=enrolment["team_name"], team_id=enrolment["team_id"])
         escrow_store_key(session, authed)
         # Not fatal: the next sync asks again (a laptop without one works as before).
         with contextlib.suppress(SyncError):

@@ -216,10 +216,11 @@ def sync_status(*, session: WorkerSession) -> SyncStatus:
 
 
 def remember_enrolment(session: WorkerSession, *, server_url: str, token: str,
-                       server_device_id: str, team_name: str) -> None:
+                       server_device_id: str, team_name: str, team_id: str = "") -> None:
     with session.transaction() as db:
         for key, value in (("server_url", server_url), ("device_token", token),
-                           ("server_device_id", server_device_id), ("team_name", team_name)):
+                           ("server_device_id", server_device_id), ("team_name", team_name),
+                           ("team_id", team_id)):
             db.merge(SyncState(key=key, value=value))
         DeviceMetaRepository(db).put("mode", "enrolled")
 
@@ -299,7 +300,7 @@ class ElsewhereMatch:
     consent: bool | None = None  # covers this worker's agency; None: the server did not say
 
 
-def _worker_transport(session: WorkerSession, password: str) -> HttpTransport:
+def worker_transport(session: WorkerSession, password: str) -> HttpTransport:
     """Worker actions need the worker's own server sign-in, once per unlocked session."""
     transport = transport_for(session)
     token = session.server_token
@@ -313,7 +314,7 @@ def _worker_transport(session: WorkerSession, password: str) -> HttpTransport:
 
 def find_elsewhere(*, session: WorkerSession, password: str, typed: str) -> list[ElsewhereMatch]:
     """By an identifier (PNC ID, prison number, NHS number) or the NDTMS linkage key."""
-    transport = _worker_transport(session, password)
+    transport = worker_transport(session, password)
     identifier = _identifier(typed)
     found = transport.lookup(identifier=identifier) if identifier else transport.lookup(
         linkage_key=typed.strip().upper())
@@ -324,7 +325,7 @@ def find_elsewhere(*, session: WorkerSession, password: str, typed: str) -> list
 def fetch_person(*, session: WorkerSession, password: str, person_id: str,
                  reason: str) -> SyncReport:
     """Bring the person onto this laptop (their consent must allow it), then sync them in."""
-    _worker_transport(session, password).fetch(person_id, reason)
+    worker_transport(session, password).fetch(person_id, reason)
     with session.transaction() as db:
         session.audit(db, AuditAction.VIEW, record_type="person-fetch", record_id=person_id,
                       detail={"reason": reason})

@@ -133,6 +133,11 @@ class HttpTransport:
         return self._request("POST", f"{p.PEOPLE_PATH}/{person_id}/fetch",
                              json={"reason": reason})
 
+    def teams(self) -> list[p.TeamEntry]:
+        """Every team a person may be handed over to (needs the worker's sign-in)."""
+        page: p.TeamsPage = self._request("GET", p.TEAMS_PATH)
+        return page["teams"]
+
     def signing_certificate(self, csr_pem: str) -> dict[str, str]:
         """The organisation CA certifies this laptop's PDF-signing key."""
         return self._request("POST", p.SIGNING_CERT_PATH, json={"csr": csr_pem})

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.store.identity import WriteContext, stamp_edit
@@ -17,7 +16,7 @@ from app.store.models import Worker
 from app.store.person_models import AssessmentHistory, AssessmentValue, SectionConfirmation
 from app.store.repositories import utc_now
 from app.store.sync import outbox
-from app.store.sync.models import OutboxEntry, SyncConflict
+from app.store.sync.models import SyncConflict
 from app.store.sync.tables import TABLES
 from sync import protocol as p
 
@@ -140,18 +139,11 @@ class ConflictRepository:
         conflicts are the server's own records, which a laptop may not write. The server
         marks its conflict resolved, and every device receives that."""
         assert self._ctx is not None
-        revision = str(uuid.uuid4())
-        change: dict[str, Any] = {
-            "change_id": str(uuid.uuid4()), "table": p.RESOLUTIONS_TABLE, "row_id": revision,
-            "person_id": conflict.person_id, "revision_id": revision,
-            "base_revision_id": None, "hlc": self._ctx.hlc(),
-            "worker_id": self._ctx.worker_id, "append_only": True,
-            "fields": {"conflict_id": conflict.id, "resolved_at": conflict.resolved_at,
-                       "resolved_by": conflict.resolved_by},
-            "linkage_key": None}
-        conflict.revision_id = revision
-        self._session.execute(insert(OutboxEntry.__table__).values(
-            **outbox.entry_values(change, ["resolved_at", "resolved_by"])))
+        fields = {"conflict_id": conflict.id, "resolved_at": conflict.resolved_at,
+                  "resolved_by": conflict.resolved_by}
+        conflict.revision_id = outbox.queue_command(self._session, self._ctx,
+                                                    p.RESOLUTIONS_TABLE, conflict.person_id,
+                                                    fields)
 
 
 def _later(theirs: Any, ours: Any) -> bool:

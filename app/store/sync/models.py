@@ -75,3 +75,28 @@ class SetAsideRow(Base):
     reason: Mapped[str] = mapped_column(Text)
     app_version: Mapped[str] = mapped_column(String(40), index=True)
     set_aside_at: Mapped[str] = mapped_column(String(40))
+
+
+class HandoverRow(Base):
+    """A handover of a person between teams, as the server keeps it (its `_handovers`
+    rows), or as this laptop asked for it and has not yet heard back (migration 0012).
+
+    `state`: "requested" (asked here, not sent or not yet answered), "open" (the server
+    moved the person; the receiving team must accept) or "accepted"."""
+
+    __tablename__ = "handovers"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(36), index=True)
+    state: Mapped[str] = mapped_column(String(12))
+    from_team_id: Mapped[str] = mapped_column(String(36))
+    from_team_name: Mapped[str] = mapped_column(String(200))
+    to_team_id: Mapped[str] = mapped_column(String(36))
+    to_team_name: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(String(12))
+    note: Mapped[str] = mapped_column(Text, default="")
+    requested_by: Mapped[str] = mapped_column(String(200))
+    opened_at: Mapped[str] = mapped_column(String(40))
+    accept_by: Mapped[str] = mapped_column(String(10))
+    accepted_at: Mapped[str | None] = mapped_column(String(40))
+    accepted_by: Mapped[str | None] = mapped_column(String(200))

@@ -16,6 +16,7 @@ from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain.linkage import ndtms_linkage_key
+from app.store.identity import WriteContext
 from app.store.models import Person
 from app.store.sync.models import OutboxEntry
 from app.store.sync.tables import META_COLUMNS, TABLES, SyncedTable, is_syncable
@@ -85,6 +86,20 @@ def entry_values(change: dict[str, Any], changed_fields: Iterable[str]) -> dict[
         "payload": json.dumps(change), "changed_fields": json.dumps(sorted(changed_fields)),
         "content_hash": p.content_hash(change), "state": "pending", "error": None,
     }
+
+
+def queue_command(session: Session, ctx: WriteContext, table: str, person_id: str,
+                  fields: dict[str, Any], row_id: str | None = None) -> str:
+    """Ask the server to act (a conflict's resolution, a handover): a row of one of the
+    protocol's command tables, never stored here, queued like any edit. Returns its id."""
+    row_id = row_id or str(uuid.uuid4())
+    change: dict[str, Any] = {
+        "change_id": str(uuid.uuid4()), "table": table, "row_id": row_id,
+        "person_id": person_id, "revision_id": row_id, "base_revision_id": None,
+        "hlc": ctx.hlc(), "worker_id": ctx.worker_id, "append_only": True, "fields": fields,
+        "linkage_key": None}
+    session.execute(insert(OutboxEntry.__table__).values(**entry_values(change, fields)))
+    return row_id
 
 
 def _linkage(obj: object) -> str | None:

@@ -19,8 +19,7 @@ from sqlalchemy.orm import Session
 from app import config
 from app.store.repositories import utc_now
 from app.store.sync.models import SetAsideRow
-from app.store.sync.tables import TABLES
-from sync import protocol as p
+from app.store.sync.tables import SERVER_ROWS_KEPT, TABLES
 from sync.protocol.tables import HLC_PATTERN, row_problem
 
 # What every pulled row carries, and as what (the wire shape, protocol.PulledRow).
@@ -51,7 +50,7 @@ def problem(row: Any) -> str | None:
                         append_only=row["append_only"], unknown_fields=True)
     if found:
         return f"it came in a form this version cannot store ({found})"
-    if row["table"] not in TABLES and row["table"] != p.CONFLICTS_TABLE:
+    if row["table"] not in TABLES and row["table"] not in SERVER_ROWS_KEPT:
         return f"this version of the app does not keep {row['table']} rows yet"
     return None
 

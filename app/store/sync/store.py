@@ -20,7 +20,13 @@ from app.store import derived
 from app.store.device import OpenStore
 from app.store.repositories import utc_now
 from app.store.sync import outbox, set_aside
-from app.store.sync.models import OutboxEntry, SetAsideRow, SyncConflict, SyncState
+from app.store.sync.models import (
+    HandoverRow,
+    OutboxEntry,
+    SetAsideRow,
+    SyncConflict,
+    SyncState,
+)
 from app.store.sync.tables import TABLES, SyncedTable
 from sync import protocol as p
 
@@ -331,6 +337,9 @@ def _apply_row(db: Session, row: p.PulledRow, state: _PageState) -> None:
                                               "other_value", "other_worker", "other_device",
                                               "other_hlc", "resolved_at", "resolved_by")}))
         return
+    if row["table"] == p.HANDOVERS_TABLE:
+        _store_handover(db, row)
+        return
     table = TABLES.get(row["table"])
     if table is None:
         return  # a table from a newer version of the app: it arrives again after upgrading
@@ -445,6 +454,19 @@ def _rebase(db: Session, obj: Any, table: SyncedTable, row: p.PulledRow,
     db.add(OutboxEntry(**outbox.entry_values(change, local)))
 
 
+_HANDOVER_FIELDS = ("from_team_id", "from_team_name", "to_team_id", "to_team_name", "reason",
+                    "note", "requested_by", "opened_at", "accept_by", "accepted_at",
+                    "accepted_by")
+
+
+def _store_handover(db: Session, row: p.PulledRow) -> None:
+    """The server's word on a handover replaces what this laptop asked for."""
+    fields = {name: row["fields"].get(name) for name in _HANDOVER_FIELDS}
+    fields["note"] = fields["note"] or ""
+    db.merge(HandoverRow(id=row["row_id"], person_id=row["person_id"],
+                         state="accepted" if fields["accepted_at"] else "open", **fields))
+
+
 def _evict(db: Session, person_id: str) -> None:
     """The person now belongs to another team: remove their rows from this laptop."""
     db.merge(SyncState(key="evicting", value=person_id))  # lets the history trigger allow it
@@ -454,4 +476,5 @@ def _evict(db: Session, person_id: str) -> None:
             "survivor_id" if table.name == "person_merges" else "person_id")
         db.execute(delete(table.model).where(getattr(table.model, column) == person_id))
     derived.forget(db, person_id)
+    db.execute(delete(HandoverRow).where(HandoverRow.person_id == person_id))
     db.execute(delete(SyncState).where(SyncState.key == "evicting"))

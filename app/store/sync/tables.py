@@ -19,6 +19,7 @@ from app.store.person_models import (
     PersonMerge,
     SectionConfirmation,
 )
+from sync import protocol as p
 
 # Identity and bookkeeping travel beside the fields, not inside them.
 META_COLUMNS = frozenset({"id", "revision_id", "base_revision_id", "updated_hlc", "device_id",
@@ -81,6 +82,10 @@ TABLES: dict[str, SyncedTable] = {t.name: t for t in (
     SyncedTable(CarePlanSignature, _person_id, append_only=True),
     SyncedTable(JourneyEventRow, _person_id, append_only=True),
 )}
+
+
+# Rows the server makes that this laptop keeps in tables of its own (store._apply_row).
+SERVER_ROWS_KEPT = frozenset({p.CONFLICTS_TABLE, p.HANDOVERS_TABLE})
 
 
 def is_syncable(row: object) -> bool:
