@@ -11,12 +11,14 @@ from app.domain.assessment import (
     RiskSummary,
     Value,
     coerce_field,
+    missing_young_safeguarding,
     risk_summary,
     stale_sections,
     validate_section,
 )
 from app.domain.audit import AuditAction
 from app.domain.errors import InvalidValue
+from app.domain.person import Pathway
 from app.services.errors import InvalidInput
 from app.services.session import WorkerSession
 from app.store.assessment_repo import (
@@ -96,9 +98,11 @@ def load_assessment(*, session: WorkerSession, person_id: str,
         confirmations = repo.confirmations(person_id)
         contacts = tuple(repo.contacts(person_id))
         since = tuple(repo.history(person_id, after_hlc=contacts[0].hlc)) if contacts else ()
+        young = PeopleRepository(db).get(person_id).pathway(today) is Pathway.YOUNG_PEOPLE
     confirmed = {s: datetime.fromisoformat(c.at_utc) for s, c in confirmations.items()}
+    ids = session.reference.schema.section_ids_for(young=young)
     stale = tuple(stale_sections(confirmed, today, session.reference.stale_section_days,
-                                 section_ids=session.reference.schema.section_ids))
+                                 section_ids=ids))
     return AssessmentView(values, confirmations, stale, risk_summary(values), contacts, since,
                           aside)
 
@@ -168,10 +172,26 @@ def save_triage(*, session: WorkerSession, person_id: str,
     today = today or date.today()
     coerced = {s: coerce_typed(session=session, section=s, typed=t) for s, t in typed.items()}
     with session.transaction() as db:
+        _young_safeguarding_first(db, session, person_id, coerced, today)
         saved = _write_sections(db, session, person_id, coerced, today, base)
         # After the answers: what the triage recorded is not "changed since last contact".
         contact = _add_contact(db, session, person_id, "custody")
     return TriageSaved(tuple(saved), contact)
+
+
+def _young_safeguarding_first(db: DbSession, session: WorkerSession, person_id: str,
+                              coerced: Mapping[str, dict[str, Value]], today: date) -> None:
+    """Someone under 18 is on the young people's pathway: their safeguarding questions
+    are answered before their custody triage can be saved."""
+    if PeopleRepository(db).get(person_id).pathway(today) is not Pathway.YOUNG_PEOPLE:
+        return
+    held = AssessmentRepository(db).values(person_id)
+    answers = {s: {**held.get(s, {}), **coerced.get(s, {})}
+               for s in {*held, *coerced}}
+    missing = missing_young_safeguarding(answers, session.reference.schema.sections)
+    if missing:
+        raise InvalidInput({m.field.id: f"{m.field.label}: required for anyone under 18 "
+                                        "before the triage is saved." for m in missing})
 
 
 def _write_sections(db: DbSession, session: WorkerSession, person_id: str,

@@ -16,15 +16,16 @@ from app.store.people_repo import PeopleRepository
 
 def _summary(row: DigestRow, session: WorkerSession, today: date) -> PersonSummary:
     dob = date.fromisoformat(row.date_of_birth) if row.date_of_birth else None
+    young = bool(dob and is_young_person(dob, today))
     confirmed = {s: datetime.fromisoformat(at) for s, at in row.confirmations.items()}
     stale = stale_sections(confirmed, today, session.reference.stale_section_days,
-                           section_ids=session.reference.schema.section_ids)
+                           section_ids=session.reference.schema.section_ids_for(young=young))
     contact = f"{uk_date(row.last_contact_at)} {row.last_contact_setting}" \
         if row.last_contact_at else ""
     return PersonSummary(
         row.person_id, row.given_name, row.family_name, row.date_of_birth,
         age=age_on(dob, today) if dob else None,
-        young_person=bool(dob and is_young_person(dob, today)),
+        young_person=young,
         last_contact=contact, risk_level=row.risk_level, risk_headline=row.risk_headline,
         stale_sections=tuple(stale),
     )

@@ -51,8 +51,8 @@ def test_stale_sections_by_age_and_never_confirmed():
     }
     assert stale_sections(confirmed, TODAY, 30) == ["children", "risk"]
     assert stale_sections(confirmed, TODAY, 30, section_ids=[s.id for s in SECTIONS]) == [
-        "injecting", "criminal_justice", "health", "ete", "children", "pregnancy", "risk",
-        "goals",
+        "injecting", "criminal_justice", "health", "ete", "children", "young_person",
+        "pregnancy", "risk", "goals",
     ]
     assert stale_sections(confirmed, TODAY, 200) == ["children"]
 

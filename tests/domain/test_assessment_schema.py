@@ -42,7 +42,8 @@ def test_a_missing_value_set_stops_the_schema_loading(tmp_path):
 
 def test_the_sections_the_dir_and_ndtms_need_are_there(schema):
     assert schema.section_ids == ("substances", "injecting", "criminal_justice", "health",
-                                  "housing", "ete", "children", "pregnancy", "risk", "goals")
+                                  "housing", "ete", "children", "young_person", "pregnancy",
+                                  "risk", "goals")
     ids = {f.id for s in schema.sections for f in s.fields}
     for needed in ["drug1", "drug2", "drug3", "drug3_route", "drug2_frequency",
                    "drug1_age_first_used", "alcohol_drinking_days", "alcohol_units_per_day",

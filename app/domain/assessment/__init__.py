@@ -12,6 +12,7 @@ from app.domain.assessment.schema import (
     load_assessment_schema,
     missing_triage_answers,
     missing_value_sets,
+    missing_young_safeguarding,
     triage_fields,
 )
 from app.domain.assessment.sections import NO_SECOND_DRUG, NO_THIRD_DRUG, SECTIONS
@@ -36,6 +37,7 @@ __all__ = [
     "load_assessment_schema",
     "missing_triage_answers",
     "missing_value_sets",
+    "missing_young_safeguarding",
     "risk_summary",
     "stale_sections",
     "triage_fields",

@@ -34,6 +34,9 @@ class FieldDef:
     special_values: tuple[tuple[int, str], ...] = ()
     required_in_triage: bool = False
     help: str = ""
+    # Asked, and required, in the custody triage of someone under 18 (the young people's
+    # pathway): their safeguarding comes before anything is saved.
+    required_for_young: bool = False
     max_length: int = 4000  # text: long enough for a story, short enough to print
 
 
@@ -42,6 +45,7 @@ class SectionDef:
     id: str
     title: str
     fields: tuple[FieldDef, ...]
+    young_only: bool = False  # shown only on the record of someone under 18
 
     def field(self, field_id: str) -> FieldDef:
         for field_def in self.fields:
@@ -55,9 +59,9 @@ class SectionDef:
 
 
 def choice(field_id: str, label: str, value_set: str, *, triage: bool = False,
-           help: str = "") -> FieldDef:
+           young: bool = False, help: str = "") -> FieldDef:
     return FieldDef(field_id, label, FieldKind.CHOICE, value_set=value_set,
-                    required_in_triage=triage, help=help)
+                    required_in_triage=triage, help=help, required_for_young=young)
 
 
 def number(field_id: str, label: str, low: int, high: int, *, triage: bool = False,

@@ -32,8 +32,16 @@ class AssessmentSchema:
     def section_ids(self) -> tuple[str, ...]:
         return tuple(section.id for section in self.sections)
 
-    def triage(self) -> tuple[TriageField, ...]:
-        return triage_fields(self.sections)
+    def triage(self, *, young: bool = False) -> tuple[TriageField, ...]:
+        """The triage's questions; for someone under 18, their safeguarding ones too."""
+        return triage_fields(self.sections, young=young)
+
+    def sections_for(self, *, young: bool) -> tuple[SectionDef, ...]:
+        """The record's sections: the young person's safeguarding only for under-18s."""
+        return tuple(s for s in self.sections if young or not s.young_only)
+
+    def section_ids_for(self, *, young: bool) -> tuple[str, ...]:
+        return tuple(s.id for s in self.sections_for(young=young))
 
 
 def missing_value_sets(
@@ -59,14 +67,26 @@ def load_assessment_schema(
     return AssessmentSchema(sections, value_sets)
 
 
-def triage_fields(sections: tuple[SectionDef, ...] = SECTIONS) -> tuple[TriageField, ...]:
+def triage_fields(sections: tuple[SectionDef, ...] = SECTIONS, *, young: bool = False
+                  ) -> tuple[TriageField, ...]:
     """The custody triage essentials, in form order (Tab order for the keyboard-only view)."""
     return tuple(
         TriageField(section, field)
         for section in sections
         for field in section.fields
-        if field.required_in_triage
+        if field.required_in_triage or (young and field.required_for_young)
     )
+
+
+def missing_young_safeguarding(
+    values_by_section: Mapping[str, Mapping[str, Value]],
+    sections: tuple[SectionDef, ...] = SECTIONS,
+) -> tuple[TriageField, ...]:
+    """The under-18 safeguarding questions not answered: a triage waits for all of them."""
+    return tuple(
+        TriageField(section, field) for section in sections for field in section.fields
+        if field.required_for_young
+        and values_by_section.get(section.id, {}).get(field.id) in (None, ""))
 
 
 def missing_triage_answers(

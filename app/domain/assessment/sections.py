@@ -102,6 +102,21 @@ CHILDREN = SectionDef("children", "Children and safeguarding", (
     choice("safeguarding_referral_made", "Safeguarding referral made", YND),
 ))
 
+# The young people's pathway: the young people's service is the lead partner, and these
+# are asked before a custody triage of anyone under 18 is saved.
+YOUNG_PERSON = SectionDef("young_person", "Young person's safeguarding (under 18)", (
+    choice("appropriate_adult_present", "Appropriate adult present in custody", YND,
+           young=True),
+    choice("known_to_childrens_social_care", "Known to children's social care", YND,
+           young=True),
+    choice("looked_after_child", "Looked-after child (in care)", YND, young=True),
+    choice("exploitation_concern", "Concern of criminal or sexual exploitation "
+           "(for example county lines)", YND, young=True),
+    choice("young_peoples_service_referral", "Referred to the young people's service "
+           "(the lead partner)", YND, young=True),
+    text("young_person_safeguarding_notes", "Safeguarding notes, and who was told"),
+), young_only=True)
+
 PREGNANCY = SectionDef("pregnancy", "Pregnancy", (
     choice("pregnant", "Pregnant", "pregnancy_status", triage=True),
     when("due_date", "Due date"),
@@ -125,6 +140,6 @@ GOALS = SectionDef("goals", "Their goals", (
 ))
 
 SECTIONS: tuple[SectionDef, ...] = (
-    SUBSTANCES, INJECTING, CRIMINAL_JUSTICE, HEALTH, HOUSING, ETE, CHILDREN, PREGNANCY, RISK,
-    GOALS,
+    SUBSTANCES, INJECTING, CRIMINAL_JUSTICE, HEALTH, HOUSING, ETE, CHILDREN, YOUNG_PERSON,
+    PREGNANCY, RISK, GOALS,
 )
