@@ -37,6 +37,9 @@ class FieldDef:
     # Asked, and required, in the custody triage of someone under 18 (the young people's
     # pathway): their safeguarding comes before anything is saved.
     required_for_young: bool = False
+    # Kept, never asked again: what it held is now derived from elsewhere (the journey's
+    # events) and the old answers are read from there (app.domain.journey.from_assessment).
+    retired: bool = False
     max_length: int = 4000  # text: long enough for a story, short enough to print
 
 
@@ -59,9 +62,10 @@ class SectionDef:
 
 
 def choice(field_id: str, label: str, value_set: str, *, triage: bool = False,
-           young: bool = False, help: str = "") -> FieldDef:
+           young: bool = False, help: str = "", retired: bool = False) -> FieldDef:
     return FieldDef(field_id, label, FieldKind.CHOICE, value_set=value_set,
-                    required_in_triage=triage, help=help, required_for_young=young)
+                    required_in_triage=triage, help=help, required_for_young=young,
+                    retired=retired)
 
 
 def number(field_id: str, label: str, low: int, high: int, *, triage: bool = False,
@@ -70,13 +74,15 @@ def number(field_id: str, label: str, low: int, high: int, *, triage: bool = Fal
                     special_values=special, required_in_triage=triage, help=help)
 
 
-def text(field_id: str, label: str, *, help: str = "") -> FieldDef:
-    return FieldDef(field_id, label, FieldKind.TEXT, help=help)
+def text(field_id: str, label: str, *, help: str = "", retired: bool = False) -> FieldDef:
+    return FieldDef(field_id, label, FieldKind.TEXT, help=help, retired=retired)
 
 
-def when(field_id: str, label: str, *, help: str = "") -> FieldDef:
-    return FieldDef(field_id, label, FieldKind.DATE, help=help)
+def when(field_id: str, label: str, *, help: str = "", retired: bool = False) -> FieldDef:
+    return FieldDef(field_id, label, FieldKind.DATE, help=help, retired=retired)
 
 
-def flag(field_id: str, label: str, *, triage: bool = False, help: str = "") -> FieldDef:
-    return FieldDef(field_id, label, FieldKind.BOOL, required_in_triage=triage, help=help)
+def flag(field_id: str, label: str, *, triage: bool = False, help: str = "",
+         retired: bool = False) -> FieldDef:
+    return FieldDef(field_id, label, FieldKind.BOOL, required_in_triage=triage, help=help,
+                    retired=retired)

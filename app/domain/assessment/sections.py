@@ -44,22 +44,25 @@ INJECTING = SectionDef("injecting", "Injecting", (
     text("injecting_notes", "Injecting sites and concerns"),
 ))
 
+# The arrest, court, release and Required Assessment answers are retired: the journey's
+# events hold them now (app.domain.journey.from_assessment reads what was typed before).
 CRIMINAL_JUSTICE = SectionDef("criminal_justice", "Offending and criminal justice", (
     choice("referral_source", "Referral source", "referral_sources", triage=True),
-    when("arrest_date", "Date of arrest"),
-    text("arrest_offence", "Offence arrested for"),
-    text("custody_suite", "Custody suite"),
+    when("arrest_date", "Date of arrest", retired=True),
+    text("arrest_offence", "Offence arrested for", retired=True),
+    text("custody_suite", "Custody suite", retired=True),
     choice("charged", "Charged", YND),
     text("charge_details", "Charge"),
     choice("tested_positive_class_a", "Tested positive for a Class A drug", YND),
     flag("restriction_on_bail", "Restriction on Bail applies", triage=True,
          help="Bail is presumed refused unless they agree to assessment and follow-up."),
-    choice("ra_status", "Required Assessment: latest notice", "ra_notice_statuses"),
-    when("ra_follow_up_date", "Required Assessment: follow-up appointment"),
-    text("court_name", "Court"),
-    when("court_date", "Next court date"),
+    choice("ra_status", "Required Assessment: latest notice", "ra_notice_statuses",
+           retired=True),
+    when("ra_follow_up_date", "Required Assessment: follow-up appointment", retired=True),
+    text("court_name", "Court", retired=True),
+    when("court_date", "Next court date", retired=True),
     text("sentence", "Sentence or order"),
-    when("release_date", "Release date"),
+    when("release_date", "Release date", retired=True),
     text("offender_manager", "Probation offender manager"),
 ))
 
