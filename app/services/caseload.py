@@ -39,7 +39,8 @@ def summaries(db: DbSession, session: WorkerSession, person_ids: list[str],
 
 def caseload(*, session: WorkerSession, mine_only: bool = False,
              limit: int = 200) -> list[PersonSummary]:
-    """My people (created, contacted or updated by me) or the whole team's, latest first."""
+    """My people (allocated to me; never allocated: touched by me) or the whole team's,
+    latest first."""
     today = date.today()
     with session.transaction(read_only=True) as db:
         rows = CaseloadRepository(db).rows(

@@ -25,6 +25,7 @@ from app.services.caseload import summaries
 from app.services.errors import InvalidInput, PossibleDuplicates
 from app.services.session import WorkerSession
 from app.services.views import MatchView, PersonInput, PersonRecord, PersonSummary
+from app.store.allocation_repo import AllocationRepository
 from app.store.assessment_repo import AssessmentRepository
 from app.store.caseload_repo import CaseloadRepository
 from app.store.people_repo import PeopleRepository
@@ -131,6 +132,10 @@ def create_person(*, session: WorkerSession, person: PersonInput,
     with session.transaction() as db:
         person_id = PeopleRepository(db, session.context).add(parsed)
         CaseloadRepository(db).refresh(person_id, touched_by=session.worker.id)
+        # Whoever first records a person is their key worker until a team lead says
+        # otherwise: nobody is left without one.
+        AllocationRepository(db, session.context).allocate(
+            person_id, session.worker.id, session.worker.full_name, session.worker.full_name)
         session.audit(db, AuditAction.CREATE, record_type="person", record_id=person_id,
                       detail=_override_detail(strong, reason))
         return summaries(db, session, [person_id])[person_id]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import Select, desc, select
+from sqlalchemy import Select, and_, desc, or_, select
 from sqlalchemy.orm import Session
 
 from app.store.models import Person as PersonRow
@@ -31,7 +31,8 @@ class CaseloadRepository:
 
     def refresh(self, person_id: str, *, risk_level: str | None = None,
                 risk_headline: str | None = None, confirmations: dict[str, str] | None = None,
-                contact: tuple[str, str] | None = None, touched_by: str | None = None) -> None:
+                contact: tuple[str, str] | None = None, touched_by: str | None = None,
+                key_worker_id: str | None = None) -> None:
         row = self._session.get(PersonDigest, person_id)
         if row is None:
             row = PersonDigest(person_id=person_id, risk_level="not_assessed",
@@ -47,6 +48,8 @@ class CaseloadRepository:
         if touched_by is not None:
             touched = set(json.loads(row.touched_by_json)) | {touched_by}
             row.touched_by_json = json.dumps(sorted(touched))
+        if key_worker_id is not None:
+            row.key_worker_id = key_worker_id
 
     def rows(self, *, worker_id: str | None = None, person_ids: list[str] | None = None,
              limit: int = 200) -> list[DigestRow]:
@@ -75,8 +78,11 @@ class CaseloadRepository:
     @staticmethod
     def _filtered(query: Select, worker_id: str | None, person_ids: list[str] | None) -> Select:
         query = query.where(PersonRow.deleted.is_(False), PersonRow.merged_into.is_(None))
-        if worker_id is not None:
-            query = query.where(PersonDigest.touched_by_json.contains(f'"{worker_id}"'))
+        if worker_id is not None:  # allocated to them; never allocated, touched by them
+            query = query.where(or_(
+                PersonDigest.key_worker_id == worker_id,
+                and_(PersonDigest.key_worker_id.is_(None),
+                     PersonDigest.touched_by_json.contains(f'"{worker_id}"'))))
         if person_ids is not None:
             query = query.where(PersonRow.id.in_(person_ids))
         return query

@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from app.domain.assessment import risk_summary
+from app.store.allocation_models import KeyWorkerAllocation
 from app.store.models import Person
 from app.store.people_repo import PeopleRepository
 from app.store.person_models import (
@@ -25,14 +26,14 @@ from app.store.person_models import (
 _CHUNK = 500
 # What a refresh rewrites of an existing digest (the rest is kept).
 _DIGEST_COLUMNS = ("risk_level", "risk_headline", "confirmations_json", "last_contact_at",
-                   "last_contact_setting")
+                   "last_contact_setting", "key_worker_id")
 
 
 # Which synced tables each derived index is built from: a pulled page of assessment
 # answers (most incremental syncs) need not rebuild anyone's search entry.
 SEARCH_SOURCES = frozenset({"people", "person_aliases", "person_merges"})
 DIGEST_SOURCES = frozenset({"people", "person_merges", "assessment_values",
-                            "section_confirmations", "contacts"})
+                            "section_confirmations", "contacts", "key_worker_allocations"})
 
 
 def refresh(db: Session, person_ids: Iterable[str], *, new: Collection[str] = (),
@@ -77,10 +78,12 @@ def _digests(db: Session, ids: list[str]) -> None:
             Contact.person_id.in_(alive), Contact.deleted.is_(False))
             .order_by(Contact.created_hlc)):
         last_contact[person_id] = (at, setting)  # ordered: the last one wins
+    key_workers = current_key_workers(db, alive)
     have = set(db.scalars(select(PersonDigest.person_id).where(
         PersonDigest.person_id.in_(alive))))
     rows = [_digest(person_id, risk.get(person_id, {}), confirmed.get(person_id, {}),
-                    last_contact.get(person_id)) for person_id in sorted(alive)]
+                    last_contact.get(person_id)) | {"key_worker_id": key_workers.get(person_id)}
+            for person_id in sorted(alive)]
     table = PersonDigest.__table__
     fresh = [row for row in rows if row["person_id"] not in have]
     if fresh:  # touched_by_json: a new digest starts with no one having touched it
@@ -98,6 +101,17 @@ def _digest(person_id: str, risk: dict[str, object], confirmed: dict[str, str],
             "risk_headline": summary.headline(), "confirmations_json": json.dumps(confirmed),
             "last_contact_at": contact[0] if contact else None,
             "last_contact_setting": contact[1] if contact else None}
+
+
+def current_key_workers(db: Session, person_ids: list[str]) -> dict[str, str]:
+    """Each person's key worker: their latest allocation by clock stamp."""
+    found: dict[str, str] = {}
+    for person_id, worker_id in db.execute(select(
+            KeyWorkerAllocation.person_id, KeyWorkerAllocation.key_worker_id).where(
+            KeyWorkerAllocation.person_id.in_(person_ids))
+            .order_by(KeyWorkerAllocation.created_hlc)):
+        found[person_id] = worker_id  # ordered: the last one wins
+    return found
 
 
 def forget(db: Session, person_id: str) -> None:

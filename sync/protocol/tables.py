@@ -210,6 +210,11 @@ TABLES: Final[dict[str, TableRule]] = {
         {"place": text(500), "details_json": json_text(MAX_TEXT),
          "supersedes_id": _nullable(row_id)},
         append_only=True),
+    # The latest allocation is the person's key worker; the server checks who may allocate.
+    "key_worker_allocations": _rule(
+        {**_PERSON, "key_worker_id": row_id, "key_worker_name": _NAME,
+         "allocated_by_name": _NAME, "allocated_at": moment},
+        append_only=True),
 }
 
 # Rows the server makes and laptops only receive: a laptop never pushes a table whose

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from app.store.allocation_models import KeyWorkerAllocation
 from app.store.careplan_models import CarePlanSignature, CarePlanVersion
 from app.store.journey_models import JourneyEventRow
 from app.store.models import Base, Person, SyncableMixin
@@ -81,6 +82,7 @@ TABLES: dict[str, SyncedTable] = {t.name: t for t in (
     SyncedTable(CarePlanVersion, _person_id),
     SyncedTable(CarePlanSignature, _person_id, append_only=True),
     SyncedTable(JourneyEventRow, _person_id, append_only=True),
+    SyncedTable(KeyWorkerAllocation, _person_id, append_only=True),
 )}
 
 
