@@ -277,6 +277,29 @@ class HandoverRequest(TypedDict):
     to_team_id: str
     reason: str  # one of sync.protocol.tables.HANDOVER_REASONS
     note: str
+    # The client-made id of the handover (a pushed request's row id): sending the same
+    # request again returns the same handover instead of a 409. The server makes one
+    # when it is left out.
+    handover_id: NotRequired[str]
+
+
+class HandoverView(TypedDict):
+    """A handover as the server holds it: the answer to POST .../handover. The fields
+    are those of its HANDOVERS_TABLE row (its row id is `handover_id`)."""
+
+    handover_id: str
+    person_id: str
+    from_team_id: str
+    from_team_name: str
+    to_team_id: str
+    to_team_name: str
+    reason: str
+    note: str
+    requested_by: str
+    opened_at: str  # ISO, UTC
+    accept_by: str  # YYYY-MM-DD: the last day to accept before both leads are told
+    accepted_at: str | None
+    accepted_by: str | None
 
 
 class RecoverKeyRequest(TypedDict):

@@ -15,10 +15,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from sync import protocol as p
+from sync.protocol.tables import HANDOVER_REASONS
 from sync.server import crypto, db
 from sync.server.errors import Refused
 from sync.server.models import AuditEvent, SyncChange, Team, Worker
-from sync.server.services import audit, escrow, org, people_audit
+from sync.server.models.base import new_id
+from sync.server.services import audit, escrow, handovers, org, people_audit
 from sync.server.settings import KEY_RELEASE_ENV, MASTER_KEY_ENV, Settings
 
 Command = Callable[[Session, argparse.Namespace, Settings], None]
@@ -309,6 +311,26 @@ def _backup(_session: Session, args: argparse.Namespace, settings: Settings) -> 
     print(f"backed up to {args.to}; back up the master key separately")
 
 
+def _move_person(session: Session, args: argparse.Namespace, _s: Settings) -> None:
+    """A handover opened by IT: the person moves at once, their team keeps reading them
+    until a worker of the new team accepts it on a laptop."""
+    team = org.team_by_name(session, args.team)
+    by = handovers.By(name=f"IT ({getpass.getuser()})", worker_id=None, device_id=None,
+                      actor=_actor(), team_id=None, via="cli")
+    done = handovers.open_handover(session, handovers.Asked(
+        new_id(), args.person, team.id, args.reason, args.note), by)
+    handovers.write_row(session, done, by)
+    fields = done.fields
+    print(f"person {args.person} handed over from {fields['from_team_name']} to "
+          f"{fields['to_team_name']} (handover {done.handover.id}); to be accepted by "
+          f"{fields['accept_by']}")
+
+
+def _flag_overdue(session: Session, _a: argparse.Namespace, _s: Settings) -> None:
+    flagged = handovers.flag_overdue(session)
+    print(f"{flagged} overdue handover(s) flagged to both teams' leads")
+
+
 COMMANDS: dict[str, tuple[Command, str]] = {
     "init": (_init, "make a new server database (the only command that may)"),
     "migrate": (_migrate, "bring the database schema up to date"),
@@ -334,6 +356,10 @@ COMMANDS: dict[str, tuple[Command, str]] = {
     "audit-log": (_audit_log, "show the newest audit events"),
     "record-writes": (_record_writes, "every write to one person's record: whose, when"),
     "backup": (_backup, "copy a SQLite database safely while the server runs"),
+    "move-person": (_move_person, "hand a person over to another team (a handover the new "
+                    "team accepts)"),
+    "flag-overdue-handovers": (_flag_overdue, "tell both teams' leads of each handover not "
+                               "accepted in time (listing notifications does it too)"),
 }
 
 
@@ -402,6 +428,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parsers["verify-audit"].add_argument(
         "--anchor", help="a head hash an earlier verify-audit printed: fail if it is gone")
     parsers["backup"].add_argument("--to", required=True, help="file to write (SQLite only)")
+    move = parsers["move-person"]
+    move.add_argument("--person", required=True, help="the person's id")
+    move.add_argument("--team", required=True, help="the receiving team's name")
+    move.add_argument("--reason", default="move", choices=HANDOVER_REASONS)
+    move.add_argument("--note", default="", help="for the receiving team")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

@@ -112,7 +112,9 @@ PAIRS = [
     (p.RecoverKeyRequest, schemas.RecoverKeyRequest),
     (p.RecoverKeyResponse, schemas.RecoverKeyResponse), (p.Health, schemas.Health),
     (p.WipedReceipt, schemas.WipedReceipt), (p.KeyRelease, schemas.KeyRelease),
-    (p.ErrorBody, schemas.ErrorBody),
+    (p.ErrorBody, schemas.ErrorBody), (p.TeamEntry, schemas.TeamEntry),
+    (p.TeamsPage, schemas.TeamsPage), (p.HandoverRequest, schemas.HandoverRequest),
+    (p.HandoverView, schemas.HandoverView),
 ]
 # The sync shapes have no twin: the push body's decoder is made from p.Change and
 # p.PushRequest (sync_wire, tests/server/test_push_body.py), and the OpenAPI document

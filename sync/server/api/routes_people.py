@@ -11,7 +11,7 @@ from sync.server.api import schemas as s
 from sync.server.api import worker_limits
 from sync.server.api.deps import Db, Hasher, WorkerCaller
 from sync.server.models import Person
-from sync.server.services import access, auth, call_limits, registry
+from sync.server.services import access, auth, call_limits, handovers, registry
 
 router = APIRouter(tags=["people"])
 _REFUSALS = {code: {"model": s.ErrorBody} for code in (401, 403, 404, 409)}
@@ -105,3 +105,19 @@ def break_glass(
     call_limits.enforce(db, worker_limits.break_glass_checks(caller), tell=tell)
     reason = f"{body.reason_code}: {body.reason}"
     return _view(db, access.break_glass(db, caller, person_id, reason=reason))
+
+
+@router.post(p.PEOPLE_PATH + "/{person_id}" + p.HANDOVER_SUFFIX, response_model=s.HandoverView,
+             status_code=201, responses=_REFUSALS)
+def hand_over(body: s.HandoverRequest, db: Db, caller: WorkerCaller, response: Response,
+              person_id: str = PersonId) -> s.HandoverView:
+    """Hand one of your team's people to another team: they move to it at once (its
+    laptops get them at their next sync); your team keeps reading them until a worker
+    of the receiving team accepts. The same `handover_id` again returns the same
+    handover (200); another open handover for the person is a 409."""
+    done = handovers.request_online(db, caller, person_id, to_team_id=body.to_team_id,
+                                    reason=body.reason, note=body.note,
+                                    handover_id=body.handover_id)
+    if not done.changed:
+        response.status_code = 200
+    return s.HandoverView.model_validate(handovers.view(db, done.handover))

@@ -1,5 +1,6 @@
-"""What team leads do: read notifications (break-glass, key recovery), recover a key,
-approve or refuse a laptop for a worker new to it."""
+"""What team leads do: read notifications (break-glass, key recovery, overdue handovers),
+recover a key, approve or refuse a laptop for a worker new to it; and the teams a person
+can be handed over to."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from sync.server.api.schemas import UUID_PATTERN
 from sync.server.errors import Refused, not_found
 from sync.server.models import Device, Notification, Worker, utcnow
 from sync.server.models.org import KeyRelease
-from sync.server.services import escrow
+from sync.server.services import escrow, handovers
 from sync.server.services.auth import Caller
 
 router = APIRouter(tags=["team"])
@@ -30,9 +31,21 @@ def _lead_team(caller: Caller) -> str:
     return worker.team_id
 
 
+@router.get(p.TEAMS_PATH, response_model=s.TeamsPage, responses=_REFUSALS)
+def teams(db: Db, caller: WorkerCaller) -> s.TeamsPage:
+    """Every team a person can be handed over to (the caller's own among them)."""
+    return s.TeamsPage(teams=[s.TeamEntry(team_id=t.id, name=t.name, agency=t.agency)
+                              for t in handovers.teams(db, caller)])
+
+
 @router.get(p.NOTIFICATIONS_PATH, response_model=list[s.Notification], responses=_REFUSALS)
 def notifications(db: Db, caller: WorkerCaller, unread_only: bool = False) -> list[s.Notification]:
-    query = select(Notification).where(Notification.team_id == _lead_team(caller))
+    """The team's notifications, newest first. Handovers gone past their accept-by day
+    are flagged first (to both teams' leads, once), so a lead never reads a list that
+    lacks one."""
+    team_id = _lead_team(caller)
+    handovers.flag_overdue(db)
+    query = select(Notification).where(Notification.team_id == team_id)
     if unread_only:
         query = query.where(Notification.read_at.is_(None))
     rows = db.scalars(query.order_by(Notification.id.desc()).limit(200))

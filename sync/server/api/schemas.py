@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from sync import protocol as p
+from sync.protocol.tables import HANDOVER_REASONS, MAX_TEXT
 from sync.server.services.free_text import words_problem
 
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
@@ -242,6 +243,49 @@ class Notification(BaseModel):
     person_id: str | None
     detail: str
     read: bool
+
+
+class TeamEntry(BaseModel):
+    team_id: str
+    name: str
+    agency: str
+
+
+class TeamsPage(BaseModel):
+    teams: list[TeamEntry]
+
+
+def _no_nul(value: str) -> str:
+    # A note keeps its line breaks; only NUL, which PostgreSQL refuses, is not text.
+    if "\x00" in value:
+        raise ValueError("must not contain a NUL character")
+    return value
+
+
+HandoverReason = Literal[HANDOVER_REASONS]  # type: ignore[valid-type]
+
+
+class HandoverRequest(Request):
+    to_team_id: UuidStr
+    reason: HandoverReason
+    note: Annotated[str, StringConstraints(max_length=MAX_TEXT), AfterValidator(_no_nul)]
+    handover_id: UuidStr | None = None
+
+
+class HandoverView(BaseModel):
+    handover_id: str
+    person_id: str
+    from_team_id: str
+    from_team_name: str
+    to_team_id: str
+    to_team_name: str
+    reason: str
+    note: str
+    requested_by: str
+    opened_at: str
+    accept_by: str
+    accepted_at: str | None
+    accepted_by: str | None
 
 
 class RecoverKeyRequest(Request):

@@ -12,7 +12,13 @@ from sync.server.models.org import (
     WorkerCredential,
     WorkerSession,
 )
-from sync.server.models.people import Consent, DeviceFetch, Person, PersonIdentifier
+from sync.server.models.people import (
+    Consent,
+    DeviceFetch,
+    Handover,
+    Person,
+    PersonIdentifier,
+)
 from sync.server.models.sync import (
     ScopeChange,
     SyncChange,
@@ -28,6 +34,7 @@ __all__ = [
     "Device",
     "DeviceFetch",
     "EnrolmentCode",
+    "Handover",
     "KeyEscrow",
     "Notification",
     "Person",

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, object_session
 
 from sync.server.models.base import Base, UTCDateTime, utcnow
@@ -78,3 +88,40 @@ class DeviceFetch(Base):
     reason: Mapped[str] = mapped_column(String(500))
     break_glass: Mapped[bool] = mapped_column(Boolean, default=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# The handovers still waiting for the receiving team: whose sending team keeps reading.
+OPEN = "accepted_at IS NULL"
+
+
+class Handover(Base):
+    """A person handed from one team to another on purpose (services/handovers decides,
+    services/registry writes). While `accepted_at` is empty the sending team keeps read
+    access (services/access.scope_of); at most one is open per person."""
+
+    __tablename__ = "handovers"
+    __table_args__ = (
+        Index("uq_handovers_open_person", "person_id", unique=True,
+              postgresql_where=text(OPEN), sqlite_where=text(OPEN)),
+        # What every pull's scope asks: the people a team handed over and still reads.
+        Index("ix_handovers_open_from_team", "from_team_id",
+              postgresql_where=text(OPEN), sqlite_where=text(OPEN)),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the request's row id
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    from_team_id: Mapped[str] = mapped_column(ForeignKey("teams.id"))
+    to_team_id: Mapped[str] = mapped_column(ForeignKey("teams.id"))
+    reason: Mapped[str] = mapped_column(String(20))
+    # The note as typed, sealed under the registry's key (services/sealing.seal_copy): a
+    # handover spans two teams, so no one team's key seals it. "" when none was typed.
+    note_sealed: Mapped[str] = mapped_column(Text, default="")
+    requested_by: Mapped[str] = mapped_column(String(200))
+    requested_by_worker_id: Mapped[str | None] = mapped_column(String(36))  # None: IT
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    accept_by: Mapped[date] = mapped_column(Date)  # computed here, never the laptop's
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted_by: Mapped[str | None] = mapped_column(String(200))
+    accepted_by_worker_id: Mapped[str | None] = mapped_column(String(36))
+    # When both team leads were told it is overdue: they are told once.
+    overdue_flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -20,6 +20,7 @@ from sync.server.models import (
     Consent,
     Device,
     DeviceFetch,
+    Handover,
     Person,
     PersonIdentifier,
     ScopeChange,
@@ -52,15 +53,51 @@ def _consented(agency: str) -> Select[tuple[bool]]:
 
 
 def device_scope(device: Device | SyncDevice) -> Select[tuple[Person]]:
-    """What a device may hold: the sync issue's pull uses this same rule."""
+    """What a device may hold and read (the pull sends exactly these people's rows):
+    `scope_of`. What it may change is narrower: `device_write_scope`."""
     return scope_of(device.team_id, device.id)
 
 
+def device_write_scope(device: Device | SyncDevice) -> Select[tuple[Person]]:
+    return write_scope_of(device.team_id, device.id)
+
+
 def scope_of(team_id: Any, device_id: Any) -> Select[tuple[Person]]:
-    """`device_scope` for a team and device given as values or as bind parameters (the
-    pull compiles it once, with parameters)."""
-    fetched = select(DeviceFetch.person_id).where(DeviceFetch.device_id == device_id)
-    return select(Person).where(or_(Person.owning_team_id == team_id, Person.id.in_(fetched)))
+    """The READ scope of a team and device, given as values or as bind parameters (the
+    pull compiles it once, with parameters): the write scope, and the people the team
+    handed over whose receiving team has not accepted them yet. Those stay on the
+    sending team's laptops, with every change the new team makes, until accepted."""
+    handed = select(Handover.person_id).where(Handover.from_team_id == team_id,
+                                              Handover.accepted_at.is_(None))
+    return select(Person).where(or_(Person.owning_team_id == team_id,
+                                    Person.id.in_(_fetched(device_id)),
+                                    Person.id.in_(handed)))
+
+
+def write_scope_of(team_id: Any, device_id: Any) -> Select[tuple[Person]]:
+    """The people a team's device may change: the team's own, and those fetched onto
+    the device (on purpose or by break-glass)."""
+    return select(Person).where(or_(Person.owning_team_id == team_id,
+                                    Person.id.in_(_fetched(device_id))))
+
+
+def _fetched(device_id: Any) -> Select[tuple[str]]:
+    return select(DeviceFetch.person_id).where(DeviceFetch.device_id == device_id)
+
+
+def handed_over(session: Session, team_id: str, person_ids: set[str]) -> dict[str, str]:
+    """Of these people, those the team handed over and the receiving team has not
+    accepted yet: person id -> the receiving team's name (why a write is refused)."""
+    if not person_ids:
+        return {}
+    return dict(session.execute(
+        select(Handover.person_id, Team.name).join(Team, Team.id == Handover.to_team_id)
+        .where(Handover.from_team_id == team_id, Handover.accepted_at.is_(None),
+               Handover.person_id.in_(sorted(person_ids)))).tuples().all())
+
+
+def read_only_reason(team_name: str) -> str:
+    return f"handed over to {team_name}: read only until they accept"
 
 
 def scope_changed(session: Session, person_id: str, *, from_team_id: str | None = None,
@@ -75,18 +112,20 @@ def scope_changed(session: Session, person_id: str, *, from_team_id: str | None 
 
 
 def allowed_people(session: Session, device: Any, person_ids: set[str]) -> set[str]:
-    """Of these people, those the device may change: in its scope, or moved away from
-    its team since this device was last sent the scope changes (an edit typed offline
-    before the move still arrives, never lost; once told to let the person go, no more)."""
+    """Of these people, those the device may change: in its write scope, or moved away
+    from its team since this device was last sent the scope changes (an edit typed
+    offline before the move still arrives, never lost; once told to let the person go,
+    no more). Only a move counts: the end of a sending team's read access (a scope
+    change with no receiving team) gives back no right to write."""
     if not person_ids:
         return set()
     in_scope = set(session.scalars(bulk.where_keys(
-        device_scope(device).with_only_columns(Person.id), [Person.id],
+        device_write_scope(device).with_only_columns(Person.id), [Person.id],
         [(i,) for i in person_ids], session)))
     if in_scope >= person_ids:
         return in_scope
     moved_away = set(session.scalars(select(ScopeChange.person_id).where(
-        ScopeChange.from_team_id == device.team_id,
+        ScopeChange.from_team_id == device.team_id, ScopeChange.to_team_id.is_not(None),
         ScopeChange.version > (device.scope_seen or 0),
         ScopeChange.person_id.in_(sorted(person_ids - in_scope)))))
     return in_scope | moved_away
@@ -108,6 +147,18 @@ def get_visible(session: Session, caller: Caller, person_id: str) -> Person:
     if caller.require_worker().role == "partner_readonly":
         raise Refused(403, p.ERR_CONSENT_REQUIRED, "the person's consent does not cover you")
     raise Refused(403, p.ERR_NOT_IN_SCOPE, "not your team's person: fetch or break glass")
+
+
+def get_writable(session: Session, caller: Caller, person_id: str) -> Person:
+    """`get_visible`, and the caller's device may change the person: a person their team
+    handed over is theirs to read, not to change, until the receiving team accepts."""
+    person = get_visible(session, caller, person_id)
+    if session.scalar(device_write_scope(caller.device).with_only_columns(Person.id)
+                      .where(Person.id == person_id)) is not None:
+        return person
+    to_team = handed_over(session, caller.device.team_id, {person_id}).get(person_id)
+    raise Refused(403, p.ERR_NOT_IN_SCOPE, read_only_reason(to_team) if to_team
+                  else "not your team's person to change")
 
 
 def view(session: Session, person: Person) -> p.PersonView:

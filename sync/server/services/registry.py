@@ -1,4 +1,5 @@
-"""The person registry's one writer: people, their identifiers, their consent, their team.
+"""The person registry's one writer: people, their identifiers, their consent, their team,
+and the handovers that move them between teams (services/handovers decides those).
 
 The registry is what access rules, lookups and fetches read (services/access); synced
 rows are the record itself. It is written two ways, and both are here:
@@ -15,6 +16,7 @@ rows are the record itself. It is written two ways, and both are here:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, select, tuple_, update
@@ -22,7 +24,15 @@ from sqlalchemy.orm import Session
 
 from sync import protocol as p
 from sync.server.errors import Refused
-from sync.server.models import AuditEvent, Consent, Person, PersonIdentifier, Team, utcnow
+from sync.server.models import (
+    AuditEvent,
+    Consent,
+    Handover,
+    Person,
+    PersonIdentifier,
+    Team,
+    utcnow,
+)
 from sync.server.services import access, audit, sealing
 from sync.server.services.auth import Caller
 from sync.server.storage import bulk
@@ -95,7 +105,7 @@ def set_consent(
 ) -> Person:
     worker = caller.require_worker()
     access.require_clinical(worker)
-    person = access.get_visible(session, caller, person_id)
+    person = access.get_writable(session, caller, person_id)
     _consents(session, caller, person.id, entries)
     return person
 
@@ -131,6 +141,48 @@ def move_person(session: Session, person_id: str, team_id: str) -> None:
         access.scope_changed(session, person_id, from_team_id=person.owning_team_id,
                              to_team_id=team_id)
         person.owning_team_id = team_id
+
+
+# ---- handovers between teams (services/handovers decides, checks and audits) ------------
+
+
+def open_handover(session: Session, *, handover_id: str, person: Person, to_team_id: str,
+                  reason: str, note: str, requested_by: str, worker_id: str | None,
+                  opened_at: datetime, accept_by: date) -> Handover:
+    """Open a handover and move the person to the receiving team: `move_person` records
+    the scope change that brings them, and all of theirs, to that team's laptops at
+    their next pull. The sending team keeps reading them while the handover is open
+    (access.scope_of), so its laptops do not let them go yet."""
+    handover = Handover(
+        id=handover_id, person_id=person.id, from_team_id=person.owning_team_id,
+        to_team_id=to_team_id, reason=reason,
+        note_sealed=sealing.seal_copy(session, note, sealing.handover_note_context(
+            handover_id)) if note else "",
+        requested_by=requested_by, requested_by_worker_id=worker_id, opened_at=opened_at,
+        accept_by=accept_by)
+    session.add(handover)
+    move_person(session, person.id, to_team_id)
+    session.flush()  # a push commits through its own statements, not the ORM's flush
+    return handover
+
+
+def accept_handover(session: Session, handover: Handover, *, accepted_by: str,
+                    worker_id: str | None, at: datetime) -> None:
+    """Mark it accepted; the sending team's read access ends, and a scope change with no
+    receiving team tells its laptops to let the person go at their next pull."""
+    handover.accepted_at, handover.accepted_by = at, accepted_by
+    handover.accepted_by_worker_id = worker_id
+    access.scope_changed(session, handover.person_id, from_team_id=handover.from_team_id)
+    session.flush()
+
+
+def claim_overdue(session: Session, handover_id: str, at: datetime) -> bool:
+    """Mark an open handover as flagged overdue; False if it was flagged (or accepted)
+    already, by this or another process: both team leads are told once."""
+    table = Handover.__table__
+    return session.execute(update(table).where(
+        table.c.id == handover_id, table.c.overdue_flagged_at.is_(None),
+        table.c.accepted_at.is_(None)).values(overdue_flagged_at=at)).rowcount == 1
 
 
 # ---- by sync, inside a push ----------------------------------------------------------------

@@ -247,6 +247,10 @@ def identifier_context(person_id: str, kind: str) -> str:
     return f"{kind} identifier of person {person_id}"
 
 
+def handover_note_context(handover_id: str) -> str:
+    return f"note of handover {handover_id}"
+
+
 def seal_copy(session: Session, value: str, context: str) -> str:
     return keyring(session).seal_copy(value, context)
 

@@ -19,11 +19,21 @@ Refusal = tuple[int, str]
 Key = tuple[str, str]  # (table, row id)
 
 
+# Commands a laptop pushes about a handover: the server acts on them (services/handovers).
+HANDOVER_COMMANDS = frozenset({p.HANDOVER_REQUESTS_TABLE, p.HANDOVER_ACCEPTANCES_TABLE})
+
+
 def target(change: p.Change) -> Key:
-    """The row a change acts on: its own, or for a conflict resolution the conflict."""
-    if change["table"] == p.RESOLUTIONS_TABLE:
+    """The row a change acts on: its own; for a conflict resolution the conflict; for a
+    handover request or acceptance the handover's server row (a request's row id is the
+    handover's id)."""
+    table = change["table"]
+    if table == p.RESOLUTIONS_TABLE:
         return p.CONFLICTS_TABLE, str(change["fields"].get("conflict_id", ""))
-    return change["table"], change["row_id"]
+    if table in HANDOVER_COMMANDS:
+        return p.HANDOVERS_TABLE, (change["row_id"] if table == p.HANDOVER_REQUESTS_TABLE
+                                   else str(change["fields"].get("handover_id", "")))
+    return table, change["row_id"]
 
 
 def shape(change: p.Change, device_id: str, now_ms: int) -> Refusal | None:

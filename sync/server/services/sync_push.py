@@ -27,9 +27,10 @@ from sqlalchemy.orm import Session
 
 from sync import protocol as p
 from sync.protocol.tables import NATURAL_IDS
+from sync.server.errors import Refused
 from sync.server.models import SyncChange, SyncRevision
 from sync.server.models.base import utcnow
-from sync.server.services import access, canonical, push_audit, registry, sealing
+from sync.server.services import access, canonical, handovers, push_audit, registry, sealing
 from sync.server.services import credentials as authorship
 from sync.server.services import sync_checks as checks
 from sync.server.services.auth import SyncDevice
@@ -61,6 +62,9 @@ class _Plan:
     aimed_at: dict[str, str] = field(default_factory=dict)
     unique: dict[tuple[str, str], str] = field(default_factory=dict)  # -> row holding it
     waiting: set[str] = field(default_factory=set)  # people of changes kept for later
+    # person id -> the team they were handed over to and have not accepted yet: why this
+    # device's write to them is refused (read only until then)
+    handed_over: dict[str, str] = field(default_factory=dict)
 
 
 def push(session: Session, device: SyncDevice, changes: list[p.Change],
@@ -95,8 +99,12 @@ def _lock_and_read(session: Session, live: list[tuple[int, p.Change]],
     read by storage/push_batch in one round trip."""
     uniques = {(c["table"], k) for _, c in live if (k := checks.unique_key(c)) is not None}
     targets = [_as_target(c) for _, c in live]
+    # A handover's person, locked with the rows (in one sorted order: no deadlock), so two
+    # requests for one person cannot both find no open handover.
+    handed = {handovers.lock_key(c["person_id"]) for _, c in live
+              if c["table"] in checks.HANDOVER_COMMANDS}
     return push_batch.lock_and_read(
-        session, targets,  # type: ignore[arg-type]
+        session, targets, also_locked=handed,  # type: ignore[arg-type]
         people=set().union(*map(checks.people_named, targets)),  # in fields too (merges)
         # The person's own row, for the salt an answer's id is made from (checks.made_id)
         salted={("people", c["person_id"]) for c in targets if c["table"] in NATURAL_IDS},
@@ -112,6 +120,9 @@ def _decide(session: Session, device: SyncDevice, live: list[tuple[int, p.Change
     plan.unique = dict(held.unique)
     known = set(plan.linkage)
     allowed = access.allowed_people(session, device, person_ids & known)
+    if known & person_ids - allowed:  # rare: say why, when it is a handover
+        plan.handed_over = access.handed_over(session, device.team_id,
+                                              known & person_ids - allowed)
     now_ms = time.time_ns() // 1_000_000
     # A change repeated inside one batch is a replay of its first copy.
     in_batch: dict[str, tuple[str, p.ChangeResult]] = {}
@@ -125,7 +136,7 @@ def _decide(session: Session, device: SyncDevice, live: list[tuple[int, p.Change
             continue
         result = (_behind_a_waiting_change(change, plan)
                   or _refusal(device, change, known, allowed, current, plan, now_ms)
-                  or _act(device, change, current, bases, plan))
+                  or _act(session, device, change, current, bases, plan, allowed))
         if result["code"] in p.KEPT_FOR_LATER:  # what follows for its people waits too
             plan.waiting |= checks.people_named(change)
         results[i] = result
@@ -207,11 +218,57 @@ def _unique_problem(change: p.Change, existing: Any, plan: _Plan) -> checks.Refu
     return problem
 
 
-def _act(device: SyncDevice, change: p.Change, current: dict[push_batch.Key, Any],
-         bases: dict[tuple, str], plan: _Plan) -> p.ChangeResult:
+def _act(session: Session, device: SyncDevice, change: p.Change,
+         current: dict[push_batch.Key, Any], bases: dict[tuple, str], plan: _Plan,
+         allowed: set[str]) -> p.ChangeResult:
     if change["table"] == p.RESOLUTIONS_TABLE:
         return _resolve(device, change, current, plan)
+    if change["table"] in checks.HANDOVER_COMMANDS:
+        return _hand_over(session, device, change, current, plan, allowed)
     return _apply(device, change, current, bases, plan)
+
+
+def _hand_over(session: Session, device: SyncDevice, change: p.Change,
+               current: dict[push_batch.Key, Any], plan: _Plan,
+               allowed: set[str]) -> p.ChangeResult:
+    """A handover request or acceptance: services/handovers decides and the registry
+    writes (in this push's transaction); the handover's server row is staged here, a new
+    revision of it, sent to both teams' laptops."""
+    author = plan.authors.get(change["worker_id"])
+    fields = change["fields"]
+    by = handovers.By(name=(author.name if author and author.name else
+                            fields.get("requested_by") or fields.get("accepted_by") or ""),
+                      worker_id=change["worker_id"], device_id=device.id,
+                      actor=f"worker:{change['worker_id']}", team_id=device.team_id,
+                      via="sync")
+    try:
+        if change["table"] == p.HANDOVER_REQUESTS_TABLE:
+            done = handovers.open_handover(session, handovers.Asked(
+                handover_id=change["row_id"], person_id=change["person_id"],
+                to_team_id=fields["to_team_id"], reason=fields["reason"],
+                note=fields.get("note") or ""), by)
+        else:
+            done = handovers.accept(session, fields["handover_id"], change["person_id"], by)
+    except Refused as refusal:
+        return _result(change, "refused", refusal.status, refusal.message)
+    key = checks.target(change)
+    existing = plan.rows.get(key) or _row_state(current.get(key))
+    opening = change["table"] == p.HANDOVER_REQUESTS_TABLE
+    if not done.changed:  # the same request, or a second acceptance: nothing changes
+        return _result(change, "applied", 200,
+                       "already requested" if opening else "already accepted",
+                       existing["revision_id"] if existing else None)
+    if opening:  # what follows in the batch for this person is read only, like later edits
+        allowed.discard(change["person_id"])
+        plan.handed_over[change["person_id"]] = done.fields["to_team_name"]
+    row = {**change, "table": key[0], "row_id": key[1], "append_only": False}
+    _stage(device, row, done.fields, plan, key in current, replaced=existing)  # type: ignore[arg-type]
+    to_team = done.fields["to_team_name"]
+    if opening:
+        return _result(change, "applied", 201, f"handed over to {to_team}, who must accept "
+                       f"by {done.fields['accept_by']}", change["revision_id"])
+    return _result(change, "applied", 200, f"accepted: {to_team}'s from now",
+                   change["revision_id"])
 
 
 def _resolve(device: SyncDevice, change: p.Change, current: dict[push_batch.Key, Any],
@@ -239,8 +296,11 @@ def _scope(device: SyncDevice, change: p.Change, known: set[str], allowed: set[s
            plan: _Plan) -> p.ChangeResult | None:
     person_id = change["person_id"]
     if person_id in known:
-        return None if person_id in allowed else _result(
-            change, "refused", 403, "this person is not your team's to change")
+        if person_id in allowed:
+            return None
+        to_team = plan.handed_over.get(person_id)
+        return _result(change, "refused", 403, access.read_only_reason(to_team) if to_team
+                       else "this person is not your team's to change")
     if change["table"] != "people":
         return _result(change, "refused", 422,
                        "the person this row belongs to is unknown; push the person first")

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from sync.server.models import (
@@ -59,7 +59,7 @@ class Held:
 def lock_and_read(session: Session, changes: list[dict[str, Any]], *,
                   people: set[str], salted: set[Key],
                   credential_hashes: dict[str, str] | None = None,
-                  unique_keys: Iterable[Key] = ()) -> Held:
+                  unique_keys: Iterable[Key] = (), also_locked: Iterable[Key] = ()) -> Held:
     """Lock every row key of the batch, then read what it needs: sent together, one
     round trip on PostgreSQL. Still in order: each read runs, and takes its snapshot,
     only once the locks are held (a row read before its lock may be stale).
@@ -69,14 +69,16 @@ def lock_and_read(session: Session, changes: list[dict[str, Any]], *,
     `credential_hashes`: token hash -> claimed worker, of the credentials the push
     carries (sync_push decides the authors from what is read of them). `unique_keys`:
     (table, unique key) of the batch's rows, locked like rows and read for who holds
-    them (two pushes making one person's answer under two ids serialise there)."""
+    them (two pushes making one person's answer under two ids serialise there).
+    `also_locked`: further keys locked with the rows, read nothing for (a handover's
+    person: services/handovers.lock)."""
     if not changes:  # an empty pipeline still waits for the server's reply
         return Held({}, {}, {}, {})
     claimed = credential_hashes or {}
     keys = {(c["table"], c["row_id"]) for c in changes}
     uniques = set(unique_keys)
     with bulk.pipelined(session):
-        lock_keys(session, keys | {(f"unique {t}", k) for t, k in uniques})
+        lock_keys(session, keys | {(f"unique {t}", k) for t, k in uniques} | set(also_locked))
         ledger = bulk.by_keys_later(
             session, SyncChange.__table__, ("change_id", "content_hash", "result_json"),
             ("change_id",), [(c["change_id"],) for c in changes])
@@ -227,3 +229,13 @@ def write_rows_and_commit(session: Session, new: list[dict[str, Any]],
         f"RETURNING value - {count:d} + 1 AS first), {', '.join(parts)} SELECT first FROM c"),
         arrays)
     return int(first)
+
+
+def write_row_now(session: Session, row: dict[str, Any]) -> int:
+    """One new feed row written outside a push (a handover opened online or by IT), its
+    seq taken from the counter as it is written; returns the seq. The counter stays
+    locked until the caller's transaction commits, so seq order is still commit order:
+    call it last, just before the commit."""
+    seq = counters.take_seqs(session, 1)
+    session.execute(insert(SyncRow.__table__).values({**row, "seq": seq}))
+    return seq
