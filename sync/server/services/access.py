@@ -100,6 +100,10 @@ def read_only_reason(team_name: str) -> str:
     return f"handed over to {team_name}: read only until they accept"
 
 
+def team_worker_ids(session: Session, team_id: str) -> set[str]:
+    return set(session.scalars(select(Worker.id).where(Worker.team_id == team_id)))
+
+
 def scope_changed(session: Session, person_id: str, *, from_team_id: str | None = None,
                   to_team_id: str | None = None, device_id: str | None = None) -> None:
     """Record, in the transaction that makes it, a change of who may hold a person: a

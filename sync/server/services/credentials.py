@@ -56,6 +56,7 @@ class Author:
 
     refusal: Refusal | None
     name: str = ""
+    role: str = ""
 
 
 def judge(claimed: dict[str, str], held: list[Any], *, device_id: str,
@@ -67,8 +68,10 @@ def judge(claimed: dict[str, str], held: list[Any], *, device_id: str,
     for row in held:
         if claimed.get(row.token_hash) != row.worker_id:
             continue
+        found = row.worker_found
         authors[row.worker_id] = Author(_standing(row, device_id, team_id),
-                                        row.display_name if row.worker_found else "")
+                                        row.display_name if found else "",
+                                        row.role if found else "")
     return authors
 
 

@@ -130,3 +130,20 @@ def made_id(change: p.Change, existing: Any, person_row: Any) -> Refusal | None:
     if change["row_id"] not in allowed:
         return 422, "an answer's id is made from its own person and question"
     return None
+
+
+ALLOCATIONS = "key_worker_allocations"
+TEAM_LEAD = "team_lead"
+
+
+def allocation(change: p.Change, author_role: str, team_workers: set[str]) -> Refusal | None:
+    """A person's key worker is given by a team lead, to a worker of the team; any worker
+    may take a person on themselves (the laptop asks that nobody holds them yet)."""
+    if change["table"] != ALLOCATIONS:
+        return None
+    given_to = change["fields"].get("key_worker_id")
+    if given_to not in team_workers:
+        return 422, "the key worker is not a worker of this team"
+    if author_role != TEAM_LEAD and given_to != change["worker_id"]:
+        return 403, "only a team lead can give a person to another worker"
+    return None

@@ -65,6 +65,8 @@ class _Plan:
     # person id -> the team they were handed over to and have not accepted yet: why this
     # device's write to them is refused (read only until then)
     handed_over: dict[str, str] = field(default_factory=dict)
+    # The team's workers, read only for a batch that allocates a key worker.
+    team_workers: set[str] = field(default_factory=set)
 
 
 def push(session: Session, device: SyncDevice, changes: list[p.Change],
@@ -123,6 +125,8 @@ def _decide(session: Session, device: SyncDevice, live: list[tuple[int, p.Change
     if known & person_ids - allowed:  # rare: say why, when it is a handover
         plan.handed_over = access.handed_over(session, device.team_id,
                                               known & person_ids - allowed)
+    if any(c["table"] == checks.ALLOCATIONS for _, c in live):
+        plan.team_workers = access.team_worker_ids(session, device.team_id)
     now_ms = time.time_ns() // 1_000_000
     # A change repeated inside one batch is a replay of its first copy.
     in_batch: dict[str, tuple[str, p.ChangeResult]] = {}
@@ -193,6 +197,9 @@ def _refusal(device: SyncDevice, change: p.Change, known: set[str], allowed: set
         problem = checks.bound(change, owner)
         if problem is not None and owner is not None:
             plan.aimed_at[change["change_id"]] = owner
+    if problem is None:
+        author = plan.authors.get(change["worker_id"])
+        problem = checks.allocation(change, author.role if author else "", plan.team_workers)
     if problem is None:
         problem = _unique_problem(change, plan.rows.get(key) or current.get(key), plan)
     if problem is None:
