@@ -241,6 +241,11 @@ def _hand_over(session: Session, device: SyncDevice, change: p.Change,
     """A handover request or acceptance: services/handovers decides and the registry
     writes (in this push's transaction); the handover's server row is staged here, a new
     revision of it, sent to both teams' laptops."""
+    if any(person["id"] == change["person_id"] for person in plan.new_people):
+        # The person is first stored when this push commits: the registry cannot move
+        # them yet. Kept for the next sync, when they exist, not refused for good.
+        return _result(change, "refused", p.NOT_YET, "the person is new in this sync: "
+                       "the handover goes with the next one")
     author = plan.authors.get(change["worker_id"])
     fields = change["fields"]
     by = handovers.By(name=(author.name if author and author.name else
