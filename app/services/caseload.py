@@ -7,6 +7,9 @@ from datetime import date, datetime
 
 from app.domain.assessment import stale_sections
 from app.domain.dates import OLDEST_PLAUSIBLE_AGE, age_on, is_young_person
+from app.domain.journey import required_assessment
+from app.domain.journey.digest import from_digest
+from app.domain.journey.state import derive
 from app.services.session import WorkerSession
 from app.services.views import PersonSummary, uk_date
 from app.store.caseload_repo import CaseloadRepository, DigestRow
@@ -22,12 +25,17 @@ def _summary(row: DigestRow, session: WorkerSession, today: date) -> PersonSumma
                            section_ids=session.reference.schema.section_ids_for(young=young))
     contact = f"{uk_date(row.last_contact_at)} {row.last_contact_setting}" \
         if row.last_contact_at else ""
+    events = from_digest(row.journey, row.person_id)
+    journey = derive(events, today, required_assessment.derive(events, today, dob).appointment)
+    key = journey.next_key_date
     return PersonSummary(
         row.person_id, row.given_name, row.family_name, row.date_of_birth,
         age=age_on(dob, today) if dob else None,
         young_person=young,
         last_contact=contact, risk_level=row.risk_level, risk_headline=row.risk_headline,
-        stale_sections=tuple(stale),
+        stale_sections=tuple(stale), setting=journey.setting.value,
+        next_key_date=f"{key.on:%d/%m/%Y} {key.what}" if key else "",
+        days_since_release=journey.days_since_release if journey.recently_released else None,
     )
 
 

@@ -36,6 +36,9 @@ class PersonSummary:
     risk_level: str = "not_assessed"
     risk_headline: str = "Risk not assessed"
     stale_sections: tuple[str, ...] = ()
+    setting: str = "unknown"  # custody, court, prison, community or unknown, today
+    next_key_date: str = ""  # "05/03/2026 Court: Basildon Crown"
+    days_since_release: int | None = None  # within the overdose-risk window only
 
     @property
     def display_name(self) -> str:

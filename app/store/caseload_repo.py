@@ -23,6 +23,7 @@ class DigestRow:
     risk_level: str
     risk_headline: str
     confirmations: dict[str, str]  # section -> confirmed_at
+    journey: str = "[]"  # app.domain.journey.digest
 
 
 class CaseloadRepository:
@@ -32,7 +33,7 @@ class CaseloadRepository:
     def refresh(self, person_id: str, *, risk_level: str | None = None,
                 risk_headline: str | None = None, confirmations: dict[str, str] | None = None,
                 contact: tuple[str, str] | None = None, touched_by: str | None = None,
-                key_worker_id: str | None = None) -> None:
+                key_worker_id: str | None = None, journey: str | None = None) -> None:
         row = self._session.get(PersonDigest, person_id)
         if row is None:
             row = PersonDigest(person_id=person_id, risk_level="not_assessed",
@@ -50,6 +51,8 @@ class CaseloadRepository:
             row.touched_by_json = json.dumps(sorted(touched))
         if key_worker_id is not None:
             row.key_worker_id = key_worker_id
+        if journey is not None:
+            row.journey_json = journey
 
     def rows(self, *, worker_id: str | None = None, person_ids: list[str] | None = None,
              limit: int = 200) -> list[DigestRow]:
@@ -99,6 +102,7 @@ def _digest(person: PersonRow, digest: PersonDigest | None) -> DigestRow:
         digest.risk_level if digest else "not_assessed",
         digest.risk_headline if digest else "Risk not assessed",
         json.loads(digest.confirmations_json) if digest else {},
+        digest.journey_json if digest else "[]",
     )
 
 

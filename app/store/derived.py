@@ -13,7 +13,10 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from app.domain.assessment import risk_summary
+from app.domain.journey.digest import to_digest
 from app.store.allocation_models import KeyWorkerAllocation
+from app.store.journey_models import JourneyEventRow
+from app.store.journey_repo import to_domain as journey_event
 from app.store.models import Person
 from app.store.people_repo import PeopleRepository
 from app.store.person_models import (
@@ -26,14 +29,15 @@ from app.store.person_models import (
 _CHUNK = 500
 # What a refresh rewrites of an existing digest (the rest is kept).
 _DIGEST_COLUMNS = ("risk_level", "risk_headline", "confirmations_json", "last_contact_at",
-                   "last_contact_setting", "key_worker_id")
+                   "last_contact_setting", "key_worker_id", "journey_json")
 
 
 # Which synced tables each derived index is built from: a pulled page of assessment
 # answers (most incremental syncs) need not rebuild anyone's search entry.
 SEARCH_SOURCES = frozenset({"people", "person_aliases", "person_merges"})
 DIGEST_SOURCES = frozenset({"people", "person_merges", "assessment_values",
-                            "section_confirmations", "contacts", "key_worker_allocations"})
+                            "section_confirmations", "contacts", "key_worker_allocations",
+                            "journey_events"})
 
 
 def refresh(db: Session, person_ids: Iterable[str], *, new: Collection[str] = (),
@@ -79,10 +83,12 @@ def _digests(db: Session, ids: list[str]) -> None:
             .order_by(Contact.created_hlc)):
         last_contact[person_id] = (at, setting)  # ordered: the last one wins
     key_workers = current_key_workers(db, alive)
+    journeys = journey_digests(db, alive)
     have = set(db.scalars(select(PersonDigest.person_id).where(
         PersonDigest.person_id.in_(alive))))
     rows = [_digest(person_id, risk.get(person_id, {}), confirmed.get(person_id, {}),
-                    last_contact.get(person_id)) | {"key_worker_id": key_workers.get(person_id)}
+                    last_contact.get(person_id)) | {"key_worker_id": key_workers.get(person_id),
+                                                    "journey_json": journeys.get(person_id, "[]")}
             for person_id in sorted(alive)]
     table = PersonDigest.__table__
     fresh = [row for row in rows if row["person_id"] not in have]
@@ -112,6 +118,15 @@ def current_key_workers(db: Session, person_ids: list[str]) -> dict[str, str]:
             .order_by(KeyWorkerAllocation.created_hlc)):
         found[person_id] = worker_id  # ordered: the last one wins
     return found
+
+
+def journey_digests(db: Session, person_ids: list[str]) -> dict[str, str]:
+    """Each person's standing journey events, compact (app.domain.journey.digest)."""
+    found: dict[str, list[JourneyEventRow]] = {}
+    for row in db.scalars(select(JourneyEventRow).where(
+            JourneyEventRow.person_id.in_(person_ids))):
+        found.setdefault(row.person_id, []).append(row)
+    return {person_id: to_digest(map(journey_event, rows)) for person_id, rows in found.items()}
 
 
 def forget(db: Session, person_id: str) -> None:

@@ -8,8 +8,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain.journey.digest import to_digest
 from app.domain.journey.events import JourneyEvent
 from app.domain.journey.kinds import Kind
+from app.store.caseload_repo import CaseloadRepository
 from app.store.identity import WriteContext, stamp_new
 from app.store.journey_models import JourneyEventRow
 from app.store.repositories import utc_now
@@ -54,4 +56,6 @@ class JourneyRepository:
         stamp_new(row, self._ctx)
         self._session.add(row)
         self._session.flush()
+        CaseloadRepository(self._session).refresh(
+            event.person_id, journey=to_digest(self.events_of(event.person_id)))
         return to_domain(row)

@@ -115,6 +115,9 @@ class PersonDigest(Base):
     confirmations_json: Mapped[str] = mapped_column(Text, default="{}")
     key_worker_id: Mapped[str | None] = mapped_column(String(36), index=True)
     touched_by_json: Mapped[str] = mapped_column(Text, default="[]")
+    # The journey's standing events, compact (app.domain.journey.digest): where the person
+    # is and what comes next are derived from it on the day the caseload is shown.
+    journey_json: Mapped[str] = mapped_column(Text, default="[]")
 
 
 class BlockingKey(Base):

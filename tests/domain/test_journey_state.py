@@ -148,3 +148,16 @@ def test_a_discharge_reason_comes_from_the_ndtms_value_set() -> None:
 
     with pytest.raises(InvalidEvent, match="not one of the choices"):
         check(event(Kind.DISCHARGE, MON, reason="bored"), today=MON, value_sets=sets)
+
+
+def test_the_caseload_digest_derives_the_same_state_on_any_day() -> None:
+    from app.domain.journey.digest import from_digest, to_digest
+
+    wrong = event(Kind.RELEASE, date(2026, 4, 10), "HMP Chelmsford")
+    events = [*_journey(), wrong,
+              event(Kind.RELEASE, date(2026, 4, 17), "HMP Chelmsford", supersedes=wrong.id)]
+    kept = from_digest(to_digest(events), events[0].person_id)
+
+    assert wrong.id not in {e.id for e in kept}
+    for day in (MON, MON + timedelta(days=10), date(2026, 4, 20), date(2026, 6, 1)):
+        assert derive(kept, day) == derive(events, day)

@@ -106,7 +106,9 @@ def test_custody_to_prison_to_the_community_nobody_starts_again(enrol, server):
     assert {e.recorded_by for e in arrived.events} == {"Ann", "Bob"}
     assert arrived.state.setting is Setting.PRISON
     assert arrived.required_assessment.stage is RaStage.INITIAL_BOOKED
-    assert [s.id for s in caseload(session=community.session)] == [person]
+    [listed] = caseload(session=community.session)  # derived from the pulled events
+    assert (listed.id, listed.setting) == (person, "prison")
+    assert listed.next_key_date.endswith("Required Assessment (initial): Harlow hub")
 
     # Event for event, the server holds what the community laptop holds.
     assert _server_events(server, person) == {e.id for e in arrived.events}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -84,3 +84,23 @@ def test_an_under_18_cannot_be_given_a_required_assessment_notice(signed_in) -> 
 def test_an_event_for_nobody_on_this_laptop_is_refused(signed_in) -> None:
     with pytest.raises(NotFound):
         _record(signed_in, "22222222-2222-4222-8222-222222222222", Kind.PRISON_TRIAGE)
+
+
+def test_the_caseload_shows_where_each_person_is_and_what_comes_next(signed_in) -> None:
+    from app.services.caseload import caseload
+
+    person, today = add_person(signed_in), date.today()  # the caseload is as of today
+    out = today + timedelta(days=30)
+    for kind, on, details in ((Kind.PRISON_RECEPTION, today - timedelta(days=9), {}),
+                              (Kind.EXPECTED_RELEASE, today, {"release_on": out.isoformat()})):
+        record_event(session=signed_in, person_id=person, today=today,
+                     typed=EventInput(kind, on, "HMP Chelmsford", details))
+
+    [row] = caseload(session=signed_in)
+    assert row.setting == "prison"
+    assert row.next_key_date == f"{out:%d/%m/%Y} Expected release"
+    assert row.days_since_release is None
+    record_event(session=signed_in, person_id=person, today=today,
+                 typed=EventInput(Kind.RELEASE, today - timedelta(days=2), "HMP Chelmsford"))
+    [released] = caseload(session=signed_in)
+    assert (released.setting, released.days_since_release) == ("community", 2)

@@ -1,0 +1,27 @@
+"""The caseload's digest keeps each person's journey, compact, to show where they are.
+
+Filled for everyone at the next rebuild of the digests (a sync touching them, or a local
+write); until then a person shows no setting, as before.
+
+Revision ID: 0014
+Revises: 0013
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0014"
+down_revision = "0013"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("person_digest") as batch:
+        batch.add_column(sa.Column("journey_json", sa.Text, nullable=False,
+                                   server_default="[]"))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("person_digest") as batch:
+        batch.drop_column("journey_json")
