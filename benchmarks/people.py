@@ -14,11 +14,12 @@ import main
 from app.config import resolve_paths
 from app.domain.identifiers import nhs_check_digit, pnc_check_letter
 from app.services import assessment, people
-from app.services.caseload import search_people
+from app.services.caseload import caseload, search_people
 from app.services.views import PersonInput
 from app.store.keys import KdfParams
 from app.store.models import Person as PersonRow
 from app.store.people_repo import PeopleRepository
+from benchmarks import journeys
 from benchmarks.table import Row, median_ms, p95_ms
 
 GIVEN = ["John", "Darren", "Lee", "Michelle", "Sarah", "Kelly", "Paul", "Mark", "Dean", "Wayne",
@@ -142,6 +143,11 @@ def rows() -> list[Row]:
                                                                 person_id=long_id),
                                      assessment.person_history(session=session,
                                                                person_id=long_id))] * 20)
+        journeys_seconds = journeys.load(session, [str(r["id"]) for r in people_rows])
+        assert all(row.setting != "unknown" for row in caseload(session=session))
+        listed = _timed(journeys.caseload_calls(session))
+        search_journeys = _timed([lambda q=q: search_people(session=session, text=q)
+                                  for q in queries])
         session.close()
     return [
         Row(f"bulk-load {PEOPLE:,} people with search and match indexes (setup)",
@@ -156,4 +162,10 @@ def rows() -> list[Row]:
             p95_ms(save) <= 15),
         Row("open a person with 1,200 history entries (median)",
             f"{median_ms(open_long):.1f} ms", "", None),
+        Row(f"give {PEOPLE:,} people a journey of {journeys.EVENTS_PER_PERSON} events (setup)",
+            f"{journeys_seconds:.1f} s", "", None),
+        Row("caseload of 200 with each one's setting and next key date, p95",
+            f"{p95_ms(listed):.1f} ms", "30 ms", p95_ms(listed) <= 30),
+        Row("search among 100,000 people, each row with setting and next key date, p95",
+            f"{p95_ms(search_journeys):.1f} ms", "30 ms", p95_ms(search_journeys) <= 30),
     ]
