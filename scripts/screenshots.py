@@ -13,7 +13,8 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from datetime import date
+import time
+from datetime import date, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -24,15 +25,44 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 import main
 from app.config import Settings, resolve_paths
-from app.services import assessment, people
+from app.domain.journey.kinds import Kind
+from app.services import assessment, journey, people
+from app.services.journey import EventInput
 from app.services.session import WorkerSession
 from app.services.views import PersonInput
 from app.store.keys import KdfParams
 from app.ui.application import configure
 from app.ui.controller import AppController
+from app.ui.journey_tab import JourneyTab
 from app.ui.main_window import MainWindow
 
 PASSPHRASE = "screenshot kettle 42"
+
+
+def _sample_journey(session: WorkerSession, person_id: str) -> None:
+    """Arrested, tested positive, missed the assessment, remanded, released ten days ago."""
+    today = date.today()
+
+    def add(kind: Kind, days_ago: int, place: str = "", supersedes: str | None = None,
+            **details: object) -> str:
+        return journey.record_event(session=session, person_id=person_id, typed=EventInput(
+            kind, today - timedelta(days=days_ago), place, details, supersedes)).id  # type: ignore[arg-type]
+
+    add(Kind.ARREST, 60, "Colchester custody suite", offence="Shoplifting (theft from a shop)",
+        custody_record="42/12345/26", trigger_offence=True)
+    add(Kind.DRUG_TEST, 60, "Colchester custody suite", opiates="positive", cocaine="positive")
+    add(Kind.RA_NOTICE, 60, "Colchester hub, 1 Market Street", notice="RA1",
+        appointment_on=(today - timedelta(days=57)).isoformat(), appointment_at="10:00",
+        assessor="Sam Reid")
+    add(Kind.RA_FAILED_TO_ATTEND, 57, stage="initial")
+    add(Kind.COURT_HEARING, 50, "Colchester Magistrates' Court", outcome="remanded")
+    wrong = add(Kind.PRISON_RECEPTION, 50, "HMP/YOI Norwich")
+    add(Kind.PRISON_RECEPTION, 50, "HMP/YOI Chelmsford", supersedes=wrong)
+    add(Kind.RELEASE, 10, "HMP/YOI Chelmsford", address="12 High Street, Colchester",
+        met_by="Sam Reid (key worker)")
+    add(Kind.PRESCRIBED, 10, medicine="Methadone oral solution 1 mg/ml", daily_dose="60 mg",
+        prescriber="Dr A Okafor", pharmacy="Boots, Culver Street")
+    add(Kind.APPOINTMENT, -3, "Colchester hub", outcome="booked", with_whom="Sam Reid")
 
 
 def _sample_people(session: WorkerSession) -> str:
@@ -40,6 +70,7 @@ def _sample_people(session: WorkerSession) -> str:
         given_name="Darren", family_name="Smith", date_of_birth="23/11/1984", sex="1",
         pnc_id="2001/0000001Q", prison_number="A1234BC", aliases=(("Dazza", "nickname"),),
         home_district="colchester"))
+    _sample_journey(session, darren.id)
     assessment.save_section(session=session, person_id=darren.id, section="housing",
                             typed={"accommodation_need": "1", "housing_notes": "In a tent"})
     assessment.record_contact(session=session, person_id=darren.id, setting="custody")
@@ -89,6 +120,38 @@ def _dialogs(window: MainWindow, out: Path, size: tuple[int, int]) -> None:
     consent = view.consent.open_record_dialog()
     _shoot(consent, out, "consent-dialog", size)
     consent.close()
+    _journey_dialogs(view.open_journey(), out, size)
+
+
+def _journey_dialogs(tab: JourneyTab, out: Path, size: tuple[int, int]) -> None:
+    dialog = tab.record_new()
+    dialog.chooser.set_kind(Kind.DRUG_TEST)
+    _shoot(dialog, out, "record-event", size)
+    dialog.editors["opiates"].setCurrentIndex(1)
+    dialog.occurred.setText("31/02/2026")
+    dialog.save()  # a date that cannot be, and a missing answer: what a worker sees
+    _shoot(dialog, out, "record-event-problems", size)
+    dialog.close()
+    tab.timeline.setCurrentItem(tab.timeline.topLevelItem(len(tab.timeline.rows) - 1))
+    correcting = tab.correct_selected()
+    assert correcting is not None
+    _shoot(correcting, out, "correct-event", size)
+    correcting.close()
+    police = tab.record_police_told()
+    _shoot(police, out, "police-told", size)
+    police.close()
+    notice = next(i for i, row in enumerate(tab.timeline.rows)
+                  if row.event.kind is Kind.RA_NOTICE)
+    tab.timeline.setCurrentItem(tab.timeline.topLevelItem(notice))
+    tab.print_selected()  # signed on the database lane: wait for it
+    for _ in range(200):
+        if tab.preview is not None:
+            break
+        QApplication.processEvents()
+        time.sleep(0.02)
+    assert tab.preview is not None
+    _shoot(tab.preview, out, "ra-notice", size)
+    tab.preview.close()
 
 
 def _screens(window: MainWindow, darren: str, out: Path, size: tuple[int, int]) -> None:
@@ -101,6 +164,8 @@ def _screens(window: MainWindow, darren: str, out: Path, size: tuple[int, int]) 
         _shoot(window, out, name, size)
     view.open_care_plan()
     _shoot(window, out, "care-plan", size)
+    view.open_journey()
+    _shoot(window, out, "journey", size)
     _dialogs(window, out, size)
     window.open_triage(darren)
     _shoot(window, out, "triage", size)

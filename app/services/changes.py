@@ -10,6 +10,7 @@ class Part(StrEnum):
     RECORD = "record"  # a person's details or assessment answers (and so the caseload)
     CONSENT = "consent"
     CARE_PLAN = "care plan"
+    JOURNEY = "journey"  # events on the timeline, and what is derived from them (the banner)
     CASELOAD = "caseload"  # who is listed, or how: a new person, a merge
     CONFLICTS = "conflicts"
     SYNC_STATE = "sync state"  # what waits to be sent, what was refused or set aside

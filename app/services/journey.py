@@ -20,6 +20,23 @@ from app.services.session import WorkerSession
 from app.store.journey_repo import JourneyRepository
 from app.store.people_repo import PeopleRepository
 
+# Where a kind of event happens, suggested from the county's lists (resources/valuesets);
+# a place not on a list is still accepted: people are arrested and held out of county.
+PLACE_VALUE_SETS: Mapping[Kind, str] = {
+    Kind.ARREST: "custody_suites", Kind.DRUG_TEST: "custody_suites",
+    Kind.COURT_HEARING: "courts", Kind.COURT_ORDER: "courts",
+    Kind.PRISON_RECEPTION: "prisons", Kind.PRISON_TRANSFER: "prisons",
+    Kind.PRISON_TRIAGE: "prisons", Kind.RELEASE: "prisons",
+}
+
+
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def appointment_text(on: date, at: str = "") -> str:
+    """'Thursday 05/03/2026 at 10:00': the day named, so nobody misreads 05/03 as May."""
+    return f"{_DAYS[on.weekday()]} {on:%d/%m/%Y}" + (f" at {at}" if at else "")
+
 
 @dataclass(frozen=True)
 class EventInput:

@@ -76,6 +76,8 @@ def worker_lines(result: Verification) -> list[str]:
     if check.signed:
         found.append(f"Signed {_when(check.signed_at)} on {_laptop(check.signer)}: "
                      + _trust(result))
+    if result.kind == "ra-notice":
+        return found + result.notice_lines(ids=False)
     if result.kind == "care-plan":
         found.append(f"Care plan version {result.version_number}"
                      + (f" of {result.person_name}." if result.known else "."))

@@ -18,6 +18,7 @@ from app.config import RESOURCES_DIR
 from app.domain.assessment import FieldKind, Value, risk_summary
 from app.domain.audit import AuditAction
 from app.domain.careplan import CarePlanVersion, VersionStatus
+from app.domain.journey.kinds import Kind
 from app.domain.person import Person
 from app.domain.printable import (
     PersonIdentifiers,
@@ -38,6 +39,7 @@ from app.services.views import uk_date
 from app.store.assessment_repo import AssessmentRepository
 from app.store.careplan_repo import CarePlanRepository
 from app.store.device import DbSession
+from app.store.journey_repo import JourneyRepository
 from app.store.people_repo import PeopleRepository
 
 
@@ -121,10 +123,15 @@ def care_plan_pdf(*, session: WorkerSession, version_id: str,
 
 def _audit(session: WorkerSession, db: DbSession, purpose: Purpose, kind: str,
            person_id: str, number: int | None = None) -> None:
-    detail: dict[str, object] = {"document": kind}
-    if number is not None:
-        detail["version"] = number
-    session.audit(db, _AUDIT[purpose], record_type=kind, record_id=person_id, detail=detail)
+    audit_document(session, db, purpose, kind, person_id,
+                   {"version": number} if number is not None else {})
+
+
+def audit_document(session: WorkerSession, db: DbSession, purpose: Purpose, kind: str,
+                   person_id: str, more: dict[str, object]) -> None:
+    """A document shown, printed or saved: one audit entry, in the caller's transaction."""
+    session.audit(db, _AUDIT[purpose], record_type=kind, record_id=person_id,
+                  detail={"document": kind, **more})
 
 
 def record_printed(*, session: WorkerSession, document: PdfDocument, pages: int) -> None:
@@ -192,7 +199,9 @@ def assessment_pdf(*, session: WorkerSession, person_id: str,
 @dataclass(frozen=True)
 class Verification:
     check: signing.SignatureCheck
-    kind: str = ""  # what the PDF says it is: 'care-plan', 'assessment' or '' (not ours)
+    # What the PDF says it is: 'care-plan', 'ra-notice', 'handover', or '' (not ours). A
+    # notice's version_id is its event and its fingerprint the notice's code (RA1..RA5).
+    kind: str = ""
     record_id: str = ""
     version_id: str = ""
     version_number: int | None = None
@@ -202,9 +211,12 @@ class Verification:
     fingerprint_matches: bool = False
     current_number: int | None = None  # the latest signed version on this device
     store_checked: bool = False  # False: checked without signing in (integrity only)
+    corrected: bool = False  # a notice the record has since corrected or withdrawn
 
     @property
     def is_current(self) -> bool:
+        if self.kind == "ra-notice":
+            return self.known and not self.corrected
         return self.known and self.current_number == self.version_number
 
     @property
@@ -230,6 +242,8 @@ class Verification:
                      else "by a certificate this device does not know" if self.store_checked
                      else "(trust not checked: sign in to check it)")
             found.append(f"Signed {trust}: {self.check.signer}, at {self.check.signed_at}.")
+        if self.kind == "ra-notice":
+            return found + self.notice_lines()
         if self.kind == "care-plan":
             found.append(f"Care plan record {self.record_id}, version {self.version_number}.")
             found.append(f"Fingerprint {self.fingerprint}.")
@@ -243,6 +257,20 @@ class Verification:
                          + ("the record is not on this device." if self.store_checked
                             else "sign in to check it against the record."))
         return found
+
+
+    def notice_lines(self, *, ids: bool = True) -> list[str]:
+        """A Required Assessment notice: which, whose, and whether the record still says it
+        (`ids`: with the record id, for IT; the verify screen leaves it out)."""
+        record = f", person record {self.record_id}" if ids else ""
+        found = [f"Required Assessment notice {self.fingerprint}{record}."]
+        if not self.known:
+            return [*found, "Whether the record still stands by it cannot be said here: "
+                    + ("the record is not on this device." if self.store_checked
+                       else "sign in to check it against the record.")]
+        return [*found, f"Person: {self.person_name}.",
+                "The record still stands by this notice." if self.is_current else
+                "NOT current: the record has corrected or withdrawn this notice."]
 
 
 def _marker(data: bytes) -> dict[str, object]:
@@ -278,6 +306,8 @@ def _verification(check: signing.SignatureCheck, marker: dict[str, object],
                          str(marker.get("version_id", "")),
                          number if isinstance(number, int) else None,
                          str(marker.get("fingerprint", "")))
+    if db is not None and found.kind == "ra-notice" and found.version_id:
+        return _notice_standing(db, found)
     if db is None or found.kind != "care-plan" or not found.version_id:
         return found
     repo = CarePlanRepository(db)
@@ -292,3 +322,16 @@ def _verification(check: signing.SignatureCheck, marker: dict[str, object],
                    fingerprint_matches=bool(version.fingerprint)
                    and version.fingerprint == found.fingerprint,
                    current_number=max(signed) if signed else None)
+
+
+def _notice_standing(db: DbSession, found: Verification) -> Verification:
+    """The notice's event on this device: same person, same code, and not corrected since."""
+    repo = JourneyRepository(db)
+    event = repo.get(found.version_id)
+    if event is None or event.kind is not Kind.RA_NOTICE or event.person_id != found.record_id:
+        return found
+    person = PeopleRepository(db).get(event.person_id)
+    return replace(found, person_name=person.name.display(), known=True,
+                   fingerprint_matches=event.text("notice") == found.fingerprint,
+                   corrected=any(e.supersedes == event.id
+                                 for e in repo.events_of(event.person_id)))

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from app.domain.assessment import FieldDef, FieldKind, Value
 from app.domain.valuesets import ValueSet
 
-_YES_NO = (("", ""), ("Y", "Yes"), ("N", "No"))
+YES_NO = (("", ""), ("Y", "Yes"), ("N", "No"))
 
 
 class _Line(QLineEdit):
@@ -90,6 +90,12 @@ class _Choice(QComboBox):
         self.setCurrentIndex(max(index, 0))
 
 
+def choice_editor(options: tuple[tuple[str, str], ...], parent: QWidget | None = None
+                  ) -> QComboBox:
+    """A type-to-choose drop-down of (code, label); read it with `editor_text`."""
+    return _Choice(options, parent)
+
+
 def build_editor(field: FieldDef, value_sets: Mapping[str, ValueSet],
                  parent: QWidget | None = None) -> QWidget:
     """The widget for one field; read it with `editor_text`, fill it with `set_editor_text`.
@@ -100,7 +106,7 @@ def build_editor(field: FieldDef, value_sets: Mapping[str, ValueSet],
         options = value_sets[field.value_set or ""]
         widget: QWidget = _Choice((("", ""), *((i.code, i.label) for i in options)), parent)
     elif field.kind is FieldKind.BOOL:
-        widget = _Choice(_YES_NO, parent)
+        widget = _Choice(YES_NO, parent)
     elif field.kind is FieldKind.TEXT and field.max_length > 200:
         widget = QPlainTextEdit(parent)
         widget.setTabChangesFocus(True)  # Tab moves on, so the form stays keyboard-only

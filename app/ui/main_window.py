@@ -212,6 +212,12 @@ class MainWindow(QMainWindow):
         person_menu.addAction(self.care_plan_action)
         self.sign_plan_action = action("&Sign the care plan…", "Ctrl+G", self._sign_current)
         person_menu.addAction(self.sign_plan_action)
+        person_menu.addSeparator()  # the journey: custody, court, prison, release
+        self.journey_action = action("&Journey", "Ctrl+J", self._journey_current)
+        person_menu.addAction(self.journey_action)
+        self.record_event_action = action("Record a journey &event…", "Ctrl+R",
+                                          self._record_event_current)
+        person_menu.addAction(self.record_event_action)
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(action("&Find person", QKeySequence.StandardKey.Find,
                                    self._focus_search, "search"))
@@ -362,6 +368,14 @@ class MainWindow(QMainWindow):
     def _sign_current(self) -> None:
         if self.person_view is not None:
             self.person_view.open_care_plan().sign_if_allowed()
+
+    def _journey_current(self) -> None:
+        if self.person_view is not None:
+            self.person_view.open_journey().timeline.setFocus()
+
+    def _record_event_current(self) -> None:
+        if self.person_view is not None:
+            self.person_view.open_journey().record_new()
 
     def open_verify(self) -> VerifyView:
         """Tools > Verify a printed plan."""

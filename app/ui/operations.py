@@ -14,11 +14,22 @@ from typing import Any
 
 from app.domain.assessment import AssessmentSchema, Value
 from app.domain.careplan import CarePlanVersion
-from app.services import assessment, careplan, conflicts, consent, merge, people, printing
+from app.services import (
+    assessment,
+    careplan,
+    conflicts,
+    consent,
+    journey,
+    journey_printing,
+    merge,
+    people,
+    printing,
+)
 from app.services.assessment import AssessmentView, HistoryEntry, SectionSaved, TriageSaved
 from app.services.caseload import search_people
 from app.services.changes import Changed, Part
 from app.services.consent import ConsentInput
+from app.services.journey import EventInput, Journey
 from app.services.merge import MergeView
 from app.services.paper_check import PaperCheck, check_printed_fingerprint
 from app.services.printing import PdfDocument, Verification
@@ -142,6 +153,17 @@ class RecordOperations(_Bound):
 
     def assessment_pdf(self, person_id: str) -> PdfDocument:
         return printing.assessment_pdf(session=self._session, person_id=person_id)
+
+    # ---- the journey -------------------------------------------------------------------------
+    def journey(self, person_id: str) -> Journey:
+        return journey.journey_of(session=self._session, person_id=person_id)
+
+    def record_event(self, person_id: str, typed: EventInput) -> Changed:
+        journey.record_event(session=self._session, person_id=person_id, typed=typed)
+        return Changed.of(person_id, Part.JOURNEY)
+
+    def ra_notice_pdf(self, event_id: str) -> PdfDocument:
+        return journey_printing.ra_notice_pdf(session=self._session, event_id=event_id)
 
     def record_printed(self, document: PdfDocument, pages: int) -> None:
         printing.record_printed(session=self._session, document=document, pages=pages)

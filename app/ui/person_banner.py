@@ -1,10 +1,20 @@
-"""The strip at the top of every screen that shows a person: who, pathway, risk, consent."""
+"""The strip at the top of every screen that shows a person: who, pathway, risk, consent,
+where they are on their journey and what they are prescribed."""
 
 from __future__ import annotations
 
+import html
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout
 
+from app.domain.journey.treatment import Prescription
+from app.services.journey import Journey
 from app.services.views import PersonRecord
+from app.ui.journey_summary import RISK_STYLE
+from app.ui.journey_words import key_date_words, prescribing_words, risk_badge_words, setting_words
 
 AGENCY_NAMES = {"police": "police", "probation": "probation", "prison": "prison",
                  "treatment_provider": "treatment provider", "housing": "housing",
@@ -48,13 +58,24 @@ class PersonBanner(QFrame):
         self.pathway.setObjectName("youngPersonBadge")
         self.out_of_area = QLabel("OUT OF AREA — still helped")
         self.out_of_area.setObjectName("outOfAreaBadge")
+        # Red and on its own: tolerance falls in prison, and the weeks after release are
+        # when people die of an overdose.
+        self.overdose = QLabel()
+        self.overdose.setObjectName("overdoseBadge")
+        self.overdose.setStyleSheet(RISK_STYLE)
+        self.overdose.setAccessibleName("Overdose risk after release")
+        self.overdose.hide()
+        self.journey = QLabel()
+        self.journey.setObjectName("journeyLine")
+        self.journey.setAccessibleName("Where they are, what comes next, prescribing")
+        self.journey.setTextFormat(Qt.TextFormat.RichText)
         self.name.setWordWrap(True)
         self.identity, self.risk, self.consent = QLabel(), QLabel(), QLabel()
         self.risk.setObjectName("riskLine")
         self.risk.setAccessibleName("Risk summary")
         # Long names, risk headlines and consent lists wrap: at 1280x720 the work area is
         # about 820 px wide and nothing may be cut off.
-        for label in (self.identity, self.risk, self.consent):
+        for label in (self.identity, self.risk, self.consent, self.journey):
             label.setWordWrap(True)
         badges = QHBoxLayout()
         for widget in (self.pathway, self.out_of_area):
@@ -65,11 +86,16 @@ class PersonBanner(QFrame):
         self.actions = QHBoxLayout()  # record-level buttons sit top right, by the name
         top.addLayout(self.actions)
         column = QVBoxLayout(self)
-        column.setContentsMargins(8, 6, 8, 6)
+        column.setContentsMargins(8, 4, 8, 4)
         column.setSpacing(2)
         column.addLayout(top)
         column.addLayout(badges)  # own row: the badge is never squeezed by the buttons
-        for widget in (self.identity, self.risk, self.consent):
+        column.addWidget(self.identity)
+        risks = QHBoxLayout()  # the release badge beside the risk line: risks read together
+        risks.addWidget(self.risk, 1)
+        risks.addWidget(self.overdose)
+        column.addLayout(risks)
+        for widget in (self.journey, self.consent):
             column.addWidget(widget)
 
     def show_record(self, record: PersonRecord, risk_level: str, risk_headline: str) -> None:
@@ -84,3 +110,31 @@ class PersonBanner(QFrame):
         self.risk.style().unpolish(self.risk)
         self.risk.style().polish(self.risk)
         self.consent.setText(consent_line(record))
+
+    def show_journey(self, journey: Journey, today: date | None = None) -> None:
+        """Setting and next key date on one line; the release badge; prescribing if any."""
+        today = today or date.today()
+        state = journey.state
+        where = (f"{setting_words(state, short=True)}  ·  "
+                 f"{key_date_words(state.next_key_date, today, short=True)}")
+        given = journey.prescription
+        # One label, the prescription on a line of its own: a label per line costs the
+        # layout's spacing, and at 1280x720 the record has none to spare.
+        self.journey.setText(html.escape(where) + (f"<br>{_prescribing_html(given)}"
+                                                   if given else ""))
+        self.journey.setAccessibleDescription(
+            prescribing_words(given) if given else "No current prescribing recorded")
+        badge = risk_badge_words(state)
+        self.overdose.setText(badge)
+        self.overdose.setVisible(bool(badge))
+
+    def journey_text(self) -> str:
+        """The journey line as a person reads it (the label holds rich text)."""
+        return QTextDocumentFragment.fromHtml(self.journey.text()).toPlainText()
+
+
+def _prescribing_html(given: Prescription) -> str:
+    """'Last dose not known' is what stops a doubled dose on the day of release: in red."""
+    text = html.escape(prescribing_words(given))
+    warning = "LAST DOSE NOT KNOWN"
+    return text.replace(warning, f'<b style="color:#a4161a">{warning}</b>')

@@ -1,7 +1,8 @@
 """Everything about one person: banner, what changed, the assessment, history, consent.
 
 Opening a record builds only what is shown: the section panel on screen (the others are
-built the first time they are opened) and the care plan once its tab is chosen. Building
+built the first time they are opened), and the care plan and the journey once their tabs
+are chosen (the journey itself is read at once: the banner shows where the person is). Building
 all ten panels (225 editors, ~1,000 drop-down items) took most of a second.
 """
 
@@ -37,11 +38,13 @@ from app.services.assessment import (
     SectionSaved,
 )
 from app.services.changes import Changed, Part
+from app.services.journey import Journey
 from app.services.merge import MergeView
 from app.services.views import PersonRecord, uk_date
 from app.ui.careplan_view import CarePlanOps, CarePlanTab
 from app.ui.consent_panel import ConsentOps, ConsentPanel
 from app.ui.fields import display_value
+from app.ui.journey_tab import JourneyOps, JourneyTab
 from app.ui.person_actions import DetailsOps, EditPersonDialog, MergeDialog, MergeOps
 from app.ui.person_banner import PersonBanner
 from app.ui.section_panel import SaveFeedback, SectionPanel
@@ -50,7 +53,7 @@ from app.ui.tasks import RunDb, run_here
 _NOTICE_LINES = 3  # the notice never grows past this, so the form below never moves
 
 
-class PersonOps(ConsentOps, DetailsOps, MergeOps, CarePlanOps, Protocol):
+class PersonOps(ConsentOps, DetailsOps, MergeOps, CarePlanOps, JourneyOps, Protocol):
     """What one person's screen reads and writes (app.ui.operations.RecordOperations)."""
 
     def assessment(self, person_id: str) -> AssessmentView: ...
@@ -79,6 +82,7 @@ class Fresh:
     record: PersonRecord
     view: AssessmentView
     conflicts: set[tuple[str, str]]
+    journey: Journey
 
 
 class LazyPanels(Mapping[str, SectionPanel]):
@@ -192,6 +196,7 @@ class PersonView(QWidget):
         self.consent = ConsentPanel(ops=ops, person_id=person_id, run=run)
         self.consent.changed.connect(self._after_write)
         self.care_plan: CarePlanTab | None = None  # built when its tab is chosen
+        self.journey_tab: JourneyTab | None = None  # likewise
         self._conflicts: set[tuple[str, str]] = set()  # (section, field) in a sync conflict
         self._build(self._contact_row())
         self.reload()
@@ -285,6 +290,10 @@ class PersonView(QWidget):
         self._care_plan_page = QWidget()
         QVBoxLayout(self._care_plan_page).setContentsMargins(0, 0, 0, 0)
         self.tabs.insertTab(self.care_plan_index, self._care_plan_page, "Ca&re plan")
+        self.journey_index = self.tabs.count()
+        self._journey_page = QWidget()
+        QVBoxLayout(self._journey_page).setContentsMargins(0, 0, 0, 0)
+        self.tabs.addTab(self._journey_page, "&Journey")
         self.tabs.currentChanged.connect(self._tab_shown)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -298,6 +307,7 @@ class PersonView(QWidget):
         self.record: PersonRecord = self._ops.person(self.person_id)
         self.view: AssessmentView = self._ops.assessment(self.person_id)
         self.banner.show_record(self.record, self.view.risk.level, self.view.risk.headline())
+        self.show_journey(self._ops.journey(self.person_id))
         self.notice.show_lines(self._notice_lines())
         self._conflicts = self._ops.fields_in_conflict(self.person_id)
         self._refill_panels(saved=None)
@@ -332,17 +342,21 @@ class PersonView(QWidget):
         """The reads behind refresh_from_store: they touch no widget, so the window runs
         them on the database lane after a sync and shows the result with show_fresh."""
         return Fresh(self._ops.person(self.person_id), self._ops.assessment(self.person_id),
-                     self._ops.fields_in_conflict(self.person_id))
+                     self._ops.fields_in_conflict(self.person_id),
+                     self._ops.journey(self.person_id))
 
     def show_fresh(self, fresh: Fresh) -> bool:
         record, view, found = fresh.record, fresh.view, fresh.conflicts
+        moved = fresh.journey != self.journey
+        if moved:  # an event recorded elsewhere, or received
+            self.show_journey(fresh.journey)
         if found != self._conflicts:  # a conflict arrived or was resolved elsewhere
             self._conflicts = found
             self._mark_sections()
             for panel in self.panels.built.values():
                 panel.form.mark_conflicts(found)
         if record == self.record and view == self.view:
-            return False  # the every-minute case: no repaint at all
+            return moved  # the every-minute case: no repaint at all
         if record != self.record:
             self.record = record
             self.consent.show_record(record)
@@ -373,8 +387,45 @@ class PersonView(QWidget):
         tree.verticalScrollBar().setValue(at)
 
     def _tab_shown(self, index: int) -> None:
+        # The notice is about assessment answers; on the Journey tab its three lines are
+        # the timeline's, which at 1280x720 otherwise shows a single event.
+        self.notice.setVisible(index != self.journey_index)
         if index == self.care_plan_index:
             self._ensure_care_plan_tab()
+        elif index == self.journey_index:
+            self._ensure_journey_tab()
+
+    # ---- the journey -----------------------------------------------------------------------
+    def show_journey(self, journey: Journey) -> None:
+        """The banner's line and, once built, the Journey tab."""
+        self.journey = journey
+        self.banner.show_journey(journey)
+        if self.journey_tab is not None:
+            self.journey_tab.show_journey(journey)
+
+    def _ensure_journey_tab(self) -> JourneyTab:
+        if self.journey_tab is None:
+            self.journey_tab = JourneyTab(ops=self._ops, person_id=self.person_id,
+                                          value_sets=self._ops.schema.value_sets,
+                                          run=self._run, parent=self._journey_page)
+            self.journey_tab.changed.connect(self._journey_written)
+            page = self._journey_page.layout()
+            assert page is not None
+            page.addWidget(self.journey_tab)
+            self.journey_tab.show()  # now, not at the layout's next turn: Ctrl+J then Tab
+            self.journey_tab.show_journey(self.journey)
+        return self.journey_tab
+
+    def open_journey(self) -> JourneyTab:
+        """Show the Journey tab (Person > Journey, Ctrl+J)."""
+        self.tabs.setCurrentIndex(self.journey_index)
+        return self._ensure_journey_tab()
+
+    def _journey_written(self, changed: Changed) -> None:
+        """An event was stored from the tab: the banner and the timeline show it, then the
+        window catches the rest up."""
+        self.show_journey(self._ops.journey(self.person_id))
+        self.changed.emit(changed)
 
     def _ensure_care_plan_tab(self) -> CarePlanTab:
         """The Care plan tab, made the first time it is shown."""

@@ -92,3 +92,23 @@ def test_file_name_must_match_id(tmp_path):
     path.write_text(json.dumps({"id": "other", "version": 1, "items": []}))
     with pytest.raises(ValueSetError, match="should match the file name"):
         load_value_set(path)
+
+
+@pytest.mark.parametrize(("set_id", "names"), [
+    ("custody_suites", ["Basildon", "Chelmsford", "Colchester", "Harlow", "Southend",
+                        "Clacton"]),
+    ("courts", ["Chelmsford Crown Court", "Basildon Crown Court", "Southend Crown Court",
+                "Colchester Magistrates' Court", "Chelmsford Magistrates' Court"]),
+    ("prisons", ["HMP/YOI Chelmsford", "HMP Highpoint", "HMP/YOI Peterborough",
+                 "HMP/YOI Bronzefield"]),
+])
+def test_the_places_a_journey_event_suggests(value_sets, set_id, names):
+    labels = " | ".join(item.label for item in value_sets[set_id])
+    for name in names:
+        assert name in labels, name
+
+
+def test_every_place_list_a_kind_suggests_exists(value_sets):
+    from app.services.journey import PLACE_VALUE_SETS
+
+    assert set(PLACE_VALUE_SETS.values()) <= set(value_sets)

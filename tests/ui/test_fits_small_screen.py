@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import QPoint, QRect, QSize
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
+from app.domain.journey.kinds import Kind
 from app.services import assessment, people, printing
 from app.services.views import PersonInput
 from app.ui.careplan_sign import CarePlanSignDialog
@@ -32,6 +33,7 @@ from app.ui.screen_fit import SMALLEST_SCREEN, TITLE_BAR
 from app.ui.sign_in import SignInWindow
 from app.ui.verify_view import VerifyView
 from tests.careplan.helpers import INTERVENTIONS, plan_input
+from tests.ui.test_keyboard_and_fit import missed_an_assessment
 
 ROOM = SMALLEST_SCREEN - QSize(0, TITLE_BAR)
 LONG = ("Sleeping at his sister's flat on and off since release, sometimes in the car park "
@@ -130,6 +132,37 @@ def test_care_plan_with_many_interventions(window, signed_in):
     assert_fits(window, [tab.save_button, tab.sign_button, tab.print_button,
                          window.statusBar()])
     assert not tab.form.table.horizontalScrollBar().isVisible()  # no sideways hunting
+
+
+def test_the_journey_tab_with_the_police_box_keeps_its_timeline_in_view(qtbot, window,
+                                                                      signed_in):
+    person_id = _rich_person(signed_in)
+    missed_an_assessment(signed_in, person_id)
+    tab = window.open_person(person_id).open_journey()
+    assert_fits(window, [tab.record_button, tab.correct_button, tab.error_button,
+                         tab.print_button, tab.summary.police.button, window.statusBar()])
+    assert len(tab.timeline.rows) == 5
+    window.resize(ROOM)  # the offscreen screen is smaller than the smallest we support
+    # The events themselves stay in view under the summary: all five, with the longest
+    # name, the pathway badge, a release, a prescription and the red box above them.
+    last = tab.timeline.topLevelItem(4)
+    qtbot.waitUntil(lambda: tab.timeline.viewport().rect().contains(
+        tab.timeline.visualItemRect(last)))
+
+
+def test_the_record_event_dialog_with_its_problems(qtbot, signed_in):
+    from app.ui.event_dialog import RecordEventDialog
+
+    dialog = RecordEventDialog(record=lambda typed: None,
+                               value_sets=signed_in.reference.schema.value_sets)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.chooser.set_kind(Kind.RA_NOTICE)  # the kind with the most to fill in
+    dialog.occurred.setText("31/02/2026")
+    dialog.editors["appointment_on"].setText("05/13/2026")
+    dialog.save()
+    assert dialog.errors["appointment_on"].isVisible()
+    assert_fits(dialog, _buttons(dialog, "Save event", "Cancel"))
 
 
 def test_triage(window, signed_in):

@@ -2,12 +2,15 @@
 record fits the work area of a 1280x720 screen (about 820x560 beside the caseload)."""
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QTabWidget, QWidget
 
-from app.services import assessment, people
+from app.domain.journey.kinds import Kind
+from app.services import assessment, journey, people
+from app.services.journey import EventInput
 from app.services.views import PersonInput
 from app.ui.operations import RecordOperations
 from app.ui.person_view import PersonView
@@ -87,9 +90,15 @@ def _mnemonics(root: QWidget) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("tab", [0, 1, 2])  # the Care plan tab's buttons are careplan_view's
-def test_no_two_visible_controls_share_an_alt_key(view, tab):
+@pytest.mark.parametrize("tab", [0, 1, 2, 4])  # the Care plan tab's are careplan_view's
+def test_no_two_visible_controls_share_an_alt_key(view, tab, signed_in):
+    if tab == view.journey_index:  # with the tell-the-police box showing
+        missed_an_assessment(signed_in, view.person_id)
+        view.reload()
     view.tabs.setCurrentIndex(tab)
+    if tab == view.journey_index:
+        assert view.journey_tab is not None
+        assert view.journey_tab.summary.police.isVisibleTo(view)
     found = _mnemonics(view)
     menus = ["f", "p", "v", "t", "h"]  # the main window's File, Person, View, Tools, Help
     assert len(found) == len(set(found)), found
@@ -108,8 +117,23 @@ def test_ctrl_s_saves_the_section_on_screen(qtbot, view):
     assert panel.feedback.text().startswith("Saved ")
 
 
-def test_the_record_fits_the_work_area_of_a_1280x720_screen(qtbot, view, tmp_path):
-    for tab in (0, 1, 2):
+def missed_an_assessment(session, person_id: str) -> None:
+    """A record whose Journey tab shows the red box, the banner a release and a script."""
+    today = date.today()
+    for kind, days, details in (
+            (Kind.PRISON_RECEPTION, 40, {}), (Kind.RELEASE, 6, {}),
+            (Kind.PRESCRIBED, 6, {"medicine": "Buprenorphine oral lyophilisate",
+                                  "daily_dose": "16 mg", "prescriber": "Dr Okafor"}),
+            (Kind.DRUG_TEST, 3, {"opiates": "positive", "cocaine": "positive"}),
+            (Kind.RA_FAILED_TO_ATTEND, 1, {"stage": "initial"})):
+        journey.record_event(session=session, person_id=person_id, typed=EventInput(
+            kind, today - timedelta(days=days), "HMP/YOI Chelmsford", details))
+
+
+def test_the_record_fits_the_work_area_of_a_1280x720_screen(qtbot, view, tmp_path, signed_in):
+    missed_an_assessment(signed_in, view.person_id)
+    view.reload()
+    for tab in (0, 1, 2, 4):
         view.tabs.setCurrentIndex(tab)
         hint = view.minimumSizeHint()
         assert hint.width() <= 820 and hint.height() <= 560, (tab, hint)
