@@ -63,7 +63,7 @@ def journey_of(*, session: WorkerSession, person_id: str, today: date | None = N
     today = today or date.today()
     with session.transaction(read_only=True) as db:
         born = PeopleRepository(db).get(person_id).date_of_birth
-        events = JourneyRepository(db).events_of(person_id)
+        events = JourneyRepository(db).standing(person_id, today)
     return derive_journey(person_id, events, today, born, protocol)
 
 
@@ -86,7 +86,7 @@ def record_event(*, session: WorkerSession, person_id: str, typed: EventInput,
         if not people.exists(person_id):
             raise NotFound("That person")
         repo = JourneyRepository(db, session.context, session.worker.full_name)
-        known = repo.events_of(person_id)
+        known = repo.standing(person_id, today)
         _check(session, event, today, known, people.get(person_id).date_of_birth)
         stored = repo.add(event)
         session.audit(db, AuditAction.EDIT, record_type="journey_event", record_id=person_id,

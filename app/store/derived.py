@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterable
+from datetime import date
 
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from app.domain.assessment import risk_summary
 from app.domain.journey.digest import to_digest
+from app.domain.journey.events import JourneyEvent
+from app.domain.journey.from_assessment import SECTION, with_assessment
 from app.store.allocation_models import KeyWorkerAllocation
 from app.store.journey_models import JourneyEventRow
 from app.store.journey_repo import to_domain as journey_event
@@ -122,11 +125,20 @@ def current_key_workers(db: Session, person_ids: list[str]) -> dict[str, str]:
 
 def journey_digests(db: Session, person_ids: list[str]) -> dict[str, str]:
     """Each person's standing journey events, compact (app.domain.journey.digest)."""
-    found: dict[str, list[JourneyEventRow]] = {}
+    found: dict[str, list[JourneyEvent]] = {}
     for row in db.scalars(select(JourneyEventRow).where(
             JourneyEventRow.person_id.in_(person_ids))):
-        found.setdefault(row.person_id, []).append(row)
-    return {person_id: to_digest(map(journey_event, rows)) for person_id, rows in found.items()}
+        found.setdefault(row.person_id, []).append(journey_event(row))
+    answers: dict[str, dict[str, object]] = {}
+    for person_id, name, value_json in db.execute(select(
+            AssessmentValue.person_id, AssessmentValue.field, AssessmentValue.value_json).where(
+            AssessmentValue.person_id.in_(person_ids), AssessmentValue.section == SECTION,
+            AssessmentValue.deleted.is_(False))):
+        answers.setdefault(person_id, {})[name] = json.loads(value_json)
+    today = date.today()
+    return {person_id: to_digest(with_assessment(found.get(person_id, []), person_id,
+                                                 answers.get(person_id, {}), today))
+            for person_id in {*found, *answers}}
 
 
 def forget(db: Session, person_id: str) -> None:

@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 
 from app.domain.journey.digest import to_digest
 from app.domain.journey.events import JourneyEvent
+from app.domain.journey.from_assessment import SECTION, with_assessment
 from app.domain.journey.kinds import Kind
+from app.store.assessment_repo import AssessmentRepository
 from app.store.caseload_repo import CaseloadRepository
 from app.store.identity import WriteContext, stamp_new
 from app.store.journey_models import JourneyEventRow
@@ -31,6 +33,12 @@ class JourneyRepository:
         self._session = session
         self._ctx = ctx
         self._worker_name = worker_name
+
+    def standing(self, person_id: str, today: date) -> list[JourneyEvent]:
+        """The recorded events and, before them, what the assessment's retired answers
+        say that no recorded event does (app.domain.journey.from_assessment)."""
+        answers = AssessmentRepository(self._session).values(person_id).get(SECTION, {})
+        return with_assessment(self.events_of(person_id), person_id, answers, today)
 
     def events_of(self, person_id: str) -> list[JourneyEvent]:
         """Every event of the person, corrected ones too (the timeline strikes them
@@ -57,5 +65,5 @@ class JourneyRepository:
         self._session.add(row)
         self._session.flush()
         CaseloadRepository(self._session).refresh(
-            event.person_id, journey=to_digest(self.events_of(event.person_id)))
+            event.person_id, journey=to_digest(self.standing(event.person_id, date.today())))
         return to_domain(row)

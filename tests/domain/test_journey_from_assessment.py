@@ -37,7 +37,7 @@ def test_each_dated_answer_becomes_an_event_with_the_same_id_on_every_laptop() -
 
 
 def test_a_release_date_still_ahead_is_an_expected_release() -> None:
-    [expected] = events_from_assessment(PERSON, {"release_date": date(2026, 5, 1)}, TODAY)
+    [expected] = events_from_assessment(PERSON, {"release_date": "2026-05-01"}, TODAY)
 
     assert expected.kind is Kind.EXPECTED_RELEASE and expected.day("release_on") == date(
         2026, 5, 1)

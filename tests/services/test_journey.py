@@ -104,3 +104,27 @@ def test_the_caseload_shows_where_each_person_is_and_what_comes_next(signed_in) 
                  typed=EventInput(Kind.RELEASE, today - timedelta(days=2), "HMP Chelmsford"))
     [released] = caseload(session=signed_in)
     assert (released.setting, released.days_since_release) == ("community", 2)
+
+
+def test_the_old_answers_open_the_timeline_and_can_be_corrected(signed_in) -> None:
+    from app.domain.journey.from_assessment import is_from_assessment
+    from app.services import assessment
+
+    person = add_person(signed_in)
+    assessment.save_sections(session=signed_in, person_id=person, typed={"criminal_justice": {
+        "arrest_date": "01/02/2026", "custody_suite": "Harlow", "release_date": "20/02/2026"}})
+
+    first = journey_of(session=signed_in, person_id=person, today=TODAY)
+    assert [(e.kind, is_from_assessment(e)) for e in first.events] == [
+        (Kind.ARREST, True), (Kind.RELEASE, True)]
+    assert first.state.setting is Setting.COMMUNITY
+    wrong = first.events[1]
+    _record(signed_in, person, Kind.RELEASE, date(2026, 2, 21), "HMP Chelmsford",
+            supersedes=wrong.id)
+
+    fixed = journey_of(session=signed_in, person_id=person, today=TODAY)
+    assert fixed.corrected_by[wrong.id].occurred_on == date(2026, 2, 21)
+    assert fixed.state.released_on == date(2026, 2, 21)
+    sent = EncryptedSyncStore(signed_in.open_store).pending_changes(500)
+    [correction] = [c for c in sent if c["table"] == "journey_events"]
+    assert correction["fields"]["supersedes_id"] == wrong.id  # a uuid the server takes
