@@ -14,6 +14,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,8 @@ if TYPE_CHECKING:  # imported late, as the controller does
     from app.ui.main_window import MainWindow
 
 BUDGET_MS = 150.0
+TIMELINE_BUDGET_MS = 50.0  # a person's timeline with LONG_JOURNEY events
+LONG_JOURNEY = 500
 PASSPHRASE = "kettle custody 42 lamp"
 CACHE = Path(tempfile.gettempdir()) / "insideout-bench-screens-100k-v1"
 ASSESSED = 30  # people with answers and contacts: they head the caseload
@@ -204,6 +207,49 @@ class _Bench:
         return view is not None and view is not old \
             and self.window.work_area.currentWidget() is view
 
+    # ---- a long journey ---------------------------------------------------------------
+    def give_a_long_journey(self, events: int = LONG_JOURNEY) -> str:
+        """The first caseload person, with `events` journey events (setup, not timed)."""
+        from app.domain.journey.kinds import Kind
+        from app.services.journey import EventInput, record_event
+
+        session = self.window._session
+        person_id = self.window.caseload.person_at(0).id
+        start = date.today() - timedelta(days=events)
+        kinds = (Kind.APPOINTMENT, Kind.DOSE_GIVEN, Kind.PRISON_TRANSFER)
+        for n in range(events):
+            kind = kinds[n % len(kinds)]
+            details = {"outcome": "attended"} if kind is Kind.APPOINTMENT else {}
+            record_event(session=session, person_id=person_id, typed=EventInput(
+                kind, start + timedelta(days=n), "HMP Chelmsford", details))
+        return person_id
+
+    def open_long_journey(self, person_id: str) -> tuple[list[float], list[float]]:
+        """(Enter on the row -> the record painted, Ctrl+J -> the timeline painted)."""
+        opened, shown = [], []
+        other = next(self.window.caseload.person_at(r).id for r in range(ASSESSED)
+                     if self.window.caseload.person_at(r).id != person_id)
+        for _ in range(RUNS):
+            self.window.open_person(other)  # so the press opens theirs anew
+            _settle()
+            before = self.window.person_view
+            self.window.activateWindow()
+            self.window.table.setFocus()
+            self.window.table.selectRow(self._row_of(person_id))
+            opened += _timed(lambda: None, lambda: QTest.keyClick(
+                self.window.table, Qt.Key.Key_Return),
+                lambda b=before: self._showing_new_person_view(b), lambda: self.window, 1)
+            view = self.window.person_view
+            shown += _timed(lambda: None, lambda: QTest.keyClick(
+                self.window, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier),
+                lambda v=view: v.journey_tab is not None
+                and v.tabs.currentIndex() == v.journey_index, lambda: self.window, 1)
+        return opened, shown
+
+    def _row_of(self, person_id: str) -> int:
+        model = self.window.caseload
+        return next(r for r in range(model.rowCount()) if model.person_at(r).id == person_id)
+
     def save_section(self) -> list[float]:
         count = iter(range(10_000))
         panel_box: list[object] = [None]
@@ -261,10 +307,10 @@ class _Bench:
                       lambda: self._showing_new_person_view(before[0]), lambda: self.window)
 
 
-def _row(what: str, samples: list[float]) -> Row:
+def _row(what: str, samples: list[float], budget_ms: float = BUDGET_MS) -> Row:
     p95 = p95_ms(samples)
     return Row(what, f"p95 {p95:.0f} ms (median {median_ms(samples):.0f} ms)",
-               f"{BUDGET_MS:.0f} ms", p95 <= BUDGET_MS)
+               f"{budget_ms:.0f} ms", p95 <= budget_ms)
 
 
 def _sign_in_rows(bench: _Bench, runs: int = 5) -> list[Row]:
@@ -313,6 +359,7 @@ def rows() -> list[Row]:
             saved = bench.save_section()
             created = bench.save_new_person()
             triaged = bench.save_triage()
+            long_journey = bench.open_long_journey(bench.give_a_long_journey())
         finally:
             controller.shutdown()
     return [
@@ -322,6 +369,10 @@ def rows() -> list[Row]:
         _row("save an assessment section: click Save -> saved and painted", saved),
         _row("save a new person: click Save -> their record painted", created),
         _row("save a custody triage: click Save -> the record painted", triaged),
+        _row(f"open a person with {LONG_JOURNEY} journey events: Enter -> painted",
+             long_journey[0]),
+        _row(f"their timeline: Ctrl+J -> {LONG_JOURNEY} events painted", long_journey[1],
+             budget_ms=TIMELINE_BUDGET_MS),
         *sign_in,
     ]
 

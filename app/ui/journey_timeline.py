@@ -69,8 +69,9 @@ class JourneyTimeline(QTreeWidget):
         self.setAccessibleName("Journey timeline, newest first")
         self.setRootIsDecorated(False)
         self.setIndentation(12)
-        self.setWordWrap(True)  # details wrap rather than hide past the edge
-        self.setUniformRowHeights(False)
+        # One line a row, the whole text in its tooltip: rows of one height let the view
+        # lay out a long journey (hundreds of events) without measuring every row.
+        self.setUniformRowHeights(True)
         self.rows: list[TimelineRow] = []
         header = self.header()
         header.setStretchLastSection(False)
