@@ -28,7 +28,7 @@ from app.services.printing import PdfDocument
 from app.services.views import uk_date
 from app.ui.careplan_form import CarePlanForm
 from app.ui.careplan_sign import CarePlanSignDialog
-from app.ui.print_preview import PrintOps, PrintPreview
+from app.ui.print_preview import PrintOps, PrintPreview, replace_preview
 from app.ui.tasks import RunDb, run_here
 
 
@@ -204,12 +204,8 @@ class CarePlanTab(QWidget):
         return self._show(self._ops.assessment_pdf(self.person_id))
 
     def _show(self, document: PdfDocument) -> PrintPreview:
-        if self.preview is not None:
-            self.preview.close()
-            self.preview.deleteLater()
-        self.preview = PrintPreview(ops=self._ops, document=document, run=self._run,
-                                    parent=self)
-        self.preview.show()
+        self.preview = replace_preview(self.preview, ops=self._ops, document=document,
+                                       run=self._run, parent=self)
         return self.preview
 
     def _preview_item(self, item: QListWidgetItem) -> None:

@@ -18,7 +18,7 @@ from app.services.printing import PdfDocument
 from app.ui.event_dialog import RecordEventDialog
 from app.ui.journey_summary import JourneySummary
 from app.ui.journey_timeline import JourneyTimeline, TimelineRow, timeline_rows
-from app.ui.print_preview import PrintOps, PrintPreview
+from app.ui.print_preview import PrintOps, PrintPreview, replace_preview
 from app.ui.tasks import RunDb, run_here
 
 
@@ -157,10 +157,6 @@ class JourneyTab(QWidget):
 
     def _preview(self, document: PdfDocument) -> PrintPreview:
         self.feedback.clear()
-        if self.preview is not None:
-            self.preview.close()
-            self.preview.deleteLater()
-        self.preview = PrintPreview(ops=self._ops, document=document, run=self._run,
-                                    parent=self)
-        self.preview.show()
+        self.preview = replace_preview(self.preview, ops=self._ops, document=document,
+                                       run=self._run, parent=self)
         return self.preview

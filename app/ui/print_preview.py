@@ -137,3 +137,14 @@ class PrintPreview(QDialog):
     def closeEvent(self, event: object) -> None:
         self.pdf.close()  # drop the rendered pages with the window
         super().closeEvent(event)  # type: ignore[arg-type]
+
+
+def replace_preview(shown: PrintPreview | None, *, ops: PrintOps, document: PdfDocument,
+                    run: RunDb, parent: QWidget) -> PrintPreview:
+    """One preview per screen: the one shown before is closed for the new document."""
+    if shown is not None:
+        shown.close()
+        shown.deleteLater()
+    preview = PrintPreview(ops=ops, document=document, run=run, parent=parent)
+    preview.show()
+    return preview
