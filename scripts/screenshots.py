@@ -10,6 +10,7 @@ is touched.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
@@ -26,15 +27,21 @@ from PySide6.QtWidgets import QApplication, QWidget
 import main
 from app.config import Settings, resolve_paths
 from app.domain.journey.kinds import Kind
-from app.services import assessment, journey, people
+from app.services import assessment, handover, journey, people
+from app.services.caseload import caseload
+from app.services.handover_printing import handover_pdf
 from app.services.journey import EventInput
 from app.services.session import WorkerSession
 from app.services.views import PersonInput
 from app.store.keys import KdfParams
+from app.store.sync.models import SyncState
+from app.store.sync.store import EncryptedSyncStore
 from app.ui.application import configure
 from app.ui.controller import AppController
 from app.ui.journey_tab import JourneyTab
 from app.ui.main_window import MainWindow
+from sync import protocol as p
+from tests.services.test_set_aside import page, row
 
 PASSPHRASE = "screenshot kettle 42"
 
@@ -89,6 +96,41 @@ def _sample_people(session: WorkerSession) -> str:
         given_name="Michelle", family_name="O'Neill", date_of_birth="01/02/1979", sex="2",
         nhs_number="943 476 5919"))
     return darren.id
+
+
+TEAMS = [{"team_id": "7b0f0d0e-0000-4000-8000-000000000001", "name": "Harlow custody",
+          "agency": "police"},
+         {"team_id": "7b0f0d0e-0000-4000-8000-000000000002", "name": "Harlow community",
+          "agency": "treatment_provider"},
+         {"team_id": "7b0f0d0e-0000-4000-8000-000000000003", "name": "HMP Chelmsford in-reach",
+          "agency": "prison"}]
+
+
+def _sample_handovers(session: WorkerSession) -> str:
+    """This laptop in the custody team; Michelle handed to the community team (waiting to
+    be sent), and Kai handed to us by the prison three working days ago (overdue)."""
+    with session.transaction() as db:
+        db.merge(SyncState(key="team_id", value=TEAMS[0]["team_id"]))
+        db.merge(SyncState(key="team_name", value=TEAMS[0]["name"]))
+        db.merge(SyncState(key="teams", value=json.dumps(TEAMS)))
+    found = {s.given_name: s.id for s in caseload(session=session)}
+    journey.record_event(session=session, person_id=found["Michelle"], typed=EventInput(
+        Kind.PRESCRIBED, date.today() - timedelta(days=20), "", {
+            "medicine": "Buprenorphine 8 mg tablets", "daily_dose": "16 mg",
+            "prescriber": "Dr Shah", "pharmacy": "Boots, Harlow"}))
+    handover.request_handover(session=session, person_id=found["Michelle"], reason="release",
+                              to_team_id=TEAMS[1]["team_id"],
+                              note="Released Friday to her mum's; needs a script that day")
+    late = date.today() - timedelta(days=3)
+    EncryptedSyncStore(session.open_store).apply_page(page([row(
+        p.HANDOVERS_TABLE, found["Kai"], {
+            "from_team_id": TEAMS[2]["team_id"], "from_team_name": TEAMS[2]["name"],
+            "to_team_id": TEAMS[0]["team_id"], "to_team_name": TEAMS[0]["name"],
+            "reason": "transfer", "note": "", "requested_by": "Sam Patel",
+            "opened_at": f"{late - timedelta(days=3)}T09:00:00+00:00",
+            "accept_by": late.isoformat(), "accepted_at": None, "accepted_by": None,
+            "state": "open"})], 10))
+    return found["Michelle"]
 
 
 SIZES = ((1366, 768), (1280, 720))  # the commonest laptop; 1920x1080 at 150%
@@ -154,7 +196,23 @@ def _journey_dialogs(tab: JourneyTab, out: Path, size: tuple[int, int]) -> None:
     tab.preview.close()
 
 
-def _screens(window: MainWindow, darren: str, out: Path, size: tuple[int, int]) -> None:
+def _handover_screens(window: MainWindow, darren: str, michelle: str, out: Path,
+                      size: tuple[int, int]) -> None:
+    view = window.open_person(darren)
+    dialog = view.hand_over()
+    _shoot(dialog, out, "hand-over", size)
+    dialog.save()  # nothing chosen: what a worker sees
+    _shoot(dialog, out, "hand-over-problems", size)
+    dialog.close()
+    view = window.open_person(michelle)
+    _shoot(window, out, "person-in-handover", size)
+    inbox = window.open_inbox()
+    _shoot(inbox, out, "handover-inbox", size)
+    inbox.close()
+
+
+def _screens(window: MainWindow, darren: str, michelle: str, out: Path,
+             size: tuple[int, int]) -> None:
     _shoot(window, out, "caseload", size)
     view = window.open_person(darren)
     view.open_section("substances")
@@ -167,6 +225,7 @@ def _screens(window: MainWindow, darren: str, out: Path, size: tuple[int, int]) 
     view.open_journey()
     _shoot(window, out, "journey", size)
     _dialogs(window, out, size)
+    _handover_screens(window, darren, michelle, out, size)
     window.open_triage(darren)
     _shoot(window, out, "triage", size)
     window.show_new_person()
@@ -188,13 +247,15 @@ def main_(out: Path) -> None:
     session = device.set_up_standalone(full_name="Jo Bloggs", username="jo",
                                        passphrase=PASSPHRASE, confirmation=PASSPHRASE)
     darren = _sample_people(session)
+    michelle = _sample_handovers(session)
+    (out / "handover.pdf").write_bytes(handover_pdf(session=session, person_id=michelle).data)
     ctrl = AppController(device=device, settings=Settings(), version="0.1.0")
     ctrl._open_main(session)
     window = ctrl.main_window
     assert window is not None
     window.show()
     for size in SIZES:
-        _screens(window, darren, out, size)
+        _screens(window, darren, michelle, out, size)
     ctrl.lock_now()
     for size in SIZES:
         assert ctrl.sign_in_window is not None

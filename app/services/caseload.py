@@ -10,6 +10,7 @@ from app.domain.dates import OLDEST_PLAUSIBLE_AGE, age_on, is_young_person
 from app.domain.journey import required_assessment
 from app.domain.journey.digest import from_digest
 from app.domain.journey.state import derive
+from app.services.handover_inbox import mark_in_handover
 from app.services.session import WorkerSession
 from app.services.views import PersonSummary, uk_date
 from app.store.caseload_repo import CaseloadRepository, DigestRow
@@ -42,7 +43,9 @@ def _summary(row: DigestRow, session: WorkerSession, today: date) -> PersonSumma
 def summaries(db: DbSession, session: WorkerSession, person_ids: list[str],
               today: date | None = None) -> dict[str, PersonSummary]:
     rows = CaseloadRepository(db).rows(person_ids=person_ids, limit=len(person_ids) or 1)
-    return {row.person_id: _summary(row, session, today or date.today()) for row in rows}
+    listed = mark_in_handover(db, [_summary(row, session, today or date.today())
+                                   for row in rows])
+    return {summary.id: summary for summary in listed}
 
 
 def caseload(*, session: WorkerSession, mine_only: bool = False,
@@ -53,7 +56,7 @@ def caseload(*, session: WorkerSession, mine_only: bool = False,
     with session.transaction(read_only=True) as db:
         rows = CaseloadRepository(db).rows(
             worker_id=session.worker.id if mine_only else None, limit=limit)
-        return [_summary(row, session, today) for row in rows]
+        return mark_in_handover(db, [_summary(row, session, today) for row in rows])
 
 
 def search_people(*, session: WorkerSession, text: str, limit: int = 50) -> list[PersonSummary]:

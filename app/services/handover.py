@@ -63,6 +63,11 @@ def my_team(*, session: WorkerSession) -> Team | None:
     return next(found, Team(team_id, name, "") if team_id or name else None)
 
 
+def teams_kept(*, session: WorkerSession) -> list[Team]:
+    """The teams as last fetched, without asking the server (offline, or it failed)."""
+    return _kept_teams(session)
+
+
 def _kept_teams(session: WorkerSession) -> list[Team]:
     with session.transaction(read_only=True) as db:
         kept = db.get(SyncState, _TEAMS_KEY)

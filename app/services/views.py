@@ -39,6 +39,7 @@ class PersonSummary:
     setting: str = "unknown"  # custody, court, prison, community or unknown, today
     next_key_date: str = ""  # "05/03/2026 Court: Basildon Crown"
     days_since_release: int | None = None  # within the overdose-risk window only
+    in_handover: str = ""  # the receiving team's name while a handover waits to be accepted
 
     @property
     def display_name(self) -> str:

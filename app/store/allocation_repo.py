@@ -38,6 +38,12 @@ class AllocationRepository:
             select(KeyWorkerAllocation).where(KeyWorkerAllocation.person_id == person_id)
             .order_by(KeyWorkerAllocation.created_hlc))]
 
+    def key_worker_names(self) -> dict[str, str]:
+        """worker id -> name, of everyone any allocation on this laptop names."""
+        rows = self._session.execute(select(
+            KeyWorkerAllocation.key_worker_id, KeyWorkerAllocation.key_worker_name).distinct())
+        return {worker_id: name for worker_id, name in rows}
+
     def current(self, person_id: str) -> Allocation | None:
         found = self.history(person_id)
         return found[-1] if found else None

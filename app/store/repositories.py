@@ -32,6 +32,11 @@ class WorkerRepository:
     def by_username(self, username: str) -> Worker | None:
         return self._session.scalar(select(Worker).where(Worker.username == username))
 
+    def names(self) -> dict[str, str]:
+        """worker id -> full name, of everyone who has signed in on this laptop."""
+        rows = self._session.execute(select(Worker.id, Worker.full_name))
+        return {worker_id: name for worker_id, name in rows}
+
 
 class DeviceMetaRepository:
     def __init__(self, session: Session) -> None:

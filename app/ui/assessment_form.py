@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
 from app.domain.assessment import FieldDef, Value
@@ -19,6 +19,7 @@ from app.ui.fields import (
     build_editor,
     changed_text,
     connect_changed,
+    display_value,
     editor_text,
     set_editor_text,
     value_as_text,
@@ -31,6 +32,7 @@ Values = Mapping[str, Mapping[str, Value]]
 
 CONFLICT_MARK = ("⚠ Two versions of this answer were saved apart: choose one under Tools > "
                  "Conflicts and sync problems (Ctrl+Shift+C).")
+RETIRED_NOTE = "(now on the Journey tab)"
 
 class AssessmentForm(QWidget):
     edited = Signal()
@@ -40,7 +42,11 @@ class AssessmentForm(QWidget):
     def __init__(self, fields: Sequence[FieldRef], value_sets: Mapping[str, ValueSet],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._fields = list(fields)
+        # A retired field is no longer asked (the journey's events hold it now), but an
+        # answer typed before must not vanish: it is shown read-only while it has a value.
+        self._fields = [(s, f) for s, f in fields if not f.retired]
+        self._retired = [(s, f) for s, f in fields if f.retired]
+        self.retired: dict[Key, QLabel] = {}
         self._value_sets = value_sets
         self.editors: dict[Key, QWidget] = {}
         self.errors: dict[Key, QLabel] = {}
@@ -69,6 +75,19 @@ class AssessmentForm(QWidget):
             # A message about an answer goes once the answer is changed: an old error
             # beside a fixed field reads as if it were still wrong.
             connect_changed(editor, lambda *_, shown=error: shown.hide())
+        for section, field in self._retired:
+            self._add_retired(layout, section, field)
+
+    def _add_retired(self, layout: QFormLayout, section: str, field: FieldDef) -> None:
+        shown = QLabel(self)
+        shown.setObjectName("retiredAnswer")
+        shown.setWordWrap(True)
+        shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                      | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        shown.setAccessibleName(f"{field.label} {RETIRED_NOTE}, read only")
+        self.retired[(section, field.id)] = shown
+        layout.addRow(QLabel(f"{field.label} {RETIRED_NOTE}", self), shown)
+        layout.setRowVisible(shown, False)  # until a stored answer is loaded into it
 
     def first_editor(self) -> QWidget | None:
         return next(iter(self.editors.values()), None)
@@ -84,7 +103,18 @@ class AssessmentForm(QWidget):
         for section, field in self._fields:
             if (section, field.id) not in waiting:
                 self._set(section, field, values.get(section, {}).get(field.id))
+        self._show_retired(values)
         self.clear_problems()
+
+    def _show_retired(self, values: Values) -> None:
+        layout = self.layout()
+        assert isinstance(layout, QFormLayout)
+        for section, field in self._retired:
+            value = values.get(section, {}).get(field.id)
+            shown = self.retired[(section, field.id)]
+            held = value not in (None, "")
+            shown.setText(display_value(field, value, self._value_sets) if held else "")
+            layout.setRowVisible(shown, held)
 
     def _set(self, section: str, field: FieldDef, value: Value) -> None:
         editor = self.editors[(section, field.id)]
@@ -110,6 +140,7 @@ class AssessmentForm(QWidget):
                 self._set(section, field, new)  # typed what is there now: nothing to choose
             elif not _same(self._base.get(key), new):
                 underneath.append(key)
+        self._show_retired(values)
         return underneath
 
     def _is_typed(self, key: Key) -> bool:

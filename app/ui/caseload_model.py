@@ -10,6 +10,7 @@ from app.services.views import PersonSummary
 
 _COLUMNS = ("Name", "Born (age)", "Last contact", "Risk", "Assessment")
 Index = QModelIndex | QPersistentModelIndex
+_HANDOVER_COLOUR = "#9a5b00"  # amber: waiting on someone, not a risk
 _RISK_COLOURS = {"high": "#a4161a", "medium": "#9a5b00"}
 
 
@@ -38,6 +39,14 @@ def _short_risk(headline: str) -> str:
     if short.lower().startswith("risk "):
         short = short[5:]
     return short.split(" risk:")[0].removesuffix(" risk")  # the level; flags in the tooltip
+
+
+def _name_tooltip(person: PersonSummary) -> str | None:
+    said = [f"In handover to {person.in_handover}: not yet accepted"] if person.in_handover \
+        else []
+    if person.young_person:
+        said.append("Under 18: young people's pathway")
+    return "\n".join(said) or None
 
 
 class CaseloadModel(QAbstractTableModel):
@@ -74,7 +83,10 @@ class CaseloadModel(QAbstractTableModel):
     def _text(self, person: PersonSummary, column: int) -> str:
         if column == 0:
             # The badge goes first: a narrow column elides the end of the text, not the start.
-            return ("YP · " if person.young_person else "") + person.display_name
+            # The name before the handover mark: a narrow column cuts the end, and the
+            # row's colour and tooltip still say it.
+            return (("YP · " if person.young_person else "") + person.display_name
+                    + (" · in handover" if person.in_handover else ""))
         if column == 1:
             return _born(person)
         if column == 2:  # the date; the setting is in the tooltip, to keep the column narrow
@@ -95,8 +107,15 @@ class CaseloadModel(QAbstractTableModel):
             return person.risk_headline
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 4:
             return self._stale_tooltip(person)
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0 and person.young_person:
-            return "Under 18: young people's pathway"
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
+            return _name_tooltip(person)
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 0 \
+                and person.in_handover:
+            return QBrush(QColor(_HANDOVER_COLOUR))
+        if role == Qt.ItemDataRole.FontRole and index.column() == 0 and person.in_handover:
+            bold = QFont()
+            bold.setBold(True)
+            return bold
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 3:
             colour = _RISK_COLOURS.get(person.risk_level)
             return QBrush(QColor(colour)) if colour else None

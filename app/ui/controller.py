@@ -114,7 +114,7 @@ class AppController(QObject):
         self.session = session
         window = MainWindow(session=session, version=self._version,
                             idle_minutes=self._settings.idle_lock_minutes,
-                            run=self.runner.run_db)
+                            run=self.runner.run_db, run_net=self.runner.run_net)
         window.lock_requested.connect(self.lock_now)
         window.sign_out_requested.connect(self.sign_out_now)
         window.conflicts_requested.connect(self.show_conflicts)

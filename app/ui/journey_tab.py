@@ -31,6 +31,8 @@ class JourneyOps(PrintOps, Protocol):
 
     def ra_notice_pdf(self, event_id: str) -> PdfDocument: ...
 
+    def handover_pdf(self, person_id: str) -> PdfDocument: ...
+
 
 class JourneyTab(QWidget):
     changed = Signal(object)  # Changed: an event was stored here
@@ -153,6 +155,13 @@ class JourneyTab(QWidget):
         event_id = row.event.id
         self.feedback.setText("Preparing the signed notice…")
         self._run(lambda: self._ops.ra_notice_pdf(event_id), on_success=self._preview,
+                  on_failure=lambda error: self.feedback.setText(f"Not printed: {error}"))
+
+    def print_handover(self) -> None:
+        """The signed handover summary, previewed like a notice (Person menu)."""
+        person_id = self.person_id
+        self.feedback.setText("Preparing the signed handover summary…")
+        self._run(lambda: self._ops.handover_pdf(person_id), on_success=self._preview,
                   on_failure=lambda error: self.feedback.setText(f"Not printed: {error}"))
 
     def _preview(self, document: PdfDocument) -> PrintPreview:

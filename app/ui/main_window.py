@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QPushButton,
     QRadioButton,
     QSplitter,
     QStackedWidget,
@@ -30,8 +31,9 @@ from app.services.conflicts import count_not_stored
 from app.services.session import WorkerSession, verify_audit_trail
 from app.services.views import PersonSummary
 from app.ui.caseload_model import CaseloadModel, CaseloadTable
+from app.ui.handover_inbox import HandoverInbox
 from app.ui.new_person_form import NewPersonForm
-from app.ui.operations import RecordOperations, VerifyOperations
+from app.ui.operations import HandoverOperations, RecordOperations, VerifyOperations
 from app.ui.person_view import PersonView
 from app.ui.resources import icon
 from app.ui.screen_fit import resize_to_fit
@@ -65,9 +67,12 @@ class MainWindow(QMainWindow):
     local_change = Signal()  # something was saved here: the sync line recounts what waits
 
     def __init__(self, *, session: WorkerSession, version: str, idle_minutes: float,
-                 run: RunDb = run_here) -> None:
+                 run: RunDb = run_here, run_net: RunDb = run_here) -> None:
         super().__init__()
         self._run = run  # the app's database runner: saves wait on it, the screen does not
+        self._run_net = run_net  # work that may wait on the server (the list of teams)
+        self._handovers = HandoverOperations(session)
+        self.inbox: HandoverInbox | None = None
         self.setObjectName("mainWindow")
         self._session = session
         self._records = RecordOperations(session)  # what the person screens may do
@@ -83,6 +88,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status(idle_minutes)
         self.refresh_caseload()
+        self.refresh_handover_count()
         resize_to_fit(self, QSize(1366, 800))  # room for a caseload and a record
         self.splitter.setSizes([726, 640])  # room for every caseload column
 
@@ -218,12 +224,31 @@ class MainWindow(QMainWindow):
         self.record_event_action = action("Record a journey &event…", "Ctrl+R",
                                           self._record_event_current)
         person_menu.addAction(self.record_event_action)
+        person_menu.addSeparator()  # between teams: handing over, who holds the person
+        self.hand_over_action = action("&Hand over to another team…", "Ctrl+Shift+H",
+                                       self._hand_over_current)
+        person_menu.addAction(self.hand_over_action)
+        self.print_handover_action = action("Print hando&ver summary…", "Ctrl+Shift+P",
+                                            self._print_handover_current)
+        person_menu.addAction(self.print_handover_action)
+        self.key_worker_action = action("Change &key worker…", "Ctrl+K",
+                                        self._change_key_worker_current)
+        # A team lead's: the server refuses anyone else's, so nobody else sees it.
+        self.key_worker_action.setVisible(self._records.is_team_lead)
+        person_menu.addAction(self.key_worker_action)
+        self.take_on_action = action("Take on as &my person", "Ctrl+Shift+M",
+                                     self._take_on_current)
+        person_menu.addAction(self.take_on_action)
+        person_menu.aboutToShow.connect(self._person_menu_state)
+        self._person_menu_state()
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(action("&Find person", QKeySequence.StandardKey.Find,
                                    self._focus_search, "search"))
         tools_menu = self.menuBar().addMenu("&Tools")
         self.sync_action = action("&Sync now", "F5", self.sync_requested.emit, "sync")
         tools_menu.addAction(self.sync_action)
+        self.inbox_action = action("&Handover inbox…", "Ctrl+Shift+I", self.open_inbox)
+        tools_menu.addAction(self.inbox_action)
         tools_menu.addAction(action("&Conflicts and sync problems…", "Ctrl+Shift+C",
                                     self.conflicts_requested.emit))
         tools_menu.addSeparator()
@@ -249,6 +274,16 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.worker_label)
         self.statusBar().addWidget(self.sync_label, 1)  # the sync line gets the room
         self.statusBar().addWidget(self.sync_progress)
+        # Handovers to this team wait on someone here: a count the worker cannot miss,
+        # and one press away.
+        self.handover_count = QPushButton()
+        self.handover_count.setObjectName("handoverCount")
+        self.handover_count.setFlat(True)
+        self.handover_count.setAccessibleName("Handovers waiting for your team")
+        self.handover_count.setStyleSheet("color: #a4161a; font-weight: bold;")
+        self.handover_count.clicked.connect(self.open_inbox)
+        self.handover_count.hide()
+        self.statusBar().addPermanentWidget(self.handover_count)
         self.statusBar().addPermanentWidget(lock_hint)
 
     # ---- caseload -----------------------------------------------------------------------
@@ -291,7 +326,28 @@ class MainWindow(QMainWindow):
                 self._catch_up(view)
         if Part.SYNC_STATE in changed.parts:
             self.local_change.emit()
+        if Part.CASELOAD in changed.parts or changed.anyone:  # handed over, accepted, received
+            self.refresh_handover_count()
+        self._person_menu_state()
         self.update_unsaved_notice()
+
+    def refresh_handover_count(self) -> None:
+        if not self._session.is_open:
+            return
+        count = self._handovers.inbound_count()
+        self.handover_count.setText(f"{count} handover{'s' if count != 1 else ''} to accept "
+                                    "(Ctrl+Shift+I)")
+        self.handover_count.setVisible(bool(count))
+
+    def open_inbox(self) -> HandoverInbox:
+        """Tools > Handover inbox (Ctrl+Shift+I)."""
+        inbox = HandoverInbox(ops=self._handovers, run=self._run, parent=self)
+        inbox.accepted_one.connect(self.apply)
+        inbox.open_requested.connect(lambda person_id: (self.open_person(person_id),
+                                                        inbox.close()))
+        inbox.show()
+        self.inbox = inbox
+        return inbox
 
     def _catch_up(self, view: PersonView | TriageView) -> None:
         """Read on the database lane, shown on this thread if the view is still open."""
@@ -302,6 +358,7 @@ class MainWindow(QMainWindow):
     def _show_fresh(self, view: PersonView | TriageView, fresh: object) -> None:
         if self._session.is_open and (view is self.person_view or view is self.triage_view):
             view.show_fresh(fresh)  # type: ignore[arg-type]
+            self._person_menu_state()
 
     def _open_search_choice(self) -> None:
         """Enter in the search box opens the selected match, or the first one."""
@@ -330,11 +387,12 @@ class MainWindow(QMainWindow):
 
     def open_person(self, person_id: str) -> PersonView:
         view = PersonView(ops=self._records, person_id=person_id, run=self._run,
-                          parent=self.work_area)
+                          run_net=self._run_net, parent=self.work_area)
         self._replace_view("person_view", view)
         view.changed.connect(lambda changed: self.apply(changed, view))
         self.person_view.triage_requested.connect(self.open_triage)
         self.person_view.open_requested.connect(self.open_person)
+        self._person_menu_state()
         return self.person_view
 
     def open_triage(self, person_id: str) -> TriageView:
@@ -376,6 +434,32 @@ class MainWindow(QMainWindow):
     def _record_event_current(self) -> None:
         if self.person_view is not None:
             self.person_view.open_journey().record_new()
+
+    def _hand_over_current(self) -> None:
+        if self.person_view is not None and self.person_view.handover is None:
+            self.person_view.hand_over()
+
+    def _print_handover_current(self) -> None:
+        if self.person_view is not None:
+            self.person_view.print_handover()
+
+    def _change_key_worker_current(self) -> None:
+        if self.person_view is not None:
+            self.person_view.change_key_worker()
+
+    def _take_on_current(self) -> None:
+        if self.person_view is not None:
+            self.person_view.take_on()
+
+    def _person_menu_state(self) -> None:
+        """Only what can be done for the person on screen: 'Take on as my person' only
+        while nobody holds them."""
+        shown = self.person_view
+        for act in (self.hand_over_action, self.print_handover_action, self.key_worker_action):
+            act.setEnabled(shown is not None)
+        if shown is not None and shown.handover is not None:
+            self.hand_over_action.setEnabled(False)
+        self.take_on_action.setVisible(shown is not None and shown.can_take_on())
 
     def open_verify(self) -> VerifyView:
         """Tools > Verify a printed plan."""

@@ -15,10 +15,14 @@ from typing import Any
 from app.domain.assessment import AssessmentSchema, Value
 from app.domain.careplan import CarePlanVersion
 from app.services import (
+    allocation,
     assessment,
     careplan,
     conflicts,
     consent,
+    handover,
+    handover_inbox,
+    handover_printing,
     journey,
     journey_printing,
     merge,
@@ -29,7 +33,10 @@ from app.services.assessment import AssessmentView, HistoryEntry, SectionSaved, 
 from app.services.caseload import search_people
 from app.services.changes import Changed, Part
 from app.services.consent import ConsentInput
+from app.services.handover import Team
+from app.services.handover_inbox import HandoverEntry, InboxEntry
 from app.services.journey import EventInput, Journey
+from app.services.key_workers import KnownWorker, known_workers
 from app.services.merge import MergeView
 from app.services.paper_check import PaperCheck, check_printed_fingerprint
 from app.services.printing import PdfDocument, Verification
@@ -165,11 +172,71 @@ class RecordOperations(_Bound):
     def ra_notice_pdf(self, event_id: str) -> PdfDocument:
         return journey_printing.ra_notice_pdf(session=self._session, event_id=event_id)
 
+    def handover_pdf(self, person_id: str) -> PdfDocument:
+        return handover_printing.handover_pdf(session=self._session, person_id=person_id)
+
     def record_printed(self, document: PdfDocument, pages: int) -> None:
         printing.record_printed(session=self._session, document=document, pages=pages)
 
     def save_pdf(self, document: PdfDocument, path: Path) -> Path:
         return printing.save_pdf(session=self._session, document=document, path=path)
+
+    # ---- handing over, and who holds the person ----------------------------------------------
+    def signed_in(self) -> bool:
+        return bool(self._session.server_token)
+
+    def teams(self, password: str) -> list[Team]:
+        """Network work: the teams from the server, else as last fetched; never this
+        laptop's own team (a person is handed to another)."""
+        mine = handover.my_team(session=self._session)
+        listed = handover.teams(session=self._session, password=password)
+        return [t for t in listed if mine is None or t.team_id != mine.team_id]
+
+    def teams_kept(self) -> list[Team]:
+        mine = handover.my_team(session=self._session)
+        return [t for t in handover.teams_kept(session=self._session)
+                if mine is None or t.team_id != mine.team_id]
+
+    def request_handover(self, person_id: str, to_team_id: str, reason: str,
+                         note: str) -> Changed:
+        return handover.request_handover(session=self._session, person_id=person_id,
+                                         to_team_id=to_team_id, reason=reason, note=note)
+
+    def open_handover(self, person_id: str) -> HandoverEntry | None:
+        return handover_inbox.open_handover(session=self._session, person_id=person_id)
+
+    @property
+    def is_team_lead(self) -> bool:
+        return self._session.worker.role == allocation.TEAM_LEAD
+
+    def key_worker_name(self, person_id: str) -> str:
+        held = allocation.key_worker(session=self._session, person_id=person_id)
+        return held.key_worker_name if held else ""
+
+    def known_workers(self) -> list[KnownWorker]:
+        return known_workers(session=self._session)
+
+    def allocate(self, person_id: str, worker_id: str, worker_name: str) -> Changed:
+        return allocation.allocate(session=self._session, person_id=person_id,
+                                   worker_id=worker_id, worker_name=worker_name)
+
+    def take_on(self, person_id: str) -> Changed:
+        """The signed-in worker takes on someone nobody holds."""
+        worker = self._session.worker
+        return self.allocate(person_id, worker.id, worker.full_name)
+
+
+class HandoverOperations(_Bound):
+    """The handover inbox: what waits to be accepted, here or at the other team."""
+
+    def inbox(self) -> list[InboxEntry]:
+        return handover_inbox.inbox(session=self._session)
+
+    def inbound_count(self) -> int:
+        return handover_inbox.inbound_waiting(session=self._session)
+
+    def accept(self, handover_id: str) -> Changed:
+        return handover.accept_handover(session=self._session, handover_id=handover_id)
 
 
 class ConflictOperations(_Bound):

@@ -11,8 +11,10 @@ from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout
 
 from app.domain.journey.treatment import Prescription
+from app.services.handover_inbox import HandoverEntry
 from app.services.journey import Journey
 from app.services.views import PersonRecord
+from app.ui.handover_words import banner_words
 from app.ui.journey_summary import RISK_STYLE
 from app.ui.journey_words import key_date_words, prescribing_words, risk_badge_words, setting_words
 
@@ -69,18 +71,24 @@ class PersonBanner(QFrame):
         self.journey.setObjectName("journeyLine")
         self.journey.setAccessibleName("Where they are, what comes next, prescribing")
         self.journey.setTextFormat(Qt.TextFormat.RichText)
+        self.team = QLabel()  # key worker, and a handover while one waits
+        self.team.setObjectName("teamLine")
+        self.team.setAccessibleName("Key worker and handover")
+        self.team.setTextFormat(Qt.TextFormat.RichText)
         self.name.setWordWrap(True)
         self.identity, self.risk, self.consent = QLabel(), QLabel(), QLabel()
         self.risk.setObjectName("riskLine")
         self.risk.setAccessibleName("Risk summary")
         # Long names, risk headlines and consent lists wrap: at 1280x720 the work area is
         # about 820 px wide and nothing may be cut off.
-        for label in (self.identity, self.risk, self.consent, self.journey):
+        for label in (self.identity, self.risk, self.consent, self.journey, self.team):
             label.setWordWrap(True)
         badges = QHBoxLayout()
         for widget in (self.pathway, self.out_of_area):
             badges.addWidget(widget)
-        badges.addStretch()
+        # Beside the badges, not a line of its own: at 1280x720 the record has no line
+        # to spare, and an adult's badge row is otherwise empty.
+        badges.addWidget(self.team, 1)
         top = QHBoxLayout()
         top.addWidget(self.name, 1)
         self.actions = QHBoxLayout()  # record-level buttons sit top right, by the name
@@ -101,8 +109,11 @@ class PersonBanner(QFrame):
     def show_record(self, record: PersonRecord, risk_level: str, risk_headline: str) -> None:
         self.name.setText(record.person.name.display())
         self.pathway.setVisible(record.young_person)
-        self.pathway.setToolTip("Young people's pathway: under 18")
-        self.pathway.setText(f"YOUNG PEOPLE'S PATHWAY — under 18 (age {record.age})")
+        self.pathway.setToolTip("Young people's pathway: under 18. The young people's "
+                                "service is the lead partner; safeguarding questions "
+                                "are required in the custody triage.")
+        self.pathway.setText(f"YOUNG PEOPLE'S PATHWAY (age {record.age}) — "
+                             "young people's service leads")
         self.out_of_area.setVisible(record.person.out_of_area)
         self.identity.setText(identity_line(record))
         self.risk.setText(risk_headline)
@@ -127,6 +138,21 @@ class PersonBanner(QFrame):
         badge = risk_badge_words(state)
         self.overdose.setText(badge)
         self.overdose.setVisible(bool(badge))
+
+    def show_team(self, key_worker: str, handover: HandoverEntry | None,
+                  today: date | None = None) -> None:
+        """'Key worker: Jo Bloggs', and the handover on the same line while it waits: in
+        bold, red once it is overdue."""
+        held = f"Key worker: {key_worker}" if key_worker else "Key worker: none allocated"
+        text = html.escape(held)
+        if handover is not None:
+            late = handover.handover.is_overdue(today or date.today())
+            colour = ' style="color:#a4161a"' if late else ""
+            text += f"  ·  <b{colour}>{html.escape(banner_words(handover, today))}</b>"
+        self.team.setText(text)
+
+    def team_text(self) -> str:
+        return QTextDocumentFragment.fromHtml(self.team.text()).toPlainText()
 
     def journey_text(self) -> str:
         """The journey line as a person reads it (the label holds rich text)."""

@@ -38,13 +38,16 @@ from app.services.assessment import (
     SectionSaved,
 )
 from app.services.changes import Changed, Part
+from app.services.handover_inbox import HandoverEntry
 from app.services.journey import Journey
 from app.services.merge import MergeView
 from app.services.views import PersonRecord, uk_date
 from app.ui.careplan_view import CarePlanOps, CarePlanTab
 from app.ui.consent_panel import ConsentOps, ConsentPanel
 from app.ui.fields import display_value
+from app.ui.handover_dialog import HandoverDialog, HandoverOps
 from app.ui.journey_tab import JourneyOps, JourneyTab
+from app.ui.key_worker_dialog import KeyWorkerDialog, KeyWorkerOps
 from app.ui.person_actions import DetailsOps, EditPersonDialog, MergeDialog, MergeOps
 from app.ui.person_banner import PersonBanner
 from app.ui.section_panel import SaveFeedback, SectionPanel
@@ -53,8 +56,18 @@ from app.ui.tasks import RunDb, run_here
 _NOTICE_LINES = 3  # the notice never grows past this, so the form below never moves
 
 
-class PersonOps(ConsentOps, DetailsOps, MergeOps, CarePlanOps, JourneyOps, Protocol):
+class PersonOps(ConsentOps, DetailsOps, MergeOps, CarePlanOps, JourneyOps, HandoverOps,
+                KeyWorkerOps, Protocol):
     """What one person's screen reads and writes (app.ui.operations.RecordOperations)."""
+
+    @property
+    def is_team_lead(self) -> bool: ...
+
+    def open_handover(self, person_id: str) -> HandoverEntry | None: ...
+
+    def key_worker_name(self, person_id: str) -> str: ...
+
+    def take_on(self, person_id: str) -> Changed: ...
 
     def assessment(self, person_id: str) -> AssessmentView: ...
 
@@ -83,6 +96,8 @@ class Fresh:
     view: AssessmentView
     conflicts: set[tuple[str, str]]
     journey: Journey
+    key_worker: str = ""
+    handover: HandoverEntry | None = None
 
 
 class LazyPanels(Mapping[str, SectionPanel]):
@@ -174,13 +189,23 @@ class PersonView(QWidget):
     triage_requested = Signal(str)
 
     def __init__(self, *, ops: PersonOps, person_id: str,
-                 run: RunDb = run_here, parent: QWidget | None = None) -> None:
+                 run: RunDb = run_here, run_net: RunDb = run_here,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)  # made inside the work area it is cheaper than moved there
         self.setObjectName("personView")
         self._ops = ops
         self._run = run  # the app's database runner; saves wait on it, the screen does not
+        self._run_net = run_net  # the team list may wait on the server
+        self.key_worker = ""
+        self.handover: HandoverEntry | None = None
+        self.handover_dialog: HandoverDialog | None = None
+        self.key_worker_dialog: KeyWorkerDialog | None = None
         self.person_id = person_id
         schema = ops.schema
+        # The young person's safeguarding section only on an under-18's record.
+        self.record: PersonRecord = ops.person(person_id)
+        self._sections = schema.sections_for(young=self.record.young_person)
+        self._section_ids = tuple(section.id for section in self._sections)
         self.banner = PersonBanner()
         self.notice = NoticeBox()
         self.sections = QListWidget()
@@ -188,8 +213,8 @@ class PersonView(QWidget):
         self.sections.setFixedWidth(210)
         self.sections.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.sections.setWordWrap(True)  # "Physical and mental health" whole, on two lines
-        self.sections.addItems([section.title for section in schema.sections])
-        self.panels = LazyPanels(schema.section_ids, self._build_panel)
+        self.sections.addItems([section.title for section in self._sections])
+        self.panels = LazyPanels(self._section_ids, self._build_panel)
         self.section_stack = QStackedWidget()
         self.sections.currentRowChanged.connect(self._show_section)
         self.history = _history_tree()
@@ -214,7 +239,7 @@ class PersonView(QWidget):
 
     def _show_section(self, row: int) -> None:
         if row >= 0:
-            section_id = self._ops.schema.section_ids[row]
+            section_id = self._section_ids[row]
             self.section_stack.setCurrentWidget(self.panels[section_id])
 
     def _contact_row(self) -> QHBoxLayout:
@@ -233,7 +258,11 @@ class PersonView(QWidget):
         self.merge_button.clicked.connect(self.merge_duplicate)
         self.undo_merge_button = QPushButton("Undo merge")
         self.undo_merge_button.clicked.connect(self.undo_last_merge)
-        for button in (self.edit_button, self.merge_button, self.undo_merge_button):
+        self.hand_over_button = QPushButton("Hand over…")
+        self.hand_over_button.setToolTip("Hand the person over to another team (Ctrl+Shift+H)")
+        self.hand_over_button.clicked.connect(self.hand_over)
+        for button in (self.edit_button, self.merge_button, self.undo_merge_button,
+                       self.hand_over_button):
             self.banner.actions.addWidget(button)
         row = QHBoxLayout()
         row.addWidget(QLabel("Seen today in:"))
@@ -258,6 +287,56 @@ class PersonView(QWidget):
         dialog.merged_into.connect(self.open_requested.emit)
         dialog.show()
         return dialog
+
+    def hand_over(self) -> HandoverDialog:
+        """Person > Hand over to another team (Ctrl+Shift+H)."""
+        dialog = HandoverDialog(ops=self._ops, person_id=self.person_id,
+                                person_name=self.record.person.name.display(), run=self._run,
+                                run_net=self._run_net, parent=self)
+        dialog.handed_over.connect(self._after_write)
+        dialog.show()
+        self.handover_dialog = dialog  # for the window's shortcut, and tests
+        return dialog
+
+    def print_handover(self) -> None:
+        """Person > Print handover summary: built and signed on the database lane, then
+        previewed (the Journey tab owns the preview, as for its notices)."""
+        self.open_journey().print_handover()
+
+    def change_key_worker(self) -> KeyWorkerDialog | None:
+        """Person > Change key worker: a team lead's; nothing for anyone else."""
+        if not self._ops.is_team_lead:
+            return None
+        dialog = KeyWorkerDialog(ops=self._ops, person_id=self.person_id,
+                                 person_name=self.record.person.name.display(),
+                                 now=self.key_worker, run=self._run, parent=self)
+        dialog.allocated.connect(self._after_write)
+        dialog.show()
+        self.key_worker_dialog = dialog
+        return dialog
+
+    def can_take_on(self) -> bool:
+        """'Take on as my person': a worker, for someone nobody holds."""
+        return not self._ops.is_team_lead and not self.key_worker
+
+    def take_on(self) -> None:
+        if not self.can_take_on():
+            return
+        person_id = self.person_id
+        self._run(lambda: self._ops.take_on(person_id), on_success=self._taken_on,
+                  on_failure=self._not_written)
+
+    def _taken_on(self, changed: Changed) -> None:
+        self._after_write(changed)
+        self.show_saved("Taken on: they are one of My people now")
+
+    def _show_team(self, key_worker: str, handover: HandoverEntry | None) -> None:
+        self.key_worker, self.handover = key_worker, handover
+        self.banner.show_team(key_worker, handover)
+        self.hand_over_button.setEnabled(handover is None)
+        self.hand_over_button.setToolTip(
+            "Hand the person over to another team (Ctrl+Shift+H)" if handover is None
+            else "Already in handover: it must be accepted before another")
 
     def undo_last_merge(self) -> None:
         person_id = self.person_id
@@ -308,6 +387,8 @@ class PersonView(QWidget):
         self.view: AssessmentView = self._ops.assessment(self.person_id)
         self.banner.show_record(self.record, self.view.risk.level, self.view.risk.headline())
         self.show_journey(self._ops.journey(self.person_id))
+        self._show_team(self._ops.key_worker_name(self.person_id),
+                        self._ops.open_handover(self.person_id))
         self.notice.show_lines(self._notice_lines())
         self._conflicts = self._ops.fields_in_conflict(self.person_id)
         self._refill_panels(saved=None)
@@ -343,13 +424,18 @@ class PersonView(QWidget):
         them on the database lane after a sync and shows the result with show_fresh."""
         return Fresh(self._ops.person(self.person_id), self._ops.assessment(self.person_id),
                      self._ops.fields_in_conflict(self.person_id),
-                     self._ops.journey(self.person_id))
+                     self._ops.journey(self.person_id),
+                     self._ops.key_worker_name(self.person_id),
+                     self._ops.open_handover(self.person_id))
 
     def show_fresh(self, fresh: Fresh) -> bool:
         record, view, found = fresh.record, fresh.view, fresh.conflicts
         moved = fresh.journey != self.journey
         if moved:  # an event recorded elsewhere, or received
             self.show_journey(fresh.journey)
+        if (fresh.key_worker, fresh.handover) != (self.key_worker, self.handover):
+            self._show_team(fresh.key_worker, fresh.handover)  # allocated, handed, accepted
+            moved = True
         if found != self._conflicts:  # a conflict arrived or was resolved elsewhere
             self._conflicts = found
             self._mark_sections()
@@ -477,7 +563,7 @@ class PersonView(QWidget):
 
     def _mark_sections(self) -> None:
         in_conflict = {section for section, _field in self._conflicts}
-        for row, section in enumerate(self._ops.schema.sections):
+        for row, section in enumerate(self._sections):
             mark = "⚠ " if section.id in self.view.stale else "✓ "
             conflict = " — conflict" if section.id in in_conflict else ""
             self.sections.item(row).setText(mark + section.title + conflict)
@@ -537,7 +623,7 @@ class PersonView(QWidget):
 
     def open_section(self, section_id: str) -> SectionPanel:
         """Show a section, building its panel if this is the first time."""
-        ids = self._ops.schema.section_ids
+        ids = self._section_ids
         self.tabs.setCurrentIndex(0)
         self.sections.setCurrentRow(ids.index(section_id))
         return self.panels[section_id]

@@ -79,7 +79,10 @@ class TriageView(QWidget):
         hint.setWordWrap(True)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
-        self.form = AssessmentForm([(t.section.id, t.field) for t in schema.triage()],
+        # An under-18's triage asks the young person's safeguarding questions too: the
+        # service refuses to save it without them.
+        self.form = AssessmentForm([(t.section.id, t.field)
+                                    for t in schema.triage(young=record.young_person)],
                                    schema.value_sets, scroll.viewport())  # made in place
         scroll.setWidget(self.form)
         self._values = ops.assessment(person_id).values

@@ -1,0 +1,122 @@
+"""The handover summary as a signed one-page PDF, addressed to the receiving team.
+
+Everything the receiving worker needs on the day: who, where they are, what they are
+prescribed and when they last had it (a missed or doubled dose on release day kills), the
+risks, what changed since the last contact, the care plan's goals and what is booked.
+Signed and audited like the Required Assessment notices.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from app.config import RESOURCES_DIR
+from app.domain.journey.events import effective
+from app.domain.journey.kinds import KINDS
+from app.domain.journey.printable import PrintableHandover, PrintedPrescribing
+from app.domain.printable import ServiceHeader
+from app.domain.valuesets import ValueSet
+from app.printing.journey_pdf import build_handover_pdf
+from app.services import allocation, assessment, careplan, signing
+from app.services.errors import ServiceError
+from app.services.handover import of_person
+from app.services.journey import Journey, journey_of
+from app.services.printing import PdfDocument, Purpose, audit_document, identifiers
+from app.services.session import WorkerSession
+from app.store.handover_repo import HandoverEntry
+from app.store.people_repo import PeopleRepository
+
+REASONS = {"release": "Release", "transfer": "Transfer", "move": "Move to another team"}
+
+
+class NoHandover(ServiceError):
+    """A summary is addressed to a receiving team: hand the person over first."""
+
+
+def handover_pdf(*, session: WorkerSession, person_id: str,
+                 purpose: Purpose = Purpose.PREVIEW, today: date | None = None) -> PdfDocument:
+    today = today or date.today()
+    entries = of_person(session=session, person_id=person_id)
+    if not entries:
+        raise NoHandover("No handover for this person yet: hand them over first "
+                         "(Person > Hand over to another team), then print the summary.")
+    entry = next((e for e in reversed(entries) if e.state != "accepted"), entries[-1])
+    printable = _printable(session, person_id, entry, today)
+    with session.transaction() as db:
+        data = signing.sign_pdf(db, session.device_id, build_handover_pdf(printable),
+                                reason="InsideOut handover summary")
+        audit_document(session, db, purpose, "handover", person_id,
+                       {"handover": entry.handover.id, "to": entry.to_team_name})
+    family = printable.person.name.split(",")[0].strip().lower().replace(" ", "-")
+    return PdfDocument("handover", person_id, entry.handover.id,
+                       f"Handover summary — {printable.person.name}",
+                       f"handover-{family}-{today:%Y%m%d}.pdf", data)
+
+
+def _printable(session: WorkerSession, person_id: str, entry: HandoverEntry,
+               today: date) -> PrintableHandover:
+    with session.transaction(read_only=True) as db:
+        person = PeopleRepository(db).get(person_id)
+    journey = journey_of(session=session, person_id=person_id, today=today)
+    view = assessment.load_assessment(session=session, person_id=person_id)
+    plan = careplan.load_care_plan(session=session, person_id=person_id).current
+    held = allocation.key_worker(session=session, person_id=person_id)
+    last_contact = view.contacts[0].at_utc[:10] if view.contacts else ""
+    state = journey.state
+    return PrintableHandover(
+        header=ServiceHeader.load(RESOURCES_DIR), person=identifiers(person),
+        handover_id=entry.handover.id, from_team=entry.from_team_name,
+        to_team=entry.to_team_name, reason=REASONS.get(entry.handover.reason.value, ""),
+        made=f"{entry.handover.created_on:%d/%m/%Y} by {entry.requested_by}",
+        setting=state.setting.value.capitalize() + (
+            f" since {state.since:%d/%m/%Y}" if state.since else ""),
+        release=f"Released {state.released_on:%d/%m/%Y}" if state.released_on else "",
+        prescribing=_prescribing(journey),
+        risks=(view.risk.headline(), *view.risk.flags, *view.risk.overdose_factors),
+        changes=(*_answers_changed(session, view), *_events_since(journey, last_contact)),
+        goals=tuple(g for g in plan.content.goals if g.strip()) if plan else (),
+        next_appointments=(f"{state.next_key_date.on:%d/%m/%Y} {state.next_key_date.what}",)
+        if state.next_key_date else (),
+        contacts=(("Key worker", held.key_worker_name),) if held else (),
+    )
+
+
+def _prescribing(journey: Journey) -> PrintedPrescribing | None:
+    given = journey.prescription
+    if given is None:
+        return None
+    last = f"{given.last_dose_on:%d/%m/%Y} {given.last_dose_time}".strip() \
+        if given.last_dose_on else ""
+    return PrintedPrescribing(given.medicine, given.daily_dose, given.prescriber,
+                              given.pharmacy, last)
+
+
+def _answers_changed(session: WorkerSession, view: assessment.AssessmentView
+                     ) -> tuple[str, ...]:
+    schema = session.reference.schema
+    said = []
+    for change in view.since_last_contact:
+        field = schema.section(change.section).field(change.field)
+        options = schema.value_sets.get(field.value_set or "")
+        said.append(f"{field.label}: {_plain(change.old, options)} → "
+                    f"{_plain(change.new, options)}")
+    return tuple(said)
+
+
+def _events_since(journey: Journey, last_contact: str) -> tuple[str, ...]:
+    """Journey events on or after the last contact's day (all of them if none yet)."""
+    return tuple(f"{e.occurred_on:%d/%m/%Y} {KINDS[e.kind].label}"
+                 + (f" — {e.place}" if e.place else "")
+                 for e in effective(journey.events)
+                 if not last_contact or e.occurred_on.isoformat() >= last_contact)
+
+
+def _plain(value: object, options: ValueSet | None) -> str:
+    """An answer as a person reads it: a choice by its label, not its code."""
+    if value is None:
+        return "not answered"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if options is not None and value in options:
+        return options.label_for(str(value))
+    return str(value)

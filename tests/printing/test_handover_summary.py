@@ -1,0 +1,57 @@
+"""The handover summary built from the record, signed, audited, and read back."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+from pypdf import PdfReader
+
+from app.domain.journey.kinds import Kind
+from app.services import careplan, handover, printing
+from app.services.handover_printing import NoHandover, handover_pdf
+from app.services.journey import EventInput, record_event
+from app.store.models import AuditEvent
+from tests.careplan.helpers import add_person, plan_input
+from tests.services.test_handover_local import COMMUNITY, CUSTODY, _enrolled_in
+
+TODAY = date.today()
+
+
+def _words(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1  # one page the person can carry out of the gate
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+
+
+def test_the_summary_names_the_person_the_teams_the_prescribing_and_the_goals(signed_in):
+    _enrolled_in(signed_in, CUSTODY)
+    person = add_person(signed_in)
+    record_event(session=signed_in, person_id=person, typed=EventInput(
+        Kind.PRESCRIBED, TODAY - timedelta(days=10), "", {
+            "medicine": "Methadone oral solution 1 mg/ml", "daily_dose": "60 mg",
+            "prescriber": "Dr Shah", "pharmacy": "Boots Harlow"}))
+    careplan.save_plan(session=signed_in, person_id=person, plan=plan_input())
+    handover.request_handover(session=signed_in, person_id=person, reason="release",
+                              to_team_id=COMMUNITY["team_id"], note="Out Friday")
+
+    document = handover_pdf(session=signed_in, person_id=person)
+
+    words = _words(document.data)
+    for shown in ("Harlow custody", "Harlow community", "Methadone", "60 mg", "Dr Shah",
+                  "See my daughter Kayla on Saturdays again", "Release"):
+        assert shown in words, shown
+    family = document.title.removeprefix("Handover summary — ").split(",")[0]
+    assert family and family in words  # the person, as the care plan prints them
+    with signed_in.transaction(read_only=True) as db:
+        last = db.scalars(sa.select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
+    assert (last.action, last.record_type) == ("view", "handover")
+    assert printing.verify_pdf(data=document.data, session=signed_in).check.intact
+
+
+def test_no_summary_without_a_handover(signed_in):
+    with pytest.raises(NoHandover, match="hand them over first"):
+        handover_pdf(session=signed_in, person_id=add_person(signed_in))
