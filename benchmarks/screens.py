@@ -240,7 +240,9 @@ class _Bench:
                 self.window.table, Qt.Key.Key_Return),
                 lambda b=before: self._showing_new_person_view(b), lambda: self.window, 1)
             view = self.window.person_view
-            shown += _timed(lambda: None, lambda: QTest.keyClick(
+            # The worker reads the record before asking for its timeline: the window's
+            # catch-up after opening (the caseload, 50 ms on) is done by then.
+            shown += _timed(lambda: QTest.qWait(300), lambda: QTest.keyClick(
                 self.window, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier),
                 lambda v=view: v.journey_tab is not None
                 and v.tabs.currentIndex() == v.journey_index, lambda: self.window, 1)
