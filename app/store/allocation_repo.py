@@ -54,7 +54,7 @@ class AllocationRepository:
         row = KeyWorkerAllocation(person_id=person_id, key_worker_id=worker_id,
                                   key_worker_name=worker_name, allocated_by_name=allocated_by,
                                   allocated_at=utc_now())
-        stamp_new(row, self._ctx)
+        stamp_new(row, self._ctx, append_only=True)
         self._session.add(row)
         CaseloadRepository(self._session).refresh(person_id, key_worker_id=worker_id)
         self._session.flush()

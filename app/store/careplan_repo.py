@@ -140,7 +140,7 @@ class CarePlanRepository:
             reason=signature.reason, strokes_json=json.dumps(strokes),
             aspect=f"{signature.aspect:.4f}", signer_name=signature.signer_name,
             signed_at=signature.signed_at)
-        stamp_new(row, self._ctx)
+        stamp_new(row, self._ctx, append_only=True)
         self._session.add(row)
 
 

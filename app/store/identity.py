@@ -20,10 +20,12 @@ class WriteContext:
         return self.clock.tick().encode()
 
 
-def stamp_new(row: SyncableMixin, ctx: WriteContext) -> None:
+def stamp_new(row: SyncableMixin, ctx: WriteContext, *, append_only: bool = False) -> None:
+    """`append_only`: a row never edited has one revision, named by its own id, as the
+    outbox sends it and every other laptop stores it."""
     row.id = row.id or new_uuid()
     row.created_hlc = row.updated_hlc = ctx.hlc()
-    row.revision_id = new_uuid()
+    row.revision_id = row.id if append_only else new_uuid()
     row.base_revision_id = None
     row.device_id, row.worker_id = ctx.device_id, ctx.worker_id
     row.deleted = False

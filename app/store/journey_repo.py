@@ -61,7 +61,7 @@ class JourneyRepository:
             details_json=json.dumps(dict(event.details), sort_keys=True),
             supersedes_id=event.supersedes, recorded_by_name=self._worker_name,
             recorded_at=utc_now())
-        stamp_new(row, self._ctx)
+        stamp_new(row, self._ctx, append_only=True)
         self._session.add(row)
         self._session.flush()
         CaseloadRepository(self._session).refresh(

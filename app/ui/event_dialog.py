@@ -264,6 +264,8 @@ class RecordEventDialog(QDialog):
                 elsewhere.append(text)
         self.message.setText("\n".join(elsewhere))
         self.message.setVisible(bool(elsewhere))
+        # Taller for the problem lines (sizeHint counts wrapped lines): none cut off.
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
         first = next((self.editors[n] for n in problems if n in self.editors), None)
         if first is not None:
             first.setFocus()

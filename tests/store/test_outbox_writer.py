@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from datetime import date
 from pathlib import Path
 
+from app.domain.journey.kinds import Kind
 from app.store.sync import outbox
 from app.store.sync.models import OutboxEntry
 from sync import protocol as p
@@ -51,3 +53,24 @@ def test_no_other_module_builds_an_outbox_entry_by_hand() -> None:
         text = (APP / name).read_text(encoding="utf-8")
         assert all("outbox.entry_values(" in text[m.start():m.start() + 80]
                    for m in _HAND_MADE.finditer(text)), name
+
+
+def test_a_row_never_edited_keeps_the_revision_every_other_laptop_stores(signed_in) -> None:
+    """The outbox sends an append-only row under its own id as its revision; the laptop
+    that wrote it must hold the same, or laptops differ after a sync."""
+    from app.services.journey import EventInput, record_event
+    from app.store.sync.store import EncryptedSyncStore
+    from app.store.sync.tables import TABLES
+    from tests.careplan.helpers import add_person
+
+    person = add_person(signed_in)  # its key worker's allocation is append-only too
+    record_event(session=signed_in, person_id=person,
+                 typed=EventInput(Kind.PRISON_TRIAGE, date.today(), "HMP Chelmsford"))
+
+    sent = [c for c in EncryptedSyncStore(signed_in.open_store).pending_changes(100)
+            if c["append_only"]]
+    assert {c["table"] for c in sent} == {"journey_events", "key_worker_allocations"}
+    with signed_in.transaction() as db:
+        for change in sent:
+            row = db.get(TABLES[change["table"]].model, change["row_id"])
+            assert row.revision_id == change["revision_id"] == row.id, change["table"]
