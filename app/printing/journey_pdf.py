@@ -8,6 +8,7 @@ the risks, their goals and their next appointments.
 
 from __future__ import annotations
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
@@ -29,6 +30,9 @@ from app.printing.layout import (
 )
 
 _LABELS = (42 * mm, CONTENT_WIDTH - 42 * mm)
+# The handover is one page the person carries out of the gate: its sections sit closer.
+_SECTION = ParagraphStyle("handoverSection", parent=HEADING, spaceBefore=3 * mm,
+                          spaceAfter=1 * mm)
 
 
 def build_ra_notice_pdf(notice: PrintableRaNotice) -> bytes:
@@ -84,6 +88,7 @@ def _handover_story(handover: PrintableHandover) -> list[Flowable]:
     if handover.release:
         rows.append(("Release", handover.release))
     rows.append(("Handed over", handover.made))
+    rows += handover.contacts  # who to call, where the reader looks first
     story: list[Flowable] = [Paragraph(f"Handover for {handover.person.name}", TITLE),
                              label_table(rows, _LABELS), *_prescribing(handover)]
     for heading, items, empty in (
@@ -91,21 +96,19 @@ def _handover_story(handover: PrintableHandover) -> list[Flowable]:
             ("What changed since the last contact", handover.changes, "Nothing recorded."),
             ("Care plan goals — in their own words", handover.goals, "No signed care plan."),
             ("Next appointments", handover.next_appointments, "None booked: book one.")):
-        story += [Paragraph(heading, HEADING), *_bullets(items, empty)]
-    if handover.contacts:
-        story += [Paragraph("Who to contact", HEADING), label_table(handover.contacts, _LABELS)]
+        story += [Paragraph(heading, _SECTION), *_bullets(items, empty)]
     return story
 
 
 def _prescribing(handover: PrintableHandover) -> list[Flowable]:
     given = handover.prescribing
     if given is None:
-        return [Paragraph("Prescribing", HEADING), text("No current prescription recorded.")]
+        return [Paragraph("Prescribing", _SECTION), text("No current prescription recorded.")]
     table = label_table([("Medicine", given.medicine), ("Daily dose", given.daily_dose),
                          ("Prescriber", given.prescriber), ("Pharmacy", given.pharmacy),
                          ("Last dose", given.last_dose or "not known: check before dosing")],
                         _LABELS)
-    return [Paragraph("Prescribing", HEADING), table,
+    return [Paragraph("Prescribing", _SECTION), table,
             text("A missed or doubled dose on the day of release can kill: confirm the last "
                  "dose with the prison before the first community dose.", SMALL)]
 

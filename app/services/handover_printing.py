@@ -14,6 +14,7 @@ from app.config import RESOURCES_DIR
 from app.domain.journey.events import effective
 from app.domain.journey.kinds import KINDS
 from app.domain.journey.printable import PrintableHandover, PrintedPrescribing
+from app.domain.journey.state import coming_dates, last_release
 from app.domain.printable import ServiceHeader
 from app.domain.valuesets import ValueSet
 from app.printing.journey_pdf import build_handover_pdf
@@ -26,6 +27,8 @@ from app.services.session import WorkerSession
 from app.store.handover_repo import HandoverEntry
 from app.store.people_repo import PeopleRepository
 
+# One page the person carries out of the gate: the next few dates, the latest changes.
+_COMING, _CHANGES, _RISKS, _GOALS = 4, 6, 5, 5
 REASONS = {"release": "Release", "transfer": "Transfer", "move": "Move to another team"}
 
 
@@ -70,15 +73,40 @@ def _printable(session: WorkerSession, person_id: str, entry: HandoverEntry,
         made=f"{entry.handover.created_on:%d/%m/%Y} by {entry.requested_by}",
         setting=state.setting.value.capitalize() + (
             f" since {state.since:%d/%m/%Y}" if state.since else ""),
-        release=f"Released {state.released_on:%d/%m/%Y}" if state.released_on else "",
+        release=_release(journey),
         prescribing=_prescribing(journey),
-        risks=(view.risk.headline(), *view.risk.flags, *view.risk.overdose_factors),
-        changes=(*_answers_changed(session, view), *_events_since(journey, last_contact)),
-        goals=tuple(g for g in plan.content.goals if g.strip()) if plan else (),
-        next_appointments=(f"{state.next_key_date.on:%d/%m/%Y} {state.next_key_date.what}",)
-        if state.next_key_date else (),
+        risks=_at_most((view.risk.headline(), *view.risk.flags,
+                        *view.risk.overdose_factors), _RISKS),
+        changes=_at_most((*_events_since(journey, last_contact),
+                          *_answers_changed(session, view)), _CHANGES),
+        goals=_at_most(tuple(g for g in plan.content.goals if g.strip()), _GOALS)
+        if plan else (),
+        next_appointments=tuple(
+            f"{key.on:%d/%m/%Y} {key.what}" for key in coming_dates(
+                journey.events, today, journey.required_assessment.appointment)[:_COMING]),
         contacts=(("Key worker", held.key_worker_name),) if held else (),
     )
+
+
+def _at_most(lines: tuple[str, ...], count: int) -> tuple[str, ...]:
+    if len(lines) <= count:
+        return lines
+    return (*lines[:count - 1], f"… and {len(lines) - count + 1} more on the record")
+
+
+def _release(journey: Journey) -> str:
+    """When they left, where to and who met them; or the release expected."""
+    released = last_release(journey.events)
+    if released is not None:
+        parts = [f"Released {released.occurred_on:%d/%m/%Y}"]
+        if released.text("address"):
+            parts.append(f"to {released.text('address')}")
+        if released.text("met_by"):
+            parts.append(f"met by {released.text('met_by')}")
+        return ", ".join(parts)
+    expected = next((k for k in coming_dates(journey.events, date.today())
+                     if k.what == "Expected release"), None)
+    return f"Expected {expected.on:%d/%m/%Y}" if expected else ""
 
 
 def _prescribing(journey: Journey) -> PrintedPrescribing | None:

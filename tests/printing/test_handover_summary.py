@@ -34,6 +34,14 @@ def test_the_summary_names_the_person_the_teams_the_prescribing_and_the_goals(si
         Kind.PRESCRIBED, TODAY - timedelta(days=10), "", {
             "medicine": "Methadone oral solution 1 mg/ml", "daily_dose": "60 mg",
             "prescriber": "Dr Shah", "pharmacy": "Boots Harlow"}))
+    for kind, on, place, details in (
+            (Kind.RELEASE, TODAY - timedelta(days=1), "HMP Chelmsford",
+             {"address": "12 High St, Harlow", "met_by": "Sam from Open Road"}),
+            (Kind.APPOINTMENT, TODAY + timedelta(days=2), "Harlow hub", {"outcome": "booked"}),
+            (Kind.COURT_HEARING, TODAY + timedelta(days=9), "Basildon Crown",
+             {"outcome": "listed"})):
+        record_event(session=signed_in, person_id=person,
+                     typed=EventInput(kind, on, place, details))
     careplan.save_plan(session=signed_in, person_id=person, plan=plan_input())
     handover.request_handover(session=signed_in, person_id=person, reason="release",
                               to_team_id=COMMUNITY["team_id"], note="Out Friday")
@@ -42,7 +50,10 @@ def test_the_summary_names_the_person_the_teams_the_prescribing_and_the_goals(si
 
     words = _words(document.data)
     for shown in ("Harlow custody", "Harlow community", "Methadone", "60 mg", "Dr Shah",
-                  "See my daughter Kayla on Saturdays again", "Release"):
+                  "See my daughter Kayla on Saturdays again", "Release",
+                  "to 12 High St, Harlow, met by Sam from Open Road",
+                  f"{TODAY + timedelta(days=2):%d/%m/%Y} Appointment: Harlow hub",
+                  f"{TODAY + timedelta(days=9):%d/%m/%Y} Court: Basildon Crown"):
         assert shown in words, shown
     family = document.title.removeprefix("Handover summary — ").split(",")[0]
     assert family and family in words  # the person, as the care plan prints them

@@ -66,13 +66,26 @@ def derive(events: Iterable[JourneyEvent], today: date,
     past = [e for e in standing if e.occurred_on <= today]
     setting, since = _setting(past, today)
     released = _released_on(past)
+    coming = coming_dates(standing, today, ra_next)
     return JourneyState(
-        setting=setting, since=since,
-        next_key_date=min((k for k in (*_key_dates(standing, today), ra_next)
-                           if k is not None and k.on >= today),
-                          key=lambda k: k.on, default=None),
+        setting=setting, since=since, next_key_date=coming[0] if coming else None,
         released_on=released,
         days_since_release=(today - released).days if released else None)
+
+
+def coming_dates(events: Iterable[JourneyEvent], today: date,
+                 ra_next: KeyDate | None = None) -> list[KeyDate]:
+    """Every key date from today on, soonest first: hearings, booked appointments, the
+    expected release and the Required Assessment appointment."""
+    standing = effective(events)
+    return sorted((k for k in (*_key_dates(standing, today), ra_next)
+                   if k is not None and k.on >= today), key=lambda k: k.on)
+
+
+def last_release(events: Iterable[JourneyEvent]) -> JourneyEvent | None:
+    """The standing release event, if any: where they went and who met them."""
+    releases = [e for e in effective(events) if e.kind is Kind.RELEASE]
+    return releases[-1] if releases else None
 
 
 def _setting(past: list[JourneyEvent], today: date) -> tuple[Setting, date | None]:
