@@ -33,6 +33,7 @@ from app.services.changes import Changed
 from app.services.errors import InvalidInput
 from app.services.journey import PLACE_VALUE_SETS, EventInput
 from app.ui.event_fields import KindChooser, detail_editor, read_detail, write_detail
+from app.ui.fields import problem_label
 from app.ui.journey_words import event_summary
 from app.ui.tasks import RunDb, run_here
 
@@ -76,7 +77,7 @@ class RecordEventDialog(QDialog):
         self.occurred.setPlaceholderText("dd/mm/yyyy")
         self.occurred.setAccessibleName("Date it happened")
         self.place = QLineEdit()  # made again, in the form, for a kind that has a place
-        self.message = _error_label(self)
+        self.message = problem_label(self)
         self._layout()
         if self._fixed is not None:
             self.chooser.set_kind(self._fixed)
@@ -137,7 +138,7 @@ class RecordEventDialog(QDialog):
     def _row(self, text: str, editor: QWidget, name: str) -> None:
         label = QLabel(text, self)
         label.setBuddy(editor)
-        error = _error_label(self)
+        error = problem_label(self)
         self.form.addRow(label, editor)
         self.form.addRow("", error)
         # Shown now, not at the layout's next turn of the event loop: a Tab typed straight
@@ -270,10 +271,3 @@ class RecordEventDialog(QDialog):
         if first is not None:
             first.setFocus()
 
-
-def _error_label(parent: QWidget) -> QLabel:
-    label = QLabel(parent)
-    label.setObjectName("fieldError")
-    label.setWordWrap(True)
-    label.hide()
-    return label

@@ -236,3 +236,14 @@ class ChangedNote(QFrame):
 def _cut(text: str, room: int = 40) -> str:
     """Button labels stay short; the note above has the whole answer."""
     return text if len(text) <= room else text[:room - 1] + "…"
+
+
+def problem_label(parent: QWidget | None = None) -> QLabel:
+    """Where a problem with what was typed is said: hidden until there is one, wrapped,
+    and selectable (a worker may copy it to IT)."""
+    label = QLabel(parent)
+    label.setObjectName("fieldError")
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.hide()
+    return label

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from app.services.changes import Changed
 from app.services.errors import InvalidInput
 from app.services.handover import Team
+from app.ui.fields import problem_label
 from app.ui.handover_words import REASONS
 from app.ui.tasks import RunDb, run_here
 
@@ -93,7 +94,7 @@ class HandoverDialog(QDialog):
                                      "going, who meets them, what is booked")
         self.note.setTabChangesFocus(True)
         self.note.setFixedHeight(4 * self.note.fontMetrics().lineSpacing() + 12)
-        self.errors = {key: _error() for key in ("to_team", "reason", "other")}
+        self.errors = {key: problem_label() for key in ("to_team", "reason", "other")}
         self.save_button = QPushButton("&Hand over")
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
@@ -210,11 +211,3 @@ class HandoverDialog(QDialog):
             # sizeHint, not minimumSizeHint: only it counts the wrapped problem lines.
             self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
-
-def _error() -> QLabel:
-    label = QLabel()
-    label.setObjectName("fieldError")
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.hide()
-    return label
