@@ -34,7 +34,8 @@ def inbox(*, session: WorkerSession, today: date | None = None) -> list[InboxEnt
     views = waiting(session=session, today=today)
     ids = list(dict.fromkeys(v.entry.handover.person_id for v in views))
     with session.transaction(read_only=True) as db:
-        names = {p.id: p.name.display() for p in PeopleRepository(db).get_many(ids)}
+        people = PeopleRepository(db)  # a handover can arrive before its person's rows
+        names = {p.id: p.name.display() for p in people.get_many(people.present(ids))}
     return [InboxEntry(v, names.get(v.entry.handover.person_id,
                                     "Not on this laptop yet (arrives at the next sync)"))
             for v in views]

@@ -119,3 +119,13 @@ def test_the_sender_forgets_the_handover_with_the_person(signed_in) -> None:
     EncryptedSyncStore(signed_in.open_store).apply_page(evicted)
 
     assert handover.of_person(session=signed_in, person_id=person) == []
+
+
+def test_the_inbox_lists_a_handover_whose_person_has_not_arrived_yet(signed_in) -> None:
+    from app.services.handover_inbox import inbox
+
+    _enrolled_in(signed_in, COMMUNITY)
+    _from_server(signed_in, str(uuid.uuid4()), str(uuid.uuid4()))
+
+    [waiting] = inbox(session=signed_in, today=THURSDAY)
+    assert waiting.person_name.startswith("Not on this laptop yet")
