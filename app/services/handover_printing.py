@@ -73,7 +73,7 @@ def _printable(session: WorkerSession, person_id: str, entry: HandoverEntry,
         made=f"{entry.handover.created_on:%d/%m/%Y} by {entry.requested_by}",
         setting=state.setting.value.capitalize() + (
             f" since {state.since:%d/%m/%Y}" if state.since else ""),
-        release=_release(journey),
+        release=_release(journey, today),
         prescribing=_prescribing(journey),
         risks=_at_most((view.risk.headline(), *view.risk.flags,
                         *view.risk.overdose_factors), _RISKS),
@@ -94,7 +94,7 @@ def _at_most(lines: tuple[str, ...], count: int) -> tuple[str, ...]:
     return (*lines[:count - 1], f"… and {len(lines) - count + 1} more on the record")
 
 
-def _release(journey: Journey) -> str:
+def _release(journey: Journey, today: date) -> str:
     """When they left, where to and who met them; or the release expected."""
     released = last_release(journey.events)
     if released is not None:
@@ -104,7 +104,7 @@ def _release(journey: Journey) -> str:
         if released.text("met_by"):
             parts.append(f"met by {released.text('met_by')}")
         return ", ".join(parts)
-    expected = next((k for k in coming_dates(journey.events, date.today())
+    expected = next((k for k in coming_dates(journey.events, today)
                      if k.what == "Expected release"), None)
     return f"Expected {expected.on:%d/%m/%Y}" if expected else ""
 

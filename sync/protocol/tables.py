@@ -117,6 +117,24 @@ def json_text(max_length: int = MAX_JSON_TEXT) -> Check:
     return check
 
 
+def details_object(max_length: int = MAX_TEXT, max_keys: int = 20) -> Check:
+    """A journey event's details: JSON text of one object of named plain values (text,
+    whole numbers, yes/no), as the laptop's event kinds record them; never nested."""
+    text_check = json_text(max_length)
+
+    def check(value: Any) -> str | None:
+        problem = text_check(value)
+        if problem:
+            return problem
+        found = json.loads(value)
+        if not isinstance(found, dict) or len(found) > max_keys:
+            return f"must be JSON text of an object of at most {max_keys} details"
+        if any(type(v) not in (str, int, bool) or len(k) > 60 for k, v in found.items()):
+            return "must hold only named text, whole numbers or yes/no"
+        return None
+    return check
+
+
 @dataclass(frozen=True)
 class TableRule:
     """What one table's rows may carry.
@@ -207,7 +225,7 @@ TABLES: Final[dict[str, TableRule]] = {
     "journey_events": _rule(
         {**_PERSON, "kind": one_of(*JOURNEY_KINDS), "occurred_on": day,
          "recorded_by_name": _NAME, "recorded_at": moment},
-        {"place": text(500), "details_json": json_text(MAX_TEXT),
+        {"place": text(500), "details_json": details_object(),
          "supersedes_id": _nullable(row_id)},
         append_only=True),
     # The latest allocation is the person's key worker; the server checks who may allocate.

@@ -161,3 +161,10 @@ def test_the_caseload_digest_derives_the_same_state_on_any_day() -> None:
     assert wrong.id not in {e.id for e in kept}
     for day in (MON, MON + timedelta(days=10), date(2026, 4, 20), date(2026, 6, 1)):
         assert derive(kept, day) == derive(events, day)
+
+
+def test_an_unreadable_date_detail_is_read_as_absent_not_a_crash() -> None:
+    garbled = event(Kind.EXPECTED_RELEASE, MON, release_on="next Friday")
+
+    assert garbled.day("release_on") is None
+    assert derive([garbled], MON).next_key_date is None

@@ -49,8 +49,15 @@ class JourneyEvent:
         return "" if value is None else str(value)
 
     def day(self, name: str) -> date | None:
+        """A date detail, or None if absent or unreadable: an event from a newer or faulty
+        laptop must never stop a record from opening."""
         value = self.details.get(name)
-        return date.fromisoformat(value) if isinstance(value, str) and value else None
+        if not isinstance(value, str) or not value:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
 
     def sort_key(self) -> tuple[date, str, str]:
         return self.occurred_on, self.recorded_hlc, self.id
