@@ -228,6 +228,11 @@ def _screens(window: MainWindow, darren: str, michelle: str, out: Path,
     _handover_screens(window, darren, michelle, out, size)
     window.open_triage(darren)
     _shoot(window, out, "triage", size)
+    model = window.caseload
+    young = next(model.person_at(r).id for r in range(model.rowCount())
+                 if model.person_at(r).young_person)
+    window.open_triage(young)  # an under-18: their safeguarding questions come too
+    _shoot(window, out, "triage-under-18", size)
     window.show_new_person()
     form = window.new_person_form
     form.edits["given_name"].setText("Daren")

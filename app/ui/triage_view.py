@@ -74,7 +74,10 @@ class TriageView(QWidget):
         title.setWordWrap(True)
         who = QLabel(identity_line(record))
         who.setWordWrap(True)
-        hint = QLabel("Tab to move, type to choose, Ctrl+S to save, Esc to go back.")
+        hint = QLabel("Tab to move, type to choose, Ctrl+S to save, Esc to go back."
+                      + (" UNDER 18 — young people's pathway: their safeguarding questions "
+                         "(at the end) must be answered before this saves."
+                         if record.young_person else ""))
         hint.setObjectName("hint")
         hint.setWordWrap(True)
         scroll = QScrollArea(self)

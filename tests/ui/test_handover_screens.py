@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from app.services import allocation, assessment, people
 from app.services.views import PersonInput
@@ -222,6 +222,11 @@ def test_an_under_18s_triage_asks_the_safeguarding_questions_and_an_adults_does_
         qtbot.addWidget(view)
     assert "young_person" in young.form.sections()
     assert "young_person" not in adult.form.sections()
+    # Said before the worker starts, not only when the save is refused.
+    hints = [" ".join(label.text() for label in view.findChildren(QLabel))
+             for view in (young, adult)]
+    assert "must be answered before this saves" in hints[0]
+    assert "must be answered before this saves" not in hints[1]
 
 
 def test_only_an_under_18s_record_lists_the_young_persons_section(qtbot, signed_in):
