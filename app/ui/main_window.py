@@ -332,9 +332,16 @@ class MainWindow(QMainWindow):
         self.update_unsaved_notice()
 
     def refresh_handover_count(self) -> None:
+        """Read on the database lane: a sync's catch-up, never on the worker's keystrokes."""
         if not self._session.is_open:
             return
-        count = self._handovers.inbound_count()
+        self._run(self._handovers.inbound_count, on_success=self._show_handover_count,
+                  on_failure=lambda error: _log.warning("handover count not read: %s",
+                                                        error))
+
+    def _show_handover_count(self, count: int) -> None:
+        if not self._session.is_open:  # a late answer after a lock
+            return
         self.handover_count.setText(f"{count} handover{'s' if count != 1 else ''} to accept "
                                     "(Ctrl+Shift+I)")
         self.handover_count.setVisible(bool(count))
