@@ -25,10 +25,18 @@ pytestmark = pytest.mark.slow
 TODAY = date.today()
 
 
-def _record(session, person_id: str, kind: Kind, place: str = "", on: date = TODAY,
+@pytest.fixture(autouse=True)
+def _today() -> None:
+    """The day the test runs, not the day the module was imported: a run that crosses
+    midnight compares with the app's own date.today()."""
+    global TODAY
+    TODAY = date.today()
+
+
+def _record(session, person_id: str, kind: Kind, place: str = "", on: date | None = None,
             **details) -> None:
     journey.record_event(session=session, person_id=person_id, today=TODAY,
-                         typed=EventInput(kind, on, place, details))
+                         typed=EventInput(kind, on or TODAY, place, details))
 
 
 def _hand_over(laptop, person_id: str, team: str, reason: str) -> bool:

@@ -21,6 +21,14 @@ from tests.services.test_handover_local import COMMUNITY, CUSTODY, _enrolled_in
 TODAY = date.today()
 
 
+@pytest.fixture(autouse=True)
+def _today() -> None:
+    """The day the test runs, not the day the module was imported: a run that crosses
+    midnight compares with the app's own date.today()."""
+    global TODAY
+    TODAY = date.today()
+
+
 def _words(data: bytes) -> str:
     reader = PdfReader(io.BytesIO(data))
     assert len(reader.pages) == 1  # one page the person can carry out of the gate

@@ -24,6 +24,14 @@ from tests.careplan.helpers import add_person
 TODAY = date.today()
 
 
+@pytest.fixture(autouse=True)
+def _today() -> None:
+    """The day the test runs, not the day the module was imported: a run that crosses
+    midnight compares with the app's own date.today()."""
+    global TODAY
+    TODAY = date.today()
+
+
 def _add(session, person_id: str, kind: Kind, days_ago: int = 0, place: str = "",
          **details):
     return journey.record_event(session=session, person_id=person_id, typed=EventInput(
