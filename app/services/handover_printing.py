@@ -8,9 +8,12 @@ Signed and audited like the Required Assessment notices.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from app.config import RESOURCES_DIR
+from app.domain.assessment import risk_summary
+from app.domain.assessment.fields import Value
 from app.domain.journey.events import effective
 from app.domain.journey.kinds import KINDS
 from app.domain.journey.printable import PrintableHandover, PrintedPrescribing
@@ -75,8 +78,7 @@ def _printable(session: WorkerSession, person_id: str, entry: HandoverEntry,
             f" since {state.since:%d/%m/%Y}" if state.since else ""),
         release=_release(journey, today),
         prescribing=_prescribing(journey),
-        risks=_at_most((view.risk.headline(), *view.risk.flags,
-                        *view.risk.overdose_factors), _RISKS),
+        risks=_risks(view.values, state.recently_released),
         changes=_at_most((*_events_since(journey, last_contact),
                           *_answers_changed(session, view)), _CHANGES),
         goals=_at_most(tuple(g for g in plan.content.goals if g.strip()), _GOALS)
@@ -86,6 +88,13 @@ def _printable(session: WorkerSession, person_id: str, entry: HandoverEntry,
                 journey.events, today, journey.required_assessment.appointment)[:_COMING]),
         contacts=(("Key worker", held.key_worker_name),) if held else (),
     )
+
+
+def _risks(values: Mapping[str, Mapping[str, Value]], recently_released: bool) -> tuple[str, ...]:
+    """The headline, each area rated medium or high, and what raises overdose risk on
+    the day printed (the journey says whether they left prison in the last 28 days)."""
+    risk = risk_summary(values, recently_released=recently_released)
+    return _at_most((risk.headline(), *risk.flags, *risk.overdose_factors), _RISKS)
 
 
 def _at_most(lines: tuple[str, ...], count: int) -> tuple[str, ...]:

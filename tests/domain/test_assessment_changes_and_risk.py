@@ -81,15 +81,23 @@ def test_unrated_risk_is_never_shown_as_safe():
     )
 
 
-def test_overdose_factors_come_from_other_sections():
+def test_overdose_factors_come_from_other_sections_and_the_journey():
     summary = risk_summary({
         "substances": {"drug1": "heroin", "drug2": "benzodiazepines"},
         "injecting": {"injecting_status": "C"},
-        "risk": {"released_recently": "Y", "overdose_risk": "high"},
-    })
+        "risk": {"overdose_risk": "high"},
+    }, recently_released=True)
     assert summary.overdose_factors == (
         "released from prison in the past 28 days (lower tolerance)",
         "currently injecting",
         "opioids with alcohol or other depressants",
     )
     assert risk_summary({"substances": {"drug1": "cannabis"}}).overdose_factors == ()
+
+
+def test_a_typed_recent_release_no_longer_counts_only_the_journey_says_so():
+    # The answer was typed once and stayed "yes" long after the 28 days were over.
+    typed = {"risk": {"released_recently": "Y"}}
+    assert risk_summary(typed).overdose_factors == ()
+    assert risk_summary(typed, recently_released=True).overdose_factors == (
+        "released from prison in the past 28 days (lower tolerance)",)

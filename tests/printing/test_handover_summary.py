@@ -74,3 +74,18 @@ def test_the_summary_names_the_person_the_teams_the_prescribing_and_the_goals(si
 def test_no_summary_without_a_handover(signed_in):
     with pytest.raises(NoHandover, match="hand them over first"):
         handover_pdf(session=signed_in, person_id=add_person(signed_in))
+
+
+@pytest.mark.parametrize(("released_days_ago", "warned"), [(1, True), (28, True), (29, False)])
+def test_the_overdose_window_on_the_summary_comes_from_the_release_not_a_typed_answer(
+        signed_in, released_days_ago: int, warned: bool):
+    _enrolled_in(signed_in, CUSTODY)
+    person = add_person(signed_in)
+    record_event(session=signed_in, person_id=person, typed=EventInput(
+        Kind.RELEASE, TODAY - timedelta(days=released_days_ago), "HMP Chelmsford", {}))
+    handover.request_handover(session=signed_in, person_id=person, reason="release",
+                              to_team_id=COMMUNITY["team_id"], note="")
+
+    words = _words(handover_pdf(session=signed_in, person_id=person).data)
+
+    assert ("released from prison in the past 28 days" in words) is warned

@@ -43,8 +43,12 @@ class RiskSummary:
                        if self.not_assessed else "")
 
 
-def risk_summary(assessment: Mapping[str, Mapping[str, Value]]) -> RiskSummary:
-    """Derive the summary from the whole assessment (section id -> field id -> value)."""
+def risk_summary(assessment: Mapping[str, Mapping[str, Value]], *,
+                 recently_released: bool = False) -> RiskSummary:
+    """Derive the summary from the whole assessment (section id -> field id -> value).
+
+    `recently_released` comes from the journey (released in the last 28 days on the day
+    asked about): a typed answer would go on saying so long after the window closed."""
     risk = assessment.get("risk", {})
     rated = {label: risk.get(field_id) for field_id, label in RISK_AREAS}
     known = {label: str(level) for label, level in rated.items() if level in _ORDER}
@@ -55,14 +59,16 @@ def risk_summary(assessment: Mapping[str, Mapping[str, Value]]) -> RiskSummary:
         for label in sorted(known, key=lambda area: -_ORDER[known[area]])
         if _ORDER[known[label]] >= _ORDER["medium"]
     )
-    return RiskSummary(level, flags, not_assessed, _overdose_factors(assessment))
+    return RiskSummary(level, flags, not_assessed,
+                       _overdose_factors(assessment, recently_released))
 
 
-def _overdose_factors(assessment: Mapping[str, Mapping[str, Value]]) -> tuple[str, ...]:
+def _overdose_factors(assessment: Mapping[str, Mapping[str, Value]],
+                      recently_released: bool) -> tuple[str, ...]:
     substances = assessment.get("substances", {})
     drugs = {substances.get(f"drug{slot}") for slot in (1, 2, 3)}
     factors = []
-    if assessment.get("risk", {}).get("released_recently") == "Y":
+    if recently_released:
         factors.append("released from prison in the past 28 days (lower tolerance)")
     if assessment.get("risk", {}).get("recent_overdose") == "Y":
         factors.append("overdosed in the past year")

@@ -132,7 +132,8 @@ RISK = SectionDef("risk", "Risk", (
     choice("harm_to_others_risk", "Risk of harm to others", "risk_levels", triage=True),
     choice("risk_to_staff", "Risk to staff", "risk_levels", triage=True),
     choice("recent_overdose", "Overdosed in the past year", YND),
-    choice("released_recently", "Released from prison in the past 28 days", YND),
+    # Retired: the journey's release events say it, and it stops being true by itself.
+    choice("released_recently", "Released from prison in the past 28 days", YND, retired=True),
     text("risk_notes", "What the risks are and what reduces them"),
 ))
 
