@@ -7,14 +7,17 @@ line among others is how a step like that gets missed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.journey.required_assessment import RaStage
+from app.domain.valuesets import ValueSet
 from app.services.journey import Journey
 from app.ui.journey_words import (
+    episodes_words,
     key_date_words,
     police_words,
     ra_words,
@@ -56,21 +59,24 @@ class PoliceBox(QFrame):
 class JourneySummary(QWidget):
     police_told_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, value_sets: Mapping[str, ValueSet],
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._value_sets = value_sets
         self.police = PoliceBox(self)
         self.police.button.clicked.connect(self.police_told_requested.emit)
         # A line each, no headings: the timeline below needs the height.
-        self.now, self.release, self.ra = (QLabel(self) for _ in range(3))
+        self.now, self.release, self.ra, self.treatment = (QLabel(self) for _ in range(4))
         self.now.setStyleSheet("font-weight: 700;")
         for label, name in ((self.now, "Where they are now and the next key date"),
-                            (self.release, "Release"), (self.ra, "Required Assessment")):
+                            (self.release, "Release"), (self.ra, "Required Assessment"),
+                            (self.treatment, "Treatment episodes")):
             label.setWordWrap(True)
             label.setAccessibleName(name)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(3)
-        for widget in (self.police, self.now, self.release, self.ra):
+        for widget in (self.police, self.now, self.release, self.ra, self.treatment):
             layout.addWidget(widget)
 
     def show_journey(self, journey: Journey, today: date | None = None) -> None:
@@ -84,3 +90,5 @@ class JourneySummary(QWidget):
         self.release.setStyleSheet(RISK_TEXT if state.recently_released else "")
         self.ra.setText(ra_words(ra))
         self.ra.setVisible(ra.stage is not RaStage.NONE)
+        self.treatment.setText(episodes_words(journey.episodes, self._value_sets))
+        self.treatment.setVisible(bool(journey.episodes))

@@ -45,7 +45,7 @@ class JourneyTab(QWidget):
         self.person_id = person_id
         self.dialog: RecordEventDialog | None = None
         self.preview: PrintPreview | None = None
-        self.summary = JourneySummary(self)
+        self.summary = JourneySummary(value_sets, self)
         self.summary.police_told_requested.connect(self.record_police_told)
         self.timeline = JourneyTimeline(self)
         self.timeline.currentItemChanged.connect(lambda *_: self._enable_for_selection())

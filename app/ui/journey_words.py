@@ -10,7 +10,7 @@ from app.domain.journey.events import JourneyEvent
 from app.domain.journey.kinds import Detail, DetailType, Setting
 from app.domain.journey.required_assessment import RaStage, RaState
 from app.domain.journey.state import RECENT_RELEASE_DAYS, JourneyState, KeyDate
-from app.domain.journey.treatment import Prescription
+from app.domain.journey.treatment import Episode, Intervention, Prescription
 from app.domain.valuesets import ValueSet
 from app.services.journey import appointment_text
 
@@ -49,6 +49,10 @@ def code_words(detail: Detail, code: str, value_sets: Mapping[str, ValueSet]) ->
     if detail.value_set:
         options = value_sets.get(detail.value_set)
         return options.label_for(code) if options else code
+    return plain_code(code)
+
+
+def plain_code(code: str) -> str:
     return _CODE_WORDS.get(code) or code.replace("_", " ").capitalize()
 
 
@@ -152,3 +156,42 @@ def police_words(ra: RaState) -> str:
         lines.append(f"failed to attend the {which.lower()}{remained} on "
                      f"{uk(step.failure.occurred_on)} ({step.failure.recorded_by or 'unknown'})")
     return ";\n".join(lines)
+
+
+# ---- treatment episodes ---------------------------------------------------------------------
+def episode_words(episode: Episode, value_sets: Mapping[str, ValueSet]) -> str:
+    """'In treatment since 03/04/2026: referred 01/04/2026 by Arrest referral · triaged
+    02/04/2026 · care plan from 03/04/2026 · Pharmacological, community, Harlow hub from
+    05/04/2026 (ongoing)' — or 'Treatment 03/04/2026 to 10/06/2026, discharged (Treatment
+    completed): …'."""
+    if episode.is_open:
+        head = f"In treatment since {uk(episode.opened_on)}"
+    else:
+        reason = _label(value_sets, "discharge_reasons", episode.discharge_reason)
+        head = (f"Treatment {uk(episode.opened_on)} to {uk(episode.discharged_on)}, "
+                f"discharged ({reason or 'reason not recorded'})")
+    steps = [part for part in (
+        episode.referred_on and f"referred {uk(episode.referred_on)} by "
+        f"{_label(value_sets, 'referral_sources', episode.referral_source) or 'unknown'}",
+        episode.triaged_on and f"triaged {uk(episode.triaged_on)}",
+        episode.care_plan_started_on and f"care plan from {uk(episode.care_plan_started_on)}",
+        *map(_intervention_words, episode.interventions)) if part]
+    return head + (": " + " · ".join(steps) if steps else "")
+
+
+def episodes_words(episodes: tuple[Episode, ...],
+                   value_sets: Mapping[str, ValueSet]) -> str:
+    """Every episode, the latest first, one line each; '' when never in treatment."""
+    return "\n".join(episode_words(e, value_sets) for e in reversed(episodes))
+
+
+def _intervention_words(given: Intervention) -> str:
+    words = ", ".join(part for part in (
+        plain_code(given.type), given.setting, given.provider) if part)
+    ended = f" to {uk(given.ended_on)}" if given.ended_on else " (ongoing)"
+    return f"{words} from {uk(given.started_on)}{ended}"
+
+
+def _label(value_sets: Mapping[str, ValueSet], name: str, code: str) -> str:
+    options = value_sets.get(name)
+    return options.label_for(code) if options and code else code

@@ -263,3 +263,29 @@ def test_record_event_ops_say_the_journey_changed(signed_in, person):
     changed = RecordOperations(signed_in).record_event(person, EventInput(
         Kind.PRISON_TRIAGE, TODAY, "HMP/YOI Chelmsford"))
     assert changed == journey_changed(person)
+
+
+def test_the_journey_tab_lists_treatment_episodes_latest_first(qtbot, signed_in, window,
+                                                               person):
+    _add(signed_in, person, Kind.REFERRAL_RECEIVED, 200, "Open Road", source="63")
+    _add(signed_in, person, Kind.TRIAGE_DONE, 199, "Harlow hub")
+    _add(signed_in, person, Kind.INTERVENTION_STARTED, 190, "Harlow hub",
+                        intervention_setting="community", intervention_type="pharmacological")
+    _add(signed_in, person, Kind.DISCHARGE, 100, reason="completed_drug_free")
+    _add(signed_in, person, Kind.TREATMENT_STARTED, 20, "HMP/YOI Chelmsford")
+    view = window.open_person(person)
+    window.journey_action.trigger()
+
+    summary = view.journey_tab.summary
+    assert summary.treatment.isVisibleTo(view)
+    latest, earlier = summary.treatment.text().splitlines()
+    assert latest == f"In treatment since {TODAY - timedelta(days=20):%d/%m/%Y}: care plan " \
+                     f"from {TODAY - timedelta(days=20):%d/%m/%Y}"
+    assert earlier.startswith(f"Treatment {TODAY - timedelta(days=200):%d/%m/%Y} to "
+                              f"{TODAY - timedelta(days=100):%d/%m/%Y}, discharged (Treatment "
+                              "completed: drug free): referred "
+                              f"{TODAY - timedelta(days=200):%d/%m/%Y} by Arrest Referral")
+    assert f"triaged {TODAY - timedelta(days=199):%d/%m/%Y}" in earlier
+    assert (f"Pharmacological, community, Harlow hub from "
+            f"{TODAY - timedelta(days=190):%d/%m/%Y} to "
+            f"{TODAY - timedelta(days=100):%d/%m/%Y}") in earlier
