@@ -15,6 +15,7 @@ from app.services.views import PersonSummary
 from app.store.device import DbSession
 from app.store.handover_repo import HandoverEntry, HandoverRepository
 from app.store.people_repo import PeopleRepository
+from app.store.sync import handed_away
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,9 @@ def open_handover(*, session: WorkerSession, person_id: str) -> HandoverEntry | 
     """The person's handover not yet accepted, if any (one at a time: `handover`'s rule)."""
     with session.transaction(read_only=True) as db:
         entries = HandoverRepository(db).of_person(person_id)
-    return next((e for e in reversed(entries) if e.state != "accepted"), None)
+        away = handed_away.held_away(db, person_id)
+    found = next((e for e in reversed(entries) if e.state != "accepted"), None)
+    return replace(found, outbound=bool(away)) if found else None
 
 
 def mark_in_handover(db: DbSession, listed: list[PersonSummary]) -> list[PersonSummary]:

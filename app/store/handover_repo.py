@@ -26,6 +26,8 @@ class HandoverEntry:
     to_team_name: str
     note: str
     requested_by: str
+    # Handed over by this laptop's team: read-only here until accepted (sync.handed_away).
+    outbound: bool = False
 
 
 def _entry(row: HandoverRow) -> HandoverEntry:

@@ -42,3 +42,9 @@ def banner_words(entry: HandoverEntry, today: date | None = None) -> str:
     state = "waiting to be sent" if entry.state == "requested" else "waiting to be accepted"
     return (f"In handover to {entry.to_team_name} (from {entry.from_team_name}) — "
             f"{state}, {deadline_words(entry, today)}")
+
+
+def read_only_words(entry: HandoverEntry) -> str:
+    """Why every change button on a handed-over record is greyed out."""
+    return (f"Read-only: handed over to {entry.to_team_name}. Their team changes the "
+            "record from now on; it leaves this laptop once they accept.")

@@ -14,7 +14,7 @@ from app.domain.journey.treatment import Prescription
 from app.services.handover_inbox import HandoverEntry
 from app.services.journey import Journey
 from app.services.views import PersonRecord
-from app.ui.handover_words import banner_words
+from app.ui.handover_words import banner_words, read_only_words
 from app.ui.journey_summary import RISK_STYLE
 from app.ui.journey_words import key_date_words, prescribing_words, risk_badge_words, setting_words
 
@@ -149,7 +149,11 @@ class PersonBanner(QFrame):
             late = handover.handover.is_overdue(today or date.today())
             colour = ' style="color:#a4161a"' if late else ""
             text += f"  ·  <b{colour}>{html.escape(banner_words(handover, today))}</b>"
+        away = handover is not None and handover.outbound
+        if away:  # handed over by this team: say so where the eye goes first
+            text += "  ·  <b>READ-ONLY here</b>"
         self.team.setText(text)
+        self.team.setToolTip(read_only_words(handover) if handover and away else "")
 
     def team_text(self) -> str:
         return QTextDocumentFragment.fromHtml(self.team.text()).toPlainText()

@@ -46,6 +46,7 @@ from app.ui.careplan_view import CarePlanOps, CarePlanTab
 from app.ui.consent_panel import ConsentOps, ConsentPanel
 from app.ui.fields import display_value
 from app.ui.handover_dialog import HandoverDialog, HandoverOps
+from app.ui.handover_words import read_only_words
 from app.ui.journey_tab import JourneyOps, JourneyTab
 from app.ui.key_worker_dialog import KeyWorkerDialog, KeyWorkerOps
 from app.ui.person_actions import DetailsOps, EditPersonDialog, MergeDialog, MergeOps
@@ -197,6 +198,7 @@ class PersonView(QWidget):
         self._run = run  # the app's database runner; saves wait on it, the screen does not
         self._run_net = run_net  # the team list may wait on the server
         self.key_worker = ""
+        self.read_only = ""  # why the record cannot be changed here, or ''
         self.handover: HandoverEntry | None = None
         self.handover_dialog: HandoverDialog | None = None
         self.key_worker_dialog: KeyWorkerDialog | None = None
@@ -247,10 +249,10 @@ class PersonView(QWidget):
         self.contact_setting.setAccessibleName("Contact setting")
         for setting in CONTACT_SETTINGS:
             self.contact_setting.addItem(setting.capitalize(), setting)
-        record = QPushButton("Record contact")
+        self.record_contact_button = record = QPushButton("Record contact")
         record.clicked.connect(self._record_contact)
         self.contact_feedback = SaveFeedback()  # "Contact recorded 14:02", or a triage saved
-        triage = QPushButton("Custody triage (Ctrl+T)")
+        self.triage_button = triage = QPushButton("Custody triage (Ctrl+T)")
         triage.clicked.connect(lambda: self.triage_requested.emit(self.person_id))
         self.edit_button = QPushButton("Edit details…")
         self.edit_button.clicked.connect(self.edit_details)
@@ -337,6 +339,17 @@ class PersonView(QWidget):
         self.hand_over_button.setToolTip(
             "Hand the person over to another team (Ctrl+Shift+H)" if handover is None
             else "Already in handover: it must be accepted before another")
+        self._show_read_only(handover if handover is not None and handover.outbound else None)
+
+    def _show_read_only(self, away: HandoverEntry | None) -> None:
+        """Handed over by this team: the buttons that change the record go grey and say
+        why (the store refuses any write that gets through, with the same words)."""
+        self.read_only = read_only_words(away) if away else ""
+        for button, tip in ((self.record_contact_button, ""), (self.triage_button, ""),
+                            (self.edit_button, ""), (self.merge_button, ""),
+                            (self.undo_merge_button, "")):
+            button.setEnabled(away is None)
+            button.setToolTip(self.read_only or tip)
 
     def undo_last_merge(self) -> None:
         person_id = self.person_id

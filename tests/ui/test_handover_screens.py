@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 from app.services import allocation, assessment, people
 from app.services.views import PersonInput
 from app.store.sync.store import EncryptedSyncStore
+from app.ui.caseload_model import WHERE
 from app.ui.main_window import MainWindow
 from app.ui.operations import RecordOperations
 from app.ui.person_view import PersonView
@@ -76,10 +77,12 @@ def test_a_handover_made_by_keyboard_shows_in_the_banner_the_caseload_and_the_ou
     window.refresh_caseload()
     row = next(r for r in range(window.caseload.rowCount())
                if window.caseload.person_at(r).id == person)
-    name = window.caseload.index(row, 0)
-    assert window.caseload.data(name).endswith(" · in handover")
+    where = window.caseload.index(row, WHERE)
+    assert window.caseload.data(where) == "In handover"
     assert "In handover to Harlow community" in window.caseload.data(
-        name, Qt.ItemDataRole.ToolTipRole)
+        where, Qt.ItemDataRole.ToolTipRole)
+    assert "In handover to Harlow community" in window.caseload.data(
+        window.caseload.index(row, 0), Qt.ItemDataRole.ToolTipRole)
 
 
 def test_a_handover_needs_a_team_and_a_reason_and_keeps_what_was_typed(qtbot, signed_in):
@@ -274,3 +277,38 @@ def test_the_hand_over_dialog_and_the_inbox_fit_a_small_screen(qtbot, signed_in,
         assert_fits(inbox, _buttons(inbox, "Accept", "Open record", "Close"))
     finally:
         qapp.setStyleSheet("")
+
+
+def test_a_record_this_team_handed_over_is_read_only_and_says_why(qtbot, window, signed_in):
+    from app.services import handover
+    _enrolled_in(signed_in, CUSTODY)
+    person = add_person(signed_in)
+    view = window.open_person(person)
+    assert view.edit_button.isEnabled() and view.record_contact_button.isEnabled()
+    handover.request_handover(session=signed_in, person_id=person, reason="release",
+                              to_team_id=COMMUNITY["team_id"])
+    view.reload()
+
+    assert view.banner.team_text().endswith("READ-ONLY here")
+    assert "handed over to Harlow community" in view.banner.team.toolTip()
+    for button in (view.record_contact_button, view.triage_button, view.edit_button,
+                   view.merge_button, view.hand_over_button):
+        assert not button.isEnabled()
+    assert "Read-only: handed over to Harlow community" in view.edit_button.toolTip()
+    # A save that still gets through (a form left open) is refused in words, not queued.
+    view.sections.setCurrentRow(view._section_ids.index("risk"))
+    panel = view.panels["risk"]
+    qtbot.keyClicks(panel.form.editors[("risk", "risk_notes")], "carries naloxone")
+    panel.save()
+    qtbot.waitUntil(lambda: not panel.busy)
+    assert "handed over to Harlow community" in panel.feedback.text()
+    assert _queued(signed_in, "assessment_values") == []
+
+
+def test_a_record_handed_to_this_team_stays_editable(qtbot, window, signed_in):
+    _enrolled_in(signed_in, COMMUNITY)
+    person, _ = _handed_to_us(signed_in, accept_by=date.today() + timedelta(days=2))
+    view = window.open_person(person)
+
+    assert "READ-ONLY" not in view.banner.team_text()
+    assert view.edit_button.isEnabled() and view.record_contact_button.isEnabled()

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.domain.linkage import ndtms_linkage_key
 from app.store.identity import WriteContext
 from app.store.models import Person
+from app.store.sync import handed_away
 from app.store.sync.models import OutboxEntry
 from app.store.sync.tables import META_COLUMNS, TABLES, SyncedTable, is_syncable
 from sync import protocol as p
@@ -32,12 +33,14 @@ def install(sessions: sessionmaker[Session]) -> None:
 def _capture(session: Session, _context: object) -> None:
     if session.info.get(APPLYING_REMOTE):
         return
-    entries = [_entry(obj, None) for obj in session.new if is_syncable(obj)]
-    for obj in session.dirty:
-        if is_syncable(obj) and session.is_modified(obj, include_collections=False):
-            entries.append(_entry(obj, _changed(obj)))
-    if entries:
-        session.connection().execute(insert(OutboxEntry.__table__), entries)
+    written = [(obj, None) for obj in session.new if is_syncable(obj)]
+    written += [(obj, _changed(obj)) for obj in session.dirty
+                if is_syncable(obj) and session.is_modified(obj, include_collections=False)]
+    if written:
+        handed_away.refuse_writes(session, (TABLES[obj.__tablename__].person_of(obj)
+                                            for obj, _ in written))
+        session.connection().execute(insert(OutboxEntry.__table__),
+                                     [_entry(obj, changed) for obj, changed in written])
 
 
 def _changed(obj: object) -> list[str]:

@@ -58,6 +58,7 @@ class EncryptedSyncStore:
             if refused:
                 db.execute(table.update().where(table.c.change_id == bindparam("id"))
                            .values(state="refused", error=bindparam("error")), refused)
+                _forget_refused_handovers(db, [r["id"] for r in refused])
 
     # ---- pull -------------------------------------------------------------------------
     def position(self) -> tuple[int, int | None]:
@@ -457,6 +458,17 @@ def _rebase(db: Session, obj: Any, table: SyncedTable, row: p.PulledRow,
 _HANDOVER_FIELDS = ("from_team_id", "from_team_name", "to_team_id", "to_team_name", "reason",
                     "note", "requested_by", "opened_at", "accept_by", "accepted_at",
                     "accepted_by")
+
+
+def _forget_refused_handovers(db: Session, change_ids: list[str]) -> None:
+    """A handover the server refused for good (the person already moved, say) never
+    happens: the person is not left read-only here waiting for it. The refusal stays
+    among the refused changes, where the worker reads why."""
+    asked = select(OutboxEntry.row_id).where(
+        OutboxEntry.change_id.in_(change_ids),
+        OutboxEntry.table_name == p.HANDOVER_REQUESTS_TABLE)
+    db.execute(delete(HandoverRow).where(HandoverRow.id.in_(asked),
+                                         HandoverRow.state == "requested"))
 
 
 def _store_handover(db: Session, row: p.PulledRow) -> None:
