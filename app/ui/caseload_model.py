@@ -1,4 +1,5 @@
-"""The caseload table: who, age, last contact, risk and what needs checking, at a glance."""
+"""The caseload table: who, age, where they are and what comes next, last contact, risk and
+what needs checking, at a glance."""
 
 from __future__ import annotations
 
@@ -8,10 +9,16 @@ from PySide6.QtWidgets import QHeaderView, QTableView
 
 from app.services.views import PersonSummary
 
-_COLUMNS = ("Name", "Born (age)", "Last contact", "Risk", "Assessment")
+# "Seen", not "Last contact": the header is wider than the date under it, and at 1366 px
+# beside a record those pixels decide whether the column shows at all.
+_COLUMNS = ("Name", "Born (age)", "Where", "Next", "Seen", "Risk", "Assessment")
+NAME, BORN, WHERE, NEXT, LAST_CONTACT, RISK, ASSESSMENT = range(len(_COLUMNS))
 Index = QModelIndex | QPersistentModelIndex
 _HANDOVER_COLOUR = "#9a5b00"  # amber: waiting on someone, not a risk
 _RISK_COLOURS = {"high": "#a4161a", "medium": "#9a5b00"}
+_RED = "#a4161a"
+_SETTINGS = {"custody": "Custody", "court": "Court", "prison": "Prison",
+             "community": "Community"}
 
 
 def _born(person: PersonSummary) -> str:
@@ -39,6 +46,33 @@ def _short_risk(headline: str) -> str:
     if short.lower().startswith("risk "):
         short = short[5:]
     return short.split(" risk:")[0].removesuffix(" risk")  # the level; flags in the tooltip
+
+
+def _where(person: PersonSummary) -> str:
+    """One word or two: a handover waiting, or the overdose-risk weeks after release, say
+    more than the setting does (the tooltip and the record say the rest)."""
+    if person.in_handover:
+        return "In handover"
+    if person.days_since_release is not None:
+        return f"Released {person.days_since_release}d"
+    return _SETTINGS.get(person.setting, "not known")
+
+
+def _where_tooltip(person: PersonSummary) -> str | None:
+    if person.in_handover:
+        return f"In handover to {person.in_handover}: not yet accepted"
+    if person.days_since_release is not None:
+        return (f"Released {person.days_since_release} days ago: overdose risk for 28 days "
+                "after release")
+    return None
+
+
+def _next(person: PersonSummary) -> str:
+    """'05/03 Court': the day and what, short; the tooltip has the year and the place."""
+    if not person.next_key_date:
+        return "—"
+    on, _, what = person.next_key_date.partition(" ")
+    return f"{on[:5]} {what.split(':')[0]}"
 
 
 def _name_tooltip(person: PersonSummary) -> str | None:
@@ -81,17 +115,18 @@ class CaseloadModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(_COLUMNS)
 
     def _text(self, person: PersonSummary, column: int) -> str:
-        if column == 0:
+        if column == NAME:
             # The badge goes first: a narrow column elides the end of the text, not the start.
-            # The name before the handover mark: a narrow column cuts the end, and the
-            # row's colour and tooltip still say it.
-            return (("YP · " if person.young_person else "") + person.display_name
-                    + (" · in handover" if person.in_handover else ""))
-        if column == 1:
+            return ("YP · " if person.young_person else "") + person.display_name
+        if column == BORN:
             return _born(person)
-        if column == 2:  # the date; the setting is in the tooltip, to keep the column narrow
+        if column == WHERE:
+            return _where(person)
+        if column == NEXT:
+            return _next(person)
+        if column == LAST_CONTACT:  # the date; the setting is in the tooltip: a narrow column
             return person.last_contact.split(" ")[0] if person.last_contact else "none yet"
-        if column == 3:  # the short form; the tooltip has the whole headline
+        if column == RISK:  # the short form; the tooltip has the whole headline
             return _short_risk(person.risk_headline)
         return _assessment(person, self._section_count)
 
@@ -101,24 +136,31 @@ class CaseloadModel(QAbstractTableModel):
         person = self._people[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._text(person, index.column())
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 2:
-            return person.last_contact or None
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3:
-            return person.risk_headline
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 4:
-            return self._stale_tooltip(person)
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
-            return _name_tooltip(person)
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 0 \
-                and person.in_handover:
-            return QBrush(QColor(_HANDOVER_COLOUR))
-        if role == Qt.ItemDataRole.FontRole and index.column() == 0 and person.in_handover:
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(person, index.column())
+        if role == Qt.ItemDataRole.ForegroundRole:
+            colour = _colour(person, index.column())
+            return QBrush(QColor(colour)) if colour else None
+        if role == Qt.ItemDataRole.FontRole and _colour(person, index.column()) \
+                and index.column() in (NAME, WHERE):
             bold = QFont()
             bold.setBold(True)
             return bold
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 3:
-            colour = _RISK_COLOURS.get(person.risk_level)
-            return QBrush(QColor(colour)) if colour else None
+        return None
+
+    def _tooltip(self, person: PersonSummary, column: int) -> str | None:
+        if column == NAME:
+            return _name_tooltip(person)
+        if column == WHERE:
+            return _where_tooltip(person)
+        if column == NEXT:
+            return person.next_key_date or None
+        if column == LAST_CONTACT:
+            return person.last_contact or None
+        if column == RISK:
+            return person.risk_headline
+        if column == ASSESSMENT:
+            return self._stale_tooltip(person)
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,
@@ -128,8 +170,22 @@ class CaseloadModel(QAbstractTableModel):
         return None
 
 
+def _colour(person: PersonSummary, column: int) -> str | None:
+    """Amber for a handover waiting (on someone, not a risk), red for risk and for the
+    weeks after release."""
+    if column in (NAME, WHERE) and person.in_handover:
+        return _HANDOVER_COLOUR
+    if column == WHERE and person.days_since_release is not None:
+        return _RED
+    if column == RISK:
+        return _RISK_COLOURS.get(person.risk_level)
+    return None
+
+
 _NAME_ROOM = 120  # px the name keeps (elided) before a column gives way
-_GIVES_WAY = (4, 2)  # when narrow: Assessment first, then Last contact (both in tooltips)
+# When narrow: Assessment first, then Seen, then Next (each is on the record too). Where a
+# person is (in handover, just released) and their risk never give way.
+_GIVES_WAY = (ASSESSMENT, LAST_CONTACT, NEXT)
 
 
 class CaseloadTable(QTableView):

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.services import assessment, careplan, drafts, people
 from app.services.views import PersonInput
+from app.ui.caseload_model import BORN, LAST_CONTACT, NAME, NEXT, RISK, WHERE
 from app.ui.main_window import PLACE_DRAFT_KEY, MainWindow
 from tests.careplan.helpers import add_person
 
@@ -138,15 +139,19 @@ def test_the_caseload_columns_fit_without_sideways_scrolling(qtbot, signed_in):
     table = window.table
     assert not table.horizontalScrollBar().isVisible()
     shown = [c for c in range(table.model().columnCount()) if not table.isColumnHidden(c)]
-    assert shown[:2] == [0, 1] and 3 in shown  # name, born and risk never give way
+    # where they are, what comes next and the risk show beside a record even at 1280
+    assert shown == [NAME, BORN, WHERE, NEXT, RISK]
     for column in shown[1:]:
         cell = table.visualRect(table.model().index(0, column))
         assert table.viewport().rect().contains(cell), f"column {column} is cut off"
-    assert table.model().data(table.model().index(0, 2)) == f"{date.today():%d/%m/%Y}"
+    assert table.model().data(table.model().index(0, LAST_CONTACT)) == \
+        f"{date.today():%d/%m/%Y}"
     window.resize(1366, 736)
     window.open_person(person_id)
     QApplication.processEvents()
-    assert not any(table.isColumnHidden(c) for c in range(table.model().columnCount()))
+    shown = [c for c in range(table.model().columnCount()) if not table.isColumnHidden(c)]
+    assert shown == [NAME, BORN, WHERE, NEXT, LAST_CONTACT, RISK]  # Assessment: on the record
+    assert not table.horizontalScrollBar().isVisible()
 
 
 def test_every_menu_action_has_a_shortcut_shown_and_menus_have_unique_mnemonics(qtbot,
