@@ -70,6 +70,13 @@ def _sample_journey(session: WorkerSession, person_id: str) -> None:
     add(Kind.PRESCRIBED, 10, medicine="Methadone oral solution 1 mg/ml", daily_dose="60 mg",
         prescriber="Dr A Okafor", pharmacy="Boots, Culver Street")
     add(Kind.APPOINTMENT, -3, "Colchester hub", outcome="booked", with_whom="Sam Reid")
+    # An earlier episode, closed, and the one begun at the gate.
+    add(Kind.REFERRAL_RECEIVED, 400, "Open Road Colchester", source="63")
+    add(Kind.DISCHARGE, 300, reason="dropped_out")
+    add(Kind.REFERRAL_RECEIVED, 10, "Open Road Colchester", source="65")
+    add(Kind.TRIAGE_DONE, 9, "Colchester hub")
+    add(Kind.INTERVENTION_STARTED, 9, "Colchester hub", intervention_setting="community",
+        intervention_type="pharmacological")
 
 
 def _sample_people(session: WorkerSession) -> str:

@@ -67,12 +67,18 @@ def _where_tooltip(person: PersonSummary) -> str | None:
     return None
 
 
+# Short enough that Next shows beside a record at 1366 px; the tooltip says it in full.
+_NEXT_WORDS = {"Appointment": "Appt", "Expected release": "Release",
+               "Required Assessment (initial)": "RA", "Required Assessment (follow-up)": "RA"}
+
+
 def _next(person: PersonSummary) -> str:
     """'05/03 Court': the day and what, short; the tooltip has the year and the place."""
     if not person.next_key_date:
         return "—"
     on, _, what = person.next_key_date.partition(" ")
-    return f"{on[:5]} {what.split(':')[0]}"
+    head = what.split(":")[0]
+    return f"{on[:5]} {_NEXT_WORDS.get(head, head)}"
 
 
 def _name_tooltip(person: PersonSummary) -> str | None:
@@ -182,10 +188,13 @@ def _colour(person: PersonSummary, column: int) -> str | None:
     return None
 
 
-_NAME_ROOM = 120  # px the name keeps (elided) before a column gives way
-# When narrow: Assessment first, then Seen, then Next (each is on the record too). Where a
-# person is (in handover, just released) and their risk never give way.
-_GIVES_WAY = (ASSESSMENT, LAST_CONTACT, NEXT)
+# px the name keeps before a column gives way: "O'NEILL, Michelle" whole; the name is
+# what a worker looks for first.
+NAME_ROOM = 150
+# When narrow (a record open beside it on a small screen): Assessment first, then Seen,
+# Next and Born (each is on the open record's banner too). The name, where the person is
+# (in handover, just released) and their risk never give way.
+_GIVES_WAY = (ASSESSMENT, LAST_CONTACT, NEXT, BORN)
 
 
 class CaseloadTable(QTableView):
@@ -215,17 +224,21 @@ class CaseloadTable(QTableView):
         bold = QFont(header.font())
         bold.setBold(True)  # the stylesheet sets headers bold; fontMetrics() does not know
         cell, head = self.fontMetrics(), QFontMetrics(bold)
+        strong = QFont(self.font())
+        strong.setBold(True)  # Where's handover and release words are bold
+        measures = {WHERE: QFontMetrics(strong)}
         self._widths = {}
         for column in range(1, model.columnCount()):
             texts = model.column_texts(column)
-            widest = max((cell.horizontalAdvance(t) for t in texts), default=0)
+            metrics = measures.get(column, cell)
+            widest = max((metrics.horizontalAdvance(t) for t in texts), default=0)
             self._widths[column] = max(widest + 16, head.horizontalAdvance(_COLUMNS[column]) + 24)
             self.setColumnWidth(column, self._widths[column])
         self._give_way()
 
     def _give_way(self) -> None:
         width = dict(self._widths)
-        room = self.viewport().width() - _NAME_ROOM
+        room = self.viewport().width() - NAME_ROOM
         hidden = set()
         for column in _GIVES_WAY:
             if sum(width.values()) <= room:

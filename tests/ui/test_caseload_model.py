@@ -68,3 +68,6 @@ def test_next_is_the_day_and_what_the_tooltip_has_the_rest(qapp):
     assert _row(next_key_date=key)[NEXT] == "05/03 Court"
     assert _tip(NEXT, next_key_date=key) == key
     assert _row()[NEXT] == "—"
+    assert _row(next_key_date="09/12/2026 Appointment: Colchester hub")[NEXT] == "09/12 Appt"
+    assert _row(next_key_date="01/02/2027 Required Assessment (follow-up): Harlow hub"
+                )[NEXT] == "01/02 RA"
