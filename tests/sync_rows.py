@@ -42,7 +42,30 @@ def required_fields(table: str, person_id: str) -> dict[str, Any]:
         "journey_events": {"person_id": person_id, "kind": "arrest",
                            "occurred_on": "2026-12-01", "recorded_by_name": "Ann",
                            "recorded_at": NOW},
+        **_work_rows(person_id),
     }.get(table, {})}
+
+
+def _work_rows(person_id: str) -> dict[str, dict[str, Any]]:
+    other = str(uuid.UUID(int=9))  # the appointment or referral a row names
+    return {
+        "appointments": {"person_id": person_id, "on_day": "2026-12-08",
+                         "booked_by_name": "Ann", "booked_at": NOW},
+        "appointment_outcomes": {"person_id": person_id, "appointment_id": other,
+                                 "outcome": "attended", "recorded_on": "2026-12-08",
+                                 "recorded_by_name": "Ann", "recorded_at": NOW},
+        "referrals": {"person_id": person_id, "service": "housing", "reason": "No fixed abode",
+                      "sent_on": "2026-12-01", "sent_by_name": "Ann", "recorded_at": NOW},
+        "referral_updates": {"person_id": person_id, "referral_id": other, "status": "accepted",
+                             "on_day": "2026-12-02", "recorded_by_name": "Ann",
+                             "recorded_at": NOW},
+        "keywork_sessions": {"person_id": person_id, "held_on": "2026-12-01",
+                             "setting": "prison", "minutes": 45, "session_type": "in_cell",
+                             "recorded_by_name": "Ann", "recorded_at": NOW},
+        "task_decisions": {"person_id": person_id, "task_key": f"court:{person_id}:x",
+                           "kind": "completed", "decided_on": "2026-12-01",
+                           "decided_by_name": "Ann", "decided_at": NOW},
+    }
 
 
 def stamped(changes: list[dict[str, Any]], device_id: str,

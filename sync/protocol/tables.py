@@ -173,6 +173,57 @@ JOURNEY_KINDS: Final = (
     "discharge", "referral_received", "triage_done", "intervention_started",
     "intervention_ended", "prescribed", "prescribing_stopped", "dose_given",
     "entered_in_error")
+# The worker's day (app.domain.appointments, referrals, keywork, tasks.decisions; a test
+# keeps each equal to its enum).
+APPOINTMENT_OUTCOMES: Final = ("attended", "did_not_attend", "cancelled")
+REFERRAL_SERVICES: Final = ("housing", "mental_health", "gp", "employment",
+                            "residential_rehab", "young_peoples_service", "social_services",
+                            "probation")
+REFERRAL_STEPS: Final = ("sent", "acknowledged", "accepted", "declined", "outcome_recorded",
+                         "withdrawn")
+SESSION_TYPES: Final = ("one_to_one", "group", "phone", "in_cell")
+SESSION_SETTINGS: Final = ("custody", "court", "prison", "community")
+TASK_DECISIONS: Final = ("completed", "dismissed", "reopened")
+_CLOCK_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]\Z")
+
+
+def clock_time(value: Any) -> str | None:
+    """'' (no time yet) or HH:MM on the 24-hour clock."""
+    if value == "" or (isinstance(value, str) and _CLOCK_TIME.match(value)):
+        return None
+    return "must be a time as HH:MM, or empty"
+
+
+_WORK_ROWS: Final[dict[str, TableRule]] = {
+    "appointments": _rule(
+        {**_PERSON, "on_day": day, "booked_by_name": _NAME, "booked_at": moment},
+        {"at_time": clock_time, "place": _NAME, "with_whom": _NAME, "what_for": _NAME,
+         "follows_up_id": _nullable(row_id), "supersedes_id": _nullable(row_id)},
+        append_only=True),
+    "appointment_outcomes": _rule(
+        {**_PERSON, "appointment_id": row_id, "outcome": one_of(*APPOINTMENT_OUTCOMES),
+         "recorded_on": day, "recorded_by_name": _NAME, "recorded_at": moment},
+        {"reason": text(MAX_TEXT), "supersedes_id": _nullable(row_id)}, append_only=True),
+    "referrals": _rule(
+        {**_PERSON, "service": one_of(*REFERRAL_SERVICES), "reason": text(MAX_TEXT),
+         "sent_on": day, "sent_by_name": _NAME, "recorded_at": moment},
+        {"partner_contact": _NAME}, append_only=True),
+    "referral_updates": _rule(
+        {**_PERSON, "referral_id": row_id, "status": one_of(*REFERRAL_STEPS), "on_day": day,
+         "recorded_by_name": _NAME, "recorded_at": moment},
+        {"note": text(MAX_TEXT), "supersedes_id": _nullable(row_id)}, append_only=True),
+    "keywork_sessions": _rule(
+        {**_PERSON, "held_on": day, "setting": one_of(*SESSION_SETTINGS),
+         "minutes": whole(1, 480), "session_type": one_of(*SESSION_TYPES),
+         "recorded_by_name": _NAME, "recorded_at": moment},
+        {"notes": text(MAX_TEXT), "goals_json": json_text(),
+         "care_plan_version_id": _nullable(row_id), "supersedes_id": _nullable(row_id)},
+        append_only=True),
+    "task_decisions": _rule(
+        {**_PERSON, "task_key": text(200), "kind": one_of(*TASK_DECISIONS),
+         "decided_on": day, "decided_by_name": _NAME, "decided_at": moment},
+        {"reason": text(MAX_TEXT)}, append_only=True),
+}
 
 TABLES: Final[dict[str, TableRule]] = {
     "people": _rule(
@@ -233,6 +284,7 @@ TABLES: Final[dict[str, TableRule]] = {
         {**_PERSON, "key_worker_id": row_id, "key_worker_name": _NAME,
          "allocated_by_name": _NAME, "allocated_at": moment},
         append_only=True),
+    **_WORK_ROWS,
 }
 
 # Rows the server makes and laptops only receive: a laptop never pushes a table whose

@@ -11,6 +11,7 @@ from sqlalchemy import Boolean, Integer, String, Text
 from app.domain.journey.kinds import Kind
 from app.store.sync.outbox import _entry
 from app.store.sync.tables import TABLES as LAPTOP_TABLES
+from sync.protocol import tables as rules
 from sync.protocol.tables import JOURNEY_KINDS, TABLES, row_problem
 
 PERSON = str(uuid.uuid4())
@@ -19,6 +20,28 @@ STAMP = f"{1764892800000:015d}-00000-{uuid.uuid4()}"
 
 def test_the_protocol_knows_every_journey_kind_the_laptop_records():
     assert set(JOURNEY_KINDS) == {kind.value for kind in Kind}
+
+
+def test_the_protocol_knows_every_code_of_the_workers_day():
+    from app.domain.appointments import Outcome
+    from app.domain.journey.kinds import Setting
+    from app.domain.keywork import SessionType
+    from app.domain.referrals import ReferralService, ReferralStatus
+    from app.domain.tasks.decisions import DecisionKind
+    for listed, codes in ((rules.APPOINTMENT_OUTCOMES, Outcome),
+                          (rules.REFERRAL_SERVICES, ReferralService),
+                          (rules.REFERRAL_STEPS, ReferralStatus),
+                          (rules.SESSION_TYPES, SessionType),
+                          (rules.TASK_DECISIONS, DecisionKind)):
+        assert set(listed) == {code.value for code in codes}
+    assert set(rules.SESSION_SETTINGS) == {s.value for s in Setting} - {"unknown"}
+
+
+@pytest.mark.parametrize(("value", "refused"), [("", False), ("09:30", False),
+                                                ("23:59", False), ("24:00", True),
+                                                ("9:30", True), ("09:30:00", True), (930, True)])
+def test_an_appointment_time_is_hh_mm_or_empty(value, refused):
+    assert (rules.clock_time(value) is not None) is refused
 
 
 def test_every_synced_table_of_the_laptop_has_a_rule_with_the_same_columns():
@@ -34,6 +57,13 @@ def test_every_synced_table_of_the_laptop_has_a_rule_with_the_same_columns():
 
 
 SAMPLES = {String: "x", Text: "x", Integer: 1, Boolean: True}
+# Columns that hold a code: a code the laptop writes.
+CODES = {"appointments": {"at_time": "09:30"},
+         "appointment_outcomes": {"outcome": "did_not_attend"},
+         "referrals": {"service": "residential_rehab"},
+         "referral_updates": {"status": "acknowledged"},
+         "keywork_sessions": {"setting": "prison", "session_type": "in_cell"},
+         "task_decisions": {"kind": "dismissed"}}
 
 
 @pytest.mark.parametrize("name", sorted(LAPTOP_TABLES))
@@ -52,7 +82,7 @@ def test_a_row_as_the_laptop_writes_it_passes(name):
             value = PERSON if column.key in ("person_id", "survivor_id") else str(uuid.uuid4())
         elif "hlc" in column.key:
             value = STAMP
-        elif column.key.endswith(("_on", "date_of_birth")):
+        elif column.key.endswith(("_on", "_day", "date_of_birth")):
             value = "1985-03-14"
         elif column.key.endswith(("_at", "_utc")):
             value = "2026-12-05T00:11:40+00:00"
@@ -62,6 +92,7 @@ def test_a_row_as_the_laptop_writes_it_passes(name):
                        "status": "draft", "how": "written"}.items():
         if key in fields:
             fields[key] = value
+    fields.update(CODES.get(name, {}))
     row = PERSON if table.name == "people" else str(uuid.uuid4())
     assert row_problem(name, row, PERSON, fields, append_only=table.append_only) is None
 

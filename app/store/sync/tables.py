@@ -20,6 +20,7 @@ from app.store.person_models import (
     PersonMerge,
     SectionConfirmation,
 )
+from app.store.work_models import WORK_MODELS
 from sync import protocol as p
 
 # Identity and bookkeeping travel beside the fields, not inside them.
@@ -83,6 +84,7 @@ TABLES: dict[str, SyncedTable] = {t.name: t for t in (
     SyncedTable(CarePlanSignature, _person_id, append_only=True),
     SyncedTable(JourneyEventRow, _person_id, append_only=True),
     SyncedTable(KeyWorkerAllocation, _person_id, append_only=True),
+    *(SyncedTable(model, _person_id, append_only=True) for model in WORK_MODELS),
 )}
 
 
