@@ -17,6 +17,7 @@ from app.domain.assessment import risk_summary
 from app.domain.journey.digest import to_digest
 from app.domain.journey.events import JourneyEvent
 from app.domain.journey.from_assessment import SECTION, with_assessment
+from app.store import task_inputs
 from app.store.allocation_models import KeyWorkerAllocation
 from app.store.journey_models import JourneyEventRow
 from app.store.journey_repo import to_domain as journey_event
@@ -28,6 +29,7 @@ from app.store.person_models import (
     PersonDigest,
     SectionConfirmation,
 )
+from sync import protocol as p
 
 _CHUNK = 500
 # What a refresh rewrites of an existing digest (the rest is kept).
@@ -40,7 +42,9 @@ _DIGEST_COLUMNS = ("risk_level", "risk_headline", "confirmations_json", "last_co
 SEARCH_SOURCES = frozenset({"people", "person_aliases", "person_merges"})
 DIGEST_SOURCES = frozenset({"people", "person_merges", "assessment_values",
                             "section_confirmations", "contacts", "key_worker_allocations",
-                            "journey_events"})
+                            "journey_events", "consents", "care_plan_versions",
+                            "appointments", "appointment_outcomes", "referrals",
+                            "referral_updates", "task_decisions", p.HANDOVERS_TABLE})
 
 
 def refresh(db: Session, person_ids: Iterable[str], *, new: Collection[str] = (),
@@ -101,6 +105,7 @@ def _digests(db: Session, ids: list[str]) -> None:
     if changed:
         db.execute(table.update().where(table.c.person_id == bindparam("key")).values(
             {name: bindparam(name) for name in _DIGEST_COLUMNS}), changed)
+    task_inputs.rebuild(db, alive, date.today())
 
 
 def _digest(person_id: str, risk: dict[str, object], confirmed: dict[str, str],

@@ -77,6 +77,7 @@ class HandoverRepository:
                           accept_by=accept_by.isoformat())
         self._session.add(row)
         self._session.flush()
+        outbox.tasks_to_rebuild(self._session, [person_id])
         return _entry(row)
 
     def accept(self, handover_id: str, accepted_by: str) -> HandoverEntry:
@@ -87,4 +88,5 @@ class HandoverRepository:
                              row.person_id, {"handover_id": row.id, "accepted_by": accepted_by,
                                              "accepted_at": row.accepted_at})
         self._session.flush()
+        outbox.tasks_to_rebuild(self._session, [row.person_id])
         return _entry(row)

@@ -118,6 +118,11 @@ class PersonDigest(Base):
     # The journey's standing events, compact (app.domain.journey.digest): where the person
     # is and what comes next are derived from it on the day the caseload is shown.
     journey_json: Mapped[str] = mapped_column(Text, default="[]")
+    # What can still make a task (app.domain.tasks.digest) and the first days one shows
+    # and is overdue (migration 0016). NULL: not built yet, or written to since.
+    tasks_json: Mapped[str | None] = mapped_column(Text)
+    tasks_shows_on: Mapped[str | None] = mapped_column(String(10))
+    tasks_overdue_on: Mapped[str | None] = mapped_column(String(10))
 
 
 class BlockingKey(Base):

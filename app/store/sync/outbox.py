@@ -12,12 +12,13 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import event, insert, inspect, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain.linkage import ndtms_linkage_key
 from app.store.identity import WriteContext
 from app.store.models import Person
+from app.store.person_models import PersonDigest
 from app.store.sync import handed_away
 from app.store.sync.models import OutboxEntry
 from app.store.sync.tables import META_COLUMNS, TABLES, SyncedTable, is_syncable
@@ -37,8 +38,9 @@ def _capture(session: Session, _context: object) -> None:
     written += [(obj, _changed(obj)) for obj in session.dirty
                 if is_syncable(obj) and session.is_modified(obj, include_collections=False)]
     if written:
-        handed_away.refuse_writes(session, (TABLES[obj.__tablename__].person_of(obj)
-                                            for obj, _ in written))
+        people = {TABLES[obj.__tablename__].person_of(obj) for obj, _ in written}
+        handed_away.refuse_writes(session, people)
+        tasks_to_rebuild(session, people)
         session.connection().execute(insert(OutboxEntry.__table__),
                                      [_entry(obj, changed) for obj, changed in written])
 
@@ -111,3 +113,12 @@ def _linkage(obj: object) -> str | None:
     from app.store.people_repo import to_domain  # local: people_repo imports this module's peers
 
     return ndtms_linkage_key(to_domain(obj))
+
+
+def tasks_to_rebuild(session: Session, person_ids: Iterable[str]) -> None:
+    """Any write to a person may change their tasks: their task digest is cleared, and
+    the task list rebuilds it before it reads (app.store.task_inputs)."""
+    ids = [i for i in person_ids if i]
+    if ids:
+        session.connection().execute(update(PersonDigest).where(
+            PersonDigest.person_id.in_(ids)).values(tasks_json=None))
