@@ -11,6 +11,7 @@ class Part(StrEnum):
     CONSENT = "consent"
     CARE_PLAN = "care plan"
     JOURNEY = "journey"  # events on the timeline, and what is derived from them (the banner)
+    WORK = "work"  # appointments, referrals, key-work sessions and task decisions
     CASELOAD = "caseload"  # who is listed, or how: a new person, a merge
     CONFLICTS = "conflicts"
     SYNC_STATE = "sync state"  # what waits to be sent, what was refused or set aside

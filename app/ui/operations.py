@@ -9,13 +9,19 @@ what they changed, so the window refreshes from one place.
 from __future__ import annotations
 
 import logging
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from app.domain.appointments import Outcome
 from app.domain.assessment import AssessmentSchema, Value
 from app.domain.careplan import CarePlanVersion
+from app.domain.keywork import KeyWorkSession
+from app.domain.referrals import ReferralService, ReferralStatus
+from app.domain.tasks import DecisionKind, Task
 from app.services import (
     allocation,
+    appointments,
     assessment,
     careplan,
     conflicts,
@@ -25,9 +31,12 @@ from app.services import (
     handover_printing,
     journey,
     journey_printing,
+    keywork,
     merge,
     people,
     printing,
+    referrals,
+    tasks,
 )
 from app.services.assessment import AssessmentView, HistoryEntry, SectionSaved, TriageSaved
 from app.services.caseload import search_people
@@ -224,6 +233,78 @@ class RecordOperations(_Bound):
         """The signed-in worker takes on someone nobody holds."""
         worker = self._session.worker
         return self.allocate(person_id, worker.id, worker.full_name)
+
+
+class WorkOperations(_Bound):
+    """The worker's day: appointments, referrals, key work and tasks."""
+
+    @property
+    def worker_name(self) -> str:
+        return self._session.worker.full_name
+
+    # ---- appointments ---------------------------------------------------------------------
+    def appointments(self, person_id: str) -> list[appointments.Listed]:
+        return appointments.of_person(session=self._session, person_id=person_id)
+
+    def book(self, person_id: str, booking: appointments.Booking) -> Changed:
+        appointments.book(session=self._session, person_id=person_id, booking=booking)
+        return Changed.of(person_id, Part.WORK)
+
+    def record_outcome(self, person_id: str, appointment_id: str, outcome: Outcome,
+                       reason: str = "") -> Changed:
+        appointments.record_outcome(session=self._session, appointment_id=appointment_id,
+                                    outcome=outcome, reason=reason)
+        return Changed.of(person_id, Part.WORK)
+
+    def day(self, on: date, mine_only: bool = True) -> list[appointments.Listed]:
+        return appointments.day(session=self._session, on=on, mine_only=mine_only)
+
+    # ---- referrals ------------------------------------------------------------------------
+    def referrals(self, person_id: str) -> list[referrals.Tracked]:
+        return referrals.of_person(session=self._session, person_id=person_id)
+
+    def tracker(self, open_only: bool = True) -> list[referrals.Tracked]:
+        return referrals.tracker(session=self._session, open_only=open_only)
+
+    def refer(self, person_id: str, service: ReferralService, reason: str,
+              partner_contact: str = "") -> Changed:
+        referrals.refer(session=self._session, person_id=person_id, service=service,
+                        reason=reason, partner_contact=partner_contact)
+        return Changed.of(person_id, Part.WORK)
+
+    def referral_step(self, person_id: str, referral_id: str, status: ReferralStatus,
+                      note: str = "", on: date | None = None) -> Changed:
+        referrals.record_step(session=self._session, referral_id=referral_id, status=status,
+                              note=note, on=on)
+        return Changed.of(person_id, Part.WORK)
+
+    # ---- key work -------------------------------------------------------------------------
+    def sessions(self, person_id: str) -> list[KeyWorkSession]:
+        return keywork.of_person(session=self._session, person_id=person_id)
+
+    def plan_goals(self, person_id: str) -> tuple[str, ...]:
+        return keywork.plan_goals(session=self._session, person_id=person_id)
+
+    def record_session(self, person_id: str, typed: keywork.SessionInput) -> Changed:
+        keywork.record(session=self._session, person_id=person_id, typed=typed)
+        return Changed.of(person_id, Part.WORK)
+
+    # ---- tasks ----------------------------------------------------------------------------
+    def my_tasks(self) -> list[tasks.TaskLine]:
+        return tasks.mine(session=self._session)
+
+    def team_tasks(self) -> list[tasks.TaskLine]:
+        return tasks.team(session=self._session)
+
+    def person_tasks(self, person_id: str) -> list[Task]:
+        return tasks.of_person(session=self._session, person_id=person_id)
+
+    def overdue_count(self) -> int:
+        return tasks.overdue_count(session=self._session)
+
+    def decide(self, task: Task, kind: DecisionKind, reason: str = "") -> Changed:
+        tasks.decide(session=self._session, task=task, kind=kind, reason=reason)
+        return Changed.of(task.person_id, Part.WORK)
 
 
 class HandoverOperations(_Bound):
