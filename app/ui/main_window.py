@@ -33,10 +33,16 @@ from app.services.views import PersonSummary
 from app.ui.caseload_model import CaseloadModel, CaseloadTable
 from app.ui.handover_inbox import HandoverInbox
 from app.ui.new_person_form import NewPersonForm
-from app.ui.operations import HandoverOperations, RecordOperations, VerifyOperations
+from app.ui.operations import (
+    HandoverOperations,
+    RecordOperations,
+    VerifyOperations,
+    WorkOperations,
+)
 from app.ui.person_view import PersonView
 from app.ui.resources import icon
 from app.ui.screen_fit import resize_to_fit
+from app.ui.task_list import TaskListDialog
 from app.ui.tasks import RunDb, run_here
 from app.ui.triage_view import TriageView
 from app.ui.verify_view import VerifyView
@@ -72,7 +78,9 @@ class MainWindow(QMainWindow):
         self._run = run  # the app's database runner: saves wait on it, the screen does not
         self._run_net = run_net  # work that may wait on the server (the list of teams)
         self._handovers = HandoverOperations(session)
+        self._work = WorkOperations(session)
         self.inbox: HandoverInbox | None = None
+        self.task_list: TaskListDialog | None = None
         self.setObjectName("mainWindow")
         self._session = session
         self._records = RecordOperations(session)  # what the person screens may do
@@ -89,6 +97,7 @@ class MainWindow(QMainWindow):
         self._build_status(idle_minutes)
         self.refresh_caseload()
         self.refresh_handover_count()
+        self.refresh_task_count()
         resize_to_fit(self, QSize(1366, 800))  # room for a caseload and a record
         self.splitter.setSizes([726, 640])  # room for every caseload column
 
@@ -244,6 +253,8 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(action("&Find person", QKeySequence.StandardKey.Find,
                                    self._focus_search, "search"))
+        self.tasks_action = action("My &tasks…", "Ctrl+Shift+T", self.open_tasks)
+        view_menu.addAction(self.tasks_action)
         tools_menu = self.menuBar().addMenu("&Tools")
         self.sync_action = action("&Sync now", "F5", self.sync_requested.emit, "sync")
         tools_menu.addAction(self.sync_action)
@@ -284,6 +295,14 @@ class MainWindow(QMainWindow):
         self.handover_count.clicked.connect(self.open_inbox)
         self.handover_count.hide()
         self.statusBar().addPermanentWidget(self.handover_count)
+        self.task_count = QPushButton()  # my overdue tasks, one press from the list
+        self.task_count.setObjectName("taskCount")
+        self.task_count.setFlat(True)
+        self.task_count.setAccessibleName("My overdue tasks")
+        self.task_count.setStyleSheet("color: #a4161a; font-weight: bold;")
+        self.task_count.clicked.connect(self.open_tasks)
+        self.task_count.hide()
+        self.statusBar().addPermanentWidget(self.task_count)
         self.statusBar().addPermanentWidget(lock_hint)
 
     # ---- caseload -----------------------------------------------------------------------
@@ -328,6 +347,7 @@ class MainWindow(QMainWindow):
             self.local_change.emit()
         if Part.CASELOAD in changed.parts or changed.anyone:  # handed over, accepted, received
             self.refresh_handover_count()
+        self.refresh_task_count()  # any write or sync may make or close a task
         self._person_menu_state()
         self.update_unsaved_notice()
 
@@ -345,6 +365,30 @@ class MainWindow(QMainWindow):
         self.handover_count.setText(f"{count} handover{'s' if count != 1 else ''} to accept "
                                     "(Ctrl+Shift+I)")
         self.handover_count.setVisible(bool(count))
+
+    def refresh_task_count(self) -> None:
+        """Read on the database lane, like the handover count."""
+        if not self._session.is_open:
+            return
+        self._run(self._work.overdue_count, on_success=self._show_task_count,
+                  on_failure=lambda error: _log.warning("task count not read: %s", error))
+
+    def _show_task_count(self, count: int) -> None:
+        if not self._session.is_open:
+            return
+        self.task_count.setText(f"{count} overdue task{'s' if count != 1 else ''} "
+                                "(Ctrl+Shift+T)")
+        self.task_count.setVisible(bool(count))
+
+    def open_tasks(self) -> TaskListDialog:
+        """View > My tasks (Ctrl+Shift+T); Team tasks one key away (Alt+T)."""
+        dialog = TaskListDialog(ops=self._work, run=self._run, parent=self)
+        dialog.decided.connect(self.apply)
+        dialog.open_requested.connect(lambda person_id: (self.open_person(person_id),
+                                                         dialog.close()))
+        dialog.show()
+        self.task_list = dialog
+        return dialog
 
     def open_inbox(self) -> HandoverInbox:
         """Tools > Handover inbox (Ctrl+Shift+I)."""
