@@ -16,3 +16,20 @@ def test_the_sync_benchmarks_enrol_a_device_and_push_through_a_real_server(
         _seconds, stored = sync_load._push_all(server.url, device, changes, in_flight=1)
 
     assert stored == len(changes)
+
+
+def test_the_task_list_benchmark_opens_a_workers_list_over_journeys(qapp, signed_in) -> None:
+    from app.services import people
+    from app.services.views import PersonInput
+    from benchmarks import journeys, worklist
+
+    ids = [people.create_person(session=signed_in, person=PersonInput(
+        given_name=given, family_name=family, date_of_birth=f"0{n + 1}/0{n + 2}/198{n}")).id
+        for n, (given, family) in enumerate((("Lee", "Walker"), ("Kai", "Osei"),
+                                             ("Jade", "Moore")))]
+    journeys.load(signed_in, ids)
+
+    rows = worklist.rows(signed_in, ids)
+
+    assert [row.budget for row in rows] == ["", "200 ms", ""]
+    assert "tasks, 200 people" in rows[1].what
