@@ -1,0 +1,76 @@
+"""The worker's day over a real server and real encrypted laptops: a task closed on one
+laptop is closed on every laptop of the team after their next sync, and a team lead's
+reassignment moves the person into the new worker's My people and My tasks."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from app.domain.journey.kinds import Kind
+from app.domain.tasks import DecisionKind, Rule
+from app.services import allocation, journey, people, tasks
+from app.services.caseload import caseload
+from app.services.journey import EventInput
+from app.services.sync import sync_now
+from app.services.views import PersonInput
+from tests.e2e.conftest import PASSWORD
+
+pytestmark = pytest.mark.slow
+
+TODAY = date.today()
+
+
+@pytest.fixture(autouse=True)
+def _today() -> None:
+    global TODAY
+    TODAY = date.today()
+
+
+def _synced(*laptops) -> None:
+    for laptop in laptops:
+        report = sync_now(session=laptop.session)
+        assert report.refused == [], report.refused
+
+
+def _rules(lines) -> list[Rule]:
+    return [line.task.rule for line in lines]
+
+
+def test_a_task_done_on_one_laptop_is_done_on_the_others_and_a_reassignment_follows(
+        enrol, server):
+    server.admin("create-worker", "--team", "Custody North", "--username", "lee",
+                 "--display-name", "Lee", "--role", "team_lead", "--password-stdin",
+                 stdin=PASSWORD + "\n")
+    ann, cal, lead = (enrol("ann", "Custody North"), enrol("cal", "Custody North"),
+                      enrol("lee", "Custody North"))
+    person = people.create_person(session=ann.session, person=PersonInput(
+        given_name="Darren", family_name="Smith", date_of_birth="23/11/1984")).id
+    journey.record_event(session=ann.session, person_id=person, today=TODAY, typed=EventInput(
+        Kind.COURT_HEARING, TODAY + timedelta(days=2), "Basildon Crown Court",
+        {"outcome": "listed"}))
+    assert _rules(tasks.mine(session=ann.session)) == [Rule.COURT]
+    _synced(ann, cal, lead)
+
+    # Cal is not Darren's key worker: the court date is on the team's list, not hers.
+    assert tasks.mine(session=cal.session) == []
+    [court] = tasks.team(session=cal.session)
+    tasks.decide(session=cal.session, task=court.task, kind=DecisionKind.COMPLETED)
+    assert [line.task.key for line in tasks.team(session=lead.session)] == [court.task.key]
+    _synced(cal, ann, lead)
+    assert tasks.mine(session=ann.session) == []  # closed on Ann's laptop too
+    assert tasks.team(session=lead.session) == []  # ... and on the lead's
+
+    # The lead gives Darren to Cal: he leaves Ann's My people and joins Cal's.
+    allocation.allocate(session=lead.session, person_id=person,
+                        worker_id=cal.session.worker.id, worker_name="Cal")
+    _synced(lead, cal, ann)
+    assert [p.id for p in caseload(session=cal.session, mine_only=True)] == [person]
+    assert caseload(session=ann.session, mine_only=True) == []
+    journey.record_event(session=ann.session, person_id=person, today=TODAY, typed=EventInput(
+        Kind.COURT_HEARING, TODAY + timedelta(days=4), "Basildon Crown Court",
+        {"outcome": "listed"}))
+    _synced(ann, cal)
+    assert _rules(tasks.mine(session=cal.session)) == [Rule.COURT]  # the new date: Cal's
+    assert tasks.mine(session=ann.session) == []
