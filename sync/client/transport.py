@@ -138,6 +138,12 @@ class HttpTransport:
         page: p.TeamsPage = self._request("GET", p.TEAMS_PATH)
         return page["teams"]
 
+    def team_workers(self) -> list[p.TeamWorker]:
+        """The workers of the signed-in worker's team who can hold a caseload, by name
+        (needs the worker's sign-in)."""
+        workers: list[p.TeamWorker] = self._request("GET", p.TEAM_WORKERS_PATH)
+        return workers
+
     def signing_certificate(self, csr_pem: str) -> dict[str, str]:
         """The organisation CA certifies this laptop's PDF-signing key."""
         return self._request("POST", p.SIGNING_CERT_PATH, json={"csr": csr_pem})

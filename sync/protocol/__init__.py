@@ -35,6 +35,9 @@ RECOVER_PATH: Final = "/team/recover-key"
 # approve (or /refuse); approving a worker who has not asked yet approves them ahead.
 KEY_RELEASES_PATH: Final = "/team/key-releases"
 TEAM_DEVICES_PATH: Final = "/team/devices"
+# The caller's team's workers who can hold a caseload (TeamWorker each, by name): a team
+# lead's laptop gives a person to any of them, not only to those it has seen.
+TEAM_WORKERS_PATH: Final = "/team/workers"
 # A second credential, good only for sign-in: kept outside the encrypted store so a worker
 # who has never used the laptop can sign in and be given a key wrap of their own.
 SIGN_IN_KEY_PATH: Final = "/devices/me/sign-in-key"
@@ -269,6 +272,17 @@ class TeamEntry(TypedDict):
 
 class TeamsPage(TypedDict):
     teams: list[TeamEntry]
+
+
+class TeamWorker(TypedDict):
+    """A worker of the caller's team (GET TEAM_WORKERS_PATH). `display_name` is the name
+    an allocation must give them (the server refuses another); `active`: not switched
+    off, so a person can be given to them."""
+
+    worker_id: str
+    display_name: str
+    role: str  # "worker" or "team_lead"
+    active: bool
 
 
 class HandoverRequest(TypedDict):

@@ -113,7 +113,8 @@ PAIRS = [
     (p.RecoverKeyResponse, schemas.RecoverKeyResponse), (p.Health, schemas.Health),
     (p.WipedReceipt, schemas.WipedReceipt), (p.KeyRelease, schemas.KeyRelease),
     (p.ErrorBody, schemas.ErrorBody), (p.TeamEntry, schemas.TeamEntry),
-    (p.TeamsPage, schemas.TeamsPage), (p.HandoverRequest, schemas.HandoverRequest),
+    (p.TeamsPage, schemas.TeamsPage), (p.TeamWorker, schemas.TeamWorker),
+    (p.HandoverRequest, schemas.HandoverRequest),
     (p.HandoverView, schemas.HandoverView),
 ]
 # The sync shapes have no twin: the push body's decoder is made from p.Change and

@@ -1,6 +1,6 @@
 """What team leads do: read notifications (break-glass, key recovery, overdue handovers),
-recover a key, approve or refuse a laptop for a worker new to it; and the teams a person
-can be handed over to."""
+recover a key, approve or refuse a laptop for a worker new to it; the teams a person can
+be handed over to, and the team's workers a person can be given to."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from sync.server.api.deps import Db, MasterKey, WorkerCaller
 from sync.server.api.schemas import UUID_PATTERN
 from sync.server.errors import Refused, not_found
 from sync.server.models import Device, Notification, Worker, utcnow
-from sync.server.models.org import KeyRelease
-from sync.server.services import escrow, handovers
+from sync.server.models.org import LAPTOP_ROLES, KeyRelease
+from sync.server.services import access, escrow, handovers
 from sync.server.services.auth import Caller
 
 router = APIRouter(tags=["team"])
@@ -36,6 +36,24 @@ def teams(db: Db, caller: WorkerCaller) -> s.TeamsPage:
     """Every team a person can be handed over to (the caller's own among them)."""
     return s.TeamsPage(teams=[s.TeamEntry(team_id=t.id, name=t.name, agency=t.agency)
                               for t in handovers.teams(db, caller)])
+
+
+@router.get(p.TEAM_WORKERS_PATH, response_model=list[s.TeamWorker], responses=_REFUSALS)
+def team_workers(db: Db, caller: WorkerCaller) -> list[s.TeamWorker]:
+    """The caller's team's workers who can hold a caseload, by name: a lead's laptop gives
+    a person to any of them. Switched-off workers are listed inactive, so a laptop that
+    shows someone's old allocation still has their name."""
+    worker = caller.require_worker()
+    access.require_clinical(worker)
+    # The session check refuses this first (the laptop's team is not theirs); kept here
+    # because the query for "team None" would list every account with no team (admins).
+    if worker.team_id is None:
+        raise Refused(403, p.ERR_WRONG_TEAM, "you are not in a team")
+    found = [w for w in access.team_workers(db, worker.team_id).values()
+             if w.role in LAPTOP_ROLES]
+    return [s.TeamWorker(worker_id=w.worker_id, display_name=w.display_name, role=w.role,
+                         active=w.active)
+            for w in sorted(found, key=lambda w: (w.display_name.casefold(), w.worker_id))]
 
 
 @router.get(p.NOTIFICATIONS_PATH, response_model=list[s.Notification], responses=_REFUSALS)

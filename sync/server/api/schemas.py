@@ -255,6 +255,13 @@ class TeamsPage(BaseModel):
     teams: list[TeamEntry]
 
 
+class TeamWorker(BaseModel):
+    worker_id: str
+    display_name: str
+    role: str
+    active: bool
+
+
 def _no_nul(value: str) -> str:
     # A note keeps its line breaks; only NUL, which PostgreSQL refuses, is not text.
     if "\x00" in value:

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,11 +25,13 @@ from sync.server.models import (
     Person,
     PersonIdentifier,
     ScopeChange,
+    SyncRow,
     Team,
     Worker,
 )
 from sync.server.models.org import LAPTOP_ROLES
 from sync.server.services import audit, sealing
+from sync.server.services import sync_checks as checks
 from sync.server.services.auth import Caller, SyncDevice
 from sync.server.storage import bulk, counters
 
@@ -100,8 +103,59 @@ def read_only_reason(team_name: str) -> str:
     return f"handed over to {team_name}: read only until they accept"
 
 
-def team_worker_ids(session: Session, team_id: str) -> set[str]:
-    return set(session.scalars(select(Worker.id).where(Worker.team_id == team_id)))
+@dataclass(frozen=True)
+class TeamWorker:
+    worker_id: str
+    display_name: str
+    role: str
+    active: bool  # not switched off
+
+
+_TEAM_COLUMNS = ("id", "display_name", "role", "disabled_at")
+_ALLOCATION_COLUMNS = ("table_name", "row_id", "revision_id", "person_id", "hlc", "fields_json")
+
+
+def team_workers(session: Session, team_id: str) -> dict[str, TeamWorker]:
+    """Every worker of the team, switched off or not, by id."""
+    return _team(session.execute(select(*(Worker.__table__.c[c] for c in _TEAM_COLUMNS))
+                                 .where(Worker.team_id == team_id)))
+
+
+def allocation_context(session: Session, team_id: str, taken_on: set[str]
+                       ) -> tuple[dict[str, TeamWorker], dict[str, checks.Held]]:
+    """For a push that allocates key workers: the team's workers, and the key worker now
+    of each person in `taken_on` (people held already whom a worker takes on: the latest
+    stored allocation by clock stamp). Read together: one round trip on PostgreSQL."""
+    with bulk.pipelined(session):
+        workers = bulk.by_keys_later(session, Worker.__table__, _TEAM_COLUMNS, ("team_id",),
+                                     [(team_id,)])
+        allocations = bulk.by_keys_later(session, SyncRow.__table__, _ALLOCATION_COLUMNS,
+                                         ("table_name", "person_id"),
+                                         [(checks.ALLOCATIONS, person) for person in taken_on])
+        team = _team(workers())
+        latest = _latest_by_person(allocations())
+    return team, _key_workers(session, list(latest.values()))
+
+
+def _team(rows: Any) -> dict[str, TeamWorker]:
+    return {row.id: TeamWorker(row.id, row.display_name, row.role, row.disabled_at is None)
+            for row in rows}
+
+
+def _latest_by_person(rows: list[Any]) -> dict[str, Any]:
+    latest: dict[str, Any] = {}
+    for row in rows:
+        if row.person_id not in latest or row.hlc > latest[row.person_id].hlc:
+            latest[row.person_id] = row
+    return latest
+
+
+def _key_workers(session: Session, rows: list[Any]) -> dict[str, checks.Held]:
+    """Only the latest allocation of each person is opened (rows are sealed at rest)."""
+    texts = sealing.open_records(session, [
+        (r.table_name, r.row_id, r.revision_id, r.fields_json) for r in rows])
+    return {row.person_id: (row.hlc, str(json.loads(text).get("key_worker_id")))
+            for row, text in zip(rows, texts, strict=True)}
 
 
 def scope_changed(session: Session, person_id: str, *, from_team_id: str | None = None,

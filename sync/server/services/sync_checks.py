@@ -134,16 +134,72 @@ def made_id(change: p.Change, existing: Any, person_row: Any) -> Refusal | None:
 
 ALLOCATIONS = "key_worker_allocations"
 TEAM_LEAD = "team_lead"
+# The field of each table that names the worker who made the row: what every laptop shows
+# as "recorded by" must be that worker's name as the server knows it (the credential's).
+AUTHOR_NAMES = {"journey_events": "recorded_by_name", ALLOCATIONS: "allocated_by_name",
+                "appointments": "booked_by_name", "appointment_outcomes": "recorded_by_name",
+                "referrals": "sent_by_name", "referral_updates": "recorded_by_name",
+                "keywork_sessions": "recorded_by_name", "task_decisions": "decided_by_name"}
+Held = tuple[str, str]  # a person's latest allocation: (its clock stamp, the key worker)
 
 
-def allocation(change: p.Change, author_role: str, team_workers: set[str]) -> Refusal | None:
-    """A person's key worker is given by a team lead, to a worker of the team; any worker
-    may take a person on themselves (the laptop asks that nobody holds them yet)."""
+def same_name(written: Any, known: str) -> bool:
+    """Exact, but for whitespace at either end: a laptop copies its worker's name from the
+    server as it is, but strips a name chosen from a list (app/services/allocation.py), so
+    a server name typed with a trailing space would otherwise be refused for good. Case
+    counts: the name every laptop shows is the one written."""
+    return isinstance(written, str) and written.strip() == known.strip()
+
+
+def author_named(change: p.Change, author_name: str) -> Refusal | None:
+    """The name a row gives its author is the author's own (services/credentials)."""
+    name_field = AUTHOR_NAMES.get(change["table"])
+    if name_field is None or same_name(change["fields"].get(name_field), author_name):
+        return None
+    return 422, (f"{name_field} must be the name of the worker who made the change, "
+                 f"as the server knows them: {author_name!r}")
+
+
+def allocation(change: p.Change, author_role: str,
+               key_worker_name: str | None) -> Refusal | None:
+    """A person's key worker is given by a team lead, to a worker of the team, under that
+    worker's own name; any worker may take a person on themselves (`taken_from_another`).
+    `key_worker_name`: the server's name of the worker given to, None if not of the team."""
     if change["table"] != ALLOCATIONS:
         return None
-    given_to = change["fields"].get("key_worker_id")
-    if given_to not in team_workers:
+    if key_worker_name is None:
         return 422, "the key worker is not a worker of this team"
-    if author_role != TEAM_LEAD and given_to != change["worker_id"]:
+    if author_role != TEAM_LEAD and change["fields"].get("key_worker_id") != change["worker_id"]:
         return 403, "only a team lead can give a person to another worker"
+    if not same_name(change["fields"].get("key_worker_name"), key_worker_name):
+        return 422, ("key_worker_name must be the name of the worker key_worker_id names, "
+                     f"as the server knows them: {key_worker_name!r}")
     return None
+
+
+def taken_from_another(change: p.Change, author_role: str,
+                       holder: str | None) -> Refusal | None:
+    """A worker may take on only a person nobody holds (as the laptop asks): moving someone
+    from a colleague is a team lead's decision. `holder`: the person's key worker now,
+    None if nobody holds them or their holder is switched off or gone from the team."""
+    if change["table"] != ALLOCATIONS or author_role == TEAM_LEAD:
+        return None
+    if holder is None or holder == change["worker_id"]:
+        return None
+    return 403, ("this person already has a key worker: only a team lead can move them to "
+                 "another worker")
+
+
+def taking_on(change: p.Change, author_role: str) -> bool:
+    """A worker (not a lead) allocating a person to themselves: only then is who holds the
+    person read (sync_push), never for the pushes that do not."""
+    return (change["table"] == ALLOCATIONS and author_role != TEAM_LEAD
+            and change["fields"].get("key_worker_id") == change["worker_id"])
+
+
+def now_held(holders: dict[str, Held], change: p.Change) -> None:
+    """An allocation applied: the person's key worker from now, if its stamp is the
+    latest (stamps order as text: sync.protocol.tables.HLC_PATTERN)."""
+    held = holders.get(change["person_id"])
+    if held is None or change["hlc"] > held[0]:
+        holders[change["person_id"]] = (change["hlc"], str(change["fields"]["key_worker_id"]))

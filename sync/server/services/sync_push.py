@@ -65,8 +65,10 @@ class _Plan:
     # person id -> the team they were handed over to and have not accepted yet: why this
     # device's write to them is refused (read only until then)
     handed_over: dict[str, str] = field(default_factory=dict)
-    # The team's workers, read only for a batch that allocates a key worker.
-    team_workers: set[str] = field(default_factory=set)
+    # Read only for a batch that allocates a key worker: the team's workers, and the key
+    # worker now of each held person a worker takes on, kept current through the batch.
+    team_workers: dict[str, access.TeamWorker] = field(default_factory=dict)
+    holders: dict[str, checks.Held] = field(default_factory=dict)
 
 
 def push(session: Session, device: SyncDevice, changes: list[p.Change],
@@ -126,7 +128,8 @@ def _decide(session: Session, device: SyncDevice, live: list[tuple[int, p.Change
         plan.handed_over = access.handed_over(session, device.team_id,
                                               known & person_ids - allowed)
     if any(c["table"] == checks.ALLOCATIONS for _, c in live):
-        plan.team_workers = access.team_worker_ids(session, device.team_id)
+        plan.team_workers, plan.holders = access.allocation_context(
+            session, device.team_id, _taken_on(live, plan, known))
     now_ms = time.time_ns() // 1_000_000
     # A change repeated inside one batch is a replay of its first copy.
     in_batch: dict[str, tuple[str, p.ChangeResult]] = {}
@@ -144,6 +147,8 @@ def _decide(session: Session, device: SyncDevice, live: list[tuple[int, p.Change
         if result["code"] in p.KEPT_FOR_LATER:  # what follows for its people waits too
             plan.waiting |= checks.people_named(change)
         results[i] = result
+        if change["table"] == checks.ALLOCATIONS and result["status"] == "applied":
+            checks.now_held(plan.holders, change)  # a later change in the batch sees it
         if result["status"] != "refused" or result["code"] == 409:
             in_batch[change["change_id"]] = (change["content_hash"], result)
             plan.ledger.append({"change_id": change["change_id"], "device_id": device.id,
@@ -152,6 +157,15 @@ def _decide(session: Session, device: SyncDevice, live: list[tuple[int, p.Change
                                 "received_at": received, "worker_id": change["worker_id"],
                                 "person_id": change["person_id"],
                                 "table_name": change["table"], "row_id": change["row_id"]})
+
+
+def _taken_on(live: list[tuple[int, p.Change]], plan: _Plan, known: set[str]) -> set[str]:
+    """People held already whom a worker (not a lead, and whose change is taken) allocates
+    to themselves: whose key worker now is read. A person a worker records is theirs from
+    the start, in the push that brings them, and needs no read."""
+    return {c["person_id"] for _, c in live if c["person_id"] in known
+            and (author := plan.authors.get(c["worker_id"])) is not None
+            and author.refusal is None and checks.taking_on(c, author.role)}
 
 
 def _behind_a_waiting_change(change: p.Change, plan: _Plan) -> p.ChangeResult | None:
@@ -198,8 +212,7 @@ def _refusal(device: SyncDevice, change: p.Change, known: set[str], allowed: set
         if problem is not None and owner is not None:
             plan.aimed_at[change["change_id"]] = owner
     if problem is None:
-        author = plan.authors.get(change["worker_id"])
-        problem = checks.allocation(change, author.role if author else "", plan.team_workers)
+        problem = _authored(change, plan)
     if problem is None:
         problem = _unique_problem(change, plan.rows.get(key) or current.get(key), plan)
     if problem is None:
@@ -209,6 +222,26 @@ def _refusal(device: SyncDevice, change: p.Change, known: set[str], allowed: set
     if problem is not None:
         return _result(change, "refused", *problem)
     return _scope(device, change, known, allowed, plan)
+
+
+def _authored(change: p.Change, plan: _Plan) -> checks.Refusal | None:
+    """The names a row gives its author and its key worker are theirs, and an allocation
+    is the author's to make (sync_checks)."""
+    author = plan.authors.get(change["worker_id"])
+    role = author.role if author else ""
+    problem = checks.author_named(change, author.name if author else "")
+    if problem is None and change["table"] == checks.ALLOCATIONS:
+        given_to = plan.team_workers.get(change["fields"].get("key_worker_id"))
+        problem = (checks.allocation(change, role, given_to.display_name if given_to else None)
+                   or checks.taken_from_another(change, role, _holder(change, plan)))
+    return problem
+
+
+def _holder(change: p.Change, plan: _Plan) -> str | None:
+    """The person's key worker now, if still a working member of the team."""
+    held = plan.holders.get(change["person_id"])
+    worker = plan.team_workers.get(held[1]) if held else None
+    return worker.worker_id if worker is not None and worker.active else None
 
 
 def _unique_problem(change: p.Change, existing: Any, plan: _Plan) -> checks.Refusal | None:
