@@ -14,7 +14,7 @@ import requests
 from app.domain.audit import AuditAction
 from app.domain.errors import InvalidValue
 from app.domain.identifiers import normalise_nhs_number, normalise_pnc_id, normalise_prison_number
-from app.services import signing
+from app.services import key_workers, signing
 from app.services.errors import SessionLocked
 from app.services.session import WorkerSession
 from app.store.keys import SignInServer
@@ -176,6 +176,7 @@ def sync_now(*, session: WorkerSession, progress: Progress | None = None,
     if report.disabled_workers:
         _forget_disabled(session, report.disabled_workers)
     _keep_signing_current(session, transport)
+    key_workers.keep_team_workers(session=session, transport=transport)
     if session.device is not None and session.device.sign_in_server() is None:
         _catch_up_sign_in_key(session, transport)
     with session.transaction() as db:

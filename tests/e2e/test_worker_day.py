@@ -13,6 +13,7 @@ from app.domain.tasks import DecisionKind, Rule
 from app.services import allocation, journey, people, tasks
 from app.services.caseload import caseload
 from app.services.journey import EventInput
+from app.services.key_workers import known_workers
 from app.services.sync import sync_now
 from app.services.views import PersonInput
 from tests.e2e.conftest import PASSWORD
@@ -61,6 +62,9 @@ def test_a_task_done_on_one_laptop_is_done_on_the_others_and_a_reassignment_foll
     _synced(cal, ann, lead)
     assert tasks.mine(session=ann.session) == []  # closed on Ann's laptop too
     assert tasks.team(session=lead.session) == []  # ... and on the lead's
+
+    # The lead's laptop lists the team as the server does: Cal never used it, holds nobody.
+    assert {w.name for w in known_workers(session=lead.session)} == {"Ann", "Cal", "Lee"}
 
     # The lead gives Darren to Cal: he leaves Ann's My people and joins Cal's.
     allocation.allocate(session=lead.session, person_id=person,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from sync import protocol as p
 from sync.server.api import schemas as s
-from sync.server.api.deps import Db, MasterKey, WorkerCaller
+from sync.server.api.deps import Db, DeviceCaller, MasterKey, WorkerCaller
 from sync.server.api.schemas import UUID_PATTERN
 from sync.server.errors import Refused, not_found
 from sync.server.models import Device, Notification, Worker, utcnow
@@ -39,17 +39,13 @@ def teams(db: Db, caller: WorkerCaller) -> s.TeamsPage:
 
 
 @router.get(p.TEAM_WORKERS_PATH, response_model=list[s.TeamWorker], responses=_REFUSALS)
-def team_workers(db: Db, caller: WorkerCaller) -> list[s.TeamWorker]:
-    """The caller's team's workers who can hold a caseload, by name: a lead's laptop gives
-    a person to any of them. Switched-off workers are listed inactive, so a laptop that
-    shows someone's old allocation still has their name."""
-    worker = caller.require_worker()
-    access.require_clinical(worker)
-    # The session check refuses this first (the laptop's team is not theirs); kept here
-    # because the query for "team None" would list every account with no team (admins).
-    if worker.team_id is None:
-        raise Refused(403, p.ERR_WRONG_TEAM, "you are not in a team")
-    found = [w for w in access.team_workers(db, worker.team_id).values()
+def team_workers(db: Db, caller: DeviceCaller) -> list[s.TeamWorker]:
+    """The laptop's team's workers who can hold a caseload, by name: a lead's laptop gives
+    a person to any of them. Asked with the laptop's own token at every sync (a worker
+    who unlocked offline has no server sign-in), and only ever its own team: the names
+    are those its rows already carry. Switched-off workers are listed inactive, so a
+    laptop that shows someone's old allocation still has their name."""
+    found = [w for w in access.team_workers(db, caller.device.team_id).values()
              if w.role in LAPTOP_ROLES]
     return [s.TeamWorker(worker_id=w.worker_id, display_name=w.display_name, role=w.role,
                          active=w.active)
