@@ -45,7 +45,7 @@ def settings_for(session: WorkerSession, today: date) -> TaskSettings:
 
 
 def mine(*, session: WorkerSession, today: date | None = None) -> list[TaskLine]:
-    """My tasks: for the people allocated to me (never allocated: those I recorded)."""
+    """My tasks: for the people allocated to me."""
     return _listed(session, today or date.today(), worker_id=session.worker.id)
 
 

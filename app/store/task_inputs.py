@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from app.domain.clock import HlcStamp
@@ -189,8 +189,9 @@ def unbuilt(db: Session, limit: int = 2000) -> list[str]:
 def candidates(db: Session, today: date, *, worker_id: str | None = None,
                overdue_only: bool = False, limit: int | None = None) -> list[Candidate]:
     """People whose index says a task may show (or be overdue) today: a worker's own
-    (allocated to them; never allocated, touched by them) or the team's, most overdue
-    first. Each branch walks an index and stops; nobody else is read."""
+    (allocated to them) or the team's, most overdue first. Each walks an index and stops;
+    nobody else is read. (Whoever records a person is their key worker; people from
+    before allocations, held by nobody, are on the team's list.)"""
     column = PersonDigest.tasks_overdue_on if overdue_only else PersonDigest.tasks_shows_on
     base = (select(Person.id, Person.given_name, Person.family_name, Person.date_of_birth,
                    PersonDigest.key_worker_id, PersonDigest.tasks_json,
@@ -198,15 +199,16 @@ def candidates(db: Session, today: date, *, worker_id: str | None = None,
             .select_from(PersonDigest).join(Person, Person.id == PersonDigest.person_id)
             .where(column <= today.isoformat(), PersonDigest.tasks_json.is_not(None),
                    Person.deleted.is_(False), Person.merged_into.is_(None)))
-    if worker_id is None:
-        queries = [base.order_by(PersonDigest.tasks_overdue_on.is_(None),
-                                 PersonDigest.tasks_overdue_on, column)]
-    else:
-        queries = [base.where(PersonDigest.key_worker_id == worker_id),
-                   base.where(PersonDigest.key_worker_id.is_(None),
-                              PersonDigest.touched_by_json.contains(f'"{worker_id}"'))]
-    found: list[Candidate] = []
-    for query in queries:
-        found += [Candidate(*row) for row in db.execute(
-            query.limit(limit) if limit else query)]
-    return found
+    if worker_id is not None:
+        query = base.where(PersonDigest.key_worker_id == worker_id)
+        return [Candidate(*row) for row in db.execute(query.limit(limit) if limit else query)]
+    # The team's: the longest overdue first, then those only due; each walks its index.
+    overdue = base.where(PersonDigest.tasks_overdue_on <= today.isoformat()).order_by(
+        PersonDigest.tasks_overdue_on)
+    found = [Candidate(*row) for row in db.execute(overdue.limit(limit) if limit else overdue)]
+    if overdue_only or (limit is not None and len(found) >= limit):
+        return found
+    due = base.where(or_(PersonDigest.tasks_overdue_on.is_(None),
+                         PersonDigest.tasks_overdue_on > today.isoformat())).order_by(column)
+    rest = None if limit is None else limit - len(found)
+    return found + [Candidate(*row) for row in db.execute(due.limit(rest) if rest else due)]

@@ -28,12 +28,14 @@ def upgrade() -> None:
     op.create_index("ix_person_digest_worker_tasks", "person_digest",
                     ["key_worker_id", "tasks_shows_on"])
     op.create_index("ix_person_digest_tasks", "person_digest", ["tasks_shows_on"])
+    op.create_index("ix_person_digest_tasks_overdue", "person_digest", ["tasks_overdue_on"])
     op.create_index("ix_person_digest_tasks_unbuilt", "person_digest", ["person_id"],
                     sqlite_where=sa.text("tasks_json IS NULL"))
 
 
 def downgrade() -> None:
-    for name in ("ix_person_digest_tasks_unbuilt", "ix_person_digest_tasks",
+    for name in ("ix_person_digest_tasks_unbuilt", "ix_person_digest_tasks_overdue",
+                 "ix_person_digest_tasks",
                  "ix_person_digest_worker_tasks"):
         op.drop_index(name, "person_digest")
     with op.batch_alter_table("person_digest") as batch:
