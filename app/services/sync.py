@@ -333,6 +333,19 @@ def fetch_person(*, session: WorkerSession, password: str, person_id: str,
     return sync_now(session=session)
 
 
+def break_glass(*, session: WorkerSession, password: str, person_id: str, reason_code: str,
+                reason: str) -> SyncReport:
+    """Bring a person onto this laptop whatever their consent says, in an emergency: the
+    password again (never one click), a reason both teams' leads read; then sync them in."""
+    worker_transport(session, password).break_glass(
+        person_id, password=password, reason_code=reason_code, reason=reason)
+    with session.transaction() as db:
+        session.audit(db, AuditAction.VIEW, record_type="person-break-glass",
+                      record_id=person_id, detail={"reason_code": reason_code,
+                                                   "reason": reason})
+    return sync_now(session=session)
+
+
 def _identifier(typed: str) -> p.Identifier | None:
     for kind, parse in (("pnc", normalise_pnc_id), ("nomis", normalise_prison_number),
                         ("nhs", normalise_nhs_number)):

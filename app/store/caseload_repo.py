@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, desc, or_, select
+from sqlalchemy import Select, and_, case, desc, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.store.models import Person as PersonRow
@@ -108,3 +108,16 @@ def _digest(person: PersonRow, digest: PersonDigest | None) -> DigestRow:
 
 def _by_name(row: DigestRow) -> tuple[str, str]:
     return row.family_name, row.given_name
+
+
+def load_by_worker(session: Session, today: str) -> list[tuple[str | None, int, int]]:
+    """(key worker id, people, people with something overdue) for the team's people on
+    this laptop, one grouped read over the digest's key-worker index; None: held by
+    nobody. `today` as ISO text (the task index's dates)."""
+    overdue = func.sum(case((PersonDigest.tasks_overdue_on <= today, 1), else_=0))
+    rows = session.execute(
+        select(PersonDigest.key_worker_id, func.count(), overdue)
+        .select_from(PersonDigest).join(PersonRow, PersonRow.id == PersonDigest.person_id)
+        .where(PersonRow.deleted.is_(False), PersonRow.merged_into.is_(None))
+        .group_by(PersonDigest.key_worker_id))
+    return [(worker, int(people), int(late or 0)) for worker, people, late in rows]

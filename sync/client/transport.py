@@ -133,6 +133,23 @@ class HttpTransport:
         return self._request("POST", f"{p.PEOPLE_PATH}/{person_id}/fetch",
                              json={"reason": reason})
 
+    def break_glass(self, person_id: str, *, password: str, reason_code: str,
+                    reason: str) -> p.PersonView:
+        """Emergency access whatever consent says: the password again, a reason code and the
+        reason in words; audited on the server and told to both teams' leads."""
+        return self._request("POST", f"{p.PEOPLE_PATH}/{person_id}/break-glass",
+                             json={"password": password, "reason_code": reason_code,
+                                   "reason": reason})
+
+    def notifications(self, *, unread_only: bool = False) -> list[p.Notification]:
+        """The team's notifications, newest first (a team lead's sign-in)."""
+        path = p.NOTIFICATIONS_PATH + ("?unread_only=true" if unread_only else "")
+        found: list[p.Notification] = self._request("GET", path)
+        return found
+
+    def mark_read(self, notification_id: int) -> None:
+        self._request("POST", f"{p.NOTIFICATIONS_PATH}/{notification_id}/read")
+
     def teams(self) -> list[p.TeamEntry]:
         """Every team a person may be handed over to (needs the worker's sign-in)."""
         page: p.TeamsPage = self._request("GET", p.TEAMS_PATH)
@@ -198,6 +215,8 @@ def _retry_after(reply: requests.Response) -> float | None:
 
 
 def _checked(reply: requests.Response) -> Any:
+    if reply.status_code == 204:  # done, nothing to say (a notification marked read)
+        return None
     try:
         body = reply.json()
     except ValueError:

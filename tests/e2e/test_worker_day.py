@@ -1,6 +1,7 @@
 """The worker's day over a real server and real encrypted laptops: a task closed on one
-laptop is closed on every laptop of the team after their next sync, and a team lead's
-reassignment moves the person into the new worker's My people and My tasks."""
+laptop is closed on every laptop of the team after their next sync, a team lead's
+reassignment moves the person into the new worker's My people and My tasks, and a
+break-glass access by another team shows on the lead's desk."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ import pytest
 
 from app.domain.journey.kinds import Kind
 from app.domain.tasks import DecisionKind, Rule
-from app.services import allocation, journey, people, tasks
+from app.services import allocation, journey, people, tasks, team_desk
 from app.services.caseload import caseload
 from app.services.journey import EventInput
 from app.services.key_workers import known_workers
-from app.services.sync import sync_now
+from app.services.sync import break_glass, sync_now
 from app.services.views import PersonInput
 from tests.e2e.conftest import PASSWORD
 
@@ -78,3 +79,31 @@ def test_a_task_done_on_one_laptop_is_done_on_the_others_and_a_reassignment_foll
     _synced(ann, cal)
     assert _rules(tasks.mine(session=cal.session)) == [Rule.COURT]  # the new date: Cal's
     assert tasks.mine(session=ann.session) == []
+
+
+def test_a_break_glass_access_shows_on_the_team_leads_desk(enrol, server):
+    server.admin("create-worker", "--team", "Custody North", "--username", "lee",
+                 "--display-name", "Lee", "--role", "team_lead", "--password-stdin",
+                 stdin=PASSWORD + "\n")
+    ann, bob, lead = (enrol("ann", "Custody North"), enrol("bob", "Prison In-Reach"),
+                      enrol("lee", "Custody North"))
+    person = people.create_person(session=ann.session, person=PersonInput(
+        given_name="Darren", family_name="Smith", date_of_birth="23/11/1984")).id
+    _synced(ann, lead)  # no consent to share with the prison: a fetch would be refused
+
+    report = break_glass(session=bob.session, password=PASSWORD, person_id=person,
+                         reason_code="risk_to_life",
+                         reason="Found unresponsive in his cell; what does he take?")
+    assert report.refused == [] and caseload(session=bob.session)[0].id == person
+
+    seen = team_desk.notifications(session=lead.session, password=PASSWORD)
+    [glass] = [n for n in seen if n.kind == "break_glass"]
+    assert glass.urgent and glass.what == "Break-glass access"
+    assert "Found unresponsive in his cell" in glass.detail and "Bob" in glass.detail
+    assert glass.person_name == "SMITH, Darren"  # named, from the lead's own laptop
+    team_desk.mark_read(session=lead.session, notification_id=glass.notification_id)
+    assert all(n.notification_id != glass.notification_id for n in team_desk.notifications(
+        session=lead.session, unread_only=True))
+    [ann_load] = [w for w in team_desk.caseload_by_worker(session=lead.session)
+                  if w.name == "Ann"]
+    assert (ann_load.people, ann_load.overdue_people) == (1, 0)
