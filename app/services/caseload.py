@@ -129,3 +129,12 @@ def _dates_of_birth(token: str, today: date) -> set[date]:
         if today.year - OLDEST_PLAUSIBLE_AGE <= candidate.year and candidate <= today:
             found.add(candidate)
     return found
+
+
+def held_by(*, session: WorkerSession, worker_id: str | None,
+            limit: int = 200) -> list[PersonSummary]:
+    """A key worker's people (None: nobody's), by name, as the caseload shows them."""
+    today = date.today()
+    with session.transaction(read_only=True) as db:
+        rows = CaseloadRepository(db).held_by(worker_id, limit)
+        return mark_in_handover(db, [_summary(row, session, today) for row in rows])

@@ -95,7 +95,7 @@ def decide(*, session: WorkerSession, task: Task, kind: DecisionKind, reason: st
 
 def _listed(session: WorkerSession, today: date, *, worker_id: str | None,
             overdue_only: bool = False, limit: int | None = None) -> list[TaskLine]:
-    _build_missing(session, today)
+    build_missing(session, today)
     with session.transaction(read_only=True) as db:
         found = task_inputs.candidates(db, today, worker_id=worker_id,
                                        overdue_only=overdue_only, limit=limit)
@@ -117,7 +117,7 @@ def _inputs(session: WorkerSession, found: Candidate, today: date) -> rules.Pers
                        session.reference.schema.section_ids_for(young=young))
 
 
-def _build_missing(session: WorkerSession, today: date) -> None:
+def build_missing(session: WorkerSession, today: date) -> None:
     """People written to since their digest was built (or never built) are built now,
     before the list reads: one quick indexed look when there are none."""
     with session.transaction(read_only=True) as db:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from app.services import tasks
 from app.services.errors import InvalidInput
 from app.services.key_workers import known_workers
 from app.services.session import WorkerSession
@@ -64,6 +65,7 @@ def caseload_by_worker(*, session: WorkerSession, today: date | None = None
     overdue; then the people nobody holds. Busiest first."""
     _require_lead(session)
     today = today or date.today()
+    tasks.build_missing(session, today)  # "overdue" comes from the task index
     with session.transaction(read_only=True) as db:
         loads = load_by_worker(db, today.isoformat())
     names = {w.worker_id: w.name for w in known_workers(session=session)}

@@ -74,6 +74,15 @@ class CaseloadRepository:
             found += self._run(never.limit(limit - len(found)))
         return found
 
+    def held_by(self, worker_id: str | None, limit: int = 200) -> list[DigestRow]:
+        """The people a key worker holds (None: held by nobody), by name: the lead's desk."""
+        held = (PersonDigest.key_worker_id.is_(None) if worker_id is None
+                else PersonDigest.key_worker_id == worker_id)
+        query = self._filtered(select(PersonRow, PersonDigest).select_from(PersonDigest).join(
+            PersonRow, PersonRow.id == PersonDigest.person_id).where(held), None, None)
+        return self._run(query.order_by(PersonRow.family_name, PersonRow.given_name)
+                         .limit(limit))
+
     def _select(self, worker_id: str | None, person_ids: list[str] | None) -> Select:
         return self._filtered(select(PersonRow, PersonDigest).outerjoin(
             PersonDigest, PersonDigest.person_id == PersonRow.id), worker_id, person_ids)

@@ -1,7 +1,7 @@
 """A team lead gives the person to a key worker, or moves them to another one.
 
-The list is the workers this laptop knows (signed in here, or named in an allocation it
-holds): a colleague who has done neither is not on it yet.
+The list is the team's active workers as the server last gave them (asked at a sync every
+quarter of an hour), and anyone who signed in here or holds someone here.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ class KeyWorkerDialog(QDialog):
         self.setWindowTitle(f"InsideOut — key worker for {person_name}")
         held = QLabel(f"Key worker now: {now or 'nobody'}")
         self.workers = QListWidget()
-        self.workers.setAccessibleName("Workers this laptop knows")
+        self.workers.setAccessibleName("The team's workers")
         for worker in ops.known_workers():
             item = QListWidgetItem(worker.name + ("  (now)" if worker.name == now else ""))
             item.setData(_ID, (worker.worker_id, worker.name))
@@ -51,8 +51,8 @@ class KeyWorkerDialog(QDialog):
         self.workers.itemActivated.connect(lambda *_: self.give())
         choose = QLabel("&Give the person to")
         choose.setBuddy(self.workers)
-        hint = QLabel("Only workers who have signed in on this laptop, or already hold "
-                      "someone here, are listed.")
+        hint = QLabel("The team's workers as the server last listed them: someone who "
+                      "joined since appears after this laptop's next sync.")
         hint.setObjectName("hint")
         hint.setWordWrap(True)
         self.message = QLabel()

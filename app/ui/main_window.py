@@ -32,8 +32,10 @@ from app.services.session import WorkerSession, verify_audit_trail
 from app.services.views import PersonSummary
 from app.ui.caseload_model import CaseloadModel, CaseloadTable
 from app.ui.handover_inbox import HandoverInbox
+from app.ui.key_worker_dialog import KeyWorkerDialog
 from app.ui.new_person_form import NewPersonForm
 from app.ui.operations import (
+    DeskOperations,
     HandoverOperations,
     RecordOperations,
     VerifyOperations,
@@ -44,6 +46,7 @@ from app.ui.resources import icon
 from app.ui.screen_fit import resize_to_fit
 from app.ui.task_list import TaskListDialog
 from app.ui.tasks import RunDb, run_here
+from app.ui.team_desk import TeamDeskDialog
 from app.ui.triage_view import TriageView
 from app.ui.verify_view import VerifyView
 
@@ -81,6 +84,8 @@ class MainWindow(QMainWindow):
         self._work = WorkOperations(session)
         self.inbox: HandoverInbox | None = None
         self.task_list: TaskListDialog | None = None
+        self.desk: TeamDeskDialog | None = None
+        self.key_worker_dialog: KeyWorkerDialog | None = None
         self.setObjectName("mainWindow")
         self._session = session
         self._records = RecordOperations(session)  # what the person screens may do
@@ -260,6 +265,9 @@ class MainWindow(QMainWindow):
         tools_menu.addAction(self.sync_action)
         self.inbox_action = action("&Handover inbox…", "Ctrl+Shift+I", self.open_inbox)
         tools_menu.addAction(self.inbox_action)
+        self.desk_action = action("Team lead's &desk…", "Ctrl+Shift+D", self.open_desk)
+        self.desk_action.setVisible(self._records.is_team_lead)  # the server refuses others
+        tools_menu.addAction(self.desk_action)
         tools_menu.addAction(action("&Conflicts and sync problems…", "Ctrl+Shift+C",
                                     self.conflicts_requested.emit))
         tools_menu.addSeparator()
@@ -389,6 +397,25 @@ class MainWindow(QMainWindow):
         dialog.show()
         self.task_list = dialog
         return dialog
+
+    def open_desk(self) -> TeamDeskDialog:
+        """Tools > Team lead's desk (Ctrl+Shift+D)."""
+        desk = TeamDeskDialog(ops=DeskOperations(self._session), run=self._run,
+                              run_net=self._run_net, parent=self)
+        desk.open_requested.connect(self.open_person)
+        desk.reassign_requested.connect(lambda person_id, name: self._give(desk, person_id,
+                                                                           name))
+        desk.show()
+        self.desk = desk
+        return desk
+
+    def _give(self, desk: TeamDeskDialog, person_id: str, name: str) -> None:
+        dialog = KeyWorkerDialog(ops=self._records, person_id=person_id, person_name=name,
+                                 now=self._records.key_worker_name(person_id), run=self._run,
+                                 parent=desk)
+        dialog.allocated.connect(lambda changed: (self.apply(changed), desk.reload()))
+        dialog.show()
+        self.key_worker_dialog = dialog
 
     def open_inbox(self) -> HandoverInbox:
         """Tools > Handover inbox (Ctrl+Shift+I)."""

@@ -37,9 +37,10 @@ from app.services import (
     printing,
     referrals,
     tasks,
+    team_desk,
 )
 from app.services.assessment import AssessmentView, HistoryEntry, SectionSaved, TriageSaved
-from app.services.caseload import search_people
+from app.services.caseload import held_by, search_people
 from app.services.changes import Changed, Part
 from app.services.consent import ConsentInput
 from app.services.handover import Team
@@ -305,6 +306,26 @@ class WorkOperations(_Bound):
     def decide(self, task: Task, kind: DecisionKind, reason: str = "") -> Changed:
         tasks.decide(session=self._session, task=task, kind=kind, reason=reason)
         return Changed.of(task.person_id, Part.WORK)
+
+
+class DeskOperations(_Bound):
+    """A team lead's: the team's caseload by worker, and the server's notifications."""
+
+    def caseload_by_worker(self) -> list[team_desk.WorkerLoad]:
+        return team_desk.caseload_by_worker(session=self._session)
+
+    def people_of(self, worker_id: str | None) -> list[PersonSummary]:
+        return held_by(session=self._session, worker_id=worker_id)
+
+    def signed_in(self) -> bool:
+        return bool(self._session.server_token)
+
+    def notifications(self, password: str) -> list[team_desk.NotificationView]:
+        return team_desk.notifications(session=self._session, password=password)
+
+    def mark_read(self, notification_id: int, password: str) -> None:
+        team_desk.mark_read(session=self._session, notification_id=notification_id,
+                            password=password)
 
 
 class HandoverOperations(_Bound):

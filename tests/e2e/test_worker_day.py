@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from PySide6.QtCore import Qt
 
 from app.domain.journey.kinds import Kind
 from app.domain.tasks import DecisionKind, Rule
@@ -17,6 +18,8 @@ from app.services.journey import EventInput
 from app.services.key_workers import known_workers
 from app.services.sync import break_glass, sync_now
 from app.services.views import PersonInput
+from app.ui.operations import DeskOperations
+from app.ui.team_desk import TeamDeskDialog
 from tests.e2e.conftest import PASSWORD
 
 pytestmark = pytest.mark.slow
@@ -81,7 +84,7 @@ def test_a_task_done_on_one_laptop_is_done_on_the_others_and_a_reassignment_foll
     assert tasks.mine(session=ann.session) == []
 
 
-def test_a_break_glass_access_shows_on_the_team_leads_desk(enrol, server):
+def test_a_break_glass_access_shows_on_the_team_leads_desk(qtbot, enrol, server):
     server.admin("create-worker", "--team", "Custody North", "--username", "lee",
                  "--display-name", "Lee", "--role", "team_lead", "--password-stdin",
                  stdin=PASSWORD + "\n")
@@ -95,6 +98,20 @@ def test_a_break_glass_access_shows_on_the_team_leads_desk(enrol, server):
                          reason_code="risk_to_life",
                          reason="Found unresponsive in his cell; what does he take?")
     assert report.refused == [] and caseload(session=bob.session)[0].id == person
+
+    # On the desk, through the real dialog: the password once, then a red row in words.
+    desk = TeamDeskDialog(ops=DeskOperations(lead.session))
+    qtbot.addWidget(desk)
+    assert desk.password.isEnabled()  # no server sign-in yet this session
+    qtbot.keyClicks(desk.password, PASSWORD)
+    qtbot.keyClick(desk.check_button, Qt.Key.Key_Space)
+    row = desk.notices.topLevelItem(0)
+    assert row.text(1) == "Break-glass access  (unread)" and row.text(3) == "SMITH, Darren"
+    assert "Found unresponsive" in row.text(4)
+    assert row.foreground(1).color().name() == "#a4161a"
+    assert not desk.password.isEnabled()  # signed in to the server for this session
+    assert [desk.workers.topLevelItem(i).text(0) for i in range(
+        desk.workers.topLevelItemCount())][:1] == ["Ann"]  # she holds Darren
 
     seen = team_desk.notifications(session=lead.session, password=PASSWORD)
     [glass] = [n for n in seen if n.kind == "break_glass"]
