@@ -30,6 +30,7 @@ from app.services.changes import Changed, Part
 from app.services.conflicts import count_not_stored
 from app.services.session import WorkerSession, verify_audit_trail
 from app.services.views import PersonSummary
+from app.ui.appointment_day import DayView
 from app.ui.caseload_model import CaseloadModel, CaseloadTable
 from app.ui.handover_inbox import HandoverInbox
 from app.ui.key_worker_dialog import KeyWorkerDialog
@@ -42,6 +43,7 @@ from app.ui.operations import (
     WorkOperations,
 )
 from app.ui.person_view import PersonView
+from app.ui.referral_tracker import ReferralTracker
 from app.ui.resources import icon
 from app.ui.screen_fit import resize_to_fit
 from app.ui.task_list import TaskListDialog
@@ -85,6 +87,8 @@ class MainWindow(QMainWindow):
         self.inbox: HandoverInbox | None = None
         self.task_list: TaskListDialog | None = None
         self.desk: TeamDeskDialog | None = None
+        self.day_view: DayView | None = None
+        self.referral_tracker: ReferralTracker | None = None
         self.key_worker_dialog: KeyWorkerDialog | None = None
         self.setObjectName("mainWindow")
         self._session = session
@@ -238,6 +242,9 @@ class MainWindow(QMainWindow):
         self.record_event_action = action("Record a journey &event…", "Ctrl+R",
                                           self._record_event_current)
         person_menu.addAction(self.record_event_action)
+        self.work_action = action("&Work: due, appointments, referrals, key work", "Ctrl+B",
+                                  self._work_current)
+        person_menu.addAction(self.work_action)
         person_menu.addSeparator()  # between teams: handing over, who holds the person
         self.hand_over_action = action("&Hand over to another team…", "Ctrl+Shift+H",
                                        self._hand_over_current)
@@ -260,6 +267,11 @@ class MainWindow(QMainWindow):
                                    self._focus_search, "search"))
         self.tasks_action = action("My &tasks…", "Ctrl+Shift+T", self.open_tasks)
         view_menu.addAction(self.tasks_action)
+        self.day_action = action("My &day (appointments)…", "Ctrl+Shift+Y", self.open_day)
+        view_menu.addAction(self.day_action)
+        self.referrals_action = action("&Referrals waiting for an answer…", "Ctrl+Shift+R",
+                                       self.open_referrals)
+        view_menu.addAction(self.referrals_action)
         tools_menu = self.menuBar().addMenu("&Tools")
         self.sync_action = action("&Sync now", "F5", self.sync_requested.emit, "sync")
         tools_menu.addAction(self.sync_action)
@@ -398,6 +410,28 @@ class MainWindow(QMainWindow):
         self.task_list = dialog
         return dialog
 
+    def open_day(self) -> DayView:
+        """View > My day (Ctrl+Shift+Y): today's appointments by time, day by day."""
+        day = DayView(ops=self._work, run=self._run, parent=self)
+        day.open_person.connect(self.open_person)
+        day.changed.connect(self.apply)
+        day.show()
+        self.day_view = day
+        return day
+
+    def open_referrals(self) -> ReferralTracker:
+        """View > Referrals waiting for an answer (Ctrl+Shift+R): the closed loop."""
+        tracker = ReferralTracker(ops=self._work, run=self._run, parent=self)
+        tracker.open_person.connect(self.open_person)
+        tracker.changed.connect(self.apply)
+        tracker.show()
+        self.referral_tracker = tracker
+        return tracker
+
+    def _work_current(self) -> None:
+        if self.person_view is not None:
+            self.person_view.open_work()
+
     def open_desk(self) -> TeamDeskDialog:
         """Tools > Team lead's desk (Ctrl+Shift+D)."""
         desk = TeamDeskDialog(ops=DeskOperations(self._session), run=self._run,
@@ -465,7 +499,7 @@ class MainWindow(QMainWindow):
 
     def open_person(self, person_id: str) -> PersonView:
         view = PersonView(ops=self._records, person_id=person_id, run=self._run,
-                          run_net=self._run_net, parent=self.work_area)
+                          run_net=self._run_net, work_ops=self._work, parent=self.work_area)
         self._replace_view("person_view", view)
         view.changed.connect(lambda changed: self.apply(changed, view))
         self.person_view.triage_requested.connect(self.open_triage)

@@ -21,6 +21,7 @@ from app.domain.referrals import ReferralService, ReferralStatus
 from app.domain.tasks import DecisionKind, Task
 from app.services import (
     allocation,
+    appointment_card,
     appointments,
     assessment,
     careplan,
@@ -77,7 +78,17 @@ class _Bound:
         return self._session.reference.schema
 
 
-class RecordOperations(_Bound):
+class _Printing(_Bound):
+    """What a print preview needs: the audit of a print, and a copy saved."""
+
+    def record_printed(self, document: PdfDocument, pages: int) -> None:
+        printing.record_printed(session=self._session, document=document, pages=pages)
+
+    def save_pdf(self, document: PdfDocument, path: Path) -> Path:
+        return printing.save_pdf(session=self._session, document=document, path=path)
+
+
+class RecordOperations(_Printing):
     """One person's record: details, assessment, consent, merges, the care plan, printing."""
 
     @property
@@ -185,12 +196,6 @@ class RecordOperations(_Bound):
     def handover_pdf(self, person_id: str) -> PdfDocument:
         return handover_printing.handover_pdf(session=self._session, person_id=person_id)
 
-    def record_printed(self, document: PdfDocument, pages: int) -> None:
-        printing.record_printed(session=self._session, document=document, pages=pages)
-
-    def save_pdf(self, document: PdfDocument, path: Path) -> Path:
-        return printing.save_pdf(session=self._session, document=document, path=path)
-
     # ---- handing over, and who holds the person ----------------------------------------------
     def signed_in(self) -> bool:
         return bool(self._session.server_token)
@@ -236,7 +241,7 @@ class RecordOperations(_Bound):
         return self.allocate(person_id, worker.id, worker.full_name)
 
 
-class WorkOperations(_Bound):
+class WorkOperations(_Printing):
     """The worker's day: appointments, referrals, key work and tasks."""
 
     @property
@@ -259,6 +264,10 @@ class WorkOperations(_Bound):
 
     def day(self, on: date, mine_only: bool = True) -> list[appointments.Listed]:
         return appointments.day(session=self._session, on=on, mine_only=mine_only)
+
+    def appointment_card_pdf(self, person_id: str) -> PdfDocument:
+        return appointment_card.appointment_card_pdf(session=self._session,
+                                                     person_id=person_id)
 
     # ---- referrals ------------------------------------------------------------------------
     def referrals(self, person_id: str) -> list[referrals.Tracked]:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.assessment import Value
+from app.domain.journey.kinds import Setting
 from app.services.assessment import (
     CONTACT_SETTINGS,
     AssessmentView,
@@ -53,6 +54,7 @@ from app.ui.person_actions import DetailsOps, EditPersonDialog, MergeDialog, Mer
 from app.ui.person_banner import PersonBanner
 from app.ui.section_panel import SaveFeedback, SectionPanel
 from app.ui.tasks import RunDb, run_here
+from app.ui.work_tab import WorkTab
 
 _NOTICE_LINES = 3  # the notice never grows past this, so the form below never moves
 
@@ -191,7 +193,8 @@ class PersonView(QWidget):
 
     def __init__(self, *, ops: PersonOps, person_id: str,
                  run: RunDb = run_here, run_net: RunDb = run_here,
-                 parent: QWidget | None = None) -> None:
+                 work_ops: object | None = None, parent: QWidget | None = None) -> None:
+        """`work_ops`: app.ui.operations.WorkOperations, for the Work tab (none: no tab)."""
         super().__init__(parent)  # made inside the work area it is cheaper than moved there
         self.setObjectName("personView")
         self._ops = ops
@@ -224,6 +227,8 @@ class PersonView(QWidget):
         self.consent.changed.connect(self._after_write)
         self.care_plan: CarePlanTab | None = None  # built when its tab is chosen
         self.journey_tab: JourneyTab | None = None  # likewise
+        self._work_ops = work_ops
+        self.work_tab: WorkTab | None = None  # likewise
         self._conflicts: set[tuple[str, str]] = set()  # (section, field) in a sync conflict
         self._build(self._contact_row())
         self.reload()
@@ -386,6 +391,11 @@ class PersonView(QWidget):
         self._journey_page = QWidget()
         QVBoxLayout(self._journey_page).setContentsMargins(0, 0, 0, 0)
         self.tabs.addTab(self._journey_page, "&Journey")
+        self.work_index = self.tabs.count()
+        self._work_page = QWidget()
+        QVBoxLayout(self._work_page).setContentsMargins(0, 0, 0, 0)
+        self.tabs.addTab(self._work_page, "&Work")
+        self.tabs.setTabVisible(self.work_index, self._work_ops is not None)
         self.tabs.currentChanged.connect(self._tab_shown)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -493,6 +503,8 @@ class PersonView(QWidget):
             self._ensure_care_plan_tab()
         elif index == self.journey_index:
             self._ensure_journey_tab()
+        elif index == self.work_index:
+            self._ensure_work_tab()
 
     # ---- the journey -----------------------------------------------------------------------
     def show_journey(self, journey: Journey) -> None:
@@ -514,6 +526,28 @@ class PersonView(QWidget):
             self.journey_tab.show()  # now, not at the layout's next turn: Ctrl+J then Tab
             self.journey_tab.show_journey(self.journey)
         return self.journey_tab
+
+    def _ensure_work_tab(self) -> WorkTab | None:
+        if self.work_tab is None and self._work_ops is not None:
+            setting = self.journey.state.setting
+            self.work_tab = WorkTab(ops=self._work_ops, person_id=self.person_id,
+                                    run=self._run, parent=self._work_page,
+                                    setting=None if setting is Setting.UNKNOWN else setting)
+            self.work_tab.changed.connect(self.changed.emit)
+            page = self._work_page.layout()
+            assert page is not None
+            page.addWidget(self.work_tab)
+            self.work_tab.show()
+        return self.work_tab
+
+    def open_work(self, page: int = 0) -> WorkTab | None:
+        """Show the Work tab (Person > Work, Ctrl+B): what is due, appointments, referrals
+        and key work."""
+        self.tabs.setCurrentIndex(self.work_index)
+        tab = self._ensure_work_tab()
+        if tab is not None:
+            tab.open_page(page)
+        return tab
 
     def open_journey(self) -> JourneyTab:
         """Show the Journey tab (Person > Journey, Ctrl+J)."""
