@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 
 from sqlalchemy import Select, and_, case, desc, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from app.store.models import Person as PersonRow
 from app.store.person_models import PersonDigest
@@ -89,7 +89,10 @@ class CaseloadRepository:
 
     @staticmethod
     def _filtered(query: Select, worker_id: str | None, person_ids: list[str] | None) -> Select:
-        query = query.where(PersonRow.deleted.is_(False), PersonRow.merged_into.is_(None))
+        # The task list's digest is not the caseload's: left unread (a few hundred bytes
+        # a row, on every refresh).
+        query = query.options(defer(PersonDigest.tasks_json)).where(
+            PersonRow.deleted.is_(False), PersonRow.merged_into.is_(None))
         if worker_id is not None:  # allocated to them; never allocated, touched by them
             query = query.where(or_(
                 PersonDigest.key_worker_id == worker_id,
