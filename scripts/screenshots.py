@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from datetime import date, timedelta
+from datetime import time as clock
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -26,8 +27,11 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 import main
 from app.config import Settings, resolve_paths
-from app.domain.journey.kinds import Kind
-from app.services import assessment, handover, journey, people
+from app.domain.journey.kinds import Kind, Setting
+from app.domain.keywork import SessionType
+from app.domain.referrals import ReferralService
+from app.services import appointments, assessment, handover, journey, keywork, people, referrals
+from app.services.appointments import Booking
 from app.services.caseload import caseload
 from app.services.handover_printing import handover_pdf
 from app.services.journey import EventInput
@@ -79,12 +83,28 @@ def _sample_journey(session: WorkerSession, person_id: str) -> None:
         intervention_type="pharmacological")
 
 
+def _sample_work(session: WorkerSession, person_id: str) -> None:
+    """A missed outcome, a booking this afternoon, an unanswered referral, a session."""
+    today = date.today()
+    appointments.book(session=session, person_id=person_id, booking=Booking(
+        today - timedelta(days=4), clock(10, 0), "Colchester hub", "Sam Reid", "Script review"))
+    appointments.book(session=session, person_id=person_id, booking=Booking(
+        today, clock(14, 30), "Colchester hub", "Jo Bloggs", "Key work"))
+    referrals.refer(session=session, person_id=person_id, service=ReferralService.GP,
+                    reason="Not registered with a GP since release; needs a script review",
+                    partner_contact="Castle Surgery", today=today - timedelta(days=20))
+    keywork.record(session=session, person_id=person_id, typed=keywork.SessionInput(
+        today - timedelta(days=2), Setting.COMMUNITY, 45, SessionType.ONE_TO_ONE,
+        "Talked about the first week out: where he sleeps, when he collects."))
+
+
 def _sample_people(session: WorkerSession) -> str:
     darren = people.create_person(session=session, person=PersonInput(
         given_name="Darren", family_name="Smith", date_of_birth="23/11/1984", sex="1",
         pnc_id="2001/0000001Q", prison_number="A1234BC", aliases=(("Dazza", "nickname"),),
         home_district="colchester"))
     _sample_journey(session, darren.id)
+    _sample_work(session, darren.id)
     assessment.save_section(session=session, person_id=darren.id, section="housing",
                             typed={"accommodation_need": "1", "housing_notes": "In a tent"})
     assessment.record_contact(session=session, person_id=darren.id, setting="custody")
@@ -218,6 +238,21 @@ def _handover_screens(window: MainWindow, darren: str, michelle: str, out: Path,
     inbox.close()
 
 
+def _work_screens(window: MainWindow, darren: str, out: Path,
+                  size: tuple[int, int]) -> None:
+    view = window.open_person(darren)
+    for index, name in enumerate(("work-due", "work-appointments", "work-referrals",
+                                  "work-keywork")):
+        view.open_work(index)
+        _shoot(window, out, name, size)
+    for opened, name in ((window.open_tasks, "tasks"), (window.open_day, "my-day"),
+                         (window.open_referrals, "referral-tracker"),
+                         (window.open_desk, "team-desk")):
+        dialog = opened()
+        _shoot(dialog, out, name, size)
+        dialog.close()
+
+
 def _screens(window: MainWindow, darren: str, michelle: str, out: Path,
              size: tuple[int, int]) -> None:
     _shoot(window, out, "caseload", size)
@@ -233,6 +268,7 @@ def _screens(window: MainWindow, darren: str, michelle: str, out: Path,
     _shoot(window, out, "journey", size)
     _dialogs(window, out, size)
     _handover_screens(window, darren, michelle, out, size)
+    _work_screens(window, darren, out, size)
     window.open_triage(darren)
     _shoot(window, out, "triage", size)
     model = window.caseload

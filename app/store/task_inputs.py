@@ -31,7 +31,7 @@ from app.store.careplan_models import CarePlanVersion as VersionRow
 from app.store.consent_repo import consent_record
 from app.store.models import Person
 from app.store.person_models import Consent, Contact, PersonDigest, SectionConfirmation
-from app.store.sync.models import HandoverRow
+from app.store.sync.models import HandoverRow, SyncState
 from app.store.work_repo import WorkRepository
 
 
@@ -98,11 +98,16 @@ def _grouped(items: Sequence[object]) -> defaultdict[str, list]:
 
 
 def _handovers(db: Session, ids: Sequence[str]) -> defaultdict[str, list[Handover]]:
+    """Handovers to this laptop's team waiting to be accepted: the receiving team's task
+    (the sending team's laptop shows the person as in handover instead). The teams go
+    by name: a task line is read, never matched."""
     found: defaultdict[str, list[Handover]] = defaultdict(list)
-    for row in db.scalars(select(HandoverRow).where(HandoverRow.person_id.in_(ids),
-                                                    HandoverRow.state == "open")):
+    mine = select(SyncState.value).where(SyncState.key == "team_id").scalar_subquery()
+    for row in db.scalars(select(HandoverRow).where(
+            HandoverRow.person_id.in_(ids), HandoverRow.state == "open",
+            HandoverRow.to_team_id == mine)):
         found[row.person_id].append(Handover(
-            row.id, row.person_id, row.from_team_id, row.to_team_id,
+            row.id, row.person_id, row.from_team_name, row.to_team_name,
             HandoverReason(row.reason), date.fromisoformat(row.opened_at[:10]),
             date.fromisoformat(row.accept_by)))
     return found

@@ -92,3 +92,28 @@ def test_an_unanswered_referral_becomes_a_task_after_fourteen_days(signed_in) ->
                     today=TODAY - timedelta(days=20))
     [line] = tasks.mine(session=signed_in)
     assert line.task.rule is Rule.REFERRAL_UNANSWERED
+
+
+
+@pytest.mark.parametrize("receiving", [True, False])
+def test_a_handover_is_the_receiving_teams_task_naming_the_sending_team(
+        signed_in, receiving: bool) -> None:
+    from tests.services.test_handover_local import (
+        COMMUNITY,
+        CUSTODY,
+        _enrolled_in,
+        _from_server,
+    )
+    _enrolled_in(signed_in, COMMUNITY if receiving else CUSTODY)
+    person = add_person(signed_in)
+    _from_server(signed_in, person, "7f0c1f4e-0000-4000-8000-000000000002",
+                 accept_by=(TODAY + timedelta(days=2)).isoformat())
+
+    listed = [line.task for line in tasks.team(session=signed_in)]
+
+    if receiving:
+        [task] = listed
+        assert (task.rule, task.what) == (Rule.HANDOVER,
+                                          f"Accept the handover from {CUSTODY['name']}")
+    else:  # the team that sent them sees them as in handover, not as work to accept
+        assert listed == []
