@@ -382,8 +382,8 @@ class MainWindow(QMainWindow):
     def _show_handover_count(self, count: int) -> None:
         if not self._session.is_open:  # a late answer after a lock
             return
-        self.handover_count.setText(f"{count} handover{'s' if count != 1 else ''} to accept "
-                                    "(Ctrl+Shift+I)")
+        self.handover_count.setText(f"{count} handover{'s' if count != 1 else ''} to accept")
+        self.handover_count.setToolTip("Open the handover inbox (Ctrl+Shift+I)")
         self.handover_count.setVisible(bool(count))
 
     def refresh_task_count(self) -> None:
@@ -396,8 +396,9 @@ class MainWindow(QMainWindow):
     def _show_task_count(self, count: int) -> None:
         if not self._session.is_open:
             return
-        self.task_count.setText(f"{count} overdue task{'s' if count != 1 else ''} "
-                                "(Ctrl+Shift+T)")
+        # Short: beside the handover count at 1280 px; the shortcut is in the tooltip.
+        self.task_count.setText(f"{count} task{'s' if count != 1 else ''} overdue")
+        self.task_count.setToolTip("Open My tasks (Ctrl+Shift+T)")
         self.task_count.setVisible(bool(count))
 
     def open_tasks(self) -> TaskListDialog:

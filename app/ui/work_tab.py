@@ -15,6 +15,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QTabWidget,
@@ -56,6 +57,11 @@ class PersonTasks(QWidget):
         self.list.setHeaderLabels(["Due", "What to do", "Why"])
         self.list.setRootIsDecorated(False)
         self.list.setAccessibleName("What is due for this person")
+        header = self.list.header()
+        header.setStretchLastSection(False)  # what to do and why share the width
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.done_button = QPushButton("Mark &done")
         self.done_button.clicked.connect(self.mark_done)
         self.message = QLabel()
@@ -78,6 +84,8 @@ class PersonTasks(QWidget):
         self.list.clear()
         for task in tasks:
             item = QTreeWidgetItem([due_words(task, today), task.what, task.why])
+            for column, text in enumerate((task.what, task.what, task.why)):
+                item.setToolTip(column, text)
             if task.urgent or task.overdue(today):
                 for column in range(3):
                     item.setForeground(column, QBrush(QColor(RED)))

@@ -49,7 +49,8 @@ def test_my_tasks_open_by_keyboard_overdue_first_and_done_closes_one(qtbot, wind
     person = _court_and_missed_outcome(signed_in)
     window.refresh_task_count()
     assert window.task_count.isVisibleTo(window)
-    assert window.task_count.text().startswith("1 overdue task")
+    assert window.task_count.text() == "1 task overdue"
+    assert "Ctrl+Shift+T" in window.task_count.toolTip()
 
     qtbot.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier
                    | Qt.KeyboardModifier.ShiftModifier)
