@@ -31,5 +31,5 @@ def test_the_task_list_benchmark_opens_a_workers_list_over_journeys(qapp, signed
 
     rows = worklist.rows(signed_in, ids)
 
-    assert [row.budget for row in rows] == ["", "200 ms", "", ""]
+    assert [row.budget for row in rows] == ["", "200 ms", "", "300 ms", ""]
     assert "tasks, 200 people" in rows[1].what
