@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench server fuzz installer clean check-desktop-libs
+.PHONY: run test lint bench server fuzz installer clean check-desktop-libs browser
 
 # Shared libraries Qt needs on a Debian/Ubuntu desktop (the README lists the same).
 QT_APT_PACKAGES := libegl1 libgl1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 \
@@ -31,11 +31,23 @@ check-desktop-libs:
 run: $(STAMP) check-desktop-libs
 	$(PY) main.py
 
+# The console's browser tests (tests/console) drive Debian's chromium and chromedriver:
+# installed here when missing and we are root, otherwise the line to type is printed
+# (and those tests skip, unless INSIDEOUT_REQUIRE_BROWSER=1 as on CI).
+BROWSER_APT_PACKAGES := chromium chromium-driver
+browser:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    $(BROWSER_APT_PACKAGES); \
+	else echo "The console's browser tests need:  sudo apt-get install -y" \
+	  "$(BROWSER_APT_PACKAGES)  (skipped without it)"; fi
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 
-test: lint
+test: lint browser
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
 bench: $(STAMP)

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
 from sync import protocol as p
-from sync.server import crypto, db
+from sync.server import console, crypto, db
 from sync.server.api import (
     errors,
     routes_auth,
@@ -65,6 +65,7 @@ def create_app(
         routes_certs,  # device signing certificates from the organisation CA
     ):
         app.include_router(module.router, prefix=p.API_PREFIX, responses=COMMON_RESPONSES)
+    console.mount(app)  # the web console at /console/ (docs/CONSOLE.md), not in the OpenAPI
     routes_sync.install(app)  # push and pull as plain routes, in front (see there why)
     # Inside the body limit, which reads the whole body first: a slow upload waits
     # outside the gate instead of keeping a place in it.

@@ -84,6 +84,16 @@ def _disable(session: Session, args: argparse.Namespace, _s: Settings) -> None:
     print(f"{worker.username} {'disabled' if worker.disabled_at else 'enabled'}")
 
 
+def _reset_second_factor(session: Session, args: argparse.Namespace, _s: Settings) -> None:
+    # Here, not at the top: every other command would load the web stack for nothing.
+    from sync.server.console import second_factor
+
+    worker = org.worker_by_username(session, args.username)
+    second_factor.reset(session, worker, actor=_actor())
+    print(f"{worker.username}'s console second factor removed: the next console sign-in "
+          "sets up a new one")
+
+
 def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
     """Columns as wide as their widest value: nothing IT typed (a laptop's name, a
     team's) is ever cut; the last column is left ragged."""
@@ -341,6 +351,8 @@ COMMANDS: dict[str, tuple[Command, str]] = {
     "set-password": (_set_password, "set a worker's password"),
     "disable-worker": (_disable, "stop a worker signing in anywhere, at once"),
     "enable-worker": (_disable, "undo disable-worker"),
+    "reset-second-factor": (_reset_second_factor, "remove a console user's TOTP and recovery "
+                            "codes (a lost phone): the next sign-in sets them up again"),
     "list-workers": (_list_workers, "show workers"),
     "issue-enrolment-code": (_issue_code, "make one-time codes to enrol laptops"),
     "list-codes": (_list_codes, "show enrolment codes not yet used (--all: every one)"),
@@ -393,7 +405,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--role", default="worker", choices=[r for r in p.ROLES if r != "admin"]
     )
     parsers["create-worker"].add_argument("--partner-agency", choices=p.AGENCIES)
-    for name in ("disable-worker", "enable-worker"):
+    for name in ("disable-worker", "enable-worker", "reset-second-factor"):
         parsers[name].add_argument("--username", required=True)
     parsers["issue-enrolment-code"].add_argument("--team", required=True, help="team name")
     parsers["issue-enrolment-code"].add_argument("--valid-hours", type=int, default=72,

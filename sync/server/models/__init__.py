@@ -2,6 +2,12 @@
 
 from sync.server.models.audit import AuditEvent, Notification, RateLimitBucket
 from sync.server.models.base import Base, utcnow
+from sync.server.models.console import (
+    ConsolePasswordReset,
+    ConsoleRecoveryCode,
+    ConsoleSession,
+    ConsoleTotp,
+)
 from sync.server.models.keys import TeamKey
 from sync.server.models.org import (
     Device,
@@ -31,6 +37,10 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Consent",
+    "ConsolePasswordReset",
+    "ConsoleRecoveryCode",
+    "ConsoleSession",
+    "ConsoleTotp",
     "Device",
     "DeviceFetch",
     "EnrolmentCode",
