@@ -16,6 +16,7 @@ from typing import Protocol
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -36,7 +37,13 @@ _SEX = {"M": "male", "F": "female", "I": "sex indeterminate"}
 # The server's error code (sync.protocol's, which the UI may not import).
 _CONSENT_REQUIRED = "consent_required"
 NO_CONSENT = ("Their consent does not cover sharing their record with your agency, so it "
-              "cannot come to this laptop. Ask your team lead what to do next.")
+              "cannot come to this laptop. Ask your team lead what to do next; in an "
+              "emergency, Break glass brings it here with your reason, told to both teams' "
+              "leads.")
+# Why, as the server takes it (sync.protocol.BREAK_GLASS_REASONS), in a worker's words.
+BREAK_GLASS_REASONS = (("risk_to_life", "Risk to life"), ("safeguarding", "Safeguarding"),
+                       ("medical_emergency", "Medical emergency"),
+                       ("court_or_release_today", "Court or release today"))
 NOT_GIVEN = "The server would not give you this record. Ask your team lead."
 SIGNED_IN_ALREADY = "not needed: you are signed in to the server"
 
@@ -49,6 +56,9 @@ class ElsewhereOps(Protocol):
     def find(self, password: str, typed: str) -> list[ElsewhereMatch]: ...
 
     def fetch(self, password: str, person_id: str, reason: str) -> SyncReport: ...
+
+    def break_glass(self, password: str, person_id: str, reason_code: str,
+                    reason: str) -> SyncReport: ...
 
 
 def linkage_facts(key: str) -> str:
@@ -107,6 +117,15 @@ class ElsewhereDialog(QDialog):
         self.search_button = QPushButton("&Search")
         self.fetch_button = QPushButton("&Fetch to this laptop")
         self.close_button = QPushButton("Close")
+        # Offered only once consent has refused a fetch: never one click from a search.
+        self.glass_code = QComboBox()
+        for code, words in BREAK_GLASS_REASONS:
+            self.glass_code.addItem(words, code)
+        self.glass_code.setAccessibleName("Why it is an emergency")
+        self.glass_button = QPushButton("&Break glass (emergency)")
+        self.glass_button.clicked.connect(self.break_glass)
+        for widget in (self.glass_code, self.glass_button):
+            widget.setVisible(False)
         self.search_button.clicked.connect(self.search)
         self.fetch_button.clicked.connect(self.fetch)
         self.close_button.clicked.connect(self.reject)
@@ -123,6 +142,8 @@ class ElsewhereDialog(QDialog):
         buttons = QHBoxLayout()
         buttons.addWidget(self.search_button)
         buttons.addStretch()
+        buttons.addWidget(self.glass_code)
+        buttons.addWidget(self.glass_button)
         buttons.addWidget(self.fetch_button)
         buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
@@ -148,6 +169,25 @@ class ElsewhereDialog(QDialog):
         self._busy("")
         self._show_password_need()
         self.message.setText(_in_words(error))
+        refused = _in_words(error) == NO_CONSENT
+        for widget in (self.glass_code, self.glass_button):
+            widget.setVisible(refused)
+        if refused:  # break-glass needs the password again, however signed in
+            self.password.setEnabled(True)
+            self.password.setPlaceholderText("needed again to break glass")
+
+    def break_glass(self) -> None:
+        item = self.results.currentItem()
+        password, reason = self.password.text(), self.reason.text().strip()
+        if item is None or len(reason) < 10 or not password:
+            self.message.setText("Break glass needs the match chosen, your password and the "
+                                 "reason in words (at least 10 characters).")
+            return
+        person_id, code = item.data(_ID), self.glass_code.currentData()
+        self._busy("Breaking glass: your team lead and theirs are told…")
+        self._run(lambda: self._ops.break_glass(password, person_id, code, reason),
+                  on_success=lambda _report: self._fetched(person_id),
+                  on_failure=self._failed)
 
     def search(self) -> None:
         self.results.clear()
@@ -189,8 +229,8 @@ class ElsewhereDialog(QDialog):
 
 
 def _in_words(error: Exception) -> str:
-    """What a failed search or fetch means for the worker. The app has no break-glass:
-    a refusal sends them to their team lead, never to a button that is not there."""
+    """What a failed search or fetch means for the worker: a consent refusal says what
+    to do next, and only then is break-glass offered."""
     if isinstance(error, ServerRefused) and error.body.get("error") == _CONSENT_REQUIRED:
         return NO_CONSENT
     if isinstance(error, SyncError):

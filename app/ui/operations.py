@@ -57,6 +57,7 @@ from app.services.sync import (
     Progress,
     SyncReport,
     SyncStatus,
+    break_glass,
     fetch_person,
     find_elsewhere,
     sync_now,
@@ -393,6 +394,11 @@ class ElsewhereOperations(_Bound):
     def fetch(self, password: str, person_id: str, reason: str) -> SyncReport:
         return fetch_person(session=self._session, password=password, person_id=person_id,
                             reason=reason)
+
+    def break_glass(self, password: str, person_id: str, reason_code: str,
+                    reason: str) -> SyncReport:
+        return break_glass(session=self._session, password=password, person_id=person_id,
+                           reason_code=reason_code, reason=reason)
 
 
 class SyncOperations(_Bound):

@@ -2,8 +2,8 @@
 
 A match says enough to confirm the person (initials, date of birth and sex from the
 linkage key, and the key itself); a blank key says why; a refused fetch sends the worker
-to their team lead, never to a break-glass the app does not have; and the dialog keeps
-its shape from one opening (and one search) to the next.
+to their team lead and only then offers break-glass, with the password again and a
+reason; and the dialog keeps its shape from one opening (and one search) to the next.
 """
 
 from __future__ import annotations
@@ -75,9 +75,21 @@ def test_a_consent_refusal_sends_to_the_team_lead(qtbot, signed_in, monkeypatch)
     dialog = _dialog(qtbot, signed_in)
     dialog.search()
     dialog.reason.setText("remanded here this morning")
+    assert not dialog.glass_button.isVisibleTo(dialog)  # never one click from a search
     dialog.fetch()
-    assert dialog.message.text() == NO_CONSENT
-    assert "break glass" not in dialog.message.text() and "team lead" in NO_CONSENT
+    assert dialog.message.text() == NO_CONSENT and "team lead" in NO_CONSENT
+    assert dialog.glass_button.isVisibleTo(dialog) and dialog.password.isEnabled()
+
+    broken: list[dict] = []
+    monkeypatch.setattr(operations, "break_glass", lambda **given: broken.append(given))
+    dialog.break_glass()  # no password typed
+    assert broken == [] and "your password" in dialog.message.text()
+    dialog.password.setText("correct horse battery")
+    dialog.glass_code.setCurrentIndex(dialog.glass_code.findData("medical_emergency"))
+    dialog.break_glass()
+    assert broken == [{"session": signed_in, "password": "correct horse battery",
+                       "person_id": "p-1", "reason_code": "medical_emergency",
+                       "reason": "remanded here this morning"}]
 
 
 def test_the_layout_is_the_same_before_and_after_signing_in(qtbot, signed_in, monkeypatch):
