@@ -31,6 +31,7 @@ from app.services.changes import Changed
 from app.services.errors import InvalidInput
 from app.ui.appointment_words import day_and_date, parse_time, time_text
 from app.ui.fields import problem_label
+from app.ui.form_problems import problems_of, show_beside
 from app.ui.tasks import RunDb, run_here
 
 Book = Callable[[Booking], Changed]
@@ -145,23 +146,11 @@ class BookingDialog(QDialog):
 
     def _refused(self, error: Exception) -> None:
         self.save_button.setEnabled(True)
-        problems = error.problems if isinstance(error, InvalidInput) else {
-            "": f"Not booked: {error}"}
-        self.show_problems(problems)
+        self.show_problems(problems_of(error, "Not booked"))
 
     def show_problems(self, problems: Mapping[str, str]) -> None:
         """Each beside its field; one about no field on screen goes above the buttons."""
-        elsewhere = []
-        for name, text in problems.items():
-            if name in self.errors:
-                self.errors[name].setText(text)
-                self.errors[name].show()
-            else:
-                elsewhere.append(text)
-        self.message.setText("\n".join(elsewhere))
-        self.message.setVisible(bool(elsewhere))
-        # Taller for the problem lines, so none is cut off.
-        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
+        show_beside(self, problems, self.errors, self.message)
         first = next((self.editors[n] for n in problems if n in self.editors), None)
         if first is not None:
             first.setFocus()

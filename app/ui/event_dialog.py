@@ -34,6 +34,7 @@ from app.services.errors import InvalidInput
 from app.services.journey import PLACE_VALUE_SETS, EventInput
 from app.ui.event_fields import KindChooser, detail_editor, read_detail, write_detail
 from app.ui.fields import problem_label
+from app.ui.form_problems import problems_of, show_beside
 from app.ui.journey_words import event_summary
 from app.ui.tasks import RunDb, run_here
 
@@ -249,24 +250,11 @@ class RecordEventDialog(QDialog):
 
     def _refused(self, error: Exception) -> None:
         self.save_button.setEnabled(True)
-        if isinstance(error, InvalidInput):
-            self.show_problems(error.problems)
-        else:
-            self.show_problems({"": f"Not saved: {error}"})
+        self.show_problems(problems_of(error, "Not saved"))
 
     def show_problems(self, problems: Mapping[str, str]) -> None:
         """Each beside its field; one about no field on screen goes above the buttons."""
-        elsewhere = []
-        for name, text in problems.items():
-            if name in self.errors and self.editors[name].isVisibleTo(self):
-                self.errors[name].setText(text)
-                self.errors[name].show()
-            else:
-                elsewhere.append(text)
-        self.message.setText("\n".join(elsewhere))
-        self.message.setVisible(bool(elsewhere))
-        # Taller for the problem lines (sizeHint counts wrapped lines): none cut off.
-        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
+        show_beside(self, problems, self.errors, self.message, shown=self.editors)
         first = next((self.editors[n] for n in problems if n in self.editors), None)
         if first is not None:
             first.setFocus()

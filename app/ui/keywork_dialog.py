@@ -40,6 +40,7 @@ from app.ui.fields import (
     problem_label,
     set_editor_text,
 )
+from app.ui.form_problems import problems_of, show_beside
 from app.ui.keywork_goals import GoalChoice
 from app.ui.tasks import RunDb, run_here
 
@@ -177,23 +178,11 @@ class SessionDialog(QDialog):
 
     def _refused(self, error: Exception) -> None:
         self.save_button.setEnabled(True)
-        self.show_problems(error.problems if isinstance(error, InvalidInput)
-                           else {"": f"Not saved: {error}"})
+        self.show_problems(problems_of(error, "Not saved"))
 
     def show_problems(self, problems: Mapping[str, str]) -> None:
         """Each beside its field; one about no field here (who recorded it) above Save."""
-        elsewhere = []
-        for name, text in problems.items():
-            if name in self.errors:
-                self.errors[name].setText(text)
-                self.errors[name].show()
-            else:
-                elsewhere.append(text)
-        self.message.setText("\n".join(elsewhere))
-        self.message.setVisible(bool(elsewhere))
-        # Taller for the problem lines (sizeHint counts wrapped lines): none cut off.
-        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
-        first = next((n for n in problems if n in self.errors), None)
+        first = show_beside(self, problems, self.errors, self.message)
         if first == "goals":
             self.goals.first_focus().setFocus()
         elif first is not None:

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 
 from app.domain.referrals import SERVICE_LABELS, ReferralService
 from app.services.changes import Changed
-from app.services.errors import InvalidInput
 from app.ui.fields import choice_editor, connect_changed, editor_text, problem_label
+from app.ui.form_problems import problems_of, show_beside
 from app.ui.tasks import RunDb, run_here
 
 # (service, reason, partner contact) -> what changed: WorkOperations.refer for one person.
@@ -116,22 +116,11 @@ class ReferDialog(QDialog):
 
     def _refused(self, error: Exception) -> None:
         self.save_button.setEnabled(True)
-        self.show_problems(error.problems if isinstance(error, InvalidInput)
-                           else {"": f"Not sent: {error}"})
+        self.show_problems(problems_of(error, "Not sent"))
 
     def show_problems(self, problems: Mapping[str, str]) -> None:
         """Each beside its field; one about no field here (who sent it) above the buttons."""
-        elsewhere = []
-        for name, text in problems.items():
-            if name in self.errors:
-                self.errors[name].setText(text)
-                self.errors[name].show()
-            else:
-                elsewhere.append(text)
-        self.message.setText("\n".join(elsewhere))
-        self.message.setVisible(bool(elsewhere))
-        # Taller for the problem lines (sizeHint counts wrapped lines): none cut off.
-        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
+        show_beside(self, problems, self.errors, self.message)
         first = next((self.editors[n] for n in problems if n in self.editors), None)
         if first is not None:
             first.setFocus()

@@ -24,9 +24,9 @@ from app.domain.dates import parse_date
 from app.domain.errors import InvalidValue
 from app.domain.referrals import ReferralStatus
 from app.services.changes import Changed
-from app.services.errors import InvalidInput
 from app.services.referrals import Tracked
 from app.ui.fields import problem_label
+from app.ui.form_problems import problems_of, show_beside
 from app.ui.referral_words import sent_words, service_words
 from app.ui.tasks import RunDb, run_here
 
@@ -110,19 +110,9 @@ class StepNoteDialog(QDialog):
 
     def _refused(self, error: Exception) -> None:
         self.save_button.setEnabled(True)
-        self.show_problems(error.problems if isinstance(error, InvalidInput)
-                           else {"": f"Not recorded: {error}"})
+        self.show_problems(problems_of(error, "Not recorded"))
 
     def show_problems(self, problems: Mapping[str, str]) -> None:
         """Each beside its field; one about no field here goes above the buttons."""
-        elsewhere = []
-        for name, text in problems.items():
-            if name in self.errors:
-                self.errors[name].setText(text)
-                self.errors[name].show()
-            else:
-                elsewhere.append(text)
-        self.message.setText("\n".join(elsewhere))
-        self.message.setVisible(bool(elsewhere))
-        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
+        show_beside(self, problems, self.errors, self.message)
         (self.on if "on" in problems and "note" not in problems else self.note).setFocus()

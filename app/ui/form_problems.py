@@ -1,0 +1,38 @@
+"""How every form dialog shows what is wrong: each problem beside its field, one about no
+field on screen above the buttons, the dialog grown so no line is cut off.
+
+One place, so the event, booking, referral and key-work dialogs say it the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtWidgets import QLabel, QWidget
+
+from app.services.errors import InvalidInput
+
+
+def show_beside(dialog: QWidget, problems: Mapping[str, str], errors: Mapping[str, QLabel],
+                message: QLabel, *, shown: Mapping[str, QWidget] | None = None) -> str | None:
+    """Put each problem under its field (`errors` by field name), the rest in `message`;
+    return the first field named, for the dialog to give it the focus. `shown`: the
+    editors, when some may be hidden (a hidden field's problem goes above the buttons)."""
+    elsewhere = []
+    for name, text in problems.items():
+        visible = shown is None or (name in shown and shown[name].isVisibleTo(dialog))
+        if name in errors and visible:
+            errors[name].setText(text)
+            errors[name].show()
+        else:
+            elsewhere.append(text)
+    message.setText("\n".join(elsewhere))
+    message.setVisible(bool(elsewhere))
+    # Taller for the problem lines (sizeHint counts wrapped lines): none cut off.
+    dialog.resize(dialog.width(), max(dialog.height(), dialog.sizeHint().height()))
+    return next((name for name in problems if name in errors), None)
+
+
+def problems_of(error: Exception, not_done: str) -> dict[str, str]:
+    """What a refused write says: its problems by field, or one line ('Not saved: …')."""
+    return error.problems if isinstance(error, InvalidInput) else {"": f"{not_done}: {error}"}
