@@ -13,14 +13,11 @@ from typing import Protocol
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QStackedWidget,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -29,6 +26,7 @@ from PySide6.QtWidgets import (
 from app.services.changes import Changed
 from app.services.handover_inbox import InboxEntry
 from app.ui.handover_words import deadline_words, reason_words, waiting_for
+from app.ui.row_list import row_list
 from app.ui.tasks import RunDb, run_here
 
 EMPTY = ("No handovers waiting.\n\nPeople handed to your team appear here until someone "
@@ -57,7 +55,7 @@ class HandoverInbox(QDialog):
         self._ops, self._run, self._today = ops, run, today
         self.entries: list[InboxEntry] = []
         self.setWindowTitle("InsideOut — handover inbox")
-        self.table = _table()
+        self.table = row_list(_COLUMNS, "Handovers waiting")
         self.table.currentItemChanged.connect(lambda *_: self._enable())
         self.table.itemActivated.connect(lambda *_: self.open_record())
         self.empty = QLabel(EMPTY)
@@ -134,18 +132,6 @@ class HandoverInbox(QDialog):
             self.open_requested.emit(chosen.entry.handover.person_id)
 
 
-def _table() -> QTreeWidget:
-    table = QTreeWidget()
-    table.setHeaderLabels(list(_COLUMNS))
-    table.setAccessibleName("Handovers waiting")
-    table.setRootIsDecorated(False)
-    table.setUniformRowHeights(True)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    header = table.header()
-    header.setStretchLastSection(True)
-    for column in range(len(_COLUMNS) - 1):
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-    return table
 
 
 def _item(row: InboxEntry, index: int, today: date) -> QTreeWidgetItem:

@@ -14,17 +14,14 @@ from typing import Protocol
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
     QStackedWidget,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -34,6 +31,7 @@ from app.domain.tasks import DecisionKind, Task
 from app.domain.tasks.text import weekday_short
 from app.services.changes import Changed
 from app.services.tasks import TaskLine
+from app.ui.row_list import row_list
 from app.ui.tasks import RunDb, run_here
 
 RED = "#a4161a"
@@ -85,7 +83,7 @@ class TaskListDialog(QDialog):
         self.mine_button.toggled.connect(lambda _: self.reload())
         self.counts = QLabel()
         self.counts.setAccessibleName("Task counts")
-        self.table = _table()
+        self.table = row_list(_COLUMNS, "Tasks, overdue first")
         self.table.currentItemChanged.connect(lambda *_: self._enable())
         self.table.itemActivated.connect(lambda *_: self.open_record())
         self.empty = QLabel()
@@ -192,18 +190,6 @@ class TaskListDialog(QDialog):
             self.open_requested.emit(chosen.task.person_id)
 
 
-def _table() -> QTreeWidget:
-    table = QTreeWidget()
-    table.setHeaderLabels(list(_COLUMNS))
-    table.setAccessibleName("Tasks, overdue first")
-    table.setRootIsDecorated(False)
-    table.setUniformRowHeights(True)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    header = table.header()
-    header.setStretchLastSection(True)
-    for column in range(len(_COLUMNS) - 1):
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-    return table
 
 
 def _item(line: TaskLine, index: int, today: date) -> QTreeWidgetItem:

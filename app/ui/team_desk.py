@@ -12,16 +12,13 @@ from typing import Protocol
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -29,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.services.team_desk import NotificationView, WorkerLoad
 from app.services.views import PersonSummary
+from app.ui.row_list import row_list
 from app.ui.tasks import RunDb, run_here
 
 RED = "#a4161a"
@@ -62,10 +60,10 @@ class TeamDeskDialog(QDialog):
         self.people: list[PersonSummary] = []
         self.notes: list[NotificationView] = []
         self.setWindowTitle("InsideOut — team lead's desk")
-        self.workers = _tree(("Key worker", "People", "With something overdue"),
+        self.workers = row_list(("Key worker", "People", "With something overdue"),
                              "Team caseload by key worker")
         self.workers.currentItemChanged.connect(lambda *_: self._show_people())
-        self.held = _tree(("Person", "Where", "Next"), "People this worker holds")
+        self.held = row_list(("Person", "Where", "Next"), "People this worker holds")
         self.held.itemActivated.connect(lambda *_: self.open_person())
         self.open_button = QPushButton("&Open record")
         self.open_button.clicked.connect(self.open_person)
@@ -89,7 +87,7 @@ class TeamDeskDialog(QDialog):
         self.check_button.clicked.connect(self.check_server)
         self.read_button = QPushButton("&Mark read")
         self.read_button.clicked.connect(self.mark_read)
-        self.notices = _tree(("When (UTC)", "What", "Who", "Person", "Detail"),
+        self.notices = row_list(("When (UTC)", "What", "Who", "Person", "Detail"),
                              "Notifications from the server, newest first")
         row = QHBoxLayout()
         row.addWidget(QLabel("Your &password"))
@@ -228,18 +226,6 @@ class TeamDeskDialog(QDialog):
                       on_failure=self._server_failed)
 
 
-def _tree(columns: tuple[str, ...], name: str) -> QTreeWidget:
-    tree = QTreeWidget()
-    tree.setHeaderLabels(list(columns))
-    tree.setAccessibleName(name)
-    tree.setRootIsDecorated(False)
-    tree.setUniformRowHeights(True)
-    tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    header = tree.header()
-    header.setStretchLastSection(True)
-    for column in range(len(columns) - 1):
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-    return tree
 
 
 def _note_item(note: NotificationView, index: int) -> QTreeWidgetItem:
