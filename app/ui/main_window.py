@@ -34,9 +34,9 @@ from app.ui.appointment_day import DayView
 from app.ui.caseload_model import CaseloadModel, CaseloadTable
 from app.ui.handover_inbox import HandoverInbox
 from app.ui.key_worker_dialog import KeyWorkerDialog
+from app.ui.main_window_day import WorkersDay
 from app.ui.new_person_form import NewPersonForm
 from app.ui.operations import (
-    DeskOperations,
     HandoverOperations,
     RecordOperations,
     VerifyOperations,
@@ -69,7 +69,7 @@ def nobody_found(text: str) -> str:
             + "\nSomeone another team knows? Press Ctrl+Shift+F to ask the server.")
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WorkersDay, QMainWindow):
     lock_requested = Signal()
     sign_out_requested = Signal()
     sync_requested = Signal()
@@ -385,72 +385,6 @@ class MainWindow(QMainWindow):
         self.handover_count.setText(f"{count} handover{'s' if count != 1 else ''} to accept")
         self.handover_count.setToolTip("Open the handover inbox (Ctrl+Shift+I)")
         self.handover_count.setVisible(bool(count))
-
-    def refresh_task_count(self) -> None:
-        """Read on the database lane, like the handover count."""
-        if not self._session.is_open:
-            return
-        self._run(self._work.overdue_count, on_success=self._show_task_count,
-                  on_failure=lambda error: _log.warning("task count not read: %s", error))
-
-    def _show_task_count(self, count: int) -> None:
-        if not self._session.is_open:
-            return
-        # Short: beside the handover count at 1280 px; the shortcut is in the tooltip.
-        self.task_count.setText(f"{count} task{'s' if count != 1 else ''} overdue")
-        self.task_count.setToolTip("Open My tasks (Ctrl+Shift+T)")
-        self.task_count.setVisible(bool(count))
-
-    def open_tasks(self) -> TaskListDialog:
-        """View > My tasks (Ctrl+Shift+T); Team tasks one key away (Alt+T)."""
-        dialog = TaskListDialog(ops=self._work, run=self._run, parent=self)
-        dialog.decided.connect(self.apply)
-        dialog.open_requested.connect(lambda person_id: (self.open_person(person_id),
-                                                         dialog.close()))
-        dialog.show()
-        self.task_list = dialog
-        return dialog
-
-    def open_day(self) -> DayView:
-        """View > My day (Ctrl+Shift+Y): today's appointments by time, day by day."""
-        day = DayView(ops=self._work, run=self._run, parent=self)
-        day.open_person.connect(self.open_person)
-        day.changed.connect(self.apply)
-        day.show()
-        self.day_view = day
-        return day
-
-    def open_referrals(self) -> ReferralTracker:
-        """View > Referrals waiting for an answer (Ctrl+Shift+R): the closed loop."""
-        tracker = ReferralTracker(ops=self._work, run=self._run, parent=self)
-        tracker.open_person.connect(self.open_person)
-        tracker.changed.connect(self.apply)
-        tracker.show()
-        self.referral_tracker = tracker
-        return tracker
-
-    def _work_current(self) -> None:
-        if self.person_view is not None:
-            self.person_view.open_work()
-
-    def open_desk(self) -> TeamDeskDialog:
-        """Tools > Team lead's desk (Ctrl+Shift+D)."""
-        desk = TeamDeskDialog(ops=DeskOperations(self._session), run=self._run,
-                              run_net=self._run_net, parent=self)
-        desk.open_requested.connect(self.open_person)
-        desk.reassign_requested.connect(lambda person_id, name: self._give(desk, person_id,
-                                                                           name))
-        desk.show()
-        self.desk = desk
-        return desk
-
-    def _give(self, desk: TeamDeskDialog, person_id: str, name: str) -> None:
-        dialog = KeyWorkerDialog(ops=self._records, person_id=person_id, person_name=name,
-                                 now=self._records.key_worker_name(person_id), run=self._run,
-                                 parent=desk)
-        dialog.allocated.connect(lambda changed: (self.apply(changed), desk.reload()))
-        dialog.show()
-        self.key_worker_dialog = dialog
 
     def open_inbox(self) -> HandoverInbox:
         """Tools > Handover inbox (Ctrl+Shift+I)."""
