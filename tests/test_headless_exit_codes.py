@@ -62,6 +62,9 @@ class PoisonServer:
     def signing_revocations(self):
         raise ServerUnreachable("not in this test")
 
+    def team_workers(self):
+        raise ServerUnreachable("not in this test")
+
 
 def test_a_page_the_store_cannot_take_whole_still_syncs_and_exits_0(enrolled, monkeypatch,
                                                                     capsys):

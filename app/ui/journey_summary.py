@@ -44,7 +44,8 @@ class PoliceBox(QFrame):
         self.setAccessibleName("Tell the police")
         self.steps = QLabel()
         self.steps.setWordWrap(True)
-        self.button = QPushButton("Record that the police &were told…")
+        # Alt+L: Alt+W is the record's Work tab, on screen beside it.
+        self.button = QPushButton("Record that the po&lice were told…")
         self.button.setAccessibleName("Record that the police were told")
         row = QHBoxLayout(self)
         row.setContentsMargins(10, 6, 10, 6)

@@ -12,7 +12,7 @@ from app.domain.journey.kinds import Kind
 from app.services import assessment, journey, people
 from app.services.journey import EventInput
 from app.services.views import PersonInput
-from app.ui.operations import RecordOperations
+from app.ui.operations import RecordOperations, WorkOperations
 from app.ui.person_view import PersonView
 from app.ui.resources import stylesheet
 from app.ui.sign_in import SignInWindow
@@ -33,7 +33,8 @@ def view(qtbot, signed_in, styled):
         family_name="Featherstonehaugh-Smythe", date_of_birth="02/03/2010", sex="1",
         pnc_id="2001/0000001Q", nhs_number="9434765919", prison_number="A1234BC"))
     assessment.record_contact(session=signed_in, person_id=person.id, setting="custody")
-    widget = PersonView(ops=RecordOperations(signed_in), person_id=person.id)
+    widget = PersonView(ops=RecordOperations(signed_in), person_id=person.id,
+                        work_ops=WorkOperations(signed_in))
     qtbot.addWidget(widget)
     widget.resize(820, 560)
     widget.show()
@@ -90,7 +91,7 @@ def _mnemonics(root: QWidget) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("tab", [0, 1, 2, 4])  # the Care plan tab's are careplan_view's
+@pytest.mark.parametrize("tab", [0, 1, 2, 4, 5])  # the Care plan tab's are careplan_view's
 def test_no_two_visible_controls_share_an_alt_key(view, tab, signed_in):
     if tab == view.journey_index:  # with the tell-the-police box showing
         missed_an_assessment(signed_in, view.person_id)
@@ -99,10 +100,14 @@ def test_no_two_visible_controls_share_an_alt_key(view, tab, signed_in):
     if tab == view.journey_index:
         assert view.journey_tab is not None
         assert view.journey_tab.summary.police.isVisibleTo(view)
-    found = _mnemonics(view)
-    menus = ["f", "p", "v", "t", "h"]  # the main window's File, Person, View, Tools, Help
-    assert len(found) == len(set(found)), found
-    assert not set(found) & set(menus), found
+    pages = range(4) if tab == view.work_index else [None]  # each page of the Work tab
+    for page in pages:
+        if page is not None:
+            view.open_work(page)
+        found = _mnemonics(view)
+        menus = ["f", "p", "v", "t", "h"]  # the main window's File, Person, View, Tools, Help
+        assert len(found) == len(set(found)), (page, found)
+        assert not set(found) & set(menus), (page, found)
     assert view.open_section("housing").save_button.text().startswith("&Save")
 
 
