@@ -161,6 +161,17 @@ class HttpTransport:
         workers: list[p.TeamWorker] = self._request("GET", p.TEAM_WORKERS_PATH)
         return workers
 
+    def team_devices(self) -> list[p.TeamDevice]:
+        """The team's laptops, with who has used each (a team lead's sign-in)."""
+        laptops: list[p.TeamDevice] = self._request("GET", p.TEAM_DEVICES_PATH)
+        return laptops
+
+    def recover_key(self, device_id: str, worker_id: str, reason: str) -> p.RecoverKeyResponse:
+        """A laptop's escrowed store key for a worker of the team who forgot their
+        password (a team lead's sign-in); audited on the server and told to the team."""
+        return self._request("POST", p.RECOVER_PATH, json={
+            "device_id": device_id, "worker_id": worker_id, "reason": reason})
+
     def signing_certificate(self, csr_pem: str) -> dict[str, str]:
         """The organisation CA certifies this laptop's PDF-signing key."""
         return self._request("POST", p.SIGNING_CERT_PATH, json={"csr": csr_pem})

@@ -327,6 +327,27 @@ class RecoverKeyResponse(TypedDict):
     store_key: str
 
 
+class LaptopUser(TypedDict):
+    """A worker who has signed in online on a laptop (a sync credential was issued)."""
+
+    worker_id: str
+    username: str
+    display_name: str
+
+
+class TeamDevice(TypedDict):
+    """One of the caller's team's laptops (GET TEAM_DEVICES_PATH, a team lead's sign-in):
+    enough for a lead on the phone to pick the laptop a worker is sitting at."""
+
+    device_id: str
+    name: str  # as typed at enrolment
+    enrolled_at: str  # ISO, UTC
+    last_seen_at: str | None  # its last contact with the server; None: never since
+    revoked: bool  # a revoked laptop's key is never recovered
+    revoked_at: str | None
+    users: list[LaptopUser]  # by display name
+
+
 KeyReleaseState = Literal["pending", "approved", "refused"]
 
 

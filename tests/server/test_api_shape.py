@@ -116,6 +116,7 @@ PAIRS = [
     (p.TeamsPage, schemas.TeamsPage), (p.TeamWorker, schemas.TeamWorker),
     (p.HandoverRequest, schemas.HandoverRequest),
     (p.HandoverView, schemas.HandoverView),
+    (p.TeamDevice, schemas.TeamDevice), (p.LaptopUser, schemas.LaptopUser),
 ]
 # The sync shapes have no twin: the push body's decoder is made from p.Change and
 # p.PushRequest (sync_wire, tests/server/test_push_body.py), and the OpenAPI document

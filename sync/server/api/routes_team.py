@@ -16,7 +16,7 @@ from sync.server.api.deps import Db, DeviceCaller, MasterKey, WorkerCaller
 from sync.server.api.schemas import UUID_PATTERN
 from sync.server.errors import Refused, not_found
 from sync.server.models import Device, Notification, Worker, utcnow
-from sync.server.models.org import LAPTOP_ROLES, KeyRelease
+from sync.server.models.org import LAPTOP_ROLES, KeyRelease, WorkerCredential
 from sync.server.services import access, escrow, handovers
 from sync.server.services.auth import Caller
 
@@ -160,3 +160,37 @@ def _release_view(row: KeyRelease, device: Device, worker: Worker) -> s.KeyRelea
         requested_at=row.requested_at.isoformat() if row.requested_at else None,
         decided_at=row.decided_at.isoformat() if row.decided_at else None,
         decided_by=row.decided_by)
+
+
+@router.get(p.TEAM_DEVICES_PATH, response_model=list[s.TeamDevice], responses=_REFUSALS)
+def team_devices(db: Db, caller: WorkerCaller) -> list[s.TeamDevice]:
+    """The lead's team's laptops, working ones first, by name, each with the workers who
+    have signed in on it online: a lead on the phone to a worker who forgot their
+    password picks the laptop from this before recovering its key."""
+    team_id = _lead_team(caller)
+    devices = list(db.scalars(select(Device).where(Device.team_id == team_id)
+                              .order_by(Device.revoked_at.is_not(None), Device.name)))
+    users = _laptop_users(db, [d.id for d in devices])
+    return [s.TeamDevice(
+        device_id=d.id, name=d.name, enrolled_at=d.enrolled_at.isoformat(),
+        last_seen_at=d.last_seen_at.isoformat() if d.last_seen_at else None,
+        revoked=d.revoked_at is not None,
+        revoked_at=d.revoked_at.isoformat() if d.revoked_at else None,
+        users=users.get(d.id, [])) for d in devices]
+
+
+def _laptop_users(db: Session, device_ids: list[str]) -> dict[str, list[s.LaptopUser]]:
+    """Who has used each laptop: a sync credential is issued at every online sign-in
+    there (enrolment included), and a replaced one is kept as revoked, so its rows name
+    everyone who ever signed in online, not only those signed in now."""
+    if not device_ids:
+        return {}
+    rows = db.execute(select(WorkerCredential.device_id, Worker).distinct()
+                      .join(Worker, Worker.id == WorkerCredential.worker_id)
+                      .where(WorkerCredential.device_id.in_(device_ids))
+                      .order_by(Worker.display_name, Worker.username)).tuples()
+    found: dict[str, list[s.LaptopUser]] = {}
+    for device_id, worker in rows:
+        found.setdefault(device_id, []).append(s.LaptopUser(
+            worker_id=worker.id, username=worker.username, display_name=worker.display_name))
+    return found

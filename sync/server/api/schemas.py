@@ -306,6 +306,22 @@ class RecoverKeyResponse(BaseModel):
     store_key: str
 
 
+class LaptopUser(BaseModel):
+    worker_id: str
+    username: str
+    display_name: str
+
+
+class TeamDevice(BaseModel):
+    device_id: str
+    name: str
+    enrolled_at: str
+    last_seen_at: str | None
+    revoked: bool
+    revoked_at: str | None
+    users: list[LaptopUser]
+
+
 class KeyRelease(BaseModel):
     device_id: str
     device_name: str
