@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from app.domain.audit import AuditAction
 from app.domain.passphrase import passphrase_problems
 from app.services.errors import InvalidInput, ServiceError, SignInRefused
+from app.services.key_recovery import Recovery, recover_with_code
 from app.services.reference import ReferenceData
 from app.services.session import WorkerSession
 from app.services.views import WorkerInfo
@@ -63,6 +64,16 @@ class DeviceService:
     def takes_new_workers(self) -> bool:
         """Enrolled with a sign-in key: a colleague new to this laptop can sign in here."""
         return self._store.sign_in_server() is not None
+
+    def recover_with_code(self, *, username: str, code: str, passphrase: str,
+                          confirmation: str) -> str:
+        """A worker who forgot their passphrase types the recovery code their team lead
+        read them and a new passphrase: their key wrap is replaced (services/key_recovery).
+        Returns the username; the sign-in window then signs them in as usual."""
+        return recover_with_code(Recovery(self._store, self._throttle, self._kdf,
+                                          self._reference),
+                                 username=username, code=code, passphrase=passphrase,
+                                 confirmation=confirmation)
 
     def seconds_to_wait(self, username: str) -> float:
         return self._throttle.seconds_to_wait(username)

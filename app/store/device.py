@@ -145,6 +145,16 @@ class DeviceStore:
         """Let another worker unlock this device (or replace a worker's passphrase)."""
         self._wraps.put(wrap_key(store._key, username=username, passphrase=passphrase, kdf=kdf))
 
+    def replace_worker_wrap(self, store: OpenStore, *, username: str, passphrase: str,
+                            kdf: KdfParams) -> None:
+        """A worker who forgot their passphrase, once `store` was opened with the key a
+        team lead recovered: the new wrap takes the old one's place in the file (written
+        atomically), so the forgotten passphrase opens nothing here any more. Only for a
+        worker who has a wrap: recovery never lets someone new onto the laptop."""
+        if self._wraps.get(username) is None:
+            raise KeyError(username)
+        self.add_worker_wrap(store, username=username, passphrase=passphrase, kdf=kdf)
+
     def remove_worker_wrap(self, username: str) -> None:
         self._wraps.remove(username)
 

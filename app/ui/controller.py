@@ -82,7 +82,8 @@ class AppController(QObject):
     # ---- sign-in --------------------------------------------------------------------------
     def _show_sign_in(self, locked_by: str = "") -> None:
         self.sign_in_window = SignInWindow(usernames=self._device.usernames(), locked_by=locked_by,
-                                           takes_new_workers=self._device.takes_new_workers())
+                                           takes_new_workers=self._device.takes_new_workers(),
+                                           recovery=self._device, run=self.runner.run_db)
         self.sign_in_window.sign_in_requested.connect(self._try_sign_in)
         self.sign_in_window.show()
         warm_up_in_background()

@@ -32,6 +32,7 @@ from app.services import (
     handover_printing,
     journey,
     journey_printing,
+    key_recovery,
     keywork,
     merge,
     people,
@@ -336,6 +337,18 @@ class DeskOperations(_Bound):
     def mark_read(self, notification_id: int, password: str) -> None:
         team_desk.mark_read(session=self._session, notification_id=notification_id,
                             password=password)
+
+    def known_workers(self) -> list[KnownWorker]:
+        return known_workers(session=self._session)
+
+    def team_laptops(self, password: str) -> list[key_recovery.TeamLaptop]:
+        return key_recovery.team_laptops(session=self._session, password=password)
+
+    def recover_key(self, password: str, laptop: key_recovery.TeamLaptop | None,
+                    worker_id: str, worker_name: str, reason: str) -> key_recovery.RecoveredKey:
+        return key_recovery.recover_key(session=self._session, password=password, laptop=laptop,
+                                        worker_id=worker_id, worker_name=worker_name,
+                                        reason=reason)
 
 
 class HandoverOperations(_Bound):

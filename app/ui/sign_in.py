@@ -15,7 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.recovery_sign_in import RecoveryOps, RecoverySignInDialog
 from app.ui.resources import icon
+from app.ui.tasks import RunDb, run_here
 
 
 class SignInWindow(QWidget):
@@ -24,8 +26,12 @@ class SignInWindow(QWidget):
     sign_in_requested = Signal(str, str)
 
     def __init__(self, *, usernames: list[str], locked_by: str = "",
-                 takes_new_workers: bool = False) -> None:
+                 takes_new_workers: bool = False, recovery: RecoveryOps | None = None,
+                 run: RunDb = run_here) -> None:
+        """`recovery` (the device service): offer "Forgot your password?", where a
+        recovery code from the team lead sets a new one; `run`: where that work runs."""
         super().__init__()
+        self._recovery, self._run = recovery, run
         self.setObjectName("signInWindow")
         self.setWindowTitle("InsideOut — sign in")
         self.setWindowIcon(icon("insideout"))
@@ -66,13 +72,32 @@ class SignInWindow(QWidget):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(self.button, alignment=Qt.AlignmentFlag.AlignRight)
+        self.forgot: QPushButton | None = None
+        if self._recovery is not None:
+            self.forgot = _forgot_button()
+            self.forgot.clicked.connect(self.recover)
+            layout.addWidget(self.forgot, alignment=Qt.AlignmentFlag.AlignRight)
         self._hint: QLabel | None = None
         if takes_new_workers:
             layout.addSpacing(12)
             self._hint = _new_worker_hint()
             layout.addWidget(self._hint)
         (self.passphrase if self.username.text() else self.username).setFocus()
-        self.resize(440, 380 if takes_new_workers else 300)
+        self.resize(440, (380 if takes_new_workers else 300) + (40 if self.forgot else 0))
+
+    def recover(self) -> None:
+        """The recovery sign-in; once it has set the new password, sign in with it as
+        usual (the controller's ordinary path: audit, sync credential, main window)."""
+        if self._recovery is None or self.busy:
+            return
+        recovered = RecoverySignInDialog.ask(ops=self._recovery, username=self.username.text(),
+                                             run=self._run, parent=self)
+        if recovered is None:
+            return
+        username, passphrase = recovered
+        self.username.setText(username)
+        self.set_busy(True)
+        self.sign_in_requested.emit(username, passphrase)
 
     def _submit(self) -> None:
         if self.busy or not self.button.isEnabled():
@@ -130,6 +155,15 @@ class SignInWindow(QWidget):
             self.button.setText("Sign in")
         else:
             self.button.setText(f"Wait {math.ceil(left)} s")
+
+
+def _forgot_button() -> QPushButton:
+    # A button, not a link: Tab reaches it and Alt+F presses it, like everything else.
+    button = QPushButton("&Forgot your password?")
+    button.setFlat(True)
+    button.setAutoDefault(False)
+    button.setAccessibleName("Forgot your password? Recover it with your team lead")
+    return button
 
 
 def _new_worker_hint() -> QLabel:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.services.team_desk import NotificationView, WorkerLoad
 from app.services.views import PersonSummary
+from app.ui.recover_key_dialog import RecoverKeyDialog, RecoverKeyOps
 from app.ui.row_list import row_list
 from app.ui.tasks import RunDb, run_here
 
@@ -34,7 +35,7 @@ _ROW = Qt.ItemDataRole.UserRole
 SIGNED_IN = "Signed in to the server for this session"
 
 
-class DeskOps(Protocol):
+class DeskOps(RecoverKeyOps, Protocol):
     """app.ui.operations.DeskOperations."""
 
     def caseload_by_worker(self) -> list[WorkerLoad]: ...
@@ -59,6 +60,7 @@ class TeamDeskDialog(QDialog):
         self.loads: list[WorkerLoad] = []
         self.people: list[PersonSummary] = []
         self.notes: list[NotificationView] = []
+        self.recovery: RecoverKeyDialog | None = None
         self.setWindowTitle("InsideOut — team lead's desk")
         self.workers = row_list(("Key worker", "People", "With something overdue"),
                              "Team caseload by key worker")
@@ -87,6 +89,10 @@ class TeamDeskDialog(QDialog):
         self.check_button.clicked.connect(self.check_server)
         self.read_button = QPushButton("&Mark read")
         self.read_button.clicked.connect(self.mark_read)
+        self.recover_button = QPushButton("Recover a worker's &key…")
+        self.recover_button.setToolTip("A worker forgot their password: give them a code "
+                                       "that opens their laptop again")
+        self.recover_button.clicked.connect(self.recover_key)
         self.notices = row_list(("When (UTC)", "What", "Who", "Person", "Detail"),
                              "Notifications from the server, newest first")
         row = QHBoxLayout()
@@ -95,6 +101,7 @@ class TeamDeskDialog(QDialog):
         row.itemAt(0).widget().setBuddy(self.password)  # type: ignore[union-attr]
         row.addWidget(self.check_button)
         row.addWidget(self.read_button)
+        row.addWidget(self.recover_button)
         column = QVBoxLayout(box)
         column.addLayout(row)
         column.addWidget(self.notices, 1)
@@ -117,7 +124,7 @@ class TeamDeskDialog(QDialog):
         close = QPushButton("Close")
         close.clicked.connect(self.reject)
         for button in (self.open_button, self.give_button, self.check_button,
-                       self.read_button, close):
+                       self.read_button, self.recover_button, close):
             button.setAutoDefault(False)
         bottom = QHBoxLayout()
         bottom.addWidget(self.message, 1)
@@ -187,7 +194,17 @@ class TeamDeskDialog(QDialog):
         if person is not None:
             self.reassign_requested.emit(person.id, person.display_name)
 
-    # ---- the server's notifications ------------------------------------------------------
+    # ---- the server ---------------------------------------------------------------------
+    def recover_key(self) -> RecoverKeyDialog:
+        """The code is shown once, in the dialog: it goes when the dialog is closed."""
+        dialog = RecoverKeyDialog(ops=self._ops, run=self._run, run_net=self._run_net,
+                                  parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _: self._show_password_need())
+        dialog.open()
+        self.recovery = dialog
+        return dialog
+
     def _show_password_need(self) -> None:
         signed_in = self._ops.signed_in()
         self.password.setEnabled(not signed_in)

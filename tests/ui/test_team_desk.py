@@ -62,3 +62,12 @@ def test_a_worker_has_no_desk(qtbot, signed_in):
     shown = MainWindow(session=signed_in, version="t", idle_minutes=5)
     qtbot.addWidget(shown)
     assert not shown.desk_action.isVisible()
+
+
+def test_the_desk_opens_key_recovery_with_the_teams_workers(qtbot, window, signed_in):
+    desk = window.open_desk()
+    qtbot.keyClick(desk.recover_button, Qt.Key.Key_Space)
+    dialog = desk.recovery
+    assert dialog is not None and dialog.isVisible()
+    names = [dialog.workers.itemText(i) for i in range(dialog.workers.count())]
+    assert signed_in.worker.full_name in names
