@@ -4,8 +4,6 @@ revocation there, a team lead's key recovery, refusals; axe-core on every page o
 
 from __future__ import annotations
 
-import base64
-
 import pytest
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
@@ -15,6 +13,7 @@ import main
 from app.config import resolve_paths
 from app.services.sync import DeviceRevoked, sync_now
 from app.store.keys import KdfParams
+from sync.protocol.recovery_code import parse_code
 from tests.console.browser import look_at, screenshot
 from tests.console.helpers import code_now, secret_of
 from tests.e2e.conftest import PASSWORD
@@ -188,7 +187,7 @@ def test_a_team_lead_recovers_a_workers_key(browser, console_server, tmp_path):
     Select(driver.find_element(By.ID, "worker_id")).select_by_visible_text("Ann (ann)")
     _submit(driver, {"reason": "forgot password after leave"}, "Recover the key")
     assert _heading(driver) == "Key recovered"
-    recovered = base64.b64decode(driver.find_element(By.ID, "store-key").text)
+    recovered = parse_code(driver.find_element(By.ID, "store-key").text)
     assert recovered == real_key  # the very key that opens ann's laptop
     look_at(driver, "16-recovered")
     _click_and_wait(driver, driver.find_element(By.LINK_TEXT, "Notifications"))

@@ -3,7 +3,6 @@ Each calls the service the team API calls (routes_team), with the same checks.""
 
 from __future__ import annotations
 
-import base64
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Request
@@ -11,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sync.protocol.recovery_code import format_code
 from sync.server.api.deps import Db, MasterKey
 from sync.server.console.access import Viewer
 from sync.server.console.web import Csrf, Lead, redirect, refused, render
@@ -83,4 +83,4 @@ def recover(request: Request, db: Db, viewer: Lead, key: MasterKey, device_id: I
                        **_team_choices(db, viewer))
     return render(request, "recovered.html", viewer=viewer,
                   device=db.get_one(Device, device_id), worker=db.get_one(Worker, worker_id),
-                  store_key=base64.b64encode(store_key).decode())
+                  recovery_code=format_code(store_key))
