@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, case, desc, func, or_, select
+from sqlalchemy import Select, and_, case, desc, func, or_, select, text
 from sqlalchemy.orm import Session, defer
 
 from app.store.models import Person as PersonRow
@@ -76,10 +76,15 @@ class CaseloadRepository:
 
     def held_by(self, worker_id: str | None, limit: int = 200) -> list[DigestRow]:
         """The people a key worker holds (None: held by nobody), by name: the lead's desk."""
-        held = (PersonDigest.key_worker_id.is_(None) if worker_id is None
-                else PersonDigest.key_worker_id == worker_id)
-        query = self._filtered(select(PersonRow, PersonDigest).select_from(PersonDigest).join(
-            PersonRow, PersonRow.id == PersonDigest.person_id).where(held), None, None)
+        if worker_id is None:  # most people, maybe: walk the name index and stop at limit
+            query = select(PersonRow, PersonDigest).select_from(PersonRow).join(
+                PersonDigest, PersonDigest.person_id == PersonRow.id).where(
+                func.coalesce(PersonDigest.key_worker_id, "") == "")  # not by that index
+        else:  # a caseload's worth: found through the key-worker index, then sorted
+            query = select(PersonRow, PersonDigest).select_from(PersonDigest).join(
+                PersonRow, PersonRow.id == PersonDigest.person_id).where(
+                PersonDigest.key_worker_id == worker_id)
+        query = self._filtered(query, None, None)
         return self._run(query.order_by(PersonRow.family_name, PersonRow.given_name)
                          .limit(limit))
 
@@ -124,12 +129,24 @@ def _by_name(row: DigestRow) -> tuple[str, str]:
 
 def load_by_worker(session: Session, today: str) -> list[tuple[str | None, int, int]]:
     """(key worker id, people, people with something overdue) for the team's people on
-    this laptop, one grouped read over the digest's key-worker index; None: held by
-    nobody. `today` as ISO text (the task index's dates)."""
-    overdue = func.sum(case((PersonDigest.tasks_overdue_on <= today, 1), else_=0))
-    rows = session.execute(
-        select(PersonDigest.key_worker_id, func.count(), overdue)
-        .select_from(PersonDigest).join(PersonRow, PersonRow.id == PersonDigest.person_id)
-        .where(PersonRow.deleted.is_(False), PersonRow.merged_into.is_(None))
+    this laptop; None: held by nobody. `today` as ISO text (the task index's dates).
+
+    Counted from the digest's (key worker, overdue) index alone, then the few people
+    merged or deleted taken away (their own partial index): joining every digest to its
+    person read 100,000 rows, 0.6 s."""
+    late = func.sum(case((PersonDigest.tasks_overdue_on <= today, 1), else_=0))
+    counted = {worker: (int(n), int(overdue or 0)) for worker, n, overdue in session.execute(
+        select(PersonDigest.key_worker_id, func.count(), late)
+        .group_by(PersonDigest.key_worker_id))}
+    gone = session.execute(
+        select(PersonDigest.key_worker_id, func.count(), late)
+        .where(PersonDigest.person_id.in_(select(PersonRow.id).where(text(_GONE))))
         .group_by(PersonDigest.key_worker_id))
-    return [(worker, int(people), int(late or 0)) for worker, people, late in rows]
+    for worker, n, overdue in gone:
+        held, held_late = counted[worker]
+        counted[worker] = (held - int(n), held_late - int(overdue or 0))
+    return [(worker, n, overdue) for worker, (n, overdue) in counted.items() if n]
+
+
+# As migration 0016's partial index says it, so SQLite uses the index.
+_GONE = "people.deleted = 1 OR people.merged_into IS NOT NULL"

@@ -14,6 +14,7 @@ Revises: 0015
 import sqlalchemy as sa
 from alembic import op
 
+GONE = "deleted = 1 OR merged_into IS NOT NULL"  # people no list shows
 revision = "0016"
 down_revision = "0015"
 branch_labels = None
@@ -31,10 +32,17 @@ def upgrade() -> None:
     op.create_index("ix_person_digest_tasks_overdue", "person_digest", ["tasks_overdue_on"])
     op.create_index("ix_person_digest_tasks_unbuilt", "person_digest", ["person_id"],
                     sqlite_where=sa.text("tasks_json IS NULL"))
+    # The lead's desk counts each key worker's people and those with something overdue
+    # from the index alone, then takes away the few people merged or deleted.
+    op.create_index("ix_person_digest_worker_overdue", "person_digest",
+                    ["key_worker_id", "tasks_overdue_on"])
+    op.create_index("ix_people_gone", "people", ["id"], sqlite_where=sa.text(GONE))
 
 
 def downgrade() -> None:
-    for name in ("ix_person_digest_tasks_unbuilt", "ix_person_digest_tasks_overdue",
+    op.drop_index("ix_people_gone", "people")
+    for name in ("ix_person_digest_worker_overdue", "ix_person_digest_tasks_unbuilt",
+                 "ix_person_digest_tasks_overdue",
                  "ix_person_digest_tasks",
                  "ix_person_digest_worker_tasks"):
         op.drop_index(name, "person_digest")
