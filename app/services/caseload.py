@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, datetime
 
@@ -26,18 +27,28 @@ def _summary(row: DigestRow, session: WorkerSession, today: date) -> PersonSumma
                            section_ids=session.reference.schema.section_ids_for(young=young))
     contact = f"{uk_date(row.last_contact_at)} {row.last_contact_setting}" \
         if row.last_contact_at else ""
-    events = from_digest(row.journey, row.person_id)
-    journey = derive(events, today, required_assessment.derive(events, today, dob).appointment)
-    key = journey.next_key_date
+    setting, next_key_date, released = _where_and_next(row.journey, row.person_id, today, dob)
     return PersonSummary(
         row.person_id, row.given_name, row.family_name, row.date_of_birth,
         age=age_on(dob, today) if dob else None,
         young_person=young,
         last_contact=contact, risk_level=row.risk_level, risk_headline=row.risk_headline,
-        stale_sections=tuple(stale), setting=journey.setting.value,
-        next_key_date=f"{key.on:%d/%m/%Y} {key.what}" if key else "",
-        days_since_release=journey.days_since_release if journey.recently_released else None,
+        stale_sections=tuple(stale), setting=setting, next_key_date=next_key_date,
+        days_since_release=released,
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _where_and_next(journey: str, person_id: str, today: date,
+                    dob: date | None) -> tuple[str, str, int | None]:
+    """Where the person is, what comes next, and the days since a release within the
+    overdose-risk window: the same digest on the same day gives the same answer, so a
+    refresh after every save re-derives only the people whose journey changed."""
+    events = from_digest(journey, person_id)
+    state = derive(events, today, required_assessment.derive(events, today, dob).appointment)
+    key = state.next_key_date
+    return (state.setting.value, f"{key.on:%d/%m/%Y} {key.what}" if key else "",
+            state.days_since_release if state.recently_released else None)
 
 
 def summaries(db: DbSession, session: WorkerSession, person_ids: list[str],
