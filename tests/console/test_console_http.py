@@ -56,6 +56,12 @@ def test_the_account_lock_the_api_uses_holds_here_too(world, client, monkeypatch
     for _ in range(2):
         sign_in(client, "lee", "not the password at all")
     assert sign_in(client, "lee", PASSWORD).status_code == 429  # right password, locked
+    # The lead is told where the guessing came from: the console, not a laptop's enrolment.
+    from sync.server.models import Notification
+    with world.sessions() as s:
+        [told] = s.scalars(select(Notification).where(Notification.kind == "sign_in_locked"))
+    assert "last through the web console's sign-in" in told.detail
+    assert "enrol" not in told.detail
 
 
 def test_a_team_lead_signs_in_and_a_forged_form_is_refused(world, client):

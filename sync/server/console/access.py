@@ -54,7 +54,8 @@ def check_password(session: Session, hasher: PasswordHasher, *, username: str,
     if worker is None or not crypto.verify_password(hasher, worker.password_hash, password):
         audit.record(session, "console.sign_in_failed", actor="console",
                      worker_id=worker.id if worker else None)
-        account_limits.password_failed(session, username, worker, None)
+        account_limits.password_failed(session, username, worker, None,
+                                       without_device=account_limits.CONSOLE)
         raise Refused(401, p.ERR_INVALID_CREDENTIALS, "Unknown username or wrong password.",
                       keep_writes=True)
     _check_may_use(session, worker)

@@ -66,7 +66,8 @@ def set_password_with_code(session: Session, hasher: PasswordHasher, *, username
             or row.expires_at <= utcnow():
         audit.record(session, "worker.password_reset_refused", actor="console",
                      worker_id=worker.id if worker else None)
-        account_limits.password_failed(session, username, worker, None)
+        account_limits.password_failed(session, username, worker, None,
+                                       without_device=account_limits.CONSOLE)
         raise Refused(401, p.ERR_INVALID_CREDENTIALS, "That username and code do not go "
                       "together, or the code was used or has expired: ask IT for a new one.",
                       keep_writes=True)

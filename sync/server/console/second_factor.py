@@ -87,7 +87,8 @@ def check(session: Session, master_key: bytes, worker: Worker, code: str) -> str
     audit.record(session, "console.second_factor_failed", actor=f"worker:{worker.id}",
                  worker_id=worker.id)
     # Counted like a wrong password: six digits must not be guessable at leisure.
-    account_limits.password_failed(session, worker.username, worker, None)
+    account_limits.password_failed(session, worker.username, worker, None,
+                                   without_device=account_limits.CONSOLE)
     raise Refused(401, p.ERR_INVALID_CREDENTIALS, "That code is not right, or was used "
                   "already. Type the code your app shows now, or a recovery code.",
                   keep_writes=True)

@@ -55,8 +55,13 @@ def refuse_if_locked(session: Session, username: str, *, now: float | None = Non
         )
 
 
+ENROLMENT = "an attempt to enrol a laptop"
+CONSOLE = "the web console's sign-in"
+
+
 def password_failed(session: Session, username: str, worker: Worker | None,
-                    device: Device | None, *, now: float | None = None) -> None:
+                    device: Device | None, *, now: float | None = None,
+                    without_device: str = ENROLMENT) -> None:
     """Count one wrong password (or a refusal that looks like one to the caller) against
     `username`; at ACCOUNT_FAILURES lock the account, audit it and tell the team lead.
     The caller must commit (Refused(keep_writes=True)) for the count to stay."""
@@ -65,18 +70,20 @@ def password_failed(session: Session, username: str, worker: Worker | None,
     if count != ACCOUNT_FAILURES:  # == : of racing processes exactly one locks and tells
         return
     counts.hold(session, _lock_key(username), until=now + ACCOUNT_LOCK_S)
-    _audit_and_tell(session, worker, device, count)
+    _audit_and_tell(session, worker, device, count, without_device)
 
 
 def _audit_and_tell(session: Session, worker: Worker | None, device: Device | None,
-                    count: int) -> None:
-    """`device` None: the last wrong password came with an enrolment, before any device."""
+                    count: int, without_device: str) -> None:
+    """`device` None: the last wrong password came through `without_device` (an
+    enrolment, before any device; or the web console)."""
     event = audit.record(session, "worker.sign_in_locked",
-                         actor=f"device:{device.id}" if device else "enrolment",
+                         actor=f"device:{device.id}" if device else (
+                             "enrolment" if without_device == ENROLMENT else "console"),
                          worker_id=worker.id if worker else None,
                          device_id=device.id if device else None,
                          failures=count, locked_s=ACCOUNT_LOCK_S)
-    where = f"laptop '{device.name}'" if device else "an attempt to enrol a laptop"
+    where = f"laptop '{device.name}'" if device else without_device
     if worker is None or worker.team_id is None:
         return  # an unknown username or an administrator: the audit log holds it
     audit.notify_team(
