@@ -65,6 +65,9 @@ class PoisonServer:
     def team_workers(self):
         raise ServerUnreachable("not in this test")
 
+    def report_app_version(self, version):
+        raise ServerUnreachable("not in this test")
+
 
 def test_a_page_the_store_cannot_take_whole_still_syncs_and_exits_0(enrolled, monkeypatch,
                                                                     capsys):

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 import requests
 
+from app.config import app_version
 from app.domain.audit import AuditAction
 from app.domain.errors import InvalidValue
 from app.domain.identifiers import normalise_nhs_number, normalise_pnc_id, normalise_prison_number
@@ -177,6 +178,7 @@ def sync_now(*, session: WorkerSession, progress: Progress | None = None,
         _forget_disabled(session, report.disabled_workers)
     _keep_signing_current(session, transport)
     key_workers.keep_team_workers(session=session, transport=transport)
+    _report_app_version(session, transport)
     if session.device is not None and session.device.sign_in_server() is None:
         _catch_up_sign_in_key(session, transport)
     with session.transaction() as db:
@@ -184,6 +186,24 @@ def sync_now(*, session: WorkerSession, progress: Progress | None = None,
             "pushed": report.pushed, "pulled": report.pulled, "refused": len(report.refused),
             "conflicts": report.conflicts})
     return report
+
+
+_REPORTED_VERSION = "app_version_reported"
+
+
+def _report_app_version(session: WorkerSession, transport: HttpTransport) -> None:
+    """Tell the server which version this laptop runs, once per version (IT's list of
+    laptops shows it before an upgrade). Not fatal: the next sync tries again."""
+    running = app_version()
+    if _state(session, _REPORTED_VERSION) == running:
+        return
+    try:
+        transport.report_app_version(running)
+    except SyncError as error:
+        _log.info("app version not reported: %s", error)
+        return
+    with session.transaction() as db:
+        db.merge(SyncState(key=_REPORTED_VERSION, value=running))
 
 
 _REVOCATIONS_AT = "revocations_fetched_at"

@@ -109,6 +109,9 @@ class HttpTransport:
         # signs in after, as laptops did then.
         return self._request("POST", p.ENROL_PATH, json=body)
 
+    def report_app_version(self, version: str) -> p.AppVersionReceipt:
+        return self._request("PUT", p.APP_VERSION_PATH, json={"version": version})
+
     def report_wiped(self) -> p.WipedReceipt:
         """Tell the server this revoked laptop has destroyed its keys (its token's last use)."""
         return self._request("POST", p.WIPED_PATH)

@@ -44,6 +44,8 @@ SIGN_IN_KEY_PATH: Final = "/devices/me/sign-in-key"
 # A revoked laptop reports here, with its device token (the one call a revoked device may
 # still make), that it has destroyed its keys: IT sees "revoked, wiped <time>".
 WIPED_PATH: Final = "/devices/me/wiped"
+# A laptop says which app version it runs (when it changes), for IT's list of laptops.
+APP_VERSION_PATH: Final = "/devices/me/app-version"
 SIGNING_CERT_PATH: Final = "/devices/me/signing-certificate"  # the org CA signs a CSR
 SIGNING_CA_PATH: Final = "/signing-ca"
 # The organisation CA's list of revoked laptop certificates (a CRL, PEM): laptops keep it
@@ -363,6 +365,15 @@ class KeyRelease(TypedDict):
     requested_at: str | None  # ISO, UTC; None: approved before they asked
     decided_at: str | None
     decided_by: str | None
+
+
+class AppVersionReport(TypedDict):
+    version: str  # as the installed package says it, e.g. 0.1.0 or 0.2.0+local
+
+
+class AppVersionReceipt(TypedDict):
+    device_id: str
+    app_version: str
 
 
 class WipedReceipt(TypedDict):

@@ -112,7 +112,13 @@ def test_an_admin_issues_a_code_that_enrols_a_laptop_and_revokes_it(world, clien
                            json={"code": code, "device_name": "Custody North laptop 9"})
     assert enrolled.status_code == 201, enrolled.text
     device_id = enrolled.json()["device_id"]
-    assert "Custody North laptop 9" in client.get("/console/devices").text
+    listed = client.get("/console/devices").text
+    assert "Custody North laptop 9" in listed and "not reported yet" in listed
+    token = enrolled.json()["device_token"]
+    reported = client.put(f"{p.API_PREFIX}{p.APP_VERSION_PATH}", json={"version": "0.3.1"},
+                          headers={"Authorization": f"Bearer {token}"})
+    assert reported.status_code == 200, reported.text
+    assert "<td>0.3.1</td>" in client.get("/console/devices").text
     form = client.get(f"/console/devices/{device_id}/revoke")
     assert "cannot be undone" in form.text
     done = client.post(f"/console/devices/{device_id}/revoke",

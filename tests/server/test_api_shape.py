@@ -101,6 +101,8 @@ def test_enrolment_is_rate_limited(client, settings):
 PAIRS = [
     (p.EnrolRequest, schemas.EnrolRequest), (p.EnrolResponse, schemas.EnrolResponse),
     (p.EscrowUpload, schemas.EscrowUpload), (p.EscrowReceipt, schemas.EscrowReceipt),
+    (p.AppVersionReport, schemas.AppVersionReport),
+    (p.AppVersionReceipt, schemas.AppVersionReceipt),
     (p.SignInKey, schemas.SignInKey),
     (p.SignInRequest, schemas.SignInRequest), (p.SignInResponse, schemas.SignInResponse),
     (p.WorkerInfo, schemas.WorkerInfo), (p.Identifier, schemas.Identifier),

@@ -89,6 +89,18 @@ def report_wiped(db: Db, token: BearerToken) -> s.WipedReceipt:
     return s.WipedReceipt(device_id=device.id, wiped_at=wiped_at)
 
 
+@router.put(p.APP_VERSION_PATH, response_model=s.AppVersionReceipt, responses=_REFUSALS)
+def put_app_version(body: s.AppVersionReport, db: Db,
+                    caller: DeviceCaller) -> s.AppVersionReceipt:
+    """The app version this laptop runs, for IT's list of laptops (sent when it changes)."""
+    device = caller.device
+    if device.app_version != body.version:
+        audit.record(db, "device.app_version", actor=f"device:{device.id}",
+                     device_id=device.id, before=device.app_version, after=body.version)
+        device.app_version = body.version
+    return s.AppVersionReceipt(device_id=device.id, app_version=body.version)
+
+
 @router.put(p.ESCROW_PATH, response_model=s.EscrowReceipt, responses=_REFUSALS)
 def put_escrow(
     body: s.EscrowUpload, db: Db, caller: DeviceCaller, key: MasterKey

@@ -145,6 +145,16 @@ class EnrolResponse(BaseModel):
     sign_in: SignInResponse | None = None
 
 
+class AppVersionReport(Request):
+    # A version as packaging writes it: digits, letters, dots, plus and minus signs.
+    version: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z.+\-]{1,40}$")]
+
+
+class AppVersionReceipt(BaseModel):
+    device_id: str
+    app_version: str
+
+
 class WipedReceipt(BaseModel):
     device_id: str
     wiped_at: datetime

@@ -58,6 +58,8 @@ class Device(Base):
     revoked_reason: Mapped[str | None] = mapped_column(String(200))
     # When the revoked laptop reported that it destroyed its keys (None: not yet, or never).
     wiped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The app version the laptop last reported (PUT APP_VERSION_PATH); None: not yet.
+    app_version: Mapped[str | None] = mapped_column(String(40))
     # The scope counter when this device's pull last looked for people to backfill or
     # evict (sync_pull); None: never looked.
     scope_seen: Mapped[int | None] = mapped_column(BigInteger)
