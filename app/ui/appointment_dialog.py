@@ -31,7 +31,7 @@ from app.services.changes import Changed
 from app.services.errors import InvalidInput
 from app.ui.appointment_words import day_and_date, parse_time, time_text
 from app.ui.fields import problem_label
-from app.ui.form_problems import problems_of, show_beside
+from app.ui.form_problems import SavesOffThread, show_beside
 from app.ui.tasks import RunDb, run_here
 
 Book = Callable[[Booking], Changed]
@@ -45,13 +45,14 @@ _NAMES = {"on": "Date, dd/mm/yyyy", "at": "Time, HH:MM", "where": "Where",
           "with_whom": "With whom", "what_for": "What it is for"}
 
 
-class BookingDialog(QDialog):
+class BookingDialog(SavesOffThread, QDialog):
+    NOT_DONE = "Not booked"
     booked = Signal(object)  # Changed
 
     def __init__(self, *, book: Book, run: RunDb = run_here,
                  follows_up: Appointment | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._book, self._run, self._follows_up = book, run, follows_up
+        self._store, self._run, self._follows_up = book, run, follows_up
         self.editors: dict[str, QLineEdit] = {}
         self.errors: dict[str, QLabel] = {}
         self.setWindowTitle("Rebook a missed appointment" if follows_up
@@ -128,25 +129,8 @@ class BookingDialog(QDialog):
             problems[name] = str(error)
             return None
 
-    def save(self) -> None:
-        """Stored off the UI thread; the dialog closes once it is, or says why not."""
-        self.message.hide()
-        try:
-            booking = self.typed()
-        except InvalidInput as error:
-            self.show_problems(error.problems)
-            return
-        self.save_button.setEnabled(False)  # a second Enter while it stores does nothing
-        self._run(lambda: self._book(booking), on_success=self._saved,
-                  on_failure=self._refused)
-
-    def _saved(self, changed: Changed) -> None:
+    def _stored(self, changed: Changed) -> None:
         self.booked.emit(changed)
-        self.accept()
-
-    def _refused(self, error: Exception) -> None:
-        self.save_button.setEnabled(True)
-        self.show_problems(problems_of(error, "Not booked"))
 
     def show_problems(self, problems: Mapping[str, str]) -> None:
         """Each beside its field; one about no field on screen goes above the buttons."""

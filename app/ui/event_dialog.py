@@ -34,7 +34,7 @@ from app.services.errors import InvalidInput
 from app.services.journey import PLACE_VALUE_SETS, EventInput
 from app.ui.event_fields import KindChooser, detail_editor, read_detail, write_detail
 from app.ui.fields import problem_label
-from app.ui.form_problems import problems_of, show_beside
+from app.ui.form_problems import SavesOffThread, show_beside
 from app.ui.journey_words import event_summary
 from app.ui.tasks import RunDb, run_here
 
@@ -56,7 +56,7 @@ def with_mnemonic(label: str, used: set[str]) -> str:
     return label
 
 
-class RecordEventDialog(QDialog):
+class RecordEventDialog(SavesOffThread, QDialog):
     recorded = Signal(object)  # Changed
 
     def __init__(self, *, record: Record, value_sets: Mapping[str, ValueSet],
@@ -64,7 +64,7 @@ class RecordEventDialog(QDialog):
                  correcting: JourneyEvent | None = None, today: date | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._record, self._run, self._value_sets = record, run, value_sets
+        self._store, self._run, self._value_sets = record, run, value_sets
         self._correcting = correcting
         self._fixed = kind or (correcting.kind if correcting else None)
         self.editors: dict[str, QWidget] = {}
@@ -232,25 +232,8 @@ class RecordEventDialog(QDialog):
             problems["occurred_on"] = str(error)
             return None
 
-    def save(self) -> None:
-        """Stored off the UI thread; the dialog closes once it is, or says why not."""
-        self.message.hide()
-        try:
-            typed = self.typed()
-        except InvalidInput as error:
-            self.show_problems(error.problems)
-            return
-        self.save_button.setEnabled(False)  # a second press while it records does nothing
-        self._run(lambda: self._record(typed), on_success=self._saved,
-                  on_failure=self._refused)
-
-    def _saved(self, changed: Changed) -> None:
+    def _stored(self, changed: Changed) -> None:
         self.recorded.emit(changed)
-        self.accept()
-
-    def _refused(self, error: Exception) -> None:
-        self.save_button.setEnabled(True)
-        self.show_problems(problems_of(error, "Not saved"))
 
     def show_problems(self, problems: Mapping[str, str]) -> None:
         """Each beside its field; one about no field on screen goes above the buttons."""

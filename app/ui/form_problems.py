@@ -36,3 +36,31 @@ def show_beside(dialog: QWidget, problems: Mapping[str, str], errors: Mapping[st
 def problems_of(error: Exception, not_done: str) -> dict[str, str]:
     """What a refused write says: its problems by field, or one line ('Not saved: …')."""
     return error.problems if isinstance(error, InvalidInput) else {"": f"{not_done}: {error}"}
+
+
+class SavesOffThread:
+    """A form dialog's Save: read what was typed (problems beside their fields), store it
+    off the UI thread, close once stored or say why not. Mixed into a QDialog that has
+    `typed()`, `show_problems()`, `save_button`, `message`, `_run`, `_store` (the write,
+    returning Changed) and `_stored(changed)` (its own signal)."""
+
+    NOT_DONE = "Not saved"
+
+    def save(self) -> None:
+        self.message.hide()  # type: ignore[attr-defined]
+        try:
+            typed = self.typed()  # type: ignore[attr-defined]
+        except InvalidInput as error:
+            self.show_problems(error.problems)  # type: ignore[attr-defined]
+            return
+        self.save_button.setEnabled(False)  # type: ignore[attr-defined]  # one press stores once
+        self._run(lambda: self._store(typed),  # type: ignore[attr-defined]
+                  on_success=self._saved, on_failure=self._refused)
+
+    def _saved(self, changed: object) -> None:
+        self._stored(changed)  # type: ignore[attr-defined]
+        self.accept()  # type: ignore[attr-defined]
+
+    def _refused(self, error: Exception) -> None:
+        self.save_button.setEnabled(True)  # type: ignore[attr-defined]
+        self.show_problems(problems_of(error, self.NOT_DONE))  # type: ignore[attr-defined]

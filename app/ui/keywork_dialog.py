@@ -40,7 +40,7 @@ from app.ui.fields import (
     problem_label,
     set_editor_text,
 )
-from app.ui.form_problems import problems_of, show_beside
+from app.ui.form_problems import SavesOffThread, show_beside
 from app.ui.keywork_goals import GoalChoice
 from app.ui.tasks import RunDb, run_here
 
@@ -55,14 +55,14 @@ _ROWS = (("held_on", "&Date:", "Date of the session, dd/mm/yyyy"),
          ("notes", "&Notes:", "What was talked about"))
 
 
-class SessionDialog(QDialog):
+class SessionDialog(SavesOffThread, QDialog):
     recorded = Signal(object)  # Changed
 
     def __init__(self, *, record: RecordSession, goals: Sequence[str], run: RunDb = run_here,
                  setting: Setting | None = None, today: date | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._record, self._run = record, run
+        self._store, self._run = record, run
         self.setWindowTitle("Record a key-work session")
         self.editors = self._editors(today or date.today())
         if setting is not None and setting in SESSION_SETTINGS:
@@ -160,25 +160,8 @@ class SessionDialog(QDialog):
                                "Type how long the session was, in minutes, e.g. 45.")
         return None
 
-    def save(self) -> None:
-        """Stored off the UI thread; the dialog closes once it is, or says why not."""
-        self.message.hide()
-        try:
-            typed = self.typed()
-        except InvalidInput as error:
-            self.show_problems(error.problems)
-            return
-        self.save_button.setEnabled(False)  # a second Enter while it stores does nothing
-        self._run(lambda: self._record(typed), on_success=self._saved,
-                  on_failure=self._refused)
-
-    def _saved(self, changed: Changed) -> None:
+    def _stored(self, changed: Changed) -> None:
         self.recorded.emit(changed)
-        self.accept()
-
-    def _refused(self, error: Exception) -> None:
-        self.save_button.setEnabled(True)
-        self.show_problems(problems_of(error, "Not saved"))
 
     def show_problems(self, problems: Mapping[str, str]) -> None:
         """Each beside its field; one about no field here (who recorded it) above Save."""
