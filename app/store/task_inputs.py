@@ -185,10 +185,13 @@ class Candidate:
     journey_json: str
 
 
-def unbuilt(db: Session, limit: int = 2000) -> list[str]:
-    """People whose task digest is missing: new, or written to since (partial index)."""
-    return list(db.scalars(select(PersonDigest.person_id).where(
-        PersonDigest.tasks_json.is_(None)).limit(limit)))
+def unbuilt(db: Session, limit: int = 2000, worker_id: str | None = None) -> list[str]:
+    """People whose task digest is missing: new, or written to since (partial index);
+    `worker_id`: only the people allocated to them."""
+    query = select(PersonDigest.person_id).where(PersonDigest.tasks_json.is_(None))
+    if worker_id is not None:
+        query = query.where(PersonDigest.key_worker_id == worker_id)
+    return list(db.scalars(query.limit(limit)))
 
 
 def candidates(db: Session, today: date, *, worker_id: str | None = None,

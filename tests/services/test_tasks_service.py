@@ -117,3 +117,25 @@ def test_a_handover_is_the_receiving_teams_task_naming_the_sending_team(
                                           f"Accept the handover from {CUSTODY['name']}")
     else:  # the team that sent them sees them as in handover, not as work to accept
         assert listed == []
+
+
+def test_my_list_builds_only_my_peoples_task_digests_the_teams_builds_the_rest(
+        signed_in) -> None:
+    from app.services import allocation, people
+    from app.services.views import PersonInput
+    from app.store import task_inputs
+
+    mine = add_person(signed_in)
+    theirs = people.create_person(session=signed_in, person=PersonInput(
+        given_name="Kayleigh", family_name="Osei", date_of_birth="02/02/1990")).id
+    allocation.allocate(session=signed_in, person_id=theirs, worker_id="w-sam",
+                        worker_name="Sam Patel")
+    _court(signed_in, theirs, 1)
+    _court(signed_in, mine, 1)
+
+    assert [line.task.person_id for line in tasks.mine(session=signed_in)] == [mine]
+    with signed_in.transaction(read_only=True) as db:
+        assert task_inputs.unbuilt(db) == [theirs]  # the window's first count waits on nobody else
+    assert {line.task.person_id for line in tasks.team(session=signed_in)} == {mine, theirs}
+    with signed_in.transaction(read_only=True) as db:
+        assert task_inputs.unbuilt(db) == []
