@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from app.config import RESOURCES_DIR
+from app.domain.appointments import Appointment
 from app.domain.assessment import risk_summary
 from app.domain.assessment.fields import Value
 from app.domain.journey.events import effective
@@ -21,7 +22,7 @@ from app.domain.journey.state import coming_dates, last_release
 from app.domain.printable import ServiceHeader
 from app.domain.valuesets import ValueSet
 from app.printing.journey_pdf import build_handover_pdf
-from app.services import allocation, assessment, careplan, signing
+from app.services import allocation, appointments, assessment, careplan, signing
 from app.services.errors import ServiceError
 from app.services.handover import of_person
 from app.services.journey import Journey, journey_of
@@ -83,9 +84,7 @@ def _printable(session: WorkerSession, person_id: str, entry: HandoverEntry,
                           *_answers_changed(session, view)), _CHANGES),
         goals=_at_most(tuple(g for g in plan.content.goals if g.strip()), _GOALS)
         if plan else (),
-        next_appointments=tuple(
-            f"{key.on:%d/%m/%Y} {key.what}" for key in coming_dates(
-                journey.events, today, journey.required_assessment.appointment)[:_COMING]),
+        next_appointments=_coming(session, journey, person_id, today),
         contacts=(("Key worker", held.key_worker_name),) if held else (),
     )
 
@@ -95,6 +94,26 @@ def _risks(values: Mapping[str, Mapping[str, Value]], recently_released: bool) -
     the day printed (the journey says whether they left prison in the last 28 days)."""
     risk = risk_summary(values, recently_released=recently_released)
     return _at_most((risk.headline(), *risk.flags, *risk.overdose_factors), _RISKS)
+
+
+def _coming(session: WorkerSession, journey: Journey, person_id: str,
+            today: date) -> tuple[str, ...]:
+    """The journey's key dates and the appointments booked on the Work tab, soonest
+    first: the receiving team must see both."""
+    keyed = [(key.on, f"{key.on:%d/%m/%Y} {key.what}") for key in coming_dates(
+        journey.events, today, journey.required_assessment.appointment)]
+    booked = [(listed.appointment.on, _booking_words(listed.appointment))
+              for listed in appointments.of_person(session=session, person_id=person_id,
+                                                  today=today)
+              if listed.appointment.on >= today and listed.status.value in ("booked",
+                                                                            "due_today")]
+    return tuple(words for _, words in sorted(keyed + booked)[:_COMING])
+
+
+def _booking_words(booked: Appointment) -> str:
+    at = f" {booked.at:%H:%M}" if booked.at else ""
+    with_whom = f" with {booked.with_whom}" if booked.with_whom else ""
+    return f"{booked.on:%d/%m/%Y}{at} {booked.what_for}: {booked.where}{with_whom}"
 
 
 def _at_most(lines: tuple[str, ...], count: int) -> tuple[str, ...]:

@@ -89,3 +89,26 @@ def test_the_overdose_window_on_the_summary_comes_from_the_release_not_a_typed_a
     words = _words(handover_pdf(session=signed_in, person_id=person).data)
 
     assert ("released from prison in the past 28 days" in words) is warned
+
+
+def test_appointments_booked_on_the_work_tab_are_on_the_summary_in_date_order(signed_in):
+    from datetime import time
+
+    from app.services import appointments
+    from app.services.appointments import Booking
+
+    _enrolled_in(signed_in, CUSTODY)
+    person = add_person(signed_in)
+    record_event(session=signed_in, person_id=person, typed=EventInput(
+        Kind.COURT_HEARING, TODAY + timedelta(days=9), "Basildon Crown", {"outcome": "listed"}))
+    appointments.book(session=signed_in, person_id=person, booking=Booking(
+        TODAY + timedelta(days=2), time(10, 30), "Harlow hub", "Sam Reid", "First script"))
+    handover.request_handover(session=signed_in, person_id=person, reason="release",
+                              to_team_id=COMMUNITY["team_id"], note="")
+
+    words = _words(handover_pdf(session=signed_in, person_id=person).data)
+
+    booked = f"{TODAY + timedelta(days=2):%d/%m/%Y} 10:30 First script: Harlow hub with Sam Reid"
+    court = f"{TODAY + timedelta(days=9):%d/%m/%Y} Court: Basildon Crown"
+    assert booked in words and court in words
+    assert words.index(booked) < words.index(court)
