@@ -137,10 +137,13 @@ class TeamDeskDialog(QDialog):
     # ---- the caseload -------------------------------------------------------------------
     def reload(self) -> None:
         self._show_password_need()
+        # The first opening after an upgrade builds every person's task index: say so.
+        self.message.setText("Reading the team's caseload…")
         self._run(self._ops.caseload_by_worker, on_success=self._show_loads,
                   on_failure=lambda error: self.message.setText(f"Not read: {error}"))
 
     def _show_loads(self, loads: list[WorkerLoad]) -> None:
+        self.message.clear()
         self.loads = loads
         self.workers.clear()
         for index, load in enumerate(loads):

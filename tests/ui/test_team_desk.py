@@ -37,7 +37,7 @@ def test_the_desk_counts_each_workers_people_and_gives_one_away(qtbot, window, s
     qtbot.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier
                    | Qt.KeyboardModifier.ShiftModifier)
     desk = window.desk
-    assert desk is not None
+    assert desk is not None and desk.message.text() == ""  # "Reading…" gone once read
     rows = [[desk.workers.topLevelItem(r).text(c) for c in range(3)]
             for r in range(desk.workers.topLevelItemCount())]
     assert sorted(rows) == [[signed_in.worker.full_name, "1", "1"], ["Sam Patel", "1", "—"]]
@@ -71,3 +71,17 @@ def test_the_desk_opens_key_recovery_with_the_teams_workers(qtbot, window, signe
     assert dialog is not None and dialog.isVisible()
     names = [dialog.workers.itemText(i) for i in range(dialog.workers.count())]
     assert signed_in.worker.full_name in names
+
+
+def test_the_desk_says_it_is_reading_until_the_caseload_comes(qtbot, signed_in):
+    from app.ui.operations import DeskOperations
+    from app.ui.team_desk import TeamDeskDialog
+
+    held: list = []
+    desk = TeamDeskDialog(ops=DeskOperations(signed_in),
+                          run=lambda work, **then: held.append((work, then)))
+    qtbot.addWidget(desk)
+    assert desk.message.text() == "Reading the team's caseload…"
+    work, then = held[0]
+    then["on_success"](work())
+    assert desk.message.text() == ""
