@@ -27,6 +27,7 @@ from sync.protocol import (
     HANDOVER_REQUESTS_TABLE,
     HANDOVERS_TABLE,
     RESOLUTIONS_TABLE,
+    top_measures,
 )
 
 Check = Callable[[Any], str | None]  # a problem in words, or None
@@ -218,6 +219,12 @@ _WORK_ROWS: Final[dict[str, TableRule]] = {
          "recorded_by_name": _NAME, "recorded_at": moment},
         {"notes": text(MAX_TEXT), "goals_json": json_text(),
          "care_plan_version_id": _nullable(row_id), "supersedes_id": _nullable(row_id)},
+        append_only=True),
+    # A TOP outcome form: its answers checked here again (sync.protocol.top_measures).
+    "top_forms": _rule(
+        {**_PERSON, "kind": one_of(*top_measures.FORM_KINDS), "completed_on": day,
+         "recorded_by_name": _NAME, "recorded_at": moment},
+        {"measures_json": top_measures.measures_problem, "supersedes_id": _nullable(row_id)},
         append_only=True),
     "task_decisions": _rule(
         {**_PERSON, "task_key": text(200), "kind": one_of(*TASK_DECISIONS),

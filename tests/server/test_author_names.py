@@ -171,7 +171,8 @@ def test_a_worker_taking_a_person_on_names_themselves_both_ways(world):
 
 WORK_NAMES = {"appointments": "booked_by_name", "appointment_outcomes": "recorded_by_name",
               "referrals": "sent_by_name", "referral_updates": "recorded_by_name",
-              "keywork_sessions": "recorded_by_name", "task_decisions": "decided_by_name"}
+              "keywork_sessions": "recorded_by_name", "task_decisions": "decided_by_name",
+              "top_forms": "recorded_by_name"}
 
 
 @pytest.mark.parametrize("table", sorted(WORK_NAMES))

@@ -63,7 +63,8 @@ CODES = {"appointments": {"at_time": "09:30"},
          "referrals": {"service": "residential_rehab"},
          "referral_updates": {"status": "acknowledged"},
          "keywork_sessions": {"setting": "prison", "session_type": "in_cell"},
-         "task_decisions": {"kind": "dismissed"}}
+         "task_decisions": {"kind": "dismissed"},
+         "top_forms": {"kind": "review", "measures_json": '{"violence":false}'}}
 
 
 @pytest.mark.parametrize("name", sorted(LAPTOP_TABLES))

@@ -11,6 +11,7 @@ from app.store.allocation_models import KeyWorkerAllocation
 from app.store.careplan_models import CarePlanSignature, CarePlanVersion
 from app.store.journey_models import JourneyEventRow
 from app.store.models import Base, Person, SyncableMixin
+from app.store.outcome_models import TopFormRow
 from app.store.person_models import (
     AssessmentHistory,
     AssessmentValue,
@@ -85,6 +86,7 @@ TABLES: dict[str, SyncedTable] = {t.name: t for t in (
     SyncedTable(JourneyEventRow, _person_id, append_only=True),
     SyncedTable(KeyWorkerAllocation, _person_id, append_only=True),
     *(SyncedTable(model, _person_id, append_only=True) for model in WORK_MODELS),
+    SyncedTable(TopFormRow, _person_id, append_only=True),
 )}
 
 

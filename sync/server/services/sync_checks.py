@@ -139,7 +139,8 @@ TEAM_LEAD = "team_lead"
 AUTHOR_NAMES = {"journey_events": "recorded_by_name", ALLOCATIONS: "allocated_by_name",
                 "appointments": "booked_by_name", "appointment_outcomes": "recorded_by_name",
                 "referrals": "sent_by_name", "referral_updates": "recorded_by_name",
-                "keywork_sessions": "recorded_by_name", "task_decisions": "decided_by_name"}
+                "keywork_sessions": "recorded_by_name", "task_decisions": "decided_by_name",
+                "top_forms": "recorded_by_name"}
 Held = tuple[str, str]  # a person's latest allocation: (its clock stamp, the key worker)
 
 
