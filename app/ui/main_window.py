@@ -38,6 +38,7 @@ from app.ui.main_window_day import WorkersDay
 from app.ui.new_person_form import NewPersonForm
 from app.ui.operations import (
     HandoverOperations,
+    OutcomeOperations,
     RecordOperations,
     VerifyOperations,
     WorkOperations,
@@ -84,6 +85,7 @@ class MainWindow(WorkersDay, QMainWindow):
         self._run_net = run_net  # work that may wait on the server (the list of teams)
         self._handovers = HandoverOperations(session)
         self._work = WorkOperations(session)
+        self._outcomes = OutcomeOperations(session)
         self.inbox: HandoverInbox | None = None
         self.task_list: TaskListDialog | None = None
         self.desk: TeamDeskDialog | None = None
@@ -277,9 +279,7 @@ class MainWindow(WorkersDay, QMainWindow):
         tools_menu.addAction(self.sync_action)
         self.inbox_action = action("&Handover inbox…", "Ctrl+Shift+I", self.open_inbox)
         tools_menu.addAction(self.inbox_action)
-        self.desk_action = action("Team lead's &desk…", "Ctrl+Shift+D", self.open_desk)
-        self.desk_action.setVisible(self._records.is_team_lead)  # the server refuses others
-        tools_menu.addAction(self.desk_action)
+        self.add_lead_tools(tools_menu, action)
         tools_menu.addAction(action("&Conflicts and sync problems…", "Ctrl+Shift+C",
                                     self.conflicts_requested.emit))
         tools_menu.addSeparator()

@@ -5,7 +5,11 @@ apart so neither file grows past what a reader holds at once."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu
 
 from app.ui.appointment_day import DayView
 from app.ui.key_worker_dialog import KeyWorkerDialog
@@ -22,6 +26,14 @@ _log = logging.getLogger(__name__)
 
 class WorkersDay:
     """Opens the day's screens from the View and Tools menus (self is the MainWindow)."""
+
+    def add_lead_tools(self: MainWindow, tools_menu: QMenu,
+                       action: Callable[[str, str, Callable[[], object]], QAction]) -> None:
+        """The team lead's entries on the Tools menu, hidden from anyone else (the server
+        refuses what they would do)."""
+        self.desk_action = action("Team lead's &desk…", "Ctrl+Shift+D", self.open_desk)
+        self.desk_action.setVisible(self._records.is_team_lead)
+        tools_menu.addAction(self.desk_action)
 
     def refresh_task_count(self: MainWindow) -> None:
         """Read on the database lane, like the handover count."""

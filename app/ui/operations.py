@@ -17,6 +17,7 @@ from app.domain.appointments import Outcome
 from app.domain.assessment import AssessmentSchema, Value
 from app.domain.careplan import CarePlanVersion
 from app.domain.keywork import KeyWorkSession
+from app.domain.outcomes.top import TopForm
 from app.domain.referrals import ReferralService, ReferralStatus
 from app.domain.tasks import DecisionKind, Task
 from app.services import (
@@ -35,6 +36,7 @@ from app.services import (
     key_recovery,
     keywork,
     merge,
+    outcomes,
     people,
     printing,
     referrals,
@@ -383,6 +385,22 @@ class ConflictOperations(_Bound):
     def store_again(self) -> Changed:
         conflicts.try_storing_again(session=self._session)
         return Changed.everything()  # the rows stored may belong to anyone
+
+
+class OutcomeOperations(_Bound):
+    """TOP outcome forms and a person's progress (issue 21)."""
+
+    @property
+    def worker_name(self) -> str:
+        return self._session.worker.full_name
+
+    def of_person(self, person_id: str) -> outcomes.Outcomes:
+        return outcomes.of_person(session=self._session, person_id=person_id)
+
+    def record_form(self, form: TopForm) -> Changed:
+        """Checked (InvalidInput names each field), stored and queued for sync."""
+        outcomes.record(session=self._session, form=form)
+        return Changed.of(form.person_id, Part.WORK)
 
 
 class VerifyOperations(_Bound):
