@@ -66,7 +66,7 @@ def of_person(*, session: WorkerSession, person_id: str,
     """One person's open tasks today, worked out from the whole record."""
     today = today or date.today()
     with session.transaction(read_only=True) as db:
-        inputs = task_inputs.build_inputs(db, [person_id]).get(person_id)
+        inputs = task_inputs.build_inputs(db, [person_id], today).get(person_id)
         decisions = task_inputs.decisions_of(db, [person_id]).get(person_id, [])
     if inputs is None:
         raise NotFound("That person")

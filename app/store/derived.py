@@ -44,7 +44,8 @@ DIGEST_SOURCES = frozenset({"people", "person_merges", "assessment_values",
                             "section_confirmations", "contacts", "key_worker_allocations",
                             "journey_events", "consents", "care_plan_versions",
                             "appointments", "appointment_outcomes", "referrals",
-                            "referral_updates", "task_decisions", p.HANDOVERS_TABLE})
+                            "referral_updates", "task_decisions", "top_forms",
+                            p.HANDOVERS_TABLE})
 
 
 def refresh(db: Session, person_ids: Iterable[str], *, new: Collection[str] = (),

@@ -19,6 +19,8 @@ from app.domain.clock import HlcStamp
 from app.domain.consent import ConsentRecord
 from app.domain.journey.digest import from_digest as journey_from_digest
 from app.domain.journey.handover import Handover, HandoverReason
+from app.domain.journey.treatment import episodes
+from app.domain.outcomes.schedule import forms_due
 from app.domain.tasks import (
     CarePlanReview,
     PersonTaskInputs,
@@ -30,13 +32,17 @@ from app.domain.tasks.digest import to_digest
 from app.store.careplan_models import CarePlanVersion as VersionRow
 from app.store.consent_repo import consent_record
 from app.store.models import Person
+from app.store.outcome_repo import OutcomeRepository
 from app.store.person_models import Consent, Contact, PersonDigest, SectionConfirmation
 from app.store.sync.models import HandoverRow, SyncState
 from app.store.work_repo import WorkRepository
 
 
-def build_inputs(db: Session, ids: Sequence[str]) -> dict[str, PersonTaskInputs]:
-    """Each person's task inputs, journey included (from the journey digest)."""
+def build_inputs(db: Session, ids: Sequence[str],
+                 today: date | None = None) -> dict[str, PersonTaskInputs]:
+    """Each person's task inputs, journey included (from the journey digest). The TOP
+    forms due are worked out as at `today` (each episode's open slots and its next)."""
+    today = today or date.today()
     people = {row.id: row for row in db.scalars(select(Person).where(Person.id.in_(ids)))}
     journeys = {person_id: text for person_id, text in db.execute(
         select(PersonDigest.person_id, PersonDigest.journey_json)
@@ -46,16 +52,21 @@ def build_inputs(db: Session, ids: Sequence[str]) -> dict[str, PersonTaskInputs]
     referrals, updates = by(work.referrals(*ids)), by(work.referral_updates(*ids))
     booked, outcomes = by(work.appointments(*ids)), by(work.outcomes(*ids))
     handovers, plans = _handovers(db, ids), _plans(db, ids)
+    forms = by(OutcomeRepository(db).forms(*ids))
+    events = {person_id: tuple(journey_from_digest(journeys.get(person_id) or "[]", person_id))
+              for person_id in people}
     confirmed, seen, consents = _confirmed(db, ids), _last_seen(db, ids), _consents(db, ids)
     return {person_id: PersonTaskInputs(
         person_id, date_of_birth=_day(row.date_of_birth),
-        journey=tuple(journey_from_digest(journeys.get(person_id) or "[]", person_id)),
+        journey=events[person_id],
         handovers=tuple(handovers[person_id]), care_plan=plans.get(person_id),
         confirmed_on=confirmed[person_id], known_since=_hlc_day(row.created_hlc),
         last_seen_on=seen.get(person_id), consents=tuple(consents[person_id]),
         referrals=tuple(referrals[person_id]), referral_updates=tuple(updates[person_id]),
         appointments=tuple(booked[person_id]),
-        appointment_outcomes=tuple(outcomes[person_id]))
+        appointment_outcomes=tuple(outcomes[person_id]),
+        outcome_forms_due=tuple(forms_due(episodes(events[person_id]), forms[person_id],
+                                          today=today)))
         for person_id, row in people.items() if not row.deleted}
 
 
@@ -73,7 +84,7 @@ def rebuild(db: Session, ids: Sequence[str], today: date,
             settings: TaskSettings = INDEX_SETTINGS) -> None:
     """Write each person's task digest and index; people with no digest row are left
     (the caseload's rebuild makes the row, then this)."""
-    inputs, decisions = build_inputs(db, ids), decisions_of(db, ids)
+    inputs, decisions = build_inputs(db, ids, today), decisions_of(db, ids)
     rows = []
     for person_id, given in inputs.items():
         index = task_index(given, decisions.get(person_id, ()), today, settings)
