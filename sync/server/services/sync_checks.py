@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from sync import protocol as p
@@ -91,6 +92,42 @@ def well_formed_credentials(credentials: dict[str, str]) -> dict[str, str]:
 def references(change: p.Change) -> set[str]:
     """Other people a change's fields name (a merge's folded record, a survivor)."""
     return p.people_of(change) - {change["person_id"]}
+
+
+# Fields naming another row a change depends on (what it corrects, answers or follows):
+# that row must be of the same person's record, or a push could thread one person's
+# record into another's, or correct a row its author may not see.
+ROW_REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
+    "appointments": (("follows_up_id", "appointments"), ("supersedes_id", "appointments")),
+    "appointment_outcomes": (("appointment_id", "appointments"),
+                             ("supersedes_id", "appointment_outcomes")),
+    "referral_updates": (("referral_id", "referrals"), ("supersedes_id", "referral_updates")),
+    "keywork_sessions": (("care_plan_version_id", "care_plan_versions"),
+                         ("supersedes_id", "keywork_sessions")),
+    "journey_events": (("supersedes_id", "journey_events"),),
+    "top_forms": (("supersedes_id", "top_forms"),),
+    "care_plan_versions": (("supersedes_id", "care_plan_versions"),),
+    "care_plan_signatures": (("version_id", "care_plan_versions"),),
+}
+
+
+def rows_referenced(change: p.Change) -> set[Key]:
+    """The rows a change's fields name (only values shaped as ids reach a query)."""
+    fields = change["fields"]
+    return {(table, value) for field, table in ROW_REFERENCES.get(change["table"], ())
+            if tables.row_id(value := fields.get(field)) is None}
+
+
+def foreign_row(change: p.Change, owner_of: Callable[[Key], str | None]) -> Refusal | None:
+    """A row the change names belongs to another person. A row the server has not got
+    is not refused: the laptop sends it first, or it was refused and this one stands
+    on its own."""
+    for field, table in ROW_REFERENCES.get(change["table"], ()):
+        value = change["fields"].get(field)
+        owner = owner_of((table, value)) if isinstance(value, str) else None
+        if owner is not None and owner != change["person_id"]:
+            return 403, f"{field} names a row of another person's record"
+    return None
 
 
 def unique_key(change: p.Change) -> str | None:

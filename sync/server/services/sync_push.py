@@ -111,7 +111,8 @@ def _lock_and_read(session: Session, live: list[tuple[int, p.Change]],
         session, targets, also_locked=handed,  # type: ignore[arg-type]
         people=set().union(*map(checks.people_named, targets)),  # in fields too (merges)
         # The person's own row, for the salt an answer's id is made from (checks.made_id)
-        salted={("people", c["person_id"]) for c in targets if c["table"] in NATURAL_IDS},
+        salted={("people", c["person_id"]) for c in targets if c["table"] in NATURAL_IDS}
+        | set().union(*map(checks.rows_referenced, targets)),  # read for checks.foreign_row
         credential_hashes=claimed, unique_keys=uniques)
 
 
@@ -211,6 +212,9 @@ def _refusal(device: SyncDevice, change: p.Change, known: set[str], allowed: set
         problem = checks.bound(change, owner)
         if problem is not None and owner is not None:
             plan.aimed_at[change["change_id"]] = owner
+    if problem is None:
+        problem = checks.foreign_row(change, lambda named: checks.person_of(
+            plan.rows.get(named) or current.get(named)))
     if problem is None:
         problem = _authored(change, plan)
     if problem is None:
