@@ -29,8 +29,19 @@ import main
 from app.config import Settings, resolve_paths
 from app.domain.journey.kinds import Kind, Setting
 from app.domain.keywork import SessionType
+from app.domain.outcomes.top import Crime, Days, FormKind, Rating, Substance, TopForm
 from app.domain.referrals import ReferralService
-from app.services import appointments, assessment, handover, journey, keywork, people, referrals
+from app.services import (
+    appointments,
+    assessment,
+    careplan,
+    handover,
+    journey,
+    keywork,
+    outcomes,
+    people,
+    referrals,
+)
 from app.services.appointments import Booking
 from app.services.caseload import caseload
 from app.services.handover_printing import handover_pdf
@@ -45,6 +56,7 @@ from app.ui.controller import AppController
 from app.ui.journey_tab import JourneyTab
 from app.ui.main_window import MainWindow
 from sync import protocol as p
+from tests.careplan.helpers import plan_input, signed_inputs
 from tests.services.test_set_aside import page, row
 
 PASSPHRASE = "screenshot kettle 42"
@@ -158,6 +170,85 @@ def _sample_handovers(session: WorkerSession) -> str:
             "accept_by": late.isoformat(), "accepted_at": None, "accepted_by": None,
             "state": "open"})], 10))
     return found["Michelle"]
+
+
+def _sample_outcomes(session: WorkerSession) -> str:
+    """Lee, in treatment since last year: four TOP forms with less use and a better life,
+    cannabis not asked at one review, arrested and in prison between two of them, and a
+    care plan signed today. Made after the other screens, which do not show him."""
+    lee = people.create_person(session=session, person=PersonInput(
+        given_name="Lee", family_name="Turner", date_of_birth="14/07/1990", sex="1",
+        home_district="harlow")).id
+    today = date.today()
+
+    def add(kind: Kind, days_ago: int, place: str = "", **details: object) -> None:
+        journey.record_event(session=session, person_id=lee, typed=EventInput(
+            kind, today - timedelta(days=days_ago), place, details))  # type: ignore[arg-type]
+
+    add(Kind.REFERRAL_RECEIVED, 300, "Open Road Harlow", source="63")
+    add(Kind.TRIAGE_DONE, 298, "Harlow hub")
+    add(Kind.ARREST, 170, "Harlow custody suite", offence="Shoplifting", trigger_offence=True)
+    add(Kind.COURT_HEARING, 165, "Harlow Magistrates' Court", outcome="remanded")
+    add(Kind.PRISON_RECEPTION, 165, "HMP/YOI Chelmsford")
+    add(Kind.RELEASE, 120, "HMP/YOI Chelmsford", address="Harlow")
+    for days_ago, kind, use, crime, ratings, work in (
+            (296, FormKind.START, {Substance.ALCOHOL: Days((4, 4, 5, 4)),
+                                   Substance.OPIATES: Days(total_given=26),
+                                   Substance.CRACK: Days((3, 4, 2, 3)),
+                                   Substance.CANNABIS: Days(total_given=20)},
+             {Crime.SHOPLIFTING: 10, Crime.DRUG_SELLING: 2}, (5, 7, 4), 0),
+            (210, FormKind.REVIEW, {Substance.ALCOHOL: Days(total_given=10),
+                                    Substance.OPIATES: Days(total_given=14),
+                                    Substance.CRACK: Days(total_given=6)},
+             {Crime.SHOPLIFTING: 4}, (8, 9, 8), 0),
+            (115, FormKind.REVIEW, {Substance.ALCOHOL: Days(total_given=6),
+                                    Substance.OPIATES: Days(total_given=4),
+                                    Substance.CRACK: Days(total_given=0),
+                                    Substance.CANNABIS: Days(total_given=8)},
+             {Crime.SHOPLIFTING: 0}, (10, 11, 10), 0),
+            (25, FormKind.REVIEW, {Substance.ALCOHOL: Days((1, 1, 1, 1)),
+                                   Substance.OPIATES: Days((1, 0, 1, 0)),
+                                   Substance.CRACK: Days(total_given=1),
+                                   Substance.CANNABIS: Days(total_given=6)},
+             {Crime.SHOPLIFTING: 1}, (13, 12, 14), 6)):
+        outcomes.record(session=session, form=TopForm(
+            "", lee, kind, today - timedelta(days=days_ago), use=use,
+            alcohol_units_per_day=8, days_injected=0 if days_ago < 200 else 12,
+            shared_equipment=days_ago > 200, crime_days=crime, violence=False,
+            ratings=dict(zip(Rating, ratings, strict=True)), work_days=work,
+            education_days=0, acute_housing_problem=days_ago > 150, eviction_risk=False))
+    version = careplan.save_plan(session=session, person_id=lee, plan=plan_input())
+    careplan.sign_version(session=session, version_id=version.id, person=signed_inputs()[0],
+                          worker=signed_inputs()[1])
+    return lee
+
+
+def _outcome_screens(window: MainWindow, lee: str, darren: str, out: Path,
+                     size: tuple[int, int]) -> None:
+    """The Outcomes tab with each chart and the list, and the TOP form dialog: new,
+    refused, correcting; Darren's, with no form yet and the start form overdue."""
+    tab = window.open_person(darren).open_outcomes()
+    _shoot(window, out, "outcomes-overdue", size)
+    view = window.open_person(lee)
+    tab = view.open_outcomes()
+    assert tab is not None
+    for index, name in enumerate(("outcomes-use", "outcomes-crime", "outcomes-ratings")):
+        tab.show_page(index)
+        _shoot(window, out, name, size)
+    tab.show_page(3)
+    _shoot(window, out, "outcomes-forms", size)
+    dialog = tab.record_new()
+    _shoot(dialog, out, "top-form", size)
+    for week, typed in zip((1, 2, 3, 4), ("3", "8", "7", "2"), strict=True):
+        dialog.editors[f"use.opiates.week{week}"].setText(typed)  # type: ignore[attr-defined]
+    dialog.editors["rating.quality_of_life"].setText("25")  # type: ignore[attr-defined]
+    dialog.save()  # a week of 8 days, a rating above 20: what a worker sees
+    _shoot(dialog, out, "top-form-problems", size)
+    dialog.close()
+    correcting = tab.correct_selected()
+    assert correcting is not None
+    _shoot(correcting, out, "top-form-correct", size)
+    correcting.close()
 
 
 SIZES = ((1366, 768), (1280, 720))  # the commonest laptop; 1920x1080 at 150%
@@ -304,6 +395,9 @@ def main_(out: Path) -> None:
     window.show()
     for size in SIZES:
         _screens(window, darren, michelle, out, size)
+    lee = _sample_outcomes(session)
+    for size in SIZES:
+        _outcome_screens(window, lee, darren, out, size)
     ctrl.lock_now()
     for size in SIZES:
         assert ctrl.sign_in_window is not None

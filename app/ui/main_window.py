@@ -247,6 +247,12 @@ class MainWindow(WorkersDay, QMainWindow):
         self.work_action = action("&Work: due, appointments, referrals, key work", "Ctrl+B",
                                   self._work_current)
         person_menu.addAction(self.work_action)
+        self.outcomes_action = action("&Outcomes: TOP forms and progress charts", "Ctrl+U",
+                                      self._outcomes_current)
+        person_menu.addAction(self.outcomes_action)
+        self.record_top_action = action("&Record a TOP form…", "Ctrl+Shift+U",
+                                        self._record_top_current)
+        person_menu.addAction(self.record_top_action)
         person_menu.addSeparator()  # between teams: handing over, who holds the person
         self.hand_over_action = action("&Hand over to another team…", "Ctrl+Shift+H",
                                        self._hand_over_current)
@@ -434,7 +440,8 @@ class MainWindow(WorkersDay, QMainWindow):
 
     def open_person(self, person_id: str) -> PersonView:
         view = PersonView(ops=self._records, person_id=person_id, run=self._run,
-                          run_net=self._run_net, work_ops=self._work, parent=self.work_area)
+                          run_net=self._run_net, work_ops=self._work,
+                          outcome_ops=self._outcomes, parent=self.work_area)
         self._replace_view("person_view", view)
         view.changed.connect(lambda changed: self.apply(changed, view))
         self.person_view.triage_requested.connect(self.open_triage)
@@ -482,6 +489,16 @@ class MainWindow(WorkersDay, QMainWindow):
         if self.person_view is not None:
             self.person_view.open_journey().record_new()
 
+    def _outcomes_current(self) -> None:
+        tab = self.person_view.open_outcomes() if self.person_view is not None else None
+        if tab is not None:
+            tab.pages.setFocus()  # the arrow keys go through the charts and the forms
+
+    def _record_top_current(self) -> None:
+        tab = self.person_view.open_outcomes() if self.person_view is not None else None
+        if tab is not None:
+            tab.record_new()
+
     def _hand_over_current(self) -> None:
         if self.person_view is not None and self.person_view.handover is None:
             self.person_view.hand_over()
@@ -502,7 +519,8 @@ class MainWindow(WorkersDay, QMainWindow):
         """Only what can be done for the person on screen: 'Take on as my person' only
         while nobody holds them."""
         shown = self.person_view
-        for act in (self.hand_over_action, self.print_handover_action, self.key_worker_action):
+        for act in (self.hand_over_action, self.print_handover_action, self.key_worker_action,
+                    self.outcomes_action, self.record_top_action):
             act.setEnabled(shown is not None)
         if shown is not None and shown.handover is not None:
             self.hand_over_action.setEnabled(False)

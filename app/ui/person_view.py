@@ -50,6 +50,7 @@ from app.ui.handover_dialog import HandoverDialog, HandoverOps
 from app.ui.handover_words import read_only_words
 from app.ui.journey_tab import JourneyOps, JourneyTab
 from app.ui.key_worker_dialog import KeyWorkerDialog, KeyWorkerOps
+from app.ui.outcomes_tab import OutcomeOps, OutcomesTab
 from app.ui.person_actions import DetailsOps, EditPersonDialog, MergeDialog, MergeOps
 from app.ui.person_banner import PersonBanner
 from app.ui.section_panel import SaveFeedback, SectionPanel
@@ -193,8 +194,10 @@ class PersonView(QWidget):
 
     def __init__(self, *, ops: PersonOps, person_id: str,
                  run: RunDb = run_here, run_net: RunDb = run_here,
-                 work_ops: object | None = None, parent: QWidget | None = None) -> None:
-        """`work_ops`: app.ui.operations.WorkOperations, for the Work tab (none: no tab)."""
+                 work_ops: object | None = None, outcome_ops: OutcomeOps | None = None,
+                 parent: QWidget | None = None) -> None:
+        """`work_ops`: app.ui.operations.WorkOperations, for the Work tab; `outcome_ops`:
+        OutcomeOperations, for the Outcomes tab (none: no tab)."""
         super().__init__(parent)  # made inside the work area it is cheaper than moved there
         self.setObjectName("personView")
         self._ops = ops
@@ -229,6 +232,8 @@ class PersonView(QWidget):
         self.journey_tab: JourneyTab | None = None  # likewise
         self._work_ops = work_ops
         self.work_tab: WorkTab | None = None  # likewise
+        self._outcome_ops = outcome_ops
+        self.outcomes_tab: OutcomesTab | None = None  # likewise
         self._conflicts: set[tuple[str, str]] = set()  # (section, field) in a sync conflict
         self._build(self._contact_row())
         self.reload()
@@ -396,6 +401,10 @@ class PersonView(QWidget):
         QVBoxLayout(self._work_page).setContentsMargins(0, 0, 0, 0)
         self.tabs.addTab(self._work_page, "&Work")
         self.tabs.setTabVisible(self.work_index, self._work_ops is not None)
+        # No Alt letter is left for it (O, U, T, C, M, E and S are taken): Ctrl+U.
+        self.outcomes_index = self.tabs.addTab(QWidget(), "Outcomes")
+        self.tabs.setTabToolTip(self.outcomes_index, "TOP forms and progress charts (Ctrl+U)")
+        self.tabs.setTabVisible(self.outcomes_index, self._outcome_ops is not None)
         self.tabs.currentChanged.connect(self._tab_shown)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -453,6 +462,8 @@ class PersonView(QWidget):
 
     def show_fresh(self, fresh: Fresh) -> bool:
         record, view, found = fresh.record, fresh.view, fresh.conflicts
+        if self.outcomes_tab is not None and self.tabs.currentIndex() == self.outcomes_index:
+            self.outcomes_tab.refresh()  # read on the lane; repainted only if it changed
         moved = fresh.journey != self.journey
         if moved:  # an event recorded elsewhere, or received
             self.show_journey(fresh.journey)
@@ -497,14 +508,18 @@ class PersonView(QWidget):
 
     def _tab_shown(self, index: int) -> None:
         # The notice is about assessment answers; on the Journey tab its three lines are
-        # the timeline's, which at 1280x720 otherwise shows a single event.
-        self.notice.setVisible(index != self.journey_index)
+        # the timeline's, which at 1280x720 otherwise shows a single event (on the
+        # Outcomes tab, the chart's).
+        self.notice.setVisible(index not in (self.journey_index, self.outcomes_index))
         if index == self.care_plan_index:
             self._ensure_care_plan_tab()
         elif index == self.journey_index:
             self._ensure_journey_tab()
         elif index == self.work_index:
             self._ensure_work_tab()
+        elif index == self.outcomes_index \
+                and (outcomes := self._ensure_outcomes_tab()) is not None:
+            outcomes.refresh()  # read again each time it is shown: a form, an arrest…
 
     # ---- the journey -----------------------------------------------------------------------
     def show_journey(self, journey: Journey) -> None:
@@ -548,6 +563,23 @@ class PersonView(QWidget):
         if tab is not None:
             tab.open_page(page)
         return tab
+
+    def _ensure_outcomes_tab(self) -> OutcomesTab | None:
+        if self.outcomes_tab is None and self._outcome_ops is not None:
+            self.outcomes_tab = OutcomesTab(ops=self._outcome_ops, person_id=self.person_id,
+                                            person_name=self.record.person.name.display(),
+                                            run=self._run)
+            self.outcomes_tab.changed.connect(self.changed.emit)
+            page = QVBoxLayout(self.tabs.widget(self.outcomes_index))
+            page.setContentsMargins(0, 0, 0, 0)
+            page.addWidget(self.outcomes_tab)
+            self.outcomes_tab.show()
+        return self.outcomes_tab
+
+    def open_outcomes(self) -> OutcomesTab | None:
+        """Show the Outcomes tab (Person > Outcomes, Ctrl+U): TOP forms and progress."""
+        self.tabs.setCurrentIndex(self.outcomes_index)
+        return self._ensure_outcomes_tab()
 
     def open_journey(self) -> JourneyTab:
         """Show the Journey tab (Person > Journey, Ctrl+J)."""
