@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from benchmarks import careplan, foundation, people, screens, sync
+from benchmarks import careplan, foundation, people, quarterly_report, screens, sync
 from benchmarks.table import render
 
 
 def main() -> None:
     print(render([*foundation.rows(), *people.rows(), *careplan.rows(), *screens.rows(),
-                  *sync.rows()]), flush=True)
+                  *sync.rows(), *quarterly_report.rows()]), flush=True)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""`python -m sync.server serve|admin ...` (also installed as `insideout-server`)."""
+"""`python -m sync.server serve|admin|report ...` (also installed as `insideout-server`)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,9 @@ def _parser() -> argparse.ArgumentParser:
     cli.add_arguments(
         commands.add_parser("admin", parents=[common], help="teams, workers, devices, audit")
     )
+    cli.add_report_arguments(commands.add_parser(
+        "report", parents=[common], help="the quarterly evaluation report: signed PDF, "
+        "figures, the evaluator's pseudonymised extract, NDTMS episodes (docs/REPORTS.md)"))
     return parser
 
 
@@ -48,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "serve":
         return serve.run(args, settings)
+    if args.command == "report":  # the same command as `admin report`
+        args.admin_command = "report"
     return cli.run(args, settings)
 
 

@@ -9,6 +9,7 @@ import sqlite3
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
@@ -336,6 +337,32 @@ def _move_person(session: Session, args: argparse.Namespace, _s: Settings) -> No
           f"{fields['accept_by']}")
 
 
+def _report(session: Session, args: argparse.Namespace, _s: Settings) -> None:
+    """The quarterly evaluation report (docs/REPORTS.md): signed PDF, published figures,
+    the evaluator's pseudonymised extract and the NDTMS episodes, into --out."""
+    # Here, not at the top: every other command would load reportlab and pyHanko for nothing.
+    from sync.server.reports import generate as reports
+
+    try:
+        quarter = reports.parse_quarter(args.quarter)
+    except reports.NotAQuarter as error:
+        raise Refused(422, p.ERR_INVALID_REQUEST, str(error)) from None
+    try:
+        done = reports.generate(session, reports.Asked(
+            quarter, None if args.all else args.team, Path(args.out), _actor(),
+            generated_by=f"{getpass.getuser()}, on the server"))
+    except OSError as error:  # nothing is kept: no files, no audit event
+        raise Refused(422, p.ERR_INVALID_REQUEST, f"could not write the report into "
+                      f"{args.out}: {error.strerror or error}") from None
+    print(f"quarterly report {reports.quarter_code(quarter)} "
+          f"({reports.quarter_label(quarter)}) for {done.scope.name}: wrote")
+    for path in done.files:
+        print(f"  {path}")
+    if done.unreadable_rows:
+        print(f"note: {done.unreadable_rows} synced row(s) could not be read by this server's "
+              "version and are not in the figures (upgrade the server)")
+
+
 def _flag_overdue(session: Session, _a: argparse.Namespace, _s: Settings) -> None:
     flagged = handovers.flag_overdue(session)
     print(f"{flagged} overdue handover(s) flagged to both teams' leads")
@@ -372,6 +399,8 @@ COMMANDS: dict[str, tuple[Command, str]] = {
                     "team accepts)"),
     "flag-overdue-handovers": (_flag_overdue, "tell both teams' leads of each handover not "
                                "accepted in time (listing notifications does it too)"),
+    "report": (_report, "the quarterly evaluation report for a team or the whole service: "
+               "signed PDF and CSV extracts (docs/REPORTS.md)"),
 }
 
 
@@ -445,6 +474,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     move.add_argument("--team", required=True, help="the receiving team's name")
     move.add_argument("--reason", default="move", choices=HANDOVER_REASONS)
     move.add_argument("--note", default="", help="for the receiving team")
+    add_report_arguments(parsers["report"])
+
+
+def add_report_arguments(report: argparse.ArgumentParser) -> None:
+    """`admin report` and `report` (python -m sync.server report …) take the same."""
+    report.add_argument("--quarter", required=True, help="e.g. 2026Q3 (July to September)")
+    scope = report.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--team", help="one team's people (team name)")
+    scope.add_argument("--all", action="store_true", help="the whole service")
+    report.add_argument("--out", required=True, help="folder to write the files into")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

@@ -29,6 +29,15 @@ MIN_KEY_BYTES = 32  # a shorter key could be guessed, and with it every pseudony
 Value = str | int | None
 Row = dict[str, Value]
 _CODE = re.compile(r"[A-Za-z0-9_]{1,40}\Z")
+_DOOR = ("arrests_before", "arrests_after", "custody_before", "custody_after")
+_ANSWERS = ("violence", "shared_equipment", "acute_housing_problem", "eviction_risk")
+# Each file's columns in order (what a CSV's header row names, even with no rows).
+PERSON_COLUMNS = ("pseudonym", "birth_year", "route", "first_contact_month",
+                  *(f"{name}_{months}m" for months in (6, 12) for name in _DOOR))
+FORM_COLUMNS = ("pseudonym", "form", "month", *(m.name for m in COMPARED), *_ANSWERS)
+EPISODE_COLUMNS = ("pseudonym", "birth_year", "referral_month", "referral_source",
+                   "triage_month", "treatment_start_month", "interventions",
+                   "discharge_month", "discharge_reason", "planned_exit")
 
 
 def pseudonym(person_id: str, key: bytes) -> str:
@@ -54,7 +63,7 @@ def person_row(person: CohortPerson, *, key: bytes, quarter: Quarter) -> Row:
                 "first_contact_month": month_of(person.first_contact_on)}
     for months in (6, 12):
         door = person_door(person, months, by=quarter.end)
-        for name in ("arrests_before", "arrests_after", "custody_before", "custody_after"):
+        for name in _DOOR:
             row[f"{name}_{months}m"] = getattr(door, name) if door else None
     return row
 

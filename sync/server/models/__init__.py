@@ -25,6 +25,7 @@ from sync.server.models.people import (
     Person,
     PersonIdentifier,
 )
+from sync.server.models.reports import ReportKey
 from sync.server.models.sync import (
     ScopeChange,
     SyncChange,
@@ -50,6 +51,7 @@ __all__ = [
     "Person",
     "PersonIdentifier",
     "RateLimitBucket",
+    "ReportKey",
     "ScopeChange",
     "SyncChange",
     "SyncCounter",
