@@ -1,6 +1,6 @@
 """The main window's part for the worker's day: the task list and its count on the status
-bar, My day, the referral tracker and the team lead's desk. A mixin of MainWindow, kept
-apart so neither file grows past what a reader holds at once."""
+bar, My day, the referral tracker, and the team lead's desk and outcomes dashboard. A mixin
+of MainWindow, kept apart so neither file grows past what a reader holds at once."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from PySide6.QtWidgets import QMenu
 
 from app.ui.appointment_day import DayView
 from app.ui.key_worker_dialog import KeyWorkerDialog
-from app.ui.operations import DeskOperations
+from app.ui.operations import DashboardOperations, DeskOperations
 from app.ui.referral_tracker import ReferralTracker
 from app.ui.task_list import TaskListDialog
+from app.ui.team_dashboard import TeamDashboard
 from app.ui.team_desk import TeamDeskDialog
 
 if TYPE_CHECKING:
@@ -34,6 +35,11 @@ class WorkersDay:
         self.desk_action = action("Team lead's &desk…", "Ctrl+Shift+D", self.open_desk)
         self.desk_action.setVisible(self._records.is_team_lead)
         tools_menu.addAction(self.desk_action)
+        self.dashboard_action = action("Team &outcomes dashboard…", "Ctrl+Shift+E",
+                                       self.open_dashboard)
+        self.dashboard_action.setVisible(self._records.is_team_lead)
+        tools_menu.addAction(self.dashboard_action)
+        self.dashboard: TeamDashboard | None = None
 
     def refresh_task_count(self: MainWindow) -> None:
         """Read on the database lane, like the handover count."""
@@ -92,6 +98,14 @@ class WorkersDay:
         desk.show()
         self.desk = desk
         return desk
+
+    def open_dashboard(self: MainWindow) -> TeamDashboard:
+        """Tools > Team outcomes dashboard (Ctrl+Shift+E): the quarter's figures."""
+        dashboard = TeamDashboard(ops=DashboardOperations(self._session), run=self._run,
+                                  parent=self)
+        dashboard.show()
+        self.dashboard = dashboard
+        return dashboard
 
     def _give(self: MainWindow, desk: TeamDeskDialog, person_id: str, name: str) -> None:
         dialog = KeyWorkerDialog(ops=self._records, person_id=person_id, person_name=name,

@@ -17,6 +17,7 @@ from app.domain.appointments import Outcome
 from app.domain.assessment import AssessmentSchema, Value
 from app.domain.careplan import CarePlanVersion
 from app.domain.keywork import KeyWorkSession
+from app.domain.outcomes.months import Quarter
 from app.domain.outcomes.top import TopForm
 from app.domain.referrals import ReferralService, ReferralStatus
 from app.domain.tasks import DecisionKind, Task
@@ -28,6 +29,7 @@ from app.services import (
     careplan,
     conflicts,
     consent,
+    dashboard,
     handover,
     handover_inbox,
     handover_printing,
@@ -39,6 +41,7 @@ from app.services import (
     outcomes,
     people,
     printing,
+    quarterly_report,
     referrals,
     tasks,
     team_desk,
@@ -451,3 +454,16 @@ class SyncOperations(_Bound):
         except Exception:  # the sync itself succeeded: say so; the next cycle settles
             _log.exception("settling section check stamps failed")
         return report
+
+
+class DashboardOperations(_Bound):
+    """A team lead's: the team's outcome figures for a quarter, and its report as a PDF."""
+
+    def figures(self, quarter: Quarter) -> dashboard.Dashboard:
+        return dashboard.team_dashboard(session=self._session, quarter=quarter)
+
+    def save_report(self, quarter: Quarter, path: Path) -> Path:
+        return quarterly_report.save_report(session=self._session, quarter=quarter, path=path)
+
+    def report_name(self, quarter: Quarter) -> str:
+        return quarterly_report.suggested_name(quarter)
