@@ -96,4 +96,11 @@ def look_at(driver: object, name: str) -> None:
     assert not found, f"{name}: " + "; ".join(found)
 
 
-
+def screenshot_lower(driver: object, name: str, css: str) -> Path:
+    """A second screenshot of a long page, scrolled to the element `css` names (a form
+    below the fold is looked at too), then back to the top."""
+    driver.execute_script(  # type: ignore[attr-defined]
+        "document.querySelector(arguments[0]).scrollIntoView({block: 'start'});", css)
+    path = screenshot(driver, name)
+    driver.execute_script("window.scrollTo(0, 0);")  # type: ignore[attr-defined]
+    return path

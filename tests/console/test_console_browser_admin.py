@@ -44,7 +44,7 @@ def test_it_adds_an_account_and_its_owner_sets_a_password(browser, console_serve
     code = driver.find_element(By.ID, "reset-code").text
     look_at(driver, "22-account-code")
     _click_and_wait(driver, driver.find_element(By.LINK_TEXT, "Approvals"))
-    assert _heading(driver) == "Workers waiting for a laptop"
+    assert _heading(driver) == "Laptop approvals"
     look_at(driver, "27-approvals")
     _click_and_wait(driver, driver.find_element(By.LINK_TEXT, "Sync health"))
     assert _heading(driver) == "Sync health"

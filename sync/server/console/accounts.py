@@ -27,12 +27,14 @@ class NewAccount:
 
 
 def create_worker(session: Session, hasher: PasswordHasher, *, username: str,
-                  display_name: str, role: str, team: Team | None, actor: str) -> NewAccount:
+                  display_name: str, role: str, team: Team | None, actor: str,
+                  partner_agency: str | None = None) -> NewAccount:
     """The account starts with a random password nobody knows, and a one-time code for
-    its owner to choose theirs (org.create_worker checks the rest, as for the CLI)."""
+    its owner to choose theirs (org.create_worker checks the rest, as for the CLI: a
+    partner's account, read-only, names the partner's agency)."""
     worker = org.create_worker(session, hasher, username=username, display_name=display_name,
                                role=role, password=crypto.new_token(), team=team, actor=actor,
-                               partner_agency=None)
+                               partner_agency=partner_agency)
     return NewAccount(worker, issue_reset_code(session, worker, actor=actor))
 
 

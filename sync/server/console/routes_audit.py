@@ -20,9 +20,12 @@ Filter = Annotated[str, Query(max_length=100)]
 PAGE = 200
 
 
-def _search(db: Session, *, event: str, worker: str, since: str) -> tuple[Select, str]:
+def _search(db: Session, *, event: str, worker: str, since: str,
+            person: str = "") -> tuple[Select, str]:
     """The CLI's `admin audit-log` filters; returns the query and what was not understood."""
     query = select(AuditEvent)
+    if person:
+        query = query.where(AuditEvent.person_id == person)
     if event:  # "device." matches every device event, as in the CLI
         query = query.where(AuditEvent.action.startswith(event) if event.endswith(".")
                             else AuditEvent.action == event)
@@ -44,16 +47,18 @@ def _search(db: Session, *, event: str, worker: str, since: str) -> tuple[Select
 
 @router.get("/audit", response_class=HTMLResponse)
 def audit_page(request: Request, db: Db, viewer: Admin, event: Filter = "",
-               worker: Filter = "", since: Filter = "") -> Response:
+               worker: Filter = "", since: Filter = "",
+               person: Annotated[str, Query(max_length=36)] = "") -> Response:
     people_audit.record_pushed_people(db)  # as every CLI command does before it reads
-    query, problem = _search(db, event=event.strip(), worker=worker.strip(), since=since.strip())
+    query, problem = _search(db, event=event.strip(), worker=worker.strip(), since=since.strip(),
+                             person=person.strip())
     events = list(db.scalars(query.order_by(AuditEvent.id.desc()).limit(PAGE)))
-    if event or worker or since:
+    if event or worker or since or person:
         audit.record(db, "console.audit_searched", actor=viewer.actor,
                      worker_id=viewer.worker.id, event=event[:60], worker=worker[:64],
-                     since=since[:30])
+                     since=since[:30], person=person[:36])
     return render(request, "audit.html", viewer=viewer, events=events, event=event,
-                  worker=worker, since=since, error=problem, page=PAGE)
+                  worker=worker, since=since, person=person, error=problem, page=PAGE)
 
 
 @router.post("/audit/verify", response_class=HTMLResponse, dependencies=[Csrf])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import segno
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,38 +17,48 @@ from sync.server.models import Device, Team
 from sync.server.services import org
 
 router = APIRouter()
+MAX_CODES = 100  # as the CLI's issue-code --count: one team's laptops, and then some
 DeviceId = Annotated[str, Path(max_length=36)]
 
 
-def _listing(db: Session) -> dict[str, object]:
+def _listing(db: Session, *, every_code: bool = False) -> dict[str, object]:
+    """`every_code`: spent, cancelled and expired codes too (`list-codes --all`)."""
     return {"devices": [(d, t, org.device_status(d)) for d, t in org.list_devices(db)],
             "teams": list(db.scalars(select(Team).order_by(Team.name))),
-            "codes": org.list_codes(db)}
+            "codes": [(c, t, org.code_state(c)) for c, t in
+                      org.list_codes(db, include_dead=every_code)],
+            "every_code": every_code, "max_codes": MAX_CODES}
 
 
 @router.get("/devices", response_class=HTMLResponse)
-def devices(request: Request, db: Db, viewer: Admin, settings: SettingsDep) -> Response:
+def devices(request: Request, db: Db, viewer: Admin, settings: SettingsDep,
+            codes: Annotated[str, Query(max_length=10)] = "") -> Response:
     return render(request, "devices.html", viewer=viewer, hours=settings.enrolment_code_hours,
-                  revoked=request.query_params.get("revoked"), **_listing(db))
+                  revoked=request.query_params.get("revoked"),
+                  **_listing(db, every_code=codes == "all"))
 
 
 @router.post("/devices/codes", response_class=HTMLResponse, dependencies=[Csrf])
 def issue_code(request: Request, db: Db, viewer: Admin, settings: SettingsDep,
                team_id: Annotated[str, Form(max_length=36)],
-               hours: Annotated[int, Form(ge=1, le=24 * 30)]) -> Response:
+               hours: Annotated[int, Form(ge=1, le=24 * 30)],
+               count: Annotated[int, Form(ge=1, le=MAX_CODES)] = 1) -> Response:
+    """One code per laptop; several at once for a batch (`issue-code --count`)."""
     team = db.get(Team, team_id)
     try:
         if team is None:
             raise not_found("team")
-        code = org.issue_enrolment_code(db, team, hours=hours, actor=viewer.actor)
+        codes = [org.issue_enrolment_code(db, team, hours=hours, actor=viewer.actor)
+                 for _ in range(count)]
     except Refused as refusal:
         return refused(request, db, refusal, "devices.html", viewer=viewer,
                        hours=settings.enrolment_code_hours, **_listing(db))
     # The code alone, as typed into the app's enrolment step (which ignores the dashes):
     # a phone's camera reads it, and it can be pasted into the code field.
-    qr = segno.make(code, error="m").svg_inline(scale=6, title=f"QR code of {code}")
-    return render(request, "enrolment_code.html", viewer=viewer, code=code, team=team,
-                  hours=hours, qr=qr, server=str(request.base_url).rstrip("/"))
+    issued = [(code, segno.make(code, error="m").svg_inline(
+        scale=6 if count == 1 else 4, title=f"QR code of {code}")) for code in codes]
+    return render(request, "enrolment_code.html", viewer=viewer, issued=issued, team=team,
+                  hours=hours, server=str(request.base_url).rstrip("/"))
 
 
 @router.post("/devices/codes/{code_id}/cancel", response_class=HTMLResponse,

@@ -17,13 +17,16 @@ from sync.server.console import accounts
 from sync.server.console.access import Viewer
 from sync.server.console.web import Admin, Csrf, Denied, redirect, refused, render
 from sync.server.errors import Refused
-from sync.server.models import Team, Worker
+from sync.server.models import ConsoleTotp, Team, Worker
 from sync.server.services import org
 
 router = APIRouter()
 Text = Annotated[str, Form(max_length=200)]
 Id = Annotated[str, Path(max_length=36)]
-ROLES = ("worker", "team_lead", "admin")  # partner (read-only) accounts: the CLI
+ROLES = p.ROLES  # the CLI's: create-worker's choices, and create-admin
+ROLE_WORDS = {"worker": "worker", "team_lead": "team lead", "admin": "IT (admin)",
+              "partner_readonly": "partner (read-only)"}
+PARTNER = "partner_readonly"
 _per_address = limit_by_client("console-password")
 
 
@@ -70,8 +73,11 @@ def _workers_page(request: Request, db: Session, viewer: Viewer, *, status: int 
     names = {t.id: t.name for t in db.scalars(select(Team))}
     workers = [(w, names.get(w.team_id or "", "")) for w in
                db.scalars(select(Worker).order_by(Worker.display_name))]
+    with_totp = set(db.scalars(select(ConsoleTotp.worker_id).where(
+        ConsoleTotp.confirmed_at.is_not(None))))
     return render(request, "workers.html", status=status, viewer=viewer, workers=workers,
-                  teams=sorted(names.items(), key=lambda kv: kv[1]), roles=ROLES, **extra)
+                  teams=sorted(names.items(), key=lambda kv: kv[1]), roles=ROLES,
+                  role_words=ROLE_WORDS, agencies=p.AGENCIES, with_totp=with_totp, **extra)
 
 
 @router.get("/workers", response_class=HTMLResponse)
@@ -82,19 +88,38 @@ def workers(request: Request, db: Db, viewer: Admin) -> Response:
 @router.post("/workers", response_class=HTMLResponse, dependencies=[Csrf])
 def create_worker(request: Request, db: Db, viewer: Admin, hasher: Hasher, username: Text,
                   display_name: Text, role: Text,
-                  team_id: Annotated[str, Form(max_length=36)] = "") -> Response:
+                  team_id: Annotated[str, Form(max_length=36)] = "",
+                  partner_agency: Annotated[str, Form(max_length=40)] = "") -> Response:
     try:
-        if role not in ROLES:
-            raise Refused(422, p.ERR_INVALID_REQUEST, "Choose a role.")
         team = db.get(Team, team_id) if team_id and role != "admin" else None
+        _check_new_account(role=role, team=team, partner_agency=partner_agency)
         made = accounts.create_worker(db, hasher, username=username,
                                       display_name=display_name.strip() or username,
-                                      role=role, team=team, actor=viewer.actor)
+                                      role=role, team=team, actor=viewer.actor,
+                                      partner_agency=partner_agency or None)
     except Refused as refusal:
         db.rollback()
-        return _workers_page(request, db, viewer, status=refusal.status, error=refusal.message)
+        typed = {"display_name": display_name, "username": username, "role": role,
+                 "team_id": team_id, "partner_agency": partner_agency}
+        return _workers_page(request, db, viewer, status=refusal.status, error=refusal.message,
+                             typed=typed)
     return render(request, "reset_code.html", viewer=viewer, worker=made.worker, code=made.code,
                   new=True, hours=accounts.RESET_HOURS)
+
+
+def _check_new_account(*, role: str, team: Team | None, partner_agency: str) -> None:
+    """What org.create_worker refuses too, said in the form's own words first."""
+    if role not in ROLES:
+        raise Refused(422, p.ERR_INVALID_REQUEST, "Choose a role.")
+    if role != "admin" and team is None:
+        raise Refused(422, p.ERR_INVALID_REQUEST,
+                      f"Choose the team of the {ROLE_WORDS[role]} account.")
+    if role == PARTNER and not partner_agency:
+        raise Refused(422, p.ERR_INVALID_REQUEST, "Choose the partner's agency: a partner "
+                      "account reads what that agency's consent allows.")
+    if role != PARTNER and partner_agency:
+        raise Refused(422, p.ERR_INVALID_REQUEST, "An agency is only for a partner "
+                      "(read-only) account: choose that role, or no agency.")
 
 
 def _worker(db: Session, worker_id: str) -> Worker:

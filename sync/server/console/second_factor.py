@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
@@ -35,6 +37,12 @@ def start_enrolment(session: Session, master_key: bytes, worker: Worker) -> byte
 
 def _secret(master_key: bytes, row: ConsoleTotp, worker: Worker) -> bytes:
     return crypto.unseal(master_key, row.nonce, row.ciphertext, context=_context(worker))
+
+
+def confirmed_at(session: Session, worker: Worker) -> datetime | None:
+    """When the worker's second factor was set up; None while they have none."""
+    row = session.get(ConsoleTotp, worker.id)
+    return row.confirmed_at if row is not None else None
 
 
 def pending_secret(session: Session, master_key: bytes, worker: Worker) -> bytes | None:
@@ -82,7 +90,7 @@ def check(session: Session, master_key: bytes, worker: Worker, code: str) -> str
             return "totp"
     if _spend_recovery_code(session, worker, code):
         audit.record(session, "console.recovery_code_used", actor=f"worker:{worker.id}",
-                     worker_id=worker.id, left=_recovery_codes_left(session, worker))
+                     worker_id=worker.id, left=recovery_codes_left(session, worker))
         return "recovery_code"
     audit.record(session, "console.second_factor_failed", actor=f"worker:{worker.id}",
                  worker_id=worker.id)
@@ -104,7 +112,7 @@ def _spend_recovery_code(session: Session, worker: Worker, code: str) -> bool:
     return spent.rowcount == 1  # type: ignore[attr-defined]
 
 
-def _recovery_codes_left(session: Session, worker: Worker) -> int:
+def recovery_codes_left(session: Session, worker: Worker) -> int:
     rows = session.scalars(select(ConsoleRecoveryCode.code_hash).where(
         ConsoleRecoveryCode.worker_id == worker.id, ConsoleRecoveryCode.used_at.is_(None)))
     return len(list(rows))
