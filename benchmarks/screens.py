@@ -37,6 +37,8 @@ if TYPE_CHECKING:  # imported late, as the controller does
 BUDGET_MS = 150.0
 TIMELINE_BUDGET_MS = 50.0  # a person's timeline with LONG_JOURNEY events
 LONG_JOURNEY = 500
+PROGRESS_BUDGET_MS = 200.0  # a person's progress charts (issue 21)
+PROGRESS_FORMS = 40  # ten years of quarterly TOP reviews
 PASSPHRASE = "kettle custody 42 lamp"
 CACHE = Path(tempfile.gettempdir()) / "insideout-bench-screens-100k-v1"
 ASSESSED = 30  # people with answers and contacts: they head the caseload
@@ -248,6 +250,45 @@ class _Bench:
                 and v.tabs.currentIndex() == v.journey_index, lambda: self.window, 1)
         return opened, shown
 
+    # ---- progress charts ---------------------------------------------------------------
+    def give_outcome_forms(self, person_id: str, forms: int = PROGRESS_FORMS) -> None:
+        """A treatment episode from before the long journey, and a TOP form every
+        quarter since (setup, not timed)."""
+        from app.domain.journey.kinds import Kind
+        from app.domain.outcomes.months import add_months
+        from app.domain.outcomes.top import Days, FormKind, Rating, Substance, TopForm
+        from app.services import outcomes
+        from app.services.journey import EventInput, record_event
+
+        session = self.window._session
+        start = add_months(date.today(), -3 * forms)
+        for kind, details in ((Kind.REFERRAL_RECEIVED, {"source": "63"}),
+                              (Kind.TRIAGE_DONE, {})):
+            record_event(session=session, person_id=person_id,
+                         typed=EventInput(kind, start, "", details))
+        for n in range(forms):
+            outcomes.record(session=session, form=TopForm(
+                "", person_id, FormKind.START if n == 0 else FormKind.REVIEW,
+                add_months(start, 3 * n), use={Substance.OPIATES: Days(total_given=28 - n % 29),
+                                               Substance.CRACK: Days((n % 8, 3, 2, 1))},
+                crime_days={}, ratings={Rating.QUALITY_OF_LIFE: n % 21}))
+
+    def open_progress(self, person_id: str) -> list[float]:
+        """The record open, Ctrl+U -> the Outcomes tab painted with its charts drawn."""
+        shown = []
+        other = next(self.window.caseload.person_at(r).id for r in range(ASSESSED)
+                     if self.window.caseload.person_at(r).id != person_id)
+        for _ in range(RUNS):
+            self.window.open_person(other)
+            _settle()
+            self.window.open_person(person_id)
+            view = self.window.person_view
+            shown += _timed(lambda: QTest.qWait(300), lambda: QTest.keyClick(
+                self.window, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier),
+                lambda v=view: v.outcomes_tab is not None
+                and v.outcomes_tab.outcomes is not None, lambda: self.window, 1)
+        return shown
+
     def _row_of(self, person_id: str) -> int:
         model = self.window.caseload
         return next(r for r in range(model.rowCount()) if model.person_at(r).id == person_id)
@@ -361,7 +402,10 @@ def rows() -> list[Row]:
             saved = bench.save_section()
             created = bench.save_new_person()
             triaged = bench.save_triage()
-            long_journey = bench.open_long_journey(bench.give_a_long_journey())
+            journeyed = bench.give_a_long_journey()
+            long_journey = bench.open_long_journey(journeyed)
+            bench.give_outcome_forms(journeyed)
+            progress = bench.open_progress(journeyed)
         finally:
             controller.shutdown()
     return [
@@ -375,6 +419,9 @@ def rows() -> list[Row]:
              long_journey[0]),
         _row(f"their timeline: Ctrl+J -> {LONG_JOURNEY} events painted", long_journey[1],
              budget_ms=TIMELINE_BUDGET_MS),
+        _row(f"their progress charts: Ctrl+U -> {PROGRESS_FORMS} TOP forms and "
+             f"{LONG_JOURNEY} events charted and painted", progress,
+             budget_ms=PROGRESS_BUDGET_MS),
         *sign_in,
     ]
 
