@@ -15,7 +15,6 @@ from datetime import date, time
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -31,7 +30,7 @@ from app.services.changes import Changed
 from app.services.errors import InvalidInput
 from app.ui.appointment_words import day_and_date, parse_time, time_text
 from app.ui.fields import problem_label
-from app.ui.form_problems import SavesOffThread, show_beside
+from app.ui.form_problems import SavesOffThread, save_and_cancel, show_beside
 from app.ui.tasks import RunDb, run_here
 
 Book = Callable[[Booking], Changed]
@@ -68,11 +67,7 @@ class BookingDialog(SavesOffThread, QDialog):
         form = QFormLayout()
         for name, text, placeholder in _FIELDS:
             self._row(form, name, text, placeholder)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        self.save_button = buttons.addButton("&Book", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button.setDefault(True)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.save_button = save_and_cancel(self, "&Book")
         layout = QVBoxLayout(self)
         layout.addWidget(self._intro())
         layout.addLayout(form)

@@ -16,7 +16,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCompleter,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -34,7 +33,7 @@ from app.services.errors import InvalidInput
 from app.services.journey import PLACE_VALUE_SETS, EventInput
 from app.ui.event_fields import KindChooser, detail_editor, read_detail, write_detail
 from app.ui.fields import problem_label
-from app.ui.form_problems import SavesOffThread, show_beside
+from app.ui.form_problems import SavesOffThread, save_and_cancel, show_beside
 from app.ui.journey_words import event_summary
 from app.ui.tasks import RunDb, run_here
 
@@ -121,11 +120,7 @@ class RecordEventDialog(SavesOffThread, QDialog):
         self._row("&What happened:", self.chooser, "kind")
         self._row("&Date it happened:", self.occurred, "occurred_on")
         self._fixed_rows = self.form.rowCount()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        self.save_button = buttons.addButton("&Save event", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button.setDefault(True)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.save_button = save_and_cancel(self, "&Save event")
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(self.form)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QWidget
 
 from app.services.errors import InvalidInput
 
@@ -36,6 +36,17 @@ def show_beside(dialog: QWidget, problems: Mapping[str, str], errors: Mapping[st
 def problems_of(error: Exception, not_done: str) -> dict[str, str]:
     """What a refused write says: its problems by field, or one line ('Not saved: …')."""
     return error.problems if isinstance(error, InvalidInput) else {"": f"{not_done}: {error}"}
+
+
+def save_and_cancel(dialog: QDialog, save_text: str) -> tuple[QDialogButtonBox, QPushButton]:
+    """A form dialog's buttons: Cancel, and its Save (the default, Enter presses it)
+    wired to `dialog.save`."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, dialog)
+    save = buttons.addButton(save_text, QDialogButtonBox.ButtonRole.AcceptRole)
+    save.setDefault(True)
+    buttons.accepted.connect(dialog.save)  # type: ignore[attr-defined]
+    buttons.rejected.connect(dialog.reject)
+    return buttons, save
 
 
 class SavesOffThread:

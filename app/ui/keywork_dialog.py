@@ -17,7 +17,6 @@ from itertools import pairwise
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -40,7 +39,7 @@ from app.ui.fields import (
     problem_label,
     set_editor_text,
 )
-from app.ui.form_problems import SavesOffThread, show_beside
+from app.ui.form_problems import SavesOffThread, save_and_cancel, show_beside
 from app.ui.keywork_goals import GoalChoice
 from app.ui.tasks import RunDb, run_here
 
@@ -107,12 +106,7 @@ class SessionDialog(SavesOffThread, QDialog):
         form.addRow(goals_label, self.goals)
         form.addRow("", self.errors["goals"])
         self.goals.toggled.connect(self.errors["goals"].hide)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        self.save_button = buttons.addButton("&Save session",
-                                             QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button.setDefault(True)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.save_button = save_and_cancel(self, "&Save session")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)

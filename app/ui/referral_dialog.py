@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 from app.domain.referrals import SERVICE_LABELS, ReferralService
 from app.services.changes import Changed
 from app.ui.fields import choice_editor, connect_changed, editor_text, problem_label
-from app.ui.form_problems import problems_of, show_beside
+from app.ui.form_problems import problems_of, save_and_cancel, show_beside
 from app.ui.tasks import RunDb, run_here
 
 # (service, reason, partner contact) -> what changed: WorkOperations.refer for one person.
@@ -68,12 +67,7 @@ class ReferDialog(QDialog):
         for name, text in (("service", "&Service:"), ("reason", "&Reason:"),
                            ("partner_contact", "Partner &contact (optional):")):
             self._row(form, name, text)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        self.save_button = buttons.addButton("Send &referral",
-                                             QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button.setDefault(True)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.save_button = save_and_cancel(self, "Send &referral")
         intro = QLabel("The referral is recorded as sent today. Record the partner's answer "
                        "on the person's Referrals when it comes; no answer in 14 days "
                        "becomes a task.", self)

@@ -11,7 +11,6 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -26,7 +25,7 @@ from app.domain.referrals import ReferralStatus
 from app.services.changes import Changed
 from app.services.referrals import Tracked
 from app.ui.fields import problem_label
-from app.ui.form_problems import problems_of, show_beside
+from app.ui.form_problems import problems_of, save_and_cancel, show_beside
 from app.ui.referral_words import sent_words, service_words
 from app.ui.tasks import RunDb, run_here
 
@@ -81,11 +80,7 @@ class StepNoteDialog(QDialog):
             label.setBuddy(editor)
             form.addRow(label, editor)
             form.addRow("", self.errors[name])
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        self.save_button = buttons.addButton("&Save", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button.setDefault(True)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.save_button = save_and_cancel(self, "&Save")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)

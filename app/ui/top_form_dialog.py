@@ -18,7 +18,6 @@ from itertools import pairwise
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QGridLayout,
     QLabel,
     QLineEdit,
@@ -33,7 +32,7 @@ from app.domain.outcomes.top import FORM_NAMES, FormKind, TopForm
 from app.services.changes import Changed
 from app.services.errors import InvalidInput
 from app.ui.fields import choice_editor, connect_changed, editor_text, problem_label
-from app.ui.form_problems import SavesOffThread, show_beside
+from app.ui.form_problems import SavesOffThread, save_and_cancel, show_beside
 from app.ui.screen_fit import fitted
 from app.ui.tasks import RunDb, run_here
 from app.ui.top_form_fields import TopFormFields
@@ -112,12 +111,7 @@ class TopFormDialog(SavesOffThread, QDialog):
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(self.fields)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        self.save_button = buttons.addButton("&Save form",
-                                             QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button.setDefault(True)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.save_button = save_and_cancel(self, "&Save form")
         layout = QVBoxLayout(self)
         if self.correcting is not None:
             layout.addWidget(self._correcting_note(self.correcting))
