@@ -19,6 +19,7 @@ from sync.server.console import (
     routes_key_releases,
     routes_people,
     routes_records,
+    routes_reports,
     routes_security,
     routes_sign_in,
     routes_team,
@@ -33,7 +34,8 @@ def mount(app: FastAPI) -> None:
     app.state.console_templates = Jinja2Templates(directory=HERE / "templates")
     for module in (routes_sign_in, routes_home, routes_devices, routes_key_releases,
                    routes_audit, routes_health, routes_people, routes_team, routes_team_laptops,
-                   routes_handovers, routes_records, routes_backup, routes_security):
+                   routes_handovers, routes_records, routes_backup, routes_security,
+                   routes_reports):
         app.include_router(module.router, prefix=PREFIX, include_in_schema=False)
     app.mount(PREFIX + "/static", StaticFiles(directory=HERE / "static"), name="console-static")
     app.add_exception_handler(Redirect, _redirect)
