@@ -19,7 +19,7 @@ from enum import StrEnum
 
 from app.domain.journey.events import JourneyEvent, effective
 from app.domain.journey.kinds import Kind
-from app.domain.journey.state import coming_dates, derive
+from app.domain.journey.state import KeyDate, coming_dates, derive
 
 # Back-entry is for the weeks a worker was away from the laptop; anything older is more
 # likely a mistyped year than a kept appointment.
@@ -152,6 +152,23 @@ def upcoming(appointments: Iterable[Appointment],
     """Bookings from today on that are not cancelled: what the card and day view show."""
     return [a for a in standing(appointments) if a.on >= today
             and (a.id not in outcomes or outcomes[a.id].outcome is not Outcome.CANCELLED)]
+
+
+def next_booking(appointments: Iterable[Appointment],
+                 outcomes: Iterable[AppointmentOutcome], today: date) -> KeyDate | None:
+    """The soonest booking from today on that is not cancelled, as a key date: what
+    comes next for the person as much as a court date does."""
+    coming = upcoming(appointments, latest_outcomes(outcomes), today)
+    if not coming:
+        return None
+    first = coming[0]
+    what = f"Appointment: {first.what_for}" if first.what_for else "Appointment"
+    return KeyDate(first.on, f"{what}, {first.where}" if first.where else what, first.id)
+
+
+def sooner(*dates: KeyDate | None) -> KeyDate | None:
+    """The soonest of some key dates (None when there are none)."""
+    return min((d for d in dates if d is not None), key=lambda d: d.on, default=None)
 
 
 def card_order(appointments: Iterable[Appointment], release_on: date | None

@@ -4,19 +4,49 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import defaultdict
+from dataclasses import replace
 from datetime import date, datetime
 
+from app.domain.appointments import next_booking
 from app.domain.assessment import stale_sections
 from app.domain.dates import OLDEST_PLAUSIBLE_AGE, age_on, is_young_person
 from app.domain.journey import required_assessment
 from app.domain.journey.digest import from_digest
-from app.domain.journey.state import derive
+from app.domain.journey.state import KeyDate, derive
 from app.services.handover_inbox import mark_in_handover
 from app.services.session import WorkerSession
 from app.services.views import PersonSummary, uk_date
 from app.store.caseload_repo import CaseloadRepository, DigestRow
 from app.store.device import DbSession
 from app.store.people_repo import PeopleRepository
+from app.store.work_repo import WorkRepository
+
+
+def _with_bookings(db: DbSession, listed: list[PersonSummary],
+                   today: date) -> list[PersonSummary]:
+    """Each person's next key date, an appointment booked on the Work tab included (two
+    reads for the whole list: the journey digest knows only the journey's own dates)."""
+    ids = [p.id for p in listed]
+    if not ids:
+        return listed
+    work = WorkRepository(db)
+    booked, answered = defaultdict(list), defaultdict(list)
+    for appointment in work.appointments(*ids):
+        booked[appointment.person_id].append(appointment)
+    for outcome in work.outcomes(*ids):
+        answered[outcome.person_id].append(outcome)
+    return [_sooner(p, next_booking(booked[p.id], answered[p.id], today)) if p.id in booked
+            else p for p in listed]
+
+
+def _sooner(person: PersonSummary, booking: KeyDate | None) -> PersonSummary:
+    if booking is None:
+        return person
+    journey_next = person.next_key_date.partition(" ")[0]  # "dd/mm/yyyy what"
+    if journey_next and datetime.strptime(journey_next, "%d/%m/%Y").date() <= booking.on:
+        return person
+    return replace(person, next_key_date=f"{booking.on:%d/%m/%Y} {booking.what}")
 
 
 def _summary(row: DigestRow, session: WorkerSession, today: date) -> PersonSummary:
@@ -54,8 +84,9 @@ def _where_and_next(journey: str, person_id: str, today: date,
 def summaries(db: DbSession, session: WorkerSession, person_ids: list[str],
               today: date | None = None) -> dict[str, PersonSummary]:
     rows = CaseloadRepository(db).rows(person_ids=person_ids, limit=len(person_ids) or 1)
-    listed = mark_in_handover(db, [_summary(row, session, today or date.today())
-                                   for row in rows])
+    today = today or date.today()
+    listed = _with_bookings(db, mark_in_handover(db, [_summary(row, session, today)
+                                                      for row in rows]), today)
     return {summary.id: summary for summary in listed}
 
 
@@ -67,7 +98,8 @@ def caseload(*, session: WorkerSession, mine_only: bool = False,
     with session.transaction(read_only=True) as db:
         rows = CaseloadRepository(db).rows(
             worker_id=session.worker.id if mine_only else None, limit=limit)
-        return mark_in_handover(db, [_summary(row, session, today) for row in rows])
+        return _with_bookings(db, mark_in_handover(db, [_summary(row, session, today)
+                                                        for row in rows]), today)
 
 
 def search_people(*, session: WorkerSession, text: str, limit: int = 50) -> list[PersonSummary]:
@@ -148,4 +180,5 @@ def held_by(*, session: WorkerSession, worker_id: str | None,
     today = date.today()
     with session.transaction(read_only=True) as db:
         rows = CaseloadRepository(db).held_by(worker_id, limit)
-        return mark_in_handover(db, [_summary(row, session, today) for row in rows])
+        return _with_bookings(db, mark_in_handover(db, [_summary(row, session, today)
+                                                        for row in rows]), today)

@@ -5,9 +5,10 @@ prescribing — as one view, read in one transaction."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
+from app.domain.appointments import next_booking, sooner
 from app.domain.audit import AuditAction
 from app.domain.journey import required_assessment as ra
 from app.domain.journey.events import DetailValue, InvalidEvent, JourneyEvent, check
@@ -19,6 +20,7 @@ from app.services.errors import InvalidInput, NotFound
 from app.services.session import WorkerSession
 from app.store.journey_repo import JourneyRepository
 from app.store.people_repo import PeopleRepository
+from app.store.work_repo import WorkRepository
 
 # Where a kind of event happens, suggested from the county's lists (resources/valuesets);
 # a place not on a list is still accepted: people are arrested and held out of county.
@@ -64,7 +66,12 @@ def journey_of(*, session: WorkerSession, person_id: str, today: date | None = N
     with session.transaction(read_only=True) as db:
         born = PeopleRepository(db).get(person_id).date_of_birth
         events = JourneyRepository(db).standing(person_id, today)
-    return derive_journey(person_id, events, today, born, protocol)
+        work = WorkRepository(db)
+        booked = next_booking(work.appointments(person_id), work.outcomes(person_id), today)
+    journey = derive_journey(person_id, events, today, born, protocol)
+    # An appointment booked on the Work tab comes next as much as a court date does.
+    soonest = sooner(journey.state.next_key_date, booked)
+    return replace(journey, state=replace(journey.state, next_key_date=soonest))
 
 
 def derive_journey(person_id: str, events: list[JourneyEvent], today: date,

@@ -548,7 +548,7 @@ class PersonView(QWidget):
             self.work_tab = WorkTab(ops=self._work_ops, person_id=self.person_id,
                                     run=self._run, parent=self._work_page,
                                     setting=None if setting is Setting.UNKNOWN else setting)
-            self.work_tab.changed.connect(self.changed.emit)
+            self.work_tab.changed.connect(self._journey_written)  # a booking may come next
             page = self._work_page.layout()
             assert page is not None
             page.addWidget(self.work_tab)
@@ -587,8 +587,8 @@ class PersonView(QWidget):
         return self._ensure_journey_tab()
 
     def _journey_written(self, changed: Changed) -> None:
-        """An event was stored from the tab: the banner and the timeline show it, then the
-        window catches the rest up."""
+        """An event (or, from the Work tab, a booking) was stored: the banner and the
+        timeline show it, then the window catches the rest up."""
         self.show_journey(self._ops.journey(self.person_id))
         self.changed.emit(changed)
 

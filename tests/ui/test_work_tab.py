@@ -70,3 +70,25 @@ def test_my_day_and_the_referral_tracker_open_from_the_keyboard(qtbot, window, s
     assert listed.appointment.at == time(14, 30)
     qtbot.keyClick(window, Qt.Key.Key_R, CTRL | SHIFT)
     assert window.referral_tracker is not None and window.referral_tracker.isVisible()
+
+
+def test_a_booking_made_on_the_work_tab_is_next_on_the_banner_at_once(qtbot, window, signed_in):
+    """Seen: 'No key date ahead' on the banner beside an appointment booked minutes ago."""
+    person = add_person(signed_in)
+    view = window.open_person(person)
+    assert "No key date ahead" in view.banner.journey.text()
+    qtbot.keyClick(window, Qt.Key.Key_B, CTRL)
+    panel = view.work_tab.open_page(1)
+    dialog = panel.book_new()
+    in_two_days = date.today() + timedelta(days=2)
+    for name, typed in (("on", f"{in_two_days:%d/%m/%Y}"), ("at", "14:00"),
+                        ("where", "Harlow hub"), ("what_for", "Prescribing review")):
+        dialog.editors[name].setText(typed)
+    dialog.save()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+
+    assert "(in 2 days) — Appointment: Prescribing review, Harlow hub" in \
+        view.banner.journey.text()
+    qtbot.waitUntil(lambda: window.caseload.rowCount() > 0)
+    qtbot.waitUntil(lambda: window.caseload.person_at(0).next_key_date.startswith(
+        f"{in_two_days:%d/%m/%Y} Appointment"))
