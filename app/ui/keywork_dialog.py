@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from app.domain.dates import parse_date
 from app.domain.errors import InvalidValue
 from app.domain.journey.kinds import Setting
-from app.domain.keywork import SESSION_SETTINGS, SESSION_TYPE_LABELS, SessionType
+from app.domain.keywork import SESSION_SETTINGS, SESSION_TYPE_LABELS, KeyWorkSession, SessionType
 from app.services.changes import Changed
 from app.services.errors import InvalidInput
 from app.services.keywork import SessionInput
@@ -59,14 +59,20 @@ class SessionDialog(SavesOffThread, QDialog):
 
     def __init__(self, *, record: RecordSession, goals: Sequence[str], run: RunDb = run_here,
                  setting: Setting | None = None, today: date | None = None,
+                 correcting: KeyWorkSession | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store, self._run = record, run
-        self.setWindowTitle("Record a key-work session")
+        # A correction is a new session that supersedes the wrong one: never an edit.
+        self.correcting = correcting
+        self.setWindowTitle("Correct a key-work session" if correcting
+                            else "Record a key-work session")
         self.editors = self._editors(today or date.today())
         if setting is not None and setting in SESSION_SETTINGS:
             set_editor_text(self.editors["setting"], setting.value)
         self.goals = GoalChoice(goals, self)
+        if correcting is not None:
+            self._fill_from(correcting)
         self.errors = {name: problem_label(self) for name in (*self.editors, "goals")}
         self.message = problem_label(self)
         for error in self.errors.values():  # read from the top, beside the field's top
@@ -89,6 +95,14 @@ class SessionDialog(SavesOffThread, QDialog):
         return {"held_on": held_on, "setting": choice_editor(_SETTINGS, self),
                 "session_type": choice_editor(types, self), "minutes": minutes,
                 "notes": notes}
+
+    def _fill_from(self, wrong: KeyWorkSession) -> None:
+        set_editor_text(self.editors["held_on"], f"{wrong.held_on:%d/%m/%Y}")
+        set_editor_text(self.editors["setting"], wrong.setting.value)
+        set_editor_text(self.editors["session_type"], wrong.session_type.value)
+        set_editor_text(self.editors["minutes"], str(wrong.minutes))
+        set_editor_text(self.editors["notes"], wrong.notes)
+        self.goals.choose(wrong.goals)
 
     def _layout(self) -> None:
         form = QFormLayout()
@@ -136,7 +150,8 @@ class SessionDialog(SavesOffThread, QDialog):
         assert isinstance(notes, QPlainTextEdit)
         return SessionInput(held_on, Setting(setting), minutes,
                             SessionType(editor_text(self.editors["session_type"])),
-                            notes.toPlainText(), self.goals.chosen())
+                            notes.toPlainText(), self.goals.chosen(),
+                            self.correcting.id if self.correcting else None)
 
     def _held_on(self, problems: dict[str, str]) -> date | None:
         try:

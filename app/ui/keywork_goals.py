@@ -68,6 +68,12 @@ class GoalChoice(QWidget):
         return tuple(goal for goal, box in zip(self._goals, self.boxes, strict=True)
                      if box.isChecked())
 
+    def choose(self, goals: Sequence[str]) -> None:
+        """Tick these goals (a correction starts from what the session worked on); a goal
+        the plan no longer has cannot be ticked, and the domain checks that."""
+        for goal, box in zip(self._goals, self.boxes, strict=True):
+            box.setChecked(goal in goals)
+
     def first_focus(self) -> QWidget:
         """Where Alt+G lands: the first box, or the sentence when there is no plan."""
         return self.boxes[0] if self.boxes else self

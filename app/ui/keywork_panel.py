@@ -64,6 +64,11 @@ class KeyWorkPanel(QWidget):
         self.record_button.setToolTip("Record a key-work session: when, where, how long, "
                                       "the notes and the goals it worked on (Alt+S)")
         self.record_button.clicked.connect(self.record_new)
+        self.correct_button = QPushButton("Co&rrect the chosen session…", self)
+        self.correct_button.setToolTip("Recorded something wrong? Save it again as it should "
+                                       "be: the new session replaces the chosen one, which "
+                                       "is kept in the record's history (Alt+R)")
+        self.correct_button.clicked.connect(self.correct_selected)
         self._layout()
         self._show_selected()
 
@@ -72,6 +77,7 @@ class KeyWorkPanel(QWidget):
         notes_label.setBuddy(self.notes)
         top = QHBoxLayout()
         top.addWidget(self.record_button)
+        top.addWidget(self.correct_button)
         top.addStretch()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
@@ -81,7 +87,8 @@ class KeyWorkPanel(QWidget):
         layout.addWidget(self.notes, 2)
         layout.addWidget(self.feedback)
         # Tab follows the screen, top to bottom, not the order the widgets were made in.
-        QWidget.setTabOrder(self.record_button, self.list)
+        QWidget.setTabOrder(self.record_button, self.correct_button)
+        QWidget.setTabOrder(self.correct_button, self.list)
         QWidget.setTabOrder(self.list, self.notes)
 
     # ---- showing -----------------------------------------------------------------------------
@@ -98,6 +105,7 @@ class KeyWorkPanel(QWidget):
     def _show_selected(self) -> None:
         chosen = self.list.selected()
         self.notes.setPlainText(session_text(chosen) if chosen else "")
+        self.correct_button.setEnabled(chosen is not None)
 
     def _say(self, words: str) -> None:
         self.feedback.setText(words)
@@ -105,17 +113,28 @@ class KeyWorkPanel(QWidget):
     # ---- recording ---------------------------------------------------------------------------
     def record_new(self) -> None:
         """The plan's goals are read first (off the UI thread); the dialog opens with them."""
+        self._read_goals_then_open(None)
+
+    def correct_selected(self) -> None:
+        """The chosen session, to be saved again as it should be (it supersedes it)."""
+        chosen = self.list.selected()
+        if chosen is not None:
+            self._read_goals_then_open(chosen)
+
+    def _read_goals_then_open(self, correcting: KeyWorkSession | None) -> None:
         person_id = self.person_id
-        self._run(lambda: self._ops.plan_goals(person_id), on_success=self._open,
+        self._run(lambda: self._ops.plan_goals(person_id),
+                  on_success=lambda goals: self._open(goals, correcting),
                   on_failure=lambda error: self._say(f"Care-plan goals not read: {error}"))
 
-    def _open(self, goals: tuple[str, ...]) -> SessionDialog:
+    def _open(self, goals: tuple[str, ...],
+              correcting: KeyWorkSession | None = None) -> SessionDialog:
         if self.dialog is not None:
             self.dialog.close()
             self.dialog.deleteLater()
         self.feedback.clear()
         self.dialog = SessionDialog(record=self._record, goals=goals, run=self._run,
-                                    setting=self.setting, parent=self)
+                                    setting=self.setting, correcting=correcting, parent=self)
         self.dialog.recorded.connect(self._written)
         self.dialog.open()  # window-modal: one session at a time
         return self.dialog

@@ -159,3 +159,40 @@ def test_sessions_are_listed_newest_first_with_the_type_in_words(qtbot, panel, o
     panel.list.setCurrentItem(panel.list.topLevelItem(1))
     assert "phone notes" in panel.notes.toPlainText()
     assert panel.notes.isReadOnly()
+
+
+def test_a_wrong_session_is_corrected_from_the_list_and_the_wrong_one_kept(
+        qtbot, with_plan, panel, ops):
+    """A session recorded with 450 minutes for 45, corrected by keyboard: the dialog opens
+    with what was recorded, the new session stands in the list, the wrong one stays in
+    the store (superseded, never edited)."""
+    ops.record_session(with_plan, SessionInput(date.today(), Setting.PRISON, 450,
+                                               SessionType.IN_CELL, "Talked about bail.",
+                                               (GOALS[0],)))
+    panel.refresh()
+    qtbot.waitUntil(lambda: panel.list.selected() is not None)
+    wrong = panel.list.selected()
+    panel.list.setFocus()
+    _press(qtbot, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)  # Correct the chosen…
+    qtbot.waitUntil(lambda: panel.dialog is not None and panel.dialog.isActiveWindow())
+    dialog = panel.dialog
+    assert dialog.windowTitle() == "Correct a key-work session"
+    assert dialog.editors["minutes"].text() == "450"
+    assert dialog.editors["notes"].toPlainText() == "Talked about bail."
+    assert dialog.goals.chosen() == (GOALS[0],)
+    dialog.editors["minutes"].setFocus()
+    _press(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    _type(qtbot, "45")
+    with qtbot.waitSignal(panel.changed):
+        dialog.save_button.click()
+
+    [standing] = ops.sessions(with_plan)
+    assert (standing.minutes, standing.supersedes, standing.notes) == (
+        45, wrong.id, "Talked about bail.")
+    assert panel.list.topLevelItemCount() == 1
+    qtbot.waitUntil(lambda: panel.list.selected() is not None
+                    and panel.list.selected().id == standing.id)
+
+
+def test_correct_waits_for_a_session_to_be_chosen(qtbot, panel):
+    assert not panel.correct_button.isEnabled()  # "No sessions recorded yet"
