@@ -51,8 +51,12 @@ def book(*, session: WorkerSession, person_id: str, booking: Booking,
     with session.transaction() as db:
         if not PeopleRepository(db).exists(person_id):
             raise NotFound("That person")
-        stored = WorkRepository(db, session.context, session.worker.full_name
-                                ).add_appointment(given)
+        work = WorkRepository(db, session.context, session.worker.full_name)
+        named = [i for i in (given.supersedes, given.follows_up) if i]
+        if any(a.person_id != person_id for a in work.appointments_by_id(*named)):
+            raise InvalidInput({"on": "That booking is another person's. Change one of "
+                                      "this person's bookings."})
+        stored = work.add_appointment(given)
         session.audit(db, AuditAction.EDIT, record_type="appointment", record_id=person_id,
                       detail={"appointment": stored.id, "on": stored.on.isoformat()})
     return stored

@@ -49,17 +49,26 @@ class BookingDialog(SavesOffThread, QDialog):
     booked = Signal(object)  # Changed
 
     def __init__(self, *, book: Book, run: RunDb = run_here,
-                 follows_up: Appointment | None = None, parent: QWidget | None = None) -> None:
+                 follows_up: Appointment | None = None, changing: Appointment | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store, self._run, self._follows_up = book, run, follows_up
+        # A change is a new booking that supersedes the old one: never an edit, so every
+        # laptop keeps both and the card prints the new one.
+        self._changing = changing
         self.editors: dict[str, QLineEdit] = {}
         self.errors: dict[str, QLabel] = {}
-        self.setWindowTitle("Rebook a missed appointment" if follows_up
+        self.setWindowTitle("Change a booking" if changing else
+                            "Rebook a missed appointment" if follows_up
                             else "Book an appointment")
         self.message = problem_label(self)
         self._layout()
         if follows_up is not None:
             self._start_from(follows_up)
+        if changing is not None:
+            self._start_from(changing)
+            self.editors["on"].setText(f"{changing.on:%d/%m/%Y}")
+            self.editors["at"].setText(time_text(changing.at) if changing.at else "")
         self.editors["on"].setFocus()
         self.resize(520, self.sizeHint().height())
 
@@ -76,8 +85,11 @@ class BookingDialog(SavesOffThread, QDialog):
         layout.addWidget(buttons)
 
     def _intro(self) -> QLabel:
-        missed = self._follows_up
-        words = ("Where, with whom and what for are printed on the person's appointment "
+        missed, changing = self._follows_up, self._changing
+        words = (f"This replaces the booking on {day_and_date(changing.on)} at "
+                 f"{time_text(changing.at)}; the old one stays in the record's history. "
+                 "Print a new card if they have the old one." if changing is not None else
+                 "Where, with whom and what for are printed on the person's appointment "
                  "card." if missed is None else
                  f"They missed {day_and_date(missed.on)} at {time_text(missed.at)}. "
                  "Choose the new day and time; this booking follows that one up.")
@@ -112,9 +124,11 @@ class BookingDialog(SavesOffThread, QDialog):
         if problems or not isinstance(on, date):
             raise InvalidInput(problems)
         text = {name: self.editors[name].text() for name in ("where", "with_whom", "what_for")}
+        missed, changing = self._follows_up, self._changing
+        follows_up = missed.id if missed else changing.follows_up if changing else None
         return Booking(on, at if isinstance(at, time) else None, text["where"],
-                       text["with_whom"], text["what_for"],
-                       follows_up=self._follows_up.id if self._follows_up else None)
+                       text["with_whom"], text["what_for"], follows_up=follows_up,
+                       supersedes=changing.id if changing else None)
 
     def _read(self, problems: dict[str, str], name: str,
               read: Callable[[str], date | time | None]) -> date | time | None:

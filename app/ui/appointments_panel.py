@@ -70,7 +70,7 @@ class AppointmentsPanel(QWidget):
         self._buttons()
         self._layout()
         keep_tab_order(self.book_button, self.print_button, self.list,
-                       *self.outcomes.buttons(), self.rebook_button)
+                       *self.outcomes.buttons(), self.rebook_button, self.change_button)
         self.list.currentItemChanged.connect(lambda *_: self._enable_for_selection())
         self._enable_for_selection()
 
@@ -82,6 +82,10 @@ class AppointmentsPanel(QWidget):
         self.rebook_button = QPushButton("Reboo&k…", self)
         self.rebook_button.setToolTip("Book again after a missed appointment (Alt+K)")
         self.rebook_button.clicked.connect(self.rebook_selected)
+        self.change_button = QPushButton("Chan&ge booking…", self)
+        self.change_button.setToolTip("Change the chosen booking's day, time or place: the "
+                                      "new booking replaces it (Alt+G)")
+        self.change_button.clicked.connect(self.change_selected)
         self.print_button = QPushButton("Pr&int appointment card…", self)
         self.print_button.setToolTip("Preview and print the card the person keeps: their "
                                      "appointments from today, release day first (Alt+I)")
@@ -97,6 +101,7 @@ class AppointmentsPanel(QWidget):
         chosen = QHBoxLayout()
         chosen.addWidget(self.outcomes)
         chosen.addWidget(self.rebook_button)
+        chosen.addWidget(self.change_button)
         chosen.addStretch()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
@@ -125,6 +130,7 @@ class AppointmentsPanel(QWidget):
         self.rebook_button.setEnabled(
             chosen is not None and chosen.status is AppointmentStatus.DID_NOT_ATTEND
             and chosen.appointment.id not in rebooked)
+        self.change_button.setEnabled(chosen is not None and chosen.outcome is None)
 
     def _say(self, words: str) -> None:
         self.feedback.setText(words)
@@ -145,6 +151,15 @@ class AppointmentsPanel(QWidget):
             return None
         return self._open(BookingDialog(book=self._book, run=self._run,
                                         follows_up=chosen.appointment, parent=self))
+
+    def change_selected(self) -> BookingDialog | None:
+        """A booking with no outcome yet, booked again as it should be (it supersedes)."""
+        chosen = self.list.selected()
+        if chosen is None or chosen.outcome is not None:
+            self._say("Choose a booking with no outcome yet to change it.")
+            return None
+        return self._open(BookingDialog(book=self._book, run=self._run,
+                                        changing=chosen.appointment, parent=self))
 
     def _book(self, booking: Booking) -> Changed:
         # Runs on the database lane: it touches the store, never a widget.

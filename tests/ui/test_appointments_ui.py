@@ -214,6 +214,38 @@ def test_cancelling_needs_a_reason_and_keeps_the_dialog_open_until_given(
     assert not panel.outcomes.cancel_button.isEnabled()
 
 
+def test_a_booking_typed_wrong_is_changed_and_the_old_one_kept(qtbot, panel, ops, person):
+    """Booked for 15:00 when they said 10:00: changed by keyboard (Alt+G), the new booking
+    replaces it in the list and on the card; the old one stays in the store."""
+    booked = _book(ops, person, TODAY + timedelta(days=3), "15:00")
+    panel.refresh()
+    _select(panel, booked)
+    panel.list.setFocus()
+    _alt(qtbot, Qt.Key.Key_G)  # Change booking…
+    dialog = panel.dialog
+    assert dialog is not None and dialog.windowTitle() == "Change a booking"
+    assert [dialog.editors[n].text() for n in ("on", "at", "where", "what_for")] == [
+        f"{TODAY + timedelta(days=3):%d/%m/%Y}", "15:00", "Harlow hub", "Key work"]
+    _focused(qtbot, dialog)
+    _press(qtbot, Qt.Key.Key_Tab)  # to the time
+    _press(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    _type(qtbot, "10:00")
+    _press(qtbot, Qt.Key.Key_Return)
+
+    assert not dialog.isVisible()
+    [listed] = ops.appointments(person)
+    assert (listed.appointment.at, listed.appointment.supersedes) == (time(10, 0), booked)
+    assert panel.list.topLevelItemCount() == 1 and panel.list.topLevelItem(0).text(1) == "10:00"
+
+
+def test_a_booking_with_an_outcome_cannot_be_changed(qtbot, panel, ops, person):
+    booked = _book(ops, person, TODAY - timedelta(days=1), "09:00")
+    ops.record_outcome(person, booked, Outcome.ATTENDED, "")
+    panel.refresh()
+    _select(panel, booked)
+    assert not panel.change_button.isEnabled()
+
+
 def test_the_card_is_previewed_signed_from_the_panel(qtbot, panel, ops, person, signed_in):
     _book(ops, person, TODAY + timedelta(days=2), "10:00", "Harlow hub, 1 Market St")
     panel.print_button.click()
