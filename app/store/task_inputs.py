@@ -20,7 +20,7 @@ from app.domain.consent import ConsentRecord
 from app.domain.journey.digest import from_digest as journey_from_digest
 from app.domain.journey.handover import Handover, HandoverReason
 from app.domain.journey.treatment import episodes
-from app.domain.outcomes.schedule import forms_due
+from app.domain.outcomes.schedule import slots_ahead
 from app.domain.tasks import (
     CarePlanReview,
     PersonTaskInputs,
@@ -41,7 +41,8 @@ from app.store.work_repo import WorkRepository
 def build_inputs(db: Session, ids: Sequence[str],
                  today: date | None = None) -> dict[str, PersonTaskInputs]:
     """Each person's task inputs, journey included (from the journey digest). The TOP
-    forms due are worked out as at `today` (each episode's open slots and its next)."""
+    forms due are every slot open on `today` or opening within the next year, each with
+    the day it closes (the list drops a missed review when the next one opens)."""
     today = today or date.today()
     people = {row.id: row for row in db.scalars(select(Person).where(Person.id.in_(ids)))}
     journeys = {person_id: text for person_id, text in db.execute(
@@ -65,8 +66,8 @@ def build_inputs(db: Session, ids: Sequence[str],
         referrals=tuple(referrals[person_id]), referral_updates=tuple(updates[person_id]),
         appointments=tuple(booked[person_id]),
         appointment_outcomes=tuple(outcomes[person_id]),
-        outcome_forms_due=tuple(forms_due(episodes(events[person_id]), forms[person_id],
-                                          today=today)))
+        outcome_forms_due=tuple(slots_ahead(episodes(events[person_id]), forms[person_id],
+                                            today=today)))
         for person_id, row in people.items() if not row.deleted}
 
 

@@ -35,9 +35,11 @@ def _form(kind: FormKind, on: date, id_: str = "") -> TopForm:
 
 def test_the_start_form_is_due_at_triage_and_the_first_review_is_listed_ahead() -> None:
     assert forms_due(_opened(), [], today=date(2026, 1, 12)) == [
+        # 14 days before is before the referral; each closes the day before the next opens.
         OutcomeFormDue(f"{KEY}/start", "TOP at treatment start", date(2026, 1, 10),
-                       date(2026, 1, 5)),  # 14 days before is before the referral
-        OutcomeFormDue(f"{KEY}/review-1", "TOP review", date(2026, 4, 10), date(2026, 3, 27))]
+                       date(2026, 1, 5), date(2026, 3, 26)),
+        OutcomeFormDue(f"{KEY}/review-1", "TOP review", date(2026, 4, 10), date(2026, 3, 27),
+                       date(2026, 6, 25))]
 
 
 def test_a_completed_start_form_is_not_due() -> None:
@@ -49,9 +51,10 @@ def test_a_completed_start_form_is_not_due() -> None:
 def test_the_second_review_is_due_in_its_window_with_the_third_ahead() -> None:
     done = [_form(FormKind.START, date(2026, 1, 10)), _form(FormKind.REVIEW, date(2026, 4, 8))]
     assert forms_due(_opened(), done, today=date(2026, 7, 20)) == [
-        OutcomeFormDue(f"{KEY}/review-2", "TOP review", date(2026, 7, 10), date(2026, 6, 26)),
+        OutcomeFormDue(f"{KEY}/review-2", "TOP review", date(2026, 7, 10), date(2026, 6, 26),
+                       date(2026, 9, 25)),
         OutcomeFormDue(f"{KEY}/review-3", "TOP review", date(2026, 10, 10),
-                       date(2026, 9, 26))]
+                       date(2026, 9, 26), date(2026, 12, 26))]
 
 
 def test_a_missed_review_is_overtaken_when_the_next_window_opens() -> None:
@@ -72,9 +75,12 @@ def test_discharge_makes_the_exit_form_due_then_the_post_exit_one() -> None:
     done = [_form(FormKind.START, date(2026, 1, 10)), _form(FormKind.REVIEW, date(2026, 4, 9))]
     ended = _opened(date(2026, 5, 1))
     assert forms_due(ended, done, today=date(2026, 5, 2)) == [
-        OutcomeFormDue(f"{KEY}/exit", "TOP at exit", date(2026, 5, 1), date(2026, 4, 17)),
+        # The exit form is asked for until the post-exit one opens; that one for three
+        # months after it falls due.
+        OutcomeFormDue(f"{KEY}/exit", "TOP at exit", date(2026, 5, 1), date(2026, 4, 17),
+                       date(2026, 10, 17)),
         OutcomeFormDue(f"{KEY}/post-exit", "TOP after exit", date(2026, 11, 1),
-                       date(2026, 10, 18))]
+                       date(2026, 10, 18), date(2027, 2, 1))]
     done.append(_form(FormKind.EXIT, date(2026, 5, 1)))
     assert [d.source_id for d in forms_due(ended, done, today=date(2026, 10, 20))] == [
         f"{KEY}/post-exit"]

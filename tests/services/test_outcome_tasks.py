@@ -61,3 +61,18 @@ def test_the_first_review_shows_two_weeks_before_it_falls_due(signed_in) -> None
     assert _form_tasks(signed_in, review_due - timedelta(days=15)) == []
     [task] = _form_tasks(signed_in, review_due - timedelta(days=14))
     assert (task.what, task.due_on) == ("Complete the TOP review with them", review_due)
+
+
+def test_a_missed_review_drops_off_when_the_next_opens_with_no_write_between(signed_in):
+    """The index is built once, today; seven months on, nothing written since, the list
+    asks for the second review, not the first (its window closed when the next opened)."""
+    person = add_person(signed_in)
+    _treatment_started(signed_in, person, TODAY)
+    outcomes.record(session=signed_in, form=TopForm("", person, FormKind.START, TODAY))
+    assert _form_tasks(signed_in) == []  # the index is built here, today
+
+    later = add_months(TODAY, 7)
+    [task] = _form_tasks(signed_in, later)
+    assert (task.what, task.due_on) == ("Complete the TOP review with them",
+                                        add_months(TODAY, 6))
+    assert task.overdue(later)

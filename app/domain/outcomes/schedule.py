@@ -20,6 +20,7 @@ from app.domain.outcomes.months import add_months
 from app.domain.tasks.inputs import OutcomeFormDue
 
 _DAY = timedelta(days=1)
+_LOOK_AHEAD_DAYS = 200  # past the next review's window, whatever the review period
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,9 @@ def forms_due(episodes: Sequence[Episode], forms: Iterable[TopForm], *, today: d
     due: list[OutcomeFormDue] = []
     for index, episode in enumerate(episodes):
         after = episodes[index + 1].opened_on if index + 1 < len(episodes) else None
-        unfilled = [s for s in slots(episode, rules=rules, next_opened_on=after, until=today)
+        # Slots a little past today, so the last one listed knows the day it closes.
+        unfilled = [s for s in slots(episode, rules=rules, next_opened_on=after,
+                                     until=today + timedelta(days=_LOOK_AHEAD_DAYS))
                     if not any(s.fits(f) for f in done)]
         due += [_due(s) for s in unfilled if s.opens_on <= today and (
             s.closes_on is None or today <= s.closes_on)]
@@ -71,8 +74,26 @@ def forms_due(episodes: Sequence[Episode], forms: Iterable[TopForm], *, today: d
     return sorted(due, key=lambda d: (d.due_on, d.source_id))
 
 
+def slots_ahead(episodes: Sequence[Episode], forms: Iterable[TopForm], *, today: date,
+                horizon_days: int = 400, rules: ScheduleRules = DEFAULT_RULES
+                ) -> list[OutcomeFormDue]:
+    """Every unfilled slot still open on `today` or opening within the horizon, each with
+    the day it closes: what the task index keeps, so the list stays right day by day (a
+    review missed drops off when the next opens) while nothing is written for months."""
+    done = standing(forms)
+    until = today + timedelta(days=horizon_days)
+    due: list[OutcomeFormDue] = []
+    for index, episode in enumerate(episodes):
+        after = episodes[index + 1].opened_on if index + 1 < len(episodes) else None
+        due += [_due(s) for s in slots(episode, rules=rules, next_opened_on=after, until=until)
+                if not any(s.fits(f) for f in done) and s.opens_on <= until
+                and (s.closes_on is None or today <= s.closes_on)]
+    return sorted(due, key=lambda d: (d.due_on, d.source_id))
+
+
 def _due(slot: Slot) -> OutcomeFormDue:
-    return OutcomeFormDue(slot.source_id, FORM_NAMES[slot.kind], slot.due_on, slot.opens_on)
+    return OutcomeFormDue(slot.source_id, FORM_NAMES[slot.kind], slot.due_on, slot.opens_on,
+                          slot.closes_on)
 
 
 def slots(episode: Episode, *, rules: ScheduleRules = DEFAULT_RULES,

@@ -49,8 +49,8 @@ def to_digest(inputs: PersonTaskInputs) -> str:
                       _iso(c.review_on)] for c in inputs.consents if c.review_on],
         "referrals": _open_referrals(inputs),
         "appointments": _open_appointments(inputs),
-        "forms": [[f.source_id, f.form, f.due_on.isoformat(), _iso(f.opens_on)]
-                  for f in inputs.outcome_forms_due],
+        "forms": [[f.source_id, f.form, f.due_on.isoformat(), _iso(f.opens_on),
+                   _iso(f.closes_on)] for f in inputs.outcome_forms_due],
     }, separators=(",", ":"))
 
 
@@ -73,8 +73,10 @@ def from_digest(text: str, person_id: str, journey: tuple[JourneyEvent, ...] = (
                        for a, g, w, r in data.get("consents", [])),
         referrals=referrals, referral_updates=updates,
         appointments=appointments, appointment_outcomes=outcomes,
-        outcome_forms_due=tuple(OutcomeFormDue(s, f, _req(d), _day(o))
-                                for s, f, d, o in data.get("forms", [])))
+        # A digest from before closing days were kept has four items a form.
+        outcome_forms_due=tuple(OutcomeFormDue(s, f, _req(d), _day(o), _day(c))
+                                for s, f, d, o, c, *_ in (
+                                    [*form, None] for form in data.get("forms", []))))
 
 
 def _open_referrals(inputs: PersonTaskInputs) -> list[list[Any]]:

@@ -51,6 +51,7 @@ class OutcomeFormDue:
     form: str  # the form's name as a worker says it: "TOP review"
     due_on: date
     opens_on: date | None = None  # the first day it may be done; None: two weeks before
+    closes_on: date | None = None  # the last day it is asked for (the next one overtakes it)
 
 
 @dataclass(frozen=True)

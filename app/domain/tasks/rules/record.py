@@ -107,4 +107,4 @@ def _outcome_form(person_id: str, due: OutcomeFormDue) -> Task:
         key=task_key(Rule.OUTCOME_FORM, person_id, due.source_id, due.due_on),
         rule=Rule.OUTCOME_FORM, person_id=person_id, what=f"Complete the {due.form} with them",
         due_on=due.due_on, shows_from=due.opens_on or due.due_on - FORM_LEAD,
-        why=f"Due {uk(due.due_on)}.")
+        shows_until=due.closes_on, why=f"Due {uk(due.due_on)}.")
