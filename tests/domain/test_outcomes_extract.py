@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import re
-from datetime import date, time
+from datetime import date, time, timedelta
+from pathlib import Path
 
 import pytest
 
 from app.domain.appointments import Appointment
 from app.domain.journey.kinds import Kind
 from app.domain.outcomes.cohort import CohortPerson, Route
-from app.domain.outcomes.extract import episode_rows, form_rows, person_row, pseudonym
+from app.domain.outcomes.extract import (
+    DISCHARGE_REASONS,
+    REFERRAL_SOURCES,
+    episode_rows,
+    form_rows,
+    person_row,
+    pseudonym,
+)
 from app.domain.outcomes.months import Quarter
 from app.domain.outcomes.top import Crime, Days, FormKind, Rating, Substance, TopForm
 from tests.domain.journey_events import PERSON, event
@@ -128,10 +137,32 @@ def test_an_episode_still_open_at_the_quarter_end_has_no_discharge() -> None:
         None, None, None)
 
 
-def test_a_source_that_is_not_a_code_never_leaves() -> None:
+@pytest.mark.parametrize("typed", ["GP said call Jane", "Zebulon", "gp_jane"])
+def test_a_source_that_is_not_a_listed_code_never_leaves(typed: str) -> None:
+    """Not even one word: only the value set's codes leave; anything else is "other"."""
     person = _person()
-    typed = event(Kind.REFERRAL_RECEIVED, date(2026, 6, 1), source="GP said call Jane")
+    referral = event(Kind.REFERRAL_RECEIVED, date(2026, 6, 1), source=typed)
     person = CohortPerson(PERSON, 1990, Route.CUSTODY, date(2025, 12, 1),
-                          (*person.journey, typed))
+                          (*person.journey, referral))
     last = episode_rows(person, key=KEY, quarter=Q1)[-1]
-    assert last["referral_source"] is None
+    assert last["referral_source"] == "other"
+    assert typed not in str(episode_rows(person, key=KEY, quarter=Q1))
+
+
+@pytest.mark.parametrize(("value_set", "listed"), [
+    ("referral_sources", REFERRAL_SOURCES), ("discharge_reasons", DISCHARGE_REASONS)])
+def test_the_codes_that_may_leave_are_the_value_sets_codes(value_set, listed) -> None:
+    path = Path(__file__).resolve().parents[2] / "resources" / "valuesets" / f"{value_set}.json"
+    assert {i["code"] for i in json.loads(path.read_text("utf-8"))["items"]} == listed
+
+
+def test_an_episode_withdrawn_after_the_quarter_does_not_leave() -> None:
+    """Review: a referral and triage in the quarter, entered in error after its end (the
+    withdrawal is dated the day it is made), came back in the evaluator's episodes."""
+    referral = event(Kind.REFERRAL_RECEIVED, Q1.start, source="63")
+    triage = event(Kind.TRIAGE_DONE, Q1.start)
+    withdrawn = [event(Kind.ENTERED_IN_ERROR, Q1.end + timedelta(days=5), supersedes=wrong.id)
+                 for wrong in (referral, triage)]
+    person = CohortPerson(PERSON, 1990, Route.CUSTODY, Q1.start,
+                          (referral, triage, *withdrawn))
+    assert episode_rows(person, key=KEY, quarter=Q1) == []

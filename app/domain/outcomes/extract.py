@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 from collections.abc import Iterable
 from datetime import date
 
+from app.domain.journey.events import effective
+from app.domain.journey.kinds import INTERVENTION_SETTINGS, INTERVENTION_TYPES
 from app.domain.journey.treatment import Episode, episodes
 from app.domain.outcomes.cohort import CohortPerson, is_planned_exit
 from app.domain.outcomes.form import TopForm, standing
@@ -28,7 +29,6 @@ PSEUDONYM_HEX = 16  # 64 bits: no collision in any plausible caseload, and short
 MIN_KEY_BYTES = 32  # a shorter key could be guessed, and with it every pseudonym reversed
 Value = str | int | None
 Row = dict[str, Value]
-_CODE = re.compile(r"[A-Za-z0-9_]{1,40}\Z")
 _DOOR = ("arrests_before", "arrests_after", "custody_before", "custody_after")
 _ANSWERS = ("violence", "shared_equipment", "acute_housing_problem", "eviction_risk")
 # Each file's columns in order (what a CSV's header row names, even with no rows).
@@ -51,10 +51,24 @@ def _month(day: date | None) -> str | None:
     return month_of(day) if day is not None else None
 
 
-def _code(text: str) -> str | None:
-    """A coded value as it is, or nothing: anything that is not a short code might be
-    text a worker typed, and free text never leaves."""
-    return text if _CODE.match(text) else None
+# The closed lists a coded value must come from to leave (the value sets' codes; a test
+# keeps them equal to resources/valuesets). Anything else, even one word, might be typed
+# text from a faulty or newer laptop, and goes as "other".
+REFERRAL_SOURCES = frozenset({
+    "63", "64", "65", "53", "56", "57", "58", "self", "gp", "drug_service_statutory",
+    "drug_service_non_statutory", "hospital", "social_services", "prison", "probation",
+    "drr", "cmht", "housing", "young_peoples_service", "other"})
+DISCHARGE_REASONS = frozenset({
+    "completed_drug_free", "completed", "referred_on", "dropped_out", "prison",
+    "declined", "withdrawn_breach", "moved_away", "died", "not_known",
+    "no_appropriate_treatment",
+    "other"})
+
+
+def _listed(code: str, allowed: Iterable[str]) -> str | None:
+    if not code:
+        return None
+    return code if code in allowed else "other"
 
 
 def person_row(person: CohortPerson, *, key: bytes, quarter: Quarter) -> Row:
@@ -97,15 +111,18 @@ def episode_rows(person: CohortPerson, *, key: bytes, quarter: Quarter) -> list[
     the national return's linkage fields (initials, date of birth, sex) and full dates
     are not part of an extract that leaves for an evaluator."""
     alias = pseudonym(person.person_id, key)
-    events = [e for e in person.journey if e.occurred_on <= quarter.end]
+    # What stands now, then cut at the quarter's end: an event withdrawn after the quarter
+    # (entered in error is dated the day it is made) stays withdrawn.
+    events = [e for e in effective(person.journey) if e.occurred_on <= quarter.end]
     return [_episode_row(alias, person.birth_year, e) for e in episodes(events)]
 
 
 def _episode_row(alias: str, birth_year: int | None, episode: Episode) -> Row:
-    reason = _code(episode.discharge_reason) if episode.discharged_on else None
+    reason = _listed(episode.discharge_reason, DISCHARGE_REASONS) \
+        if episode.discharged_on else None
     return {"pseudonym": alias, "birth_year": birth_year,
             "referral_month": _month(episode.referred_on),
-            "referral_source": _code(episode.referral_source),
+            "referral_source": _listed(episode.referral_source, REFERRAL_SOURCES),
             "triage_month": _month(episode.triaged_on),
             "treatment_start_month": _month(treatment_start(episode)),
             "interventions": _interventions(episode),
@@ -116,6 +133,7 @@ def _episode_row(alias: str, birth_year: int | None, episode: Episode) -> Row:
 
 def _interventions(episode: Episode) -> str:
     """Setting:type pairs, e.g. community:pharmacological; codes only, never the provider."""
-    pairs: Iterable[str] = (f"{_code(i.setting) or 'unknown'}:{_code(i.type) or 'unknown'}"
+    pairs: Iterable[str] = (f"{_listed(i.setting, INTERVENTION_SETTINGS) or 'unknown'}:"
+                            f"{_listed(i.type, INTERVENTION_TYPES) or 'unknown'}"
                             for i in episode.interventions)
     return ";".join(sorted(set(pairs)))

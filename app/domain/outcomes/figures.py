@@ -63,7 +63,9 @@ def quarter_figures(cohort: Sequence[CohortPerson], quarter: Quarter) -> Quarter
         unplanned_exits=sum(not is_planned_exit(e.discharge_reason) for e in exits),
         changes=changes(pairs), ra=ra,
         revolving=tuple(revolving_door(known, quarter, m) for m in REVOLVING_MONTHS),
-        waits=waits(cohort, quarter))
+        # Only people the scheme had met by the quarter's end; their waits look forward
+        # past it (an arrest's assessment may come after), so the journey is not cut.
+        waits=waits([p for p in cohort if p.first_contact_on <= quarter.end], quarter))
 
 
 def _as_at(person: CohortPerson, quarter: Quarter) -> CohortPerson:

@@ -30,14 +30,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 from collections.abc import Sequence
 from datetime import date
 
 from app.domain.journey.events import effective
 from app.domain.journey.treatment import Episode, Intervention, episodes
 from app.domain.outcomes.cohort import CohortPerson, is_planned_exit
-from app.domain.outcomes.extract import Row, pseudonym
+from app.domain.outcomes.extract import REFERRAL_SOURCES, Row, pseudonym
 from app.domain.outcomes.months import Quarter
 from app.domain.outcomes.schedule import treatment_start
 
@@ -65,7 +64,6 @@ FIELDS = ("CLIENT_REF", "EPISODE", "YOB", "REFLD", "REFSC", "REFSC_LOCAL", "TRIA
           "CPLANDT", "TRTSTART", "MODSET", "MODTYPE", "MODST", "MODEND", "DISD", "DISRSN",
           "PLANNED")
 _KEY_LABEL = b"insideout ndtms client reference v1"
-_LOCAL_CODE = re.compile(r"[a-z0-9_]{1,40}\Z")
 
 
 def discharge_code(reason: str) -> str:
@@ -103,8 +101,8 @@ def _episode_rows(client: str, number: int, birth_year: int | None,
     base: Row = {
         "CLIENT_REF": client, "EPISODE": number, "YOB": birth_year,
         "REFLD": _day(episode.referred_on), "REFSC": referral_code(local),
-        "REFSC_LOCAL": local if local and not referral_code(local)
-        and _LOCAL_CODE.match(local) else None,
+        "REFSC_LOCAL": (local if local in REFERRAL_SOURCES else "other")
+        if local and not referral_code(local) else None,
         "TRIAGED": _day(episode.triaged_on), "CPLANDT": _day(episode.care_plan_started_on),
         "TRTSTART": _day(treatment_start(episode)),
         "DISD": _day(episode.discharged_on), "DISRSN": discharge_code(reason) or None,
