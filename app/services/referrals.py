@@ -3,6 +3,7 @@ declined, and the outcome. A closed loop, not a note: an unanswered one becomes 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,6 +33,17 @@ class Tracked:
     answer_due_on: date | None
     person_name: str = ""
 
+    @property
+    def corrected(self) -> frozenset[str]:
+        """The ids of the steps recorded in error and replaced by a correction."""
+        return frozenset(s.supersedes for s in self.steps if s.supersedes)
+
+    @property
+    def last_step(self) -> ReferralUpdate | None:
+        """The last standing step: the only one a correction may replace."""
+        standing = _standing(self.steps)
+        return standing[-1] if standing else None
+
 
 def refer(*, session: WorkerSession, person_id: str, service: ReferralService, reason: str,
           partner_contact: str = "", today: date | None = None) -> Referral:
@@ -52,10 +64,11 @@ def refer(*, session: WorkerSession, person_id: str, service: ReferralService, r
 
 
 def record_step(*, session: WorkerSession, referral_id: str, status: ReferralStatus,
-                note: str = "", on: date | None = None,
-                today: date | None = None) -> ReferralState:
+                note: str = "", on: date | None = None, today: date | None = None,
+                corrects: str | None = None) -> ReferralState:
     """Acknowledged, accepted, declined, outcome or withdrawn; refused, saying what may come
-    next, when out of order."""
+    next, when out of order. `corrects`: the id of the referral's last step, recorded in
+    error; this step replaces it (checked as if it had never been) and it stays stored."""
     today = today or date.today()
     on = on or today
     if on > today:
@@ -66,16 +79,55 @@ def record_step(*, session: WorkerSession, referral_id: str, status: ReferralSta
         updates = [u for u in repo.referral_updates(referral.person_id)
                    if u.referral_id == referral.id]
         step = ReferralUpdate("", referral.id, referral.person_id, status, on,
-                              session.worker.full_name, "", note.strip())
+                              session.worker.full_name, "", note.strip(), corrects)
+        if corrects is not None:
+            updates = _before_the_last(updates, corrects)
         try:
             state = rules.advance(referral, updates, step)
         except InvalidValue as refused:
             raise InvalidInput({refused.field or "status": str(refused)}) from None
         repo.add_referral_update(step)
+        detail = {"referral": referral.id, "status": status.value}
+        if corrects is not None:
+            detail["corrects"] = corrects
         session.audit(db, AuditAction.EDIT, record_type="referral",
-                      record_id=referral.person_id,
-                      detail={"referral": referral.id, "status": status.value})
+                      record_id=referral.person_id, detail=detail)
     return state
+
+
+def could_have_been(tracked: Tracked) -> tuple[ReferralStatus, ...]:
+    """What the last step may be corrected to: the steps allowed after the one before it,
+    and its own status (the date or the note was wrong). Nothing when there is no step."""
+    standing = _standing(tracked.steps)
+    if not standing:
+        return ()
+    before = rules.state_of(tracked.referral, standing[:-1]).status
+    allowed = rules.ALLOWED_NEXT[before] | {standing[-1].status}
+    return tuple(status for status in ReferralStatus if status in allowed)
+
+
+def _before_the_last(updates: list[ReferralUpdate], corrects: str) -> list[ReferralUpdate]:
+    """The standing steps without the one corrected, which must be the last of them: an
+    earlier one would rewrite the history the later steps followed from."""
+    standing = _standing(updates)
+    if corrects not in {u.id for u in updates}:
+        raise InvalidInput({"corrects": "That step is not one of this referral's, so it "
+                                        "cannot be corrected here."})
+    if corrects not in {u.id for u in standing}:
+        raise InvalidInput({"corrects": "That step was corrected already. Correct the step "
+                                        "that replaced it instead."})
+    if standing[-1].id != corrects:
+        raise InvalidInput({"corrects": "Only the referral's last step can be corrected: "
+                                        "steps recorded after this one followed from it."})
+    return standing[:-1]
+
+
+def _standing(steps: Iterable[ReferralUpdate]) -> list[ReferralUpdate]:
+    """One referral's steps less those a correction replaced, in the order they happened
+    (as the domain replays them)."""
+    steps = list(steps)
+    replaced = {s.supersedes for s in steps if s.supersedes}
+    return sorted((s for s in steps if s.id not in replaced), key=ReferralUpdate.sort_key)
 
 
 def of_person(*, session: WorkerSession, person_id: str) -> list[Tracked]:

@@ -290,9 +290,11 @@ class WorkOperations(_Printing):
         return Changed.of(person_id, Part.WORK)
 
     def referral_step(self, person_id: str, referral_id: str, status: ReferralStatus,
-                      note: str = "", on: date | None = None) -> Changed:
+                      note: str = "", on: date | None = None,
+                      corrects: str | None = None) -> Changed:
+        """A step recorded; with `corrects`, it replaces the last step, recorded in error."""
         referrals.record_step(session=self._session, referral_id=referral_id, status=status,
-                              note=note, on=on)
+                              note=note, on=on, corrects=corrects)
         return Changed.of(person_id, Part.WORK)
 
     # ---- key work -------------------------------------------------------------------------

@@ -42,8 +42,8 @@ _BUTTONS = (
      "(Alt+D)"),
     (ReferralStatus.OUTCOME_RECORDED, "O&utcome…", "What came of it, in a few words; this "
      "closes the referral (Alt+U)"),
-    (ReferralStatus.WITHDRAWN, "&Withdraw…", "We stop the referral (they moved, changed "
-     "their mind): say why (Alt+W)"),
+    (ReferralStatus.WITHDRAWN, "W&ithdraw…", "We stop the referral (they moved, changed "
+     "their mind): say why (Alt+I)"),
 )
 
 

@@ -73,7 +73,7 @@ class ReferralTracker(QDialog):
                                  run=run, today=today, parent=self)
         self.steps.changed.connect(self._written)
         self.steps.failed.connect(self._say)
-        self.show_closed = QCheckBox("&Include closed referrals (outcome recorded, "
+        self.show_closed = QCheckBox("Include c&losed referrals (outcome recorded, "
                                      "withdrawn)", self)
         self.show_closed.toggled.connect(lambda _on: self.reload())
         self.message = QLabel(self)

@@ -64,24 +64,45 @@ def answer_words(tracked: Tracked, today: date) -> str:
 
 def history_lines(tracked: Tracked) -> list[str]:
     """The referral and every step recorded, oldest first: what a colleague reads before
-    phoning the partner."""
+    phoning the partner. A step recorded in error stays, marked (corrected), and the step
+    that replaced it says so."""
     referral = tracked.referral
     contact = f" ({referral.partner_contact})" if referral.partner_contact else ""
     lines = [f"Sent {referral.sent_on:%d/%m/%Y} by {referral.sent_by or 'someone'} to "
              f"{SERVICE_LABELS[referral.service]}{contact}.",
              f"Reason: {referral.reason}"]
     set_aside = {step.id for step in tracked.state.set_aside}
-    lines += [_step_line(step, step.id in set_aside) for step in tracked.steps]
+    by_id = {step.id: step for step in tracked.steps}
+    replaced_by = {step.supersedes: step for step in tracked.steps if step.supersedes}
+    lines += [_step_line(step, step.id in set_aside, replaced_by.get(step.id),
+                         by_id.get(step.supersedes or ""))
+              for step in tracked.steps]
     return lines
 
 
-def _step_line(step: ReferralUpdate, set_aside: bool) -> str:
+def step_words(step: ReferralUpdate) -> str:
+    """'Accepted 03/12/2026 by Jo Bloggs', with its note if it has one."""
     line = f"{STATUS_WORDS[step.status].capitalize()} {step.on:%d/%m/%Y}"
     if step.recorded_by:
         line += f" by {step.recorded_by}"
     if step.note:
         line += f": {step.note}"
+    return line
+
+
+def _step_line(step: ReferralUpdate, set_aside: bool, replaced_by: ReferralUpdate | None,
+               replaces: ReferralUpdate | None) -> str:
+    line = step_words(step)
+    if replaced_by is not None:
+        return (f"(corrected) {line} — recorded in error, replaced by "
+                f"'{_short(replaced_by)}'.")
+    if replaces is not None:
+        line += f" — corrects '{_short(replaces)}'."
     if set_aside:
         line += (" — SET ASIDE: it did not follow the step before (two laptops may both "
                  "have recorded one). Record the right step again.")
     return line
+
+
+def _short(step: ReferralUpdate) -> str:
+    return f"{STATUS_WORDS[step.status]} {step.on:%d/%m/%Y}"

@@ -1,6 +1,7 @@
 """A person's referrals on their record: each one newest first, where it is now, when the
 partner's answer is due (or how long it has gone unanswered, in red words), and the steps
-so far; refer again, and record the partner's answer as it comes.
+so far; refer again, record the partner's answer as it comes, and correct the last step
+when it was recorded in error (a new step replaces it; the wrong one is kept, marked).
 
 The panel reloads itself after its own writes and says what changed (`changed`), so the
 window can refresh what else shows the person's work (tasks, the overdue count).
@@ -23,10 +24,11 @@ from PySide6.QtWidgets import (
 
 from app.domain.referrals import ReferralService, ReferralStatus
 from app.services.changes import Changed
-from app.services.referrals import Tracked
+from app.services.referrals import Tracked, could_have_been
 from app.ui.referral_dialog import ReferDialog
 from app.ui.referral_list import ANSWER, CONTACT_SHORT, NOW, SENT, SERVICE, ReferralList
 from app.ui.referral_step import StepButtons
+from app.ui.referral_step_dialog import StepCorrectionDialog
 from app.ui.referral_words import history_lines
 from app.ui.tasks import RunDb, run_here
 
@@ -40,7 +42,8 @@ class ReferralOps(Protocol):
               partner_contact: str = "") -> Changed: ...
 
     def referral_step(self, person_id: str, referral_id: str, status: ReferralStatus,
-                      note: str = "", on: date | None = None) -> Changed: ...
+                      note: str = "", on: date | None = None,
+                      corrects: str | None = None) -> Changed: ...
 
 
 class ReferralsPanel(QWidget):
@@ -51,7 +54,7 @@ class ReferralsPanel(QWidget):
         super().__init__(parent)
         self._ops, self._run = ops, run
         self.person_id = person_id
-        self.dialog: ReferDialog | None = None
+        self.dialog: ReferDialog | StepCorrectionDialog | None = None
         self.list = ReferralList((SERVICE, SENT, NOW, ANSWER, CONTACT_SHORT),
                                  accessible_name="Referrals, newest first",
                                  empty_text="No referrals yet. Refer with Alt+L.",
@@ -69,6 +72,13 @@ class ReferralsPanel(QWidget):
         self.refer_button.setToolTip("Refer this person to housing, a GP, mental health and "
                                      "other services (Alt+L)")
         self.refer_button.clicked.connect(self.refer_new)
+        # Alt+X: every letter of 'Correct the last step' is taken on the record already.
+        self.correct_button = QPushButton("Fi&x the last step…", self)
+        self.correct_button.setToolTip(
+            "Correct the chosen referral's last step, recorded in error (the wrong step, "
+            "the wrong date or note): the correction replaces it, and the wrong step stays "
+            "in the referral's history, marked (corrected) (Alt+X)")
+        self.correct_button.clicked.connect(self.correct_last)
         self._layout()
         self.list.currentItemChanged.connect(lambda *_: self._show_selected())
         self._show_selected()
@@ -86,6 +96,7 @@ class ReferralsPanel(QWidget):
         steps_label.setBuddy(self.history)
         top = QHBoxLayout()
         top.addWidget(self.refer_button)
+        top.addWidget(self.correct_button)
         top.addStretch()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
@@ -96,7 +107,8 @@ class ReferralsPanel(QWidget):
         layout.addWidget(self.feedback)
         layout.addWidget(self.steps)
         # Tab follows the screen, top to bottom, not the order the widgets were made in.
-        QWidget.setTabOrder(self.refer_button, self.list)
+        QWidget.setTabOrder(self.refer_button, self.correct_button)
+        QWidget.setTabOrder(self.correct_button, self.list)
         QWidget.setTabOrder(self.list, self.history)
         QWidget.setTabOrder(self.history, self.steps.on)
 
@@ -114,6 +126,7 @@ class ReferralsPanel(QWidget):
     def _show_selected(self) -> None:
         chosen = self.list.selected()
         self.steps.enable_for(chosen)
+        self.correct_button.setEnabled(chosen is not None and chosen.last_step is not None)
         self.history.setPlainText("\n".join(history_lines(chosen)) if chosen else "")
 
     def _say(self, words: str) -> None:
@@ -127,9 +140,7 @@ class ReferralsPanel(QWidget):
 
     # ---- referring ---------------------------------------------------------------------------
     def refer_new(self) -> ReferDialog:
-        if self.dialog is not None:
-            self.dialog.close()
-            self.dialog.deleteLater()
+        self._replace_dialog()
         self.dialog = ReferDialog(refer=self._refer, run=self._run, parent=self)
         self.dialog.referred.connect(self._written)
         self.dialog.open()  # window-modal: one referral at a time
@@ -138,3 +149,25 @@ class ReferralsPanel(QWidget):
     def _refer(self, service: ReferralService, reason: str, contact: str) -> Changed:
         # Runs on the database lane: it touches the store, never a widget.
         return self._ops.refer(self.person_id, service, reason, contact)
+
+    # ---- correcting --------------------------------------------------------------------------
+    def correct_last(self) -> StepCorrectionDialog | None:
+        """The chosen referral's last step, to be saved again as it should have been."""
+        chosen = self.list.selected()
+        wrong = chosen.last_step if chosen is not None else None
+        if chosen is None or wrong is None:
+            return None
+        self._replace_dialog()
+        dialog = StepCorrectionDialog(tracked=chosen, wrong=wrong,
+                                      choices=could_have_been(chosen),
+                                      correct=self._ops.referral_step, run=self._run,
+                                      parent=self)
+        dialog.recorded.connect(self._written)
+        self.dialog = dialog
+        dialog.open()  # window-modal: one correction at a time
+        return dialog
+
+    def _replace_dialog(self) -> None:
+        if self.dialog is not None:
+            self.dialog.close()
+            self.dialog.deleteLater()

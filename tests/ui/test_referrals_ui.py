@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from app.domain.referrals import (
     Referral,
@@ -230,3 +230,119 @@ def test_a_step_two_laptops_both_recorded_is_flagged_in_words(today):
     assert lines[2] == f"Declined {today:%d/%m/%Y} by Jo Bloggs: Not their area"
     assert lines[3].startswith(f"Accepted {today:%d/%m/%Y} by Sam Reid — SET ASIDE")
     assert answer_words(tracked, today) == "answered"
+
+
+def _accepted_in_error(signed_in, person: str, today: date) -> None:
+    referral = _refer(signed_in, person, days_ago=6)
+    referrals.record_step(session=signed_in, referral_id=referral,
+                          status=ReferralStatus.ACKNOWLEDGED, on=today - timedelta(days=4))
+    referrals.record_step(session=signed_in, referral_id=referral,
+                          status=ReferralStatus.ACCEPTED, on=today - timedelta(days=2))
+
+
+def test_a_wrong_accepted_is_corrected_to_declined_by_keyboard_and_kept_in_the_history(
+        qtbot, panel, ops, signed_in, person, today):
+    _accepted_in_error(signed_in, person, today)
+    panel.refresh()
+    wrong = panel.list.rows[0].steps[-1]
+    assert panel.correct_button.isEnabled()
+    panel.list.setFocus()
+    _press(qtbot, Qt.Key.Key_X, Qt.KeyboardModifier.AltModifier)  # Fix the last step…
+    qtbot.waitUntil(lambda: panel.dialog is not None and panel.dialog.isActiveWindow())
+    dialog = panel.dialog
+    assert dialog.windowTitle().startswith("Correct the last step: GP, sent ")
+    assert "stays in the referral's history" in " ".join(
+        label.text() for label in dialog.findChildren(QLabel))
+    # Only what could have followed 'acknowledged', or 'accepted' again (the date).
+    status = dialog.status
+    assert [status.itemText(i) for i in range(status.count())] == [
+        "Accepted", "Declined", "Withdrawn"]
+    assert status.hasFocus() and status.currentText() == "Accepted"
+    assert dialog.on.text() == f"{today - timedelta(days=2):%d/%m/%Y}"  # the wrong one's
+    qtbot.keyClicks(status, "de")
+    assert status.currentText() == "Declined"
+    assert dialog.note_label.text() == "&Why did they decline?"  # the question follows
+    _press(qtbot, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is dialog.on
+    dialog.on.selectAll()
+    qtbot.keyClicks(dialog.on, f"{today - timedelta(days=1):%d/%m/%Y}")
+    _press(qtbot, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is dialog.note
+    qtbot.keyClicks(dialog.note, "No beds until March")
+    _press(qtbot, Qt.Key.Key_Tab)  # Tab leaves the note for Save, it does not indent
+    assert QApplication.focusWidget() is dialog.save_button
+    with qtbot.waitSignal(panel.changed):
+        _press(qtbot, Qt.Key.Key_Space)
+    assert not dialog.isVisible()
+
+    [tracked] = ops.referrals(person)
+    assert tracked.state.status is ReferralStatus.DECLINED
+    assert tracked.steps[-1].supersedes == wrong.id
+    assert tracked.steps[-1].on == today - timedelta(days=1)
+    qtbot.waitUntil(lambda: panel.list.rows[0].state.status is ReferralStatus.DECLINED)
+    assert panel.steps.offered() == {ReferralStatus.OUTCOME_RECORDED}
+    history = panel.history.toPlainText().splitlines()
+    assert history[3] == (f"(corrected) Accepted {wrong.on:%d/%m/%Y} by Jo Bloggs — "
+                          f"recorded in error, replaced by 'declined "
+                          f"{today - timedelta(days=1):%d/%m/%Y}'.")
+    assert history[4].startswith(f"Declined {today - timedelta(days=1):%d/%m/%Y} by Jo "
+                                 "Bloggs: No beds until March — corrects 'accepted")
+
+
+def test_a_refused_correction_says_why_beside_the_field_and_keeps_what_was_typed(
+        qtbot, panel, ops, signed_in, person, today):
+    _accepted_in_error(signed_in, person, today)
+    panel.refresh()
+    dialog = panel.correct_last()
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.save()  # as it was: nothing to correct
+    assert dialog.errors["status"].text().startswith("Nothing is changed yet.")
+    assert len(ops.referrals(person)[0].steps) == 2
+    dialog.status.setCurrentIndex(dialog.status.findText("Withdrawn"))
+    assert not dialog.errors["status"].isVisibleTo(dialog)  # gone once it is changed
+    dialog.on.setText(f"{today - timedelta(days=9):%d/%m/%Y}")  # before it was acknowledged
+    dialog.save()
+    assert dialog.isVisible()
+    assert dialog.errors["on"].isVisibleTo(dialog)
+    assert "before the referral was acknowledged" in dialog.errors["on"].text()
+    assert dialog.on.hasFocus()
+    dialog.on.setText(f"{today:%d/%m/%Y}")
+    dialog.save()  # now the note a withdrawal needs
+    assert dialog.errors["note"].text().startswith("A note is needed for this step.")
+    assert not dialog.errors["on"].isVisibleTo(dialog)
+    assert dialog.status.currentText() == "Withdrawn"  # nothing typed lost
+    assert dialog.on.text() == f"{today:%d/%m/%Y}"
+    assert dialog.save_button.isEnabled()
+    assert ops.referrals(person)[0].state.status is ReferralStatus.ACCEPTED
+    dialog.on.setText("31/02/2020")
+    dialog.save()
+    assert dialog.errors["on"].isVisibleTo(dialog)  # an impossible date, read here
+
+
+def test_a_correction_overtaken_by_a_later_step_is_refused_in_words(
+        qtbot, panel, ops, signed_in, person, today):
+    """Another step arrived (synced, or the tracker) while the dialog was open."""
+    _accepted_in_error(signed_in, person, today)
+    panel.refresh()
+    dialog = panel.correct_last()
+    assert dialog is not None
+    ops.referral_step(person, panel.list.rows[0].referral.id,
+                      ReferralStatus.OUTCOME_RECORDED, "Registered with Dr Patel")
+    dialog.on.setText(f"{today:%d/%m/%Y}")  # it was accepted today, not two days ago
+    dialog.save()
+    assert dialog.isVisible()
+    assert dialog.message.text().startswith("Only the referral's last step can be corrected")
+
+
+def test_fix_the_last_step_waits_for_a_step_to_correct(qtbot, panel, signed_in, person):
+    assert not panel.correct_button.isEnabled()  # no referral
+    assert panel.correct_last() is None
+    _refer(signed_in, person)
+    panel.refresh()
+    assert panel.list.selected() is not None
+    assert not panel.correct_button.isEnabled()  # sent, and nothing since
+    assert panel.correct_last() is None
+    with qtbot.waitSignal(panel.changed):
+        panel.steps.buttons[ReferralStatus.ACKNOWLEDGED].click()
+    assert panel.correct_button.isEnabled()
