@@ -64,10 +64,10 @@ class KeyWorkPanel(QWidget):
         self.record_button.setToolTip("Record a key-work session: when, where, how long, "
                                       "the notes and the goals it worked on (Alt+S)")
         self.record_button.clicked.connect(self.record_new)
-        self.correct_button = QPushButton("Co&rrect the chosen session…", self)
+        self.correct_button = QPushButton("Fi&x the chosen session…", self)
         self.correct_button.setToolTip("Recorded something wrong? Save it again as it should "
                                        "be: the new session replaces the chosen one, which "
-                                       "is kept in the record's history (Alt+R)")
+                                       "is kept in the record's history (Alt+X)")
         self.correct_button.clicked.connect(self.correct_selected)
         self._layout()
         self._show_selected()

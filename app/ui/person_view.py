@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QTabWidget,
     QTreeWidget,
@@ -406,6 +407,7 @@ class PersonView(QWidget):
         self.tabs.setTabToolTip(self.outcomes_index, "TOP forms and progress charts (Ctrl+U)")
         self.tabs.setTabVisible(self.outcomes_index, self._outcome_ops is not None)
         self.tabs.currentChanged.connect(self._tab_shown)
+        self._sized_by(self.tabs.currentIndex())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.banner)
@@ -506,7 +508,16 @@ class PersonView(QWidget):
         refill()
         tree.verticalScrollBar().setValue(at)
 
+    def _sized_by(self, index: int) -> None:
+        """Only the tab on screen sets how tall the record must be: a hidden tab's minimum
+        (the Journey tab with the police box) pushed the Assessment's Save off 1280x720."""
+        for page in range(self.tabs.count()):
+            policy = QSizePolicy.Policy.Preferred if page == index \
+                else QSizePolicy.Policy.Ignored
+            self.tabs.widget(page).setSizePolicy(policy, policy)
+
     def _tab_shown(self, index: int) -> None:
+        self._sized_by(index)
         # The notice is about assessment answers; on the Journey tab its three lines are
         # the timeline's, which at 1280x720 otherwise shows a single event (on the
         # Outcomes tab, the chart's).

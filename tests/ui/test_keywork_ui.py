@@ -173,7 +173,7 @@ def test_a_wrong_session_is_corrected_from_the_list_and_the_wrong_one_kept(
     qtbot.waitUntil(lambda: panel.list.selected() is not None)
     wrong = panel.list.selected()
     panel.list.setFocus()
-    _press(qtbot, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)  # Correct the chosen…
+    _press(qtbot, Qt.Key.Key_X, Qt.KeyboardModifier.AltModifier)  # Fix the chosen session…
     qtbot.waitUntil(lambda: panel.dialog is not None and panel.dialog.isActiveWindow())
     dialog = panel.dialog
     assert dialog.windowTitle() == "Correct a key-work session"
