@@ -33,6 +33,10 @@ def record(*, session: WorkerSession, person_id: str, typed: SessionInput,
     with session.transaction() as db:
         if not PeopleRepository(db).exists(person_id):
             raise NotFound("That person")
+        work = WorkRepository(db, session.context, session.worker.full_name)
+        if typed.supersedes and typed.supersedes not in {s.id for s in work.sessions(person_id)}:
+            raise InvalidInput({"held_on": "The session being corrected is not this "
+                                           "person's. Correct one of their own sessions."})
         versions = CarePlanRepository(db).versions(person_id)
         plan = versions[-1] if versions else None
         given = KeyWorkSession(
@@ -43,8 +47,7 @@ def record(*, session: WorkerSession, person_id: str, typed: SessionInput,
                                plan_goals=plan.content.goals if plan else None)
         if problems:
             raise InvalidInput(problems)
-        stored = WorkRepository(db, session.context, session.worker.full_name
-                                ).add_session(given)
+        stored = work.add_session(given)
         session.audit(db, AuditAction.EDIT, record_type="keywork_session",
                       record_id=person_id, detail={"session": stored.id})
     return stored

@@ -261,3 +261,17 @@ def test_a_small_team_shows_nothing_under_five() -> None:
     assert cells["caseload"].text == SMALL and cells["in_treatment"].text == SMALL
     assert cells["change.use.opiates.mean_change"].text == SMALL_BASE
     assert cells["ra.required"].text == "8" and cells["ra.rate"].text == SMALL_BASE
+
+
+def test_someone_first_met_after_the_quarter_is_not_in_its_waits() -> None:
+    """Review: a person first recorded in August, with an arrest and a release in May,
+    counted as an arrest never assessed and a release with no appointment booked, and
+    the quarter's figures changed with the day the report was run."""
+    journey = (event(Kind.ARREST, date(2026, 5, 3), "Harlow"),
+               event(Kind.RELEASE, date(2026, 5, 20), "HMP Chelmsford"))
+    later = CohortPerson("late", 1990, Route.CUSTODY, date(2026, 8, 1), journey)
+    waits = quarter_figures([later], Q).waits
+    assert (waits.arrests, waits.releases, waits.released_without_appointment) == (0, 0, 0)
+    met = CohortPerson("met", 1990, Route.CUSTODY, date(2026, 5, 3), journey)
+    waits = quarter_figures([met], Q).waits
+    assert (waits.arrests, waits.releases, waits.released_without_appointment) == (1, 1, 1)

@@ -31,3 +31,20 @@ def test_a_change_names_one_of_the_persons_own_bookings(signed_in) -> None:
     [listed] = appointments.of_person(session=signed_in, person_id=darren)
     assert listed.appointment.id == changed.id and listed.appointment.at == time(11, 0)
     assert appointments.of_person(session=signed_in, person_id=zoe) == []
+
+
+def test_a_key_work_correction_names_one_of_the_persons_own_sessions(signed_in) -> None:
+    from app.domain.journey.kinds import Setting
+    from app.domain.keywork import SessionType
+    from app.services import keywork
+
+    darren = add_person(signed_in)
+    zoe = people.create_person(session=signed_in, person=PersonInput(
+        given_name="Zoe", family_name="Quartermaine", date_of_birth="01/02/1970")).id
+    theirs = keywork.record(session=signed_in, person_id=darren, typed=keywork.SessionInput(
+        date.today(), Setting.CUSTODY, 30, SessionType.IN_CELL, "Talked"))
+    with pytest.raises(InvalidInput, match="not this person's"):
+        keywork.record(session=signed_in, person_id=zoe, typed=keywork.SessionInput(
+            date.today(), Setting.CUSTODY, 45, SessionType.IN_CELL, "Talked",
+            supersedes=theirs.id))
+    assert keywork.of_person(session=signed_in, person_id=zoe) == []

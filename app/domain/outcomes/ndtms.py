@@ -10,8 +10,11 @@ What leaves, and why (the choice the issue asks to state):
 - No name, initials, date of birth, sex, postcode or identifier. The national return's
   client linkage fields are added by the provider's NDTMS submission, which holds them;
   this file only carries the episodes. The client is a keyed pseudonym (`CLIENT_REF`)
-  under a key derived from the server's pseudonym key for this file alone, so these rows
-  cannot be joined with the evaluator's extract, which uses the plain pseudonym.
+  under a key derived from the server's pseudonym key for this file alone, so it is not
+  the evaluator's pseudonym. That alone does not keep the two files apart: the year of
+  birth with the referral, triage and discharge dates and codes would link most people
+  across them, and put these full dates beside the evaluator's pseudonyms. So this file
+  goes to the national return only, never to whoever holds the evaluator's extract.
 - Year of birth only (`YOB`).
 - Full dates, YYYY-MM-DD. NDTMS measures waits and lengths of treatment in days (referral
   to triage, triage to treatment), which a month cannot give. The evaluator's extract,

@@ -52,10 +52,13 @@ PARTS = {
                     "identifiers. For the external evaluator.",
                     ("people.csv", "forms.csv", "episodes.csv"), "evaluator-extract.zip", ZIP),
     "ndtms": Part("The NDTMS episodes (CSV)", "Episodes open in the quarter, in the NDTMS "
-                  "core data set's fields and codes. For the national return.",
+                  "core data set's fields and codes, with full dates. For the national "
+                  "return only: never send it to whoever has the evaluator's extract (the "
+                  "two together link people to full dates).",
                   ("ndtms-episodes.csv",), "ndtms-episodes.csv", CSV),
-    "all": Part("Every file (zip)", "All of the above in one zip.", _EVERY, "all-files.zip",
-                ZIP),
+    "all": Part("Every file (zip)", "All of the above in one zip, for IT's own keeping: "
+                "not to send on, as it holds both the extract and the NDTMS file.", _EVERY,
+                "all-files.zip", ZIP),
 }
 
 
@@ -80,7 +83,7 @@ def download(session: Session, *, quarter: Quarter, team_name: str | None, part:
     with tempfile.TemporaryDirectory(prefix="report-", dir=holder) as folder:
         done = generate(session, Asked(quarter, team_name, Path(folder), actor,
                                        generated_by=generated_by), parallel_from=NO_FORK)
-        files = {_end(path.name): path for path in done.files}
+        files = _by_part(done.files)
         chosen = {files[end].name: files[end].read_bytes() for end in wanted.files}
     stem = next(iter(chosen)).removesuffix("-" + wanted.files[0])
     if len(chosen) == 1:
@@ -91,11 +94,13 @@ def download(session: Session, *, quarter: Quarter, team_name: str | None, part:
                     tuple(chosen))
 
 
-def _end(name: str) -> str:
-    """A generated file's part: 'insideout-2026Q3-custody-north-forms.csv' -> 'forms.csv'
-    (ndtms-episodes.csv before episodes.csv, which it also ends with)."""
-    ends = sorted(_EVERY, key=len, reverse=True)
-    return next(end for end in ends if name.endswith("-" + end))
+def _by_part(paths: tuple[Path, ...]) -> dict[str, Path]:
+    """Each generated file by its part: 'insideout-2026Q3-custody-north-forms.csv' ->
+    'forms.csv'. The stem is the PDF's (there is one): a part's name read from the end
+    would take a team called "NDTMS" for the NDTMS file."""
+    [pdf] = [p for p in paths if p.name.endswith("-report.pdf")]
+    stem = pdf.name.removesuffix("report.pdf")
+    return {p.name.removeprefix(stem): p for p in paths}
 
 
 def _zipped(files: dict[str, bytes]) -> bytes:
