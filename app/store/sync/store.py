@@ -20,6 +20,7 @@ from app.store import derived
 from app.store.device import OpenStore
 from app.store.repositories import utc_now
 from app.store.sync import outbox, set_aside
+from app.store.sync.conflicts import CONFIRMATIONS
 from app.store.sync.models import (
     HandoverRow,
     OutboxEntry,
@@ -129,8 +130,12 @@ class EncryptedSyncStore:
             return {
                 "pending": count(select(OutboxEntry).where(OutboxEntry.state == "pending")),
                 "refused": count(select(OutboxEntry).where(OutboxEntry.state == "refused")),
+                # As the list counts them: a section's check stamp is settled by itself
+                # after each sync, never shown, so never counted (the status bar said 2
+                # beside a list of 1 when a sync ended before settling).
                 "conflicts": count(select(SyncConflict).where(
-                    SyncConflict.resolved_at.is_(None))),
+                    SyncConflict.resolved_at.is_(None),
+                    SyncConflict.table_name != CONFIRMATIONS)),
                 "set_aside": set_aside.count(db),
             }
 
