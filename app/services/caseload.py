@@ -5,10 +5,9 @@ from __future__ import annotations
 import functools
 import re
 from collections import defaultdict
-from dataclasses import replace
 from datetime import date, datetime
 
-from app.domain.appointments import next_booking
+from app.domain.appointments import next_booking, sooner
 from app.domain.assessment import stale_sections
 from app.domain.dates import OLDEST_PLAUSIBLE_AGE, age_on, is_young_person
 from app.domain.journey import required_assessment
@@ -23,33 +22,24 @@ from app.store.people_repo import PeopleRepository
 from app.store.work_repo import WorkRepository
 
 
-def _with_bookings(db: DbSession, listed: list[PersonSummary],
-                   today: date) -> list[PersonSummary]:
-    """Each person's next key date, an appointment booked on the Work tab included (two
-    reads for the whole list: the journey digest knows only the journey's own dates)."""
-    ids = [p.id for p in listed]
-    if not ids:
-        return listed
+def _summaries(db: DbSession, session: WorkerSession, rows: list[DigestRow],
+               today: date) -> list[PersonSummary]:
+    """Each row as the list shows it. What comes next counts an appointment booked on the
+    Work tab as much as the journey's own dates (two reads for the whole list: the
+    journey digest knows only the journey's dates)."""
+    ids = [row.person_id for row in rows]
     work = WorkRepository(db)
     booked, answered = defaultdict(list), defaultdict(list)
-    for appointment in work.appointments(*ids):
+    for appointment in work.appointments(*ids) if ids else ():
         booked[appointment.person_id].append(appointment)
-    for outcome in work.outcomes(*ids):
+    for outcome in work.outcomes(*ids) if booked else ():
         answered[outcome.person_id].append(outcome)
-    return [_sooner(p, next_booking(booked[p.id], answered[p.id], today)) if p.id in booked
-            else p for p in listed]
+    return [_summary(row, session, today, next_booking(
+        booked[row.person_id], answered[row.person_id], today)) for row in rows]
 
 
-def _sooner(person: PersonSummary, booking: KeyDate | None) -> PersonSummary:
-    if booking is None:
-        return person
-    journey_next = person.next_key_date.partition(" ")[0]  # "dd/mm/yyyy what"
-    if journey_next and datetime.strptime(journey_next, "%d/%m/%Y").date() <= booking.on:
-        return person
-    return replace(person, next_key_date=f"{booking.on:%d/%m/%Y} {booking.what}")
-
-
-def _summary(row: DigestRow, session: WorkerSession, today: date) -> PersonSummary:
+def _summary(row: DigestRow, session: WorkerSession, today: date,
+             booking: KeyDate | None = None) -> PersonSummary:
     dob = date.fromisoformat(row.date_of_birth) if row.date_of_birth else None
     young = bool(dob and is_young_person(dob, today))
     confirmed = {s: datetime.fromisoformat(at) for s, at in row.confirmations.items()}
@@ -57,27 +47,28 @@ def _summary(row: DigestRow, session: WorkerSession, today: date) -> PersonSumma
                            section_ids=session.reference.schema.section_ids_for(young=young))
     contact = f"{uk_date(row.last_contact_at)} {row.last_contact_setting}" \
         if row.last_contact_at else ""
-    setting, next_key_date, released = _where_and_next(row.journey, row.person_id, today, dob)
+    setting, journey_next, released = _where_and_next(row.journey, row.person_id, today, dob)
+    key = sooner(journey_next, booking)
     return PersonSummary(
         row.person_id, row.given_name, row.family_name, row.date_of_birth,
         age=age_on(dob, today) if dob else None,
         young_person=young,
         last_contact=contact, risk_level=row.risk_level, risk_headline=row.risk_headline,
-        stale_sections=tuple(stale), setting=setting, next_key_date=next_key_date,
+        stale_sections=tuple(stale), setting=setting,
+        next_key_date=f"{key.on:%d/%m/%Y} {key.what}" if key else "",
         days_since_release=released,
     )
 
 
 @functools.lru_cache(maxsize=4096)
 def _where_and_next(journey: str, person_id: str, today: date,
-                    dob: date | None) -> tuple[str, str, int | None]:
+                    dob: date | None) -> tuple[str, KeyDate | None, int | None]:
     """Where the person is, what comes next, and the days since a release within the
     overdose-risk window: the same digest on the same day gives the same answer, so a
     refresh after every save re-derives only the people whose journey changed."""
     events = from_digest(journey, person_id)
     state = derive(events, today, required_assessment.derive(events, today, dob).appointment)
-    key = state.next_key_date
-    return (state.setting.value, f"{key.on:%d/%m/%Y} {key.what}" if key else "",
+    return (state.setting.value, state.next_key_date,
             state.days_since_release if state.recently_released else None)
 
 
@@ -85,8 +76,7 @@ def summaries(db: DbSession, session: WorkerSession, person_ids: list[str],
               today: date | None = None) -> dict[str, PersonSummary]:
     rows = CaseloadRepository(db).rows(person_ids=person_ids, limit=len(person_ids) or 1)
     today = today or date.today()
-    listed = _with_bookings(db, mark_in_handover(db, [_summary(row, session, today)
-                                                      for row in rows]), today)
+    listed = mark_in_handover(db, _summaries(db, session, list(rows), today))
     return {summary.id: summary for summary in listed}
 
 
@@ -98,8 +88,7 @@ def caseload(*, session: WorkerSession, mine_only: bool = False,
     with session.transaction(read_only=True) as db:
         rows = CaseloadRepository(db).rows(
             worker_id=session.worker.id if mine_only else None, limit=limit)
-        return _with_bookings(db, mark_in_handover(db, [_summary(row, session, today)
-                                                        for row in rows]), today)
+        return mark_in_handover(db, _summaries(db, session, list(rows), today))
 
 
 def search_people(*, session: WorkerSession, text: str, limit: int = 50) -> list[PersonSummary]:
@@ -180,5 +169,4 @@ def held_by(*, session: WorkerSession, worker_id: str | None,
     today = date.today()
     with session.transaction(read_only=True) as db:
         rows = CaseloadRepository(db).held_by(worker_id, limit)
-        return _with_bookings(db, mark_in_handover(db, [_summary(row, session, today)
-                                                        for row in rows]), today)
+        return mark_in_handover(db, _summaries(db, session, list(rows), today))
